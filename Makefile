@@ -1,0 +1,61 @@
+# Lòng Dân — two commands: `make demo` and `make test`. Everything else is set up by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ASSETS := static/vendor/.stamp
+PG_URL ?= postgres://root@127.0.0.1:5432/test
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup demo serve test test-sqlite test-postgres test-browser lint bench clean
+
+setup: $(STAMP) $(ASSETS)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# Front-end libraries come from npm at set-up and are served by the app itself.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
+	touch $@
+
+demo: setup
+	$(BIN)/longdan demo
+	$(BIN)/longdan serve --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/longdan serve --host $(HOST) --port $(PORT)
+
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
+	DJANGO_SETTINGS_MODULE=longdan.settings SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-for-django \
+	  LONGDAN_HTTPS=1 $(BIN)/python manage.py check --deploy --fail-level ERROR
+
+test-sqlite: setup
+	$(BIN)/pytest
+
+# PostgreSQL is required in CI; on a workstation without it the run says so and skips.
+test-postgres: setup
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL không truy cập được tại $(PG_URL) — CI cần PostgreSQL."; exit 1; \
+	else \
+	  echo "Bỏ qua lượt kiểm thử trên PostgreSQL: không kết nối được $(PG_URL)."; \
+	fi
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/static

@@ -1,0 +1,118 @@
+"""Shared vocabularies (topics, social groups, channels) and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from core.text import fold
+
+
+class Attitude(models.TextChoices):
+    AGREE = "dong_tinh", "Đồng tình, phấn khởi"
+    WORRIED = "ban_khoan", "Băn khoăn, lo lắng"
+    AGGRIEVED = "buc_xuc", "Bức xúc"
+    OPPOSE = "phan_doi", "Phản đối"
+
+
+class Reach(models.TextChoices):
+    OVERWHELMING = "tuyet_dai_da_so", "Tuyệt đại đa số"
+    MAJORITY = "da_so", "Đa số"
+    MANY = "nhieu_y_kien", "Nhiều ý kiến"
+    SOME = "mot_so_y_kien", "Một số ý kiến"
+
+
+class Channel(models.TextChoices):
+    RESIDENTIAL = "khu_dan_cu", "Khu dân cư"
+    VOTER_MEETING = "tiep_xuc_cu_tri", "Tiếp xúc cử tri"
+    DIALOGUE = "doi_thoai", "Đối thoại"
+    FRONT = "mttq", "MTTQ và các đoàn thể"
+    PRESS = "bao_chi", "Báo chí"
+    SOCIAL_MEDIA = "mang_xa_hoi", "Mạng xã hội"
+    COLLABORATOR = "cong_tac_vien", "Cộng tác viên"
+    OTHER = "khac", "Khác"
+
+
+class NamedVocabulary(models.Model):
+    """A short editable list with a folded name for search without diacritics."""
+
+    name = models.CharField("tên", max_length=200, unique=True)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    position = models.PositiveIntegerField("thứ tự", default=0)
+    active = models.BooleanField("đang dùng", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(NamedVocabulary):
+    """A field of public opinion (lĩnh vực); the seed list comes from the plan (III.2)."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta(NamedVocabulary.Meta):
+        verbose_name = "chủ đề"
+        verbose_name_plural = "chủ đề"
+
+
+class SocialGroup(NamedVocabulary):
+    class Meta(NamedVocabulary.Meta):
+        verbose_name = "nhóm xã hội"
+        verbose_name_plural = "nhóm xã hội"
+
+
+class AuditEntry(models.Model):
+    """One line of the audit log: who did what to which record, and when. Never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Tạo mới"
+        UPDATE = "update", "Cập nhật"
+        DELETE = "delete", "Xóa"
+        SUBMIT = "submit", "Nộp"
+        RETURN = "return", "Trả lại"
+        EXPORT = "export", "Xuất tệp"
+        LOGIN = "login", "Đăng nhập"
+        LOGIN_FAILED = "login_failed", "Đăng nhập thất bại"
+        REMIND = "remind", "Nhắc hạn"
+        GENERATE = "generate", "Tổng hợp"
+
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    action = models.CharField("thao tác", max_length=20, choices=Action.choices)
+    object_type = models.CharField("loại đối tượng", max_length=60)
+    object_id = models.CharField("mã đối tượng", max_length=60, blank=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="đơn vị",
+    )
+    summary = models.CharField("nội dung", max_length=500)
+    data = models.JSONField("chi tiết", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "nhật ký"
+        verbose_name_plural = "nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.summary}"

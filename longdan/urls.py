@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("quan-tri/", admin.site.urls),
+    path("", include("reporting.urls")),
+    path("", include("orgs.urls")),
+    path("", include("core.urls")),
+    path("api/v1/", include("longdan.api_urls")),
+]

@@ -1,0 +1,188 @@
+"""The ward as it is: units, areas, people and roles, collaborators (R1, R5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.models import Topic
+from core.text import fold
+
+
+class OrgUnit(models.Model):
+    """A unit of the ward's organisation: the committee, a grassroots organisation, an agency."""
+
+    class Kind(models.TextChoices):
+        WARD_COMMITTEE = "dang_uy", "Đảng ủy phường"
+        PARTY_COMMITTEE = "dang_bo", "Đảng bộ trực thuộc"
+        PARTY_CELL = "chi_bo", "Chi bộ"
+        COUNCIL = "hdnd", "HĐND"
+        PEOPLES_COMMITTEE = "ubnd", "UBND"
+        FRONT = "mttq", "MTTQ"
+        MASS_ORG = "doan_the", "Tổ chức chính trị - xã hội"
+        OFFICE = "ban_xdd", "Ban Xây dựng Đảng"
+
+    code = models.SlugField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="đơn vị cấp trên",
+    )
+    opened_on = models.DateField("ngày thành lập", default=dt.date(2025, 7, 1))
+    closed_on = models.DateField("ngày giải thể/sáp nhập", null=True, blank=True)
+    responsible_person = models.ForeignKey(
+        "orgs.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for",
+        verbose_name="người phụ trách DLXH",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="orgunit_closed_after_opened",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.closed_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": "Ngày giải thể phải sau ngày thành lập."})
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def is_open_between(self, start: dt.date, end: dt.date) -> bool:
+        return self.opened_on <= end and (self.closed_on is None or self.closed_on >= start)
+
+
+class Area(models.Model):
+    """A residential group (tổ dân phố): the smallest area of the ward."""
+
+    name = models.CharField("tên tổ dân phố", max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    former_ward = models.CharField(
+        "thuộc phường cũ", max_length=120, blank=True, help_text="Địa danh cũ vẫn dùng trong dân."
+    )
+    population = models.PositiveIntegerField("số nhân khẩu", default=0)
+    households = models.PositiveIntegerField("số hộ", default=0)
+    unit = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="areas",
+        verbose_name="chi bộ phụ trách",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "tổ dân phố"
+        verbose_name_plural = "tổ dân phố"
+        constraints = [models.UniqueConstraint(fields=["name"], name="area_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class User(AbstractUser):
+    """A person who logs in. The role decides what they may see (see ``orgs.selectors``)."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", "Ban Xây dựng Đảng (văn phòng)"
+        LEADER = "leader", "Lãnh đạo (Ban Thường vụ)"
+        REPORTER = "reporter", "Người phụ trách đơn vị"
+        COLLABORATOR = "collaborator", "Cộng tác viên"
+
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.REPORTER)
+    unit = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="đơn vị",
+    )
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role in (self.Role.OFFICE, self.Role.LEADER)
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_superuser or self.role == self.Role.OFFICE
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+
+class Collaborator(models.Model):
+    """A public-opinion collaborator (cộng tác viên DLXH); contact details are for the office only."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Đang hoạt động"
+        PAUSED = "paused", "Tạm dừng"
+        ENDED = "ended", "Đã thôi"
+
+    full_name = models.CharField("họ và tên", max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="collaborator"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="collaborators", verbose_name="đơn vị"
+    )
+    areas = models.ManyToManyField(Area, blank=True, verbose_name="địa bàn phụ trách")
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name="lĩnh vực theo dõi")
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "cộng tác viên"
+        verbose_name_plural = "cộng tác viên"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,243 @@
+"""Periods, templates, unit reports with their opinion streams and versions, consolidation (R2, R6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from core.models import Attitude, Channel, Reach, SocialGroup, Topic
+from orgs.models import Area, OrgUnit
+from reporting.periods import HALF, MONTH, YEAR, PeriodKey
+
+DEFAULT_SECTIONS = [
+    {"key": "tu_tuong", "title": "Tình hình tư tưởng"},
+    {"key": "du_luan_noi_bat", "title": "Dư luận nổi bật"},
+    {"key": "du_luan_tiem_an", "title": "Dư luận tiềm ẩn và dự báo"},
+    {"key": "kien_nghi", "title": "Kiến nghị, đề xuất"},
+]
+
+
+def default_sections() -> list[dict]:
+    return [dict(section) for section in DEFAULT_SECTIONS]
+
+
+class Period(models.Model):
+    class Kind(models.TextChoices):
+        MONTH = MONTH, "Tháng"
+        HALF = HALF, "6 tháng"
+        YEAR = YEAR, "Năm"
+
+    kind = models.CharField("loại kỳ", max_length=5, choices=Kind.choices)
+    year = models.PositiveIntegerField("năm")
+    number = models.PositiveSmallIntegerField("số thứ tự trong năm")
+    code = models.CharField("mã kỳ", max_length=8, unique=True)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+
+    class Meta:
+        ordering = ["start", "kind"]
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "number"], name="period_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key.label
+
+    @property
+    def key(self) -> PeriodKey:
+        return PeriodKey(self.year, self.kind, self.number)
+
+
+class ReportTemplate(models.Model):
+    """What a unit must report each period, by when, and who must report it."""
+
+    name = models.CharField("tên mẫu", max_length=200)
+    period_kind = models.CharField(
+        "loại kỳ", max_length=5, choices=Period.Kind.choices, default=Period.Kind.MONTH
+    )
+    deadline_day = models.PositiveSmallIntegerField(
+        "hạn nộp (ngày trong tháng)",
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        "nhắc trước hạn (ngày)", default=3, validators=[MaxValueValidator(31)]
+    )
+    sections = models.JSONField("các phần tường thuật", default=default_sections)
+    units = models.ManyToManyField(
+        OrgUnit, blank=True, related_name="report_templates", verbose_name="đơn vị phải báo cáo"
+    )
+    active = models.BooleanField("đang dùng", default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "mẫu báo cáo"
+        verbose_name_plural = "mẫu báo cáo"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def deadline_for(self, period: Period) -> dt.date:
+        return period.key.deadline(self.deadline_day)
+
+    def section_keys(self) -> list[str]:
+        return [section["key"] for section in self.sections]
+
+
+class UnitReport(models.Model):
+    """One unit's report for one period. ``version`` guards against silent overwrites."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Bản nháp"
+        SUBMITTED = "submitted", "Đã nộp"
+        RETURNED = "returned", "Bị trả lại"
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default="draft")
+    sections = models.JSONField("nội dung", default=dict, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_submitted_at = models.DateTimeField("nộp lần đầu", null=True, blank=True)
+    submitted_at = models.DateTimeField("nộp lần cuối", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField("trả lại lúc", null=True, blank=True)
+    return_reason = models.TextField("lý do trả lại", blank=True)
+
+    class Meta:
+        ordering = ["-period__start", "unit__name"]
+        verbose_name = "báo cáo đơn vị"
+        verbose_name_plural = "báo cáo đơn vị"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "period", "unit"], name="unitreport_one_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "template"], name="unitreport_period_tpl")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.period}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
+
+class OpinionStream(models.Model):
+    """A stream of opinion (luồng ý kiến): the unit of a report's analysis."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="streams")
+    position = models.PositiveSmallIntegerField(default=0)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, verbose_name="chủ đề")
+    summary = models.TextField("nội dung ý kiến")
+    attitude = models.CharField("thái độ", max_length=12, choices=Attitude.choices)
+    reach = models.CharField("mức độ", max_length=16, choices=Reach.choices)
+    social_groups = models.ManyToManyField(SocialGroup, blank=True, verbose_name="nhóm xã hội")
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="địa bàn"
+    )
+    channel = models.CharField("nguồn", max_length=20, choices=Channel.choices)
+    latent = models.BooleanField("dư luận tiềm ẩn", default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "luồng ý kiến"
+        verbose_name_plural = "luồng ý kiến"
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.summary[:60]}"
+
+
+class ReportVersion(models.Model):
+    """A frozen copy of a report at each save, submit and return: every version is kept."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("phiên bản")
+    action = models.CharField("thao tác", max_length=10)
+    snapshot = models.JSONField()
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique")
+        ]
+
+
+class Reminder(models.Model):
+    """A reminder that was sent. The unique key is what makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "Sắp đến hạn"
+        OVERDUE = "overdue", "Quá hạn"
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "period", "unit", "kind"], name="reminder_sent_once"
+            )
+        ]
+
+
+class Notification(models.Model):
+    """An in-app message for one user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ConsolidatedReport(models.Model):
+    """The ward's report for a period, drafted from unit reports, then edited by the office."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="consolidations")
+    number = models.CharField("số văn bản", max_length=20, blank=True)
+    title = models.CharField("trích yếu", max_length=300)
+    sections = models.JSONField("nội dung", default=dict)
+    data = models.JSONField("số liệu tổng hợp", default=dict)
+    recipients = models.TextField("nơi nhận", blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=100, default="BÍ THƯ")
+    signer_name = models.CharField("người ký", max_length=150, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    generated_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "period"], name="consolidated_one_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

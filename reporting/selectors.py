@@ -1,0 +1,149 @@
+"""Reads of the reporting cycle, scoped to the reader (see ``orgs.selectors``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from orgs.models import OrgUnit, User
+from orgs.selectors import visible_unit_ids
+from reporting import compliance as calc
+from reporting.models import Notification, Period, ReportTemplate, UnitReport
+from reporting.periods import PeriodKey, last_months
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+def reports_visible_to(user: User) -> QuerySet[UnitReport]:
+    ids = visible_unit_ids(user)
+    reports = UnitReport.objects.select_related("unit", "period", "template", "submitted_by")
+    return reports if ids is None else reports.filter(unit_id__in=ids)
+
+
+def get_report_for(user: User, pk: int) -> UnitReport:
+    """The report if the reader may see it; "not found" otherwise, never "forbidden"."""
+    try:
+        return reports_visible_to(user).get(pk=pk)
+    except (UnitReport.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy báo cáo.") from exc
+
+
+def default_template(kind: str = "month") -> ReportTemplate | None:
+    return ReportTemplate.objects.filter(active=True, period_kind=kind).order_by("pk").first()
+
+
+def _unit_infos(template: ReportTemplate, unit_ids: set[int] | None) -> list[calc.UnitInfo]:
+    units = OrgUnit.objects.filter(report_templates=template)
+    if unit_ids is not None:
+        units = units.filter(pk__in=unit_ids)
+    return [
+        calc.UnitInfo(pk, name, parent_id, opened_on, closed_on)
+        for pk, name, parent_id, opened_on, closed_on in units.values_list(
+            "pk", "name", "parent_id", "opened_on", "closed_on"
+        ).order_by("name")
+    ]
+
+
+def _report_infos(
+    template: ReportTemplate, period_codes: list[str], unit_ids: set[int] | None
+) -> dict[tuple[int, str], calc.ReportInfo]:
+    reports = UnitReport.objects.filter(template=template, period__code__in=period_codes)
+    if unit_ids is not None:
+        reports = reports.filter(unit_id__in=unit_ids)
+    tz = timezone.get_current_timezone()
+    infos = {}
+    for unit_id, code, state, first in reports.values_list(
+        "unit_id", "period__code", "state", "first_submitted_at"
+    ):
+        first_local = timezone.localtime(first, tz).date() if first else None
+        infos[(unit_id, code)] = calc.ReportInfo(state, first_local)
+    return infos
+
+
+def _period_info(template: ReportTemplate, key: PeriodKey) -> calc.PeriodInfo:
+    return calc.PeriodInfo(
+        code=key.code, label=key.label, start=key.start, end=key.end,
+        deadline=key.deadline(template.deadline_day),
+    )
+
+
+@dataclass
+class ComplianceView:
+    """What the compliance screen, the API and the CLI show for one period and its trend."""
+
+    template: ReportTemplate
+    period: calc.PeriodCompliance
+    trend: list[calc.PeriodCompliance]
+    units: dict[int, calc.UnitInfo]
+    parents: dict[int | None, str]
+
+    def named(self, status: str) -> list[calc.UnitInfo]:
+        return [self.units[pk] for pk in self.period.units_with(status)]
+
+    def as_dict(self) -> dict:
+        period = self.period.period
+        return {
+            "template": self.template.name,
+            "period": period.code,
+            "label": period.label,
+            "deadline": period.deadline.isoformat(),
+            **self.period.total.as_dict(),
+            "late_units": [u.name for u in self.named(calc.LATE)],
+            "missing_units": [u.name for u in self.named(calc.MISSING)],
+            "returned_units": [u.name for u in self.named(calc.RETURNED)],
+            "by_parent": [
+                {"parent": self.parents.get(pid, "—"), **tally.as_dict()}
+                for pid, tally in sorted(
+                    self.period.by_parent.items(), key=lambda item: self.parents.get(item[0], "")
+                )
+            ],
+            "trend": [
+                {"period": p.period.code, "label": p.period.label, **p.total.as_dict()}
+                for p in self.trend
+            ],
+        }
+
+
+def compliance_for(
+    user: User,
+    *,
+    template: ReportTemplate,
+    period: PeriodKey,
+    months: int = 12,
+    today: dt.date | None = None,
+) -> ComplianceView:
+    """Compliance of the units the reader may see, for ``period`` and the trend ending there."""
+    today = today or local_today()
+    unit_ids = visible_unit_ids(user)
+    keys = last_months(period, months) if period.kind == "month" else [period]
+    infos = [_period_info(template, key) for key in keys]
+    units = _unit_infos(template, unit_ids)
+    reports = _report_infos(template, [key.code for key in keys], unit_ids)
+    results = calc.compute(units=units, periods=infos, reports=reports, today=today)
+    parent_ids = {unit.parent_id for unit in units}
+    parents = dict(OrgUnit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
+    return ComplianceView(
+        template=template,
+        period=results[-1],
+        trend=results,
+        units={unit.id: unit for unit in units},
+        parents=parents,
+    )
+
+
+def status_of(report: UnitReport | None, template: ReportTemplate, period: Period) -> str:
+    info = None
+    if report is not None:
+        first = report.first_submitted_at
+        info = calc.ReportInfo(report.state, timezone.localdate(first) if first else None)
+    return calc.unit_status(info, template.deadline_for(period), local_today())
+
+
+def unread_notifications(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)

@@ -1,0 +1,334 @@
+"""Writes of the reporting cycle: drafts, submission, return, periods.
+
+Every function here runs in one transaction, appends an audit entry, and refuses bad input with a
+:class:`core.errors.ServiceError` naming the field, before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.errors import ConflictError, LockedError, ServiceError
+from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
+from core.services import audit
+from core.text import nfc
+from orgs.models import Area, OrgUnit, User
+from reporting.models import (
+    Notification,
+    OpinionStream,
+    Period,
+    ReportTemplate,
+    ReportVersion,
+    UnitReport,
+)
+from reporting.periods import PeriodKey
+
+
+@dataclass(frozen=True)
+class StreamInput:
+    """One opinion stream as typed by the user, before validation."""
+
+    topic_id: int | None
+    summary: str
+    attitude: str
+    reach: str
+    channel: str
+    area_id: int | None = None
+    social_group_ids: tuple[int, ...] = ()
+    latent: bool = False
+
+
+def ensure_period(key: PeriodKey) -> Period:
+    period, _ = Period.objects.get_or_create(
+        kind=key.kind,
+        year=key.year,
+        number=key.number,
+        defaults={"code": key.code, "start": key.start, "end": key.end},
+    )
+    return period
+
+
+def _check_can_write(user: User, unit: OrgUnit) -> None:
+    """Only the unit's own people and the office write a unit's report."""
+    if user.is_office:
+        return
+    if user.role == User.Role.REPORTER and user.unit_id == unit.pk:
+        return
+    raise ServiceError("Bạn không có quyền soạn báo cáo của đơn vị này.", field="unit")
+
+
+def _check_expected(template: ReportTemplate, period: Period, unit: OrgUnit) -> None:
+    if period.kind != template.period_kind:
+        raise ServiceError(
+            f"Mẫu '{template.name}' dùng cho kỳ {template.get_period_kind_display().lower()},"
+            f" không dùng cho {period}.",
+            field="period",
+        )
+    if not unit.is_open_between(period.start, period.end):
+        raise ServiceError(
+            f"Đơn vị '{unit.name}' không hoạt động trong {period}, không phải báo cáo.",
+            field="unit",
+        )
+    if not template.units.filter(pk=unit.pk).exists():
+        raise ServiceError(
+            f"Đơn vị '{unit.name}' không thuộc danh sách phải nộp mẫu '{template.name}'.",
+            field="unit",
+        )
+
+
+def _clean_sections(template: ReportTemplate, sections: dict) -> dict[str, str]:
+    limit = settings.LONGDAN_MAX_TEXT
+    titles = {section["key"]: section["title"] for section in template.sections}
+    cleaned = {}
+    for key, value in (sections or {}).items():
+        if key not in titles:
+            raise ServiceError(f"Phần '{key}' không có trong mẫu báo cáo.", field=key)
+        text = nfc(str(value or "")).strip()
+        if len(text) > limit:
+            raise ServiceError(
+                f"Phần '{titles[key]}' dài {len(text):,} ký tự, vượt giới hạn {limit:,}.".replace(
+                    ",", "."
+                ),
+                field=key,
+            )
+        cleaned[key] = text
+    return cleaned
+
+
+def _clean_streams(streams: list[StreamInput]) -> list[StreamInput]:
+    topic_ids = set(Topic.objects.values_list("pk", flat=True))
+    area_ids = set(Area.objects.values_list("pk", flat=True))
+    group_ids = set(SocialGroup.objects.values_list("pk", flat=True))
+    limit = settings.LONGDAN_MAX_TEXT
+    cleaned = []
+    for row, stream in enumerate(streams, start=1):
+        where = f"Luồng ý kiến dòng {row}"
+        summary = nfc(stream.summary or "").strip()
+        if not summary:
+            raise ServiceError(f"{where}: chưa nhập nội dung ý kiến.", field=f"streams.{row}.summary")
+        if len(summary) > limit:
+            raise ServiceError(f"{where}: nội dung quá dài.", field=f"streams.{row}.summary")
+        if stream.topic_id not in topic_ids:
+            raise ServiceError(f"{where}: chủ đề không hợp lệ.", field=f"streams.{row}.topic")
+        if stream.attitude not in Attitude.values:
+            raise ServiceError(f"{where}: thái độ không hợp lệ.", field=f"streams.{row}.attitude")
+        if stream.reach not in Reach.values:
+            raise ServiceError(f"{where}: mức độ không hợp lệ.", field=f"streams.{row}.reach")
+        if stream.channel not in Channel.values:
+            raise ServiceError(f"{where}: nguồn không hợp lệ.", field=f"streams.{row}.channel")
+        if stream.area_id is not None and stream.area_id not in area_ids:
+            raise ServiceError(f"{where}: địa bàn không tồn tại.", field=f"streams.{row}.area")
+        if not set(stream.social_group_ids) <= group_ids:
+            raise ServiceError(
+                f"{where}: nhóm xã hội không hợp lệ.", field=f"streams.{row}.social_groups"
+            )
+        cleaned.append(
+            StreamInput(
+                topic_id=stream.topic_id,
+                summary=summary,
+                attitude=stream.attitude,
+                reach=stream.reach,
+                channel=stream.channel,
+                area_id=stream.area_id,
+                social_group_ids=tuple(sorted(set(stream.social_group_ids))),
+                latent=bool(stream.latent),
+            )
+        )
+    return cleaned
+
+
+def streams_of(report: UnitReport) -> list[StreamInput]:
+    return [
+        StreamInput(
+            topic_id=s.topic_id,
+            summary=s.summary,
+            attitude=s.attitude,
+            reach=s.reach,
+            channel=s.channel,
+            area_id=s.area_id,
+            social_group_ids=tuple(sorted(g.pk for g in s.social_groups.all())),
+            latent=s.latent,
+        )
+        for s in report.streams.prefetch_related("social_groups")
+    ]
+
+
+def snapshot(report: UnitReport) -> dict:
+    return {
+        "state": report.state,
+        "sections": report.sections,
+        "streams": [stream.__dict__ | {"social_group_ids": list(stream.social_group_ids)}
+                    for stream in streams_of(report)],
+    }
+
+
+def _replace_streams(report: UnitReport, streams: list[StreamInput]) -> None:
+    report.streams.all().delete()
+    for position, stream in enumerate(streams):
+        row = OpinionStream.objects.create(
+            report=report,
+            position=position,
+            topic_id=stream.topic_id,
+            summary=stream.summary,
+            attitude=stream.attitude,
+            reach=stream.reach,
+            channel=stream.channel,
+            area_id=stream.area_id,
+            latent=stream.latent,
+        )
+        if stream.social_group_ids:
+            row.social_groups.set(stream.social_group_ids)
+
+
+def _keep_version(report: UnitReport, *, action: str, user: User) -> None:
+    ReportVersion.objects.create(
+        report=report, number=report.version, action=action, snapshot=snapshot(report), by=user
+    )
+
+
+def _locked_report(template: ReportTemplate, period: Period, unit: OrgUnit) -> UnitReport | None:
+    return (
+        UnitReport.objects.select_for_update()
+        .filter(template=template, period=period, unit=unit)
+        .first()
+    )
+
+
+def save_draft(
+    *,
+    user: User,
+    template: ReportTemplate,
+    period: Period,
+    unit: OrgUnit,
+    sections: dict,
+    streams: list[StreamInput] | None,
+    expected_version: int | None,
+) -> UnitReport:
+    """Create or update the draft; ``expected_version`` is the version the editor started from.
+
+    Refuses a stale version (ConflictError) and a submitted report (LockedError). Saving what is
+    already stored changes nothing and keeps no new version. ``streams=None`` leaves them as they are.
+    """
+    _check_can_write(user, unit)
+    _check_expected(template, period, unit)
+    clean_sections = _clean_sections(template, sections)
+    clean_streams = _clean_streams(streams) if streams is not None else None
+    try:
+        with transaction.atomic():
+            report = _locked_report(template, period, unit)
+            if report is None:
+                report = UnitReport.objects.create(
+                    template=template, period=period, unit=unit, updated_by=user,
+                    sections=clean_sections,
+                )
+                if clean_streams:
+                    _replace_streams(report, clean_streams)
+                _keep_version(report, action="create", user=user)
+                audit(actor=user, action=AuditEntry.Action.CREATE, obj=report, unit=unit,
+                      summary=f"Tạo báo cáo {period} của {unit}")
+                return report
+            _check_editable(report, expected_version)
+            merged = {**report.sections, **clean_sections}
+            same_streams = clean_streams is None or clean_streams == streams_of(report)
+            if merged == report.sections and same_streams:
+                return report
+            report.sections = merged
+            report.version += 1
+            report.updated_by = user
+            report.save()
+            if clean_streams is not None:
+                _replace_streams(report, clean_streams)
+            _keep_version(report, action="save", user=user)
+            audit(actor=user, action=AuditEntry.Action.UPDATE, obj=report, unit=unit,
+                  summary=f"Cập nhật báo cáo {period} của {unit}",
+                  data={"version": report.version})
+            return report
+    except IntegrityError as exc:
+        # Two first saves raced; the loser is told to reload rather than overwrite.
+        raise ConflictError(
+            "Báo cáo vừa được người khác tạo. Hãy tải lại trang để xem bản mới nhất."
+        ) from exc
+
+
+def _check_editable(report: UnitReport, expected_version: int | None) -> None:
+    if report.state == UnitReport.State.SUBMITTED:
+        raise LockedError(
+            "Báo cáo đã nộp nên bị khóa; chỉ sửa được khi Ban Xây dựng Đảng trả lại.",
+            field="state",
+        )
+    if expected_version is None or expected_version != report.version:
+        who = report.updated_by or "người khác"
+        raise ConflictError(
+            f"Báo cáo đã được {who} sửa (phiên bản {report.version}) sau khi bạn mở"
+            f" (phiên bản {expected_version}). Hãy tải lại để xem thay đổi trước khi lưu.",
+            field="version",
+        )
+
+
+def submit_report(*, user: User, report: UnitReport, expected_version: int) -> UnitReport:
+    """Submit and lock. Submitting an already submitted report is a no-op (idempotent)."""
+    _check_can_write(user, report.unit)
+    with transaction.atomic():
+        report = UnitReport.objects.select_for_update().get(pk=report.pk)
+        if report.state == UnitReport.State.SUBMITTED:
+            return report
+        _check_editable(report, expected_version)
+        empty = [s["title"] for s in report.template.sections if not report.sections.get(s["key"])]
+        if empty:
+            raise ServiceError(
+                "Chưa thể nộp: còn trống phần " + ", ".join(f"'{t}'" for t in empty) + ".",
+                field="sections",
+            )
+        now = timezone.now()
+        report.state = UnitReport.State.SUBMITTED
+        report.first_submitted_at = report.first_submitted_at or now
+        report.submitted_at = now
+        report.submitted_by = user
+        report.version += 1
+        report.save()
+        _keep_version(report, action="submit", user=user)
+        audit(actor=user, action=AuditEntry.Action.SUBMIT, obj=report, unit=report.unit,
+              summary=f"Nộp báo cáo {report.period} của {report.unit}")
+    return report
+
+
+def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
+    """The office asks a unit to revise a submitted report; the unit is notified in-app."""
+    if not user.is_office:
+        raise ServiceError("Chỉ Ban Xây dựng Đảng được trả lại báo cáo.", field="state")
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", field="reason")
+    if len(reason) > 2000:
+        raise ServiceError("Lý do trả lại quá dài (tối đa 2.000 ký tự).", field="reason")
+    with transaction.atomic():
+        report = UnitReport.objects.select_for_update().get(pk=report.pk)
+        if report.state != UnitReport.State.SUBMITTED:
+            raise ServiceError("Chỉ trả lại được báo cáo đã nộp.", field="state")
+        report.state = UnitReport.State.RETURNED
+        report.returned_at = timezone.now()
+        report.return_reason = reason
+        report.version += 1
+        report.save()
+        _keep_version(report, action="return", user=user)
+        audit(actor=user, action=AuditEntry.Action.RETURN, obj=report, unit=report.unit,
+              summary=f"Trả lại báo cáo {report.period} của {report.unit}",
+              data={"reason": reason})
+        for recipient in recipients_of(report.unit):
+            Notification.objects.create(
+                user=recipient,
+                text=f"Báo cáo {report.period} bị trả lại: {reason[:300]}",
+                url=f"/bao-cao/{report.pk}/",
+            )
+    return report
+
+
+def recipients_of(unit: OrgUnit) -> list[User]:
+    """Who answers for a unit's report: its responsible person, else its active reporters."""
+    if unit.responsible_person_id and unit.responsible_person.is_active:
+        return [unit.responsible_person]
+    return list(User.objects.filter(unit=unit, role=User.Role.REPORTER, is_active=True))
