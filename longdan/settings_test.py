@@ -1,5 +1,7 @@
 """Test settings: only what tests need differs from production."""
 
+import os
+
 from longdan.settings import *  # noqa: F403
 from longdan.settings import DATABASES
 
@@ -12,3 +14,6 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+elif os.environ.get("LONGDAN_TEST_DB_NAME"):
+    # Lets parallel runs on one PostgreSQL server use separate test databases.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["LONGDAN_TEST_DB_NAME"]}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("", include("reporting.urls")),
+    path("", include("reporting.urls_consolidated")),
     path("", include("orgs.urls")),
     path("", include("core.urls")),
     path("api/v1/", include("longdan.api_urls")),
