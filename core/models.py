@@ -45,12 +45,12 @@ class NamedVocabulary(models.Model):
         abstract = True
         ordering = ["position", "name"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Topic(NamedVocabulary):

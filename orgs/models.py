@@ -63,13 +63,13 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.closed_on and self.closed_on < self.opened_on:
-            raise ValidationError({"closed_on": "Ngày giải thể phải sau ngày thành lập."})
-
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.closed_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": "Ngày giải thể phải sau ngày thành lập."})
 
     def is_open_between(self, start: dt.date, end: dt.date) -> bool:
         return self.opened_on <= end and (self.closed_on is None or self.closed_on >= start)
@@ -150,7 +150,7 @@ class User(AbstractUser):
 
 
 class Collaborator(models.Model):
-    """A public-opinion collaborator (cộng tác viên DLXH); contact details are for the office only."""
+    """A public-opinion collaborator (cộng tác viên DLXH); contact details: office only."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Đang hoạt động"

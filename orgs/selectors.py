@@ -59,9 +59,11 @@ def search_units(user: User, query: str = "") -> QuerySet[OrgUnit]:
 
 def units_without_responsible(user: User) -> QuerySet[OrgUnit]:
     """Open reporting units that have no named responsible person (R1)."""
-    return units_visible_to(user).filter(
-        responsible_person__isnull=True, closed_on__isnull=True
-    ).exclude(kind__in=[OrgUnit.Kind.WARD_COMMITTEE, OrgUnit.Kind.OFFICE])
+    return (
+        units_visible_to(user)
+        .filter(responsible_person__isnull=True, closed_on__isnull=True)
+        .exclude(kind__in=[OrgUnit.Kind.WARD_COMMITTEE, OrgUnit.Kind.OFFICE])
+    )
 
 
 def collaborators_visible_to(user: User, query: str = "") -> QuerySet[Collaborator]:

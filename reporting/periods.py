@@ -66,7 +66,13 @@ class PeriodKey:
     def deadline(self, day: int) -> dt.date:
         """The given day of the period's last month, clamped to the month's length."""
         last = self.end
-        return dt.date(last.year, last.month, min(day, calendar.monthrange(last.year, last.month)[1]))
+        return dt.date(
+            last.year, last.month, min(day, calendar.monthrange(last.year, last.month)[1])
+        )
+
+    def deadline_ends_at(self, day: int, tz: dt.tzinfo) -> dt.datetime:
+        """The first instant that is past the deadline: midnight after it, local time."""
+        return dt.datetime.combine(self.deadline(day) + dt.timedelta(days=1), dt.time(), tzinfo=tz)
 
     def months(self) -> list[PeriodKey]:
         """The monthly periods this period covers (itself for a month)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -51,24 +51,39 @@ def _unit_infos(template: ReportTemplate, unit_ids: set[int] | None) -> list[cal
 
 
 def _report_infos(
-    template: ReportTemplate, period_codes: list[str], unit_ids: set[int] | None
+    template: ReportTemplate, keys: list[PeriodKey], unit_ids: set[int] | None
 ) -> dict[tuple[int, str], calc.ReportInfo]:
-    reports = UnitReport.objects.filter(template=template, period__code__in=period_codes)
+    """One row per report; the database says whether the first submission beat the deadline."""
+    tz = timezone.get_current_timezone()
+    on_time = Case(
+        *[
+            When(
+                period__code=key.code,
+                first_submitted_at__lt=key.deadline_ends_at(template.deadline_day, tz),
+                then=Value(True),
+            )
+            for key in keys
+        ],
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    reports = UnitReport.objects.filter(template=template, period__code__in=[k.code for k in keys])
     if unit_ids is not None:
         reports = reports.filter(unit_id__in=unit_ids)
-    tz = timezone.get_current_timezone()
-    infos = {}
-    for unit_id, code, state, first in reports.values_list(
-        "unit_id", "period__code", "state", "first_submitted_at"
-    ):
-        first_local = timezone.localtime(first, tz).date() if first else None
-        infos[(unit_id, code)] = calc.ReportInfo(state, first_local)
-    return infos
+    rows = reports.annotate(on_time=on_time).values_list(
+        "unit_id", "period__code", "state", "on_time"
+    )
+    return {
+        (unit_id, code): calc.ReportInfo(state, on_time) for unit_id, code, state, on_time in rows
+    }
 
 
 def _period_info(template: ReportTemplate, key: PeriodKey) -> calc.PeriodInfo:
     return calc.PeriodInfo(
-        code=key.code, label=key.label, start=key.start, end=key.end,
+        code=key.code,
+        label=key.label,
+        start=key.start,
+        end=key.end,
         deadline=key.deadline(template.deadline_day),
     )
 
@@ -124,7 +139,7 @@ def compliance_for(
     keys = last_months(period, months) if period.kind == "month" else [period]
     infos = [_period_info(template, key) for key in keys]
     units = _unit_infos(template, unit_ids)
-    reports = _report_infos(template, [key.code for key in keys], unit_ids)
+    reports = _report_infos(template, keys, unit_ids)
     results = calc.compute(units=units, periods=infos, reports=reports, today=today)
     parent_ids = {unit.parent_id for unit in units}
     parents = dict(OrgUnit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
@@ -140,8 +155,11 @@ def compliance_for(
 def status_of(report: UnitReport | None, template: ReportTemplate, period: Period) -> str:
     info = None
     if report is not None:
+        deadline_ends_at = period.key.deadline_ends_at(
+            template.deadline_day, timezone.get_current_timezone()
+        )
         first = report.first_submitted_at
-        info = calc.ReportInfo(report.state, timezone.localdate(first) if first else None)
+        info = calc.ReportInfo(report.state, first is not None and first < deadline_ends_at)
     return calc.unit_status(info, template.deadline_for(period), local_today())
 
 

@@ -109,7 +109,9 @@ def _clean_streams(streams: list[StreamInput]) -> list[StreamInput]:
         where = f"Luồng ý kiến dòng {row}"
         summary = nfc(stream.summary or "").strip()
         if not summary:
-            raise ServiceError(f"{where}: chưa nhập nội dung ý kiến.", field=f"streams.{row}.summary")
+            raise ServiceError(
+                f"{where}: chưa nhập nội dung ý kiến.", field=f"streams.{row}.summary"
+            )
         if len(summary) > limit:
             raise ServiceError(f"{where}: nội dung quá dài.", field=f"streams.{row}.summary")
         if stream.topic_id not in topic_ids:
@@ -161,8 +163,10 @@ def snapshot(report: UnitReport) -> dict:
     return {
         "state": report.state,
         "sections": report.sections,
-        "streams": [stream.__dict__ | {"social_group_ids": list(stream.social_group_ids)}
-                    for stream in streams_of(report)],
+        "streams": [
+            stream.__dict__ | {"social_group_ids": list(stream.social_group_ids)}
+            for stream in streams_of(report)
+        ],
     }
 
 
@@ -211,7 +215,7 @@ def save_draft(
     """Create or update the draft; ``expected_version`` is the version the editor started from.
 
     Refuses a stale version (ConflictError) and a submitted report (LockedError). Saving what is
-    already stored changes nothing and keeps no new version. ``streams=None`` leaves them as they are.
+    already stored changes nothing and keeps no new version; ``streams=None`` leaves them alone.
     """
     _check_can_write(user, unit)
     _check_expected(template, period, unit)
@@ -222,14 +226,22 @@ def save_draft(
             report = _locked_report(template, period, unit)
             if report is None:
                 report = UnitReport.objects.create(
-                    template=template, period=period, unit=unit, updated_by=user,
+                    template=template,
+                    period=period,
+                    unit=unit,
+                    updated_by=user,
                     sections=clean_sections,
                 )
                 if clean_streams:
                     _replace_streams(report, clean_streams)
                 _keep_version(report, action="create", user=user)
-                audit(actor=user, action=AuditEntry.Action.CREATE, obj=report, unit=unit,
-                      summary=f"Tạo báo cáo {period} của {unit}")
+                audit(
+                    actor=user,
+                    action=AuditEntry.Action.CREATE,
+                    obj=report,
+                    unit=unit,
+                    summary=f"Tạo báo cáo {period} của {unit}",
+                )
                 return report
             _check_editable(report, expected_version)
             merged = {**report.sections, **clean_sections}
@@ -243,9 +255,14 @@ def save_draft(
             if clean_streams is not None:
                 _replace_streams(report, clean_streams)
             _keep_version(report, action="save", user=user)
-            audit(actor=user, action=AuditEntry.Action.UPDATE, obj=report, unit=unit,
-                  summary=f"Cập nhật báo cáo {period} của {unit}",
-                  data={"version": report.version})
+            audit(
+                actor=user,
+                action=AuditEntry.Action.UPDATE,
+                obj=report,
+                unit=unit,
+                summary=f"Cập nhật báo cáo {period} của {unit}",
+                data={"version": report.version},
+            )
             return report
     except IntegrityError as exc:
         # Two first saves raced; the loser is told to reload rather than overwrite.
@@ -291,8 +308,13 @@ def submit_report(*, user: User, report: UnitReport, expected_version: int) -> U
         report.version += 1
         report.save()
         _keep_version(report, action="submit", user=user)
-        audit(actor=user, action=AuditEntry.Action.SUBMIT, obj=report, unit=report.unit,
-              summary=f"Nộp báo cáo {report.period} của {report.unit}")
+        audit(
+            actor=user,
+            action=AuditEntry.Action.SUBMIT,
+            obj=report,
+            unit=report.unit,
+            summary=f"Nộp báo cáo {report.period} của {report.unit}",
+        )
     return report
 
 
@@ -315,9 +337,14 @@ def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
         report.version += 1
         report.save()
         _keep_version(report, action="return", user=user)
-        audit(actor=user, action=AuditEntry.Action.RETURN, obj=report, unit=report.unit,
-              summary=f"Trả lại báo cáo {report.period} của {report.unit}",
-              data={"reason": reason})
+        audit(
+            actor=user,
+            action=AuditEntry.Action.RETURN,
+            obj=report,
+            unit=report.unit,
+            summary=f"Trả lại báo cáo {report.period} của {report.unit}",
+            data={"reason": reason},
+        )
         for recipient in recipients_of(report.unit):
             Notification.objects.create(
                 user=recipient,

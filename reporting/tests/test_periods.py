@@ -38,3 +38,10 @@ def test_deadline_day_is_clamped_to_short_months():
 def test_last_months_crosses_the_year():
     codes = [m.code for m in last_months(parse_period("2026-02"), 4)]
     assert codes == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_deadline_ends_at_local_midnight_after_the_deadline_day():
+    from zoneinfo import ZoneInfo
+
+    ends = parse_period("2025-11").deadline_ends_at(25, ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert ends.astimezone(dt.UTC) == dt.datetime(2025, 11, 25, 17, 0, tzinfo=dt.UTC)

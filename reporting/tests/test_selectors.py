@@ -14,8 +14,13 @@ def reports(an, binh, cell_a, cell_b, monthly, full_sections):
     made = {}
     for user, unit in ((an, cell_a), (binh, cell_b)):
         made[unit.code] = services.save_draft(
-            user=user, template=monthly, period=period, unit=unit, sections=full_sections,
-            streams=None, expected_version=None,
+            user=user,
+            template=monthly,
+            period=period,
+            unit=unit,
+            sections=full_sections,
+            streams=None,
+            expected_version=None,
         )
     return made
 
@@ -33,8 +38,9 @@ def test_office_and_leader_see_every_report(vanphong, lanhdao, reports):
 
 def test_compliance_names_missing_units_and_skips_closed_ones(vanphong, an, monthly, reports):
     services.submit_report(user=an, report=reports["chi-bo-1"], expected_version=1)
-    view = compliance_for(vanphong, template=monthly, period=parse_period("2025-11"),
-                          today=dt.date(2026, 1, 5))
+    view = compliance_for(
+        vanphong, template=monthly, period=parse_period("2025-11"), today=dt.date(2026, 1, 5)
+    )
     data = view.as_dict()
     assert data["expected"] == 2  # the dissolved cell closed in September
     assert data["submitted"] == 1

@@ -20,20 +20,28 @@ def period(db):
 
 def draft(user, monthly, period, unit, sections, streams=None, version=None):
     return services.save_draft(
-        user=user, template=monthly, period=period, unit=unit, sections=sections,
-        streams=streams, expected_version=version,
+        user=user,
+        template=monthly,
+        period=period,
+        unit=unit,
+        sections=sections,
+        streams=streams,
+        expected_version=version,
     )
 
 
-def test_draft_then_submit_keeps_every_version_and_audits(an, cell_a, monthly, period,
-                                                         full_sections, stream):
+def test_draft_then_submit_keeps_every_version_and_audits(
+    an, cell_a, monthly, period, full_sections, stream
+):
     report = draft(an, monthly, period, cell_a, {"tu_tuong": "Ổn định."}, [stream])
     report = draft(an, monthly, period, cell_a, full_sections, [stream], report.version)
     report = services.submit_report(user=an, report=report, expected_version=report.version)
     assert report.state == UnitReport.State.SUBMITTED
     assert list(report.versions.values_list("action", flat=True)) == ["create", "save", "submit"]
     assert report.streams.get().summary.startswith("Nhân dân bức xúc")
-    actions = set(AuditEntry.objects.filter(object_id=str(report.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_id=str(report.pk)).values_list("action", flat=True)
+    )
     assert {"create", "update", "submit"} <= actions
 
 
@@ -44,8 +52,9 @@ def test_saving_unchanged_content_keeps_no_new_version(an, cell_a, monthly, peri
     assert ReportVersion.objects.filter(report=report).count() == 1
 
 
-def test_stale_version_is_a_conflict_and_changes_nothing(an, cell_a, monthly, period,
-                                                        full_sections):
+def test_stale_version_is_a_conflict_and_changes_nothing(
+    an, cell_a, monthly, period, full_sections
+):
     report = draft(an, monthly, period, cell_a, full_sections)
     draft(an, monthly, period, cell_a, {"tu_tuong": "Bản của người thứ nhất."}, None, 1)
     with pytest.raises(ConflictError, match="phiên bản 2"):
@@ -62,8 +71,9 @@ def test_double_submit_is_idempotent(an, cell_a, monthly, period, full_sections)
     assert ReportVersion.objects.filter(report=report, action="submit").count() == 1
 
 
-def test_submitted_report_is_locked_until_returned(an, vanphong, cell_a, monthly, period,
-                                                   full_sections):
+def test_submitted_report_is_locked_until_returned(
+    an, vanphong, cell_a, monthly, period, full_sections
+):
     report = draft(an, monthly, period, cell_a, full_sections)
     report = services.submit_report(user=an, report=report, expected_version=report.version)
     with pytest.raises(LockedError, match="bị khóa"):
@@ -80,8 +90,9 @@ def test_submit_refuses_empty_sections_naming_them(an, cell_a, monthly, period):
         services.submit_report(user=an, report=report, expected_version=report.version)
 
 
-def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(an, cell_a, monthly,
-                                                                      period, stream):
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(
+    an, cell_a, monthly, period, stream
+):
     bad_stream = services.StreamInput(**{**stream.__dict__, "attitude": "vui"})
     with pytest.raises(ServiceError, match="dòng 1: thái độ") as info:
         draft(an, monthly, period, cell_a, {"tu_tuong": "x"}, [bad_stream])
@@ -93,16 +104,18 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(an, cell_a
     assert not UnitReport.objects.exists()
 
 
-def test_closed_unit_and_foreign_unit_cannot_report(an, vanphong, cell_b, cell_closed, monthly,
-                                                    period, full_sections):
+def test_closed_unit_and_foreign_unit_cannot_report(
+    an, vanphong, cell_b, cell_closed, monthly, period, full_sections
+):
     with pytest.raises(ServiceError, match="không hoạt động"):
         draft(vanphong, monthly, period, cell_closed, full_sections)
     with pytest.raises(ServiceError, match="không có quyền"):
         draft(an, monthly, period, cell_b, full_sections)
 
 
-def test_only_office_returns_with_a_reason(an, vanphong, lanhdao, cell_a, monthly, period,
-                                           full_sections):
+def test_only_office_returns_with_a_reason(
+    an, vanphong, lanhdao, cell_a, monthly, period, full_sections
+):
     report = draft(an, monthly, period, cell_a, full_sections)
     report = services.submit_report(user=an, report=report, expected_version=report.version)
     with pytest.raises(ServiceError, match="Chỉ Ban Xây dựng Đảng"):
@@ -120,8 +133,9 @@ def test_only_office_returns_with_a_reason(an, vanphong, lanhdao, cell_a, monthl
         (dt.datetime(2025, 11, 25, 17, 1, tzinfo=dt.UTC), "late"),
     ],
 )
-def test_deadline_is_midnight_local_time_on_the_25th(an, cell_a, monthly, period, full_sections,
-                                                     utc_moment, expected):
+def test_deadline_is_midnight_local_time_on_the_25th(
+    an, cell_a, monthly, period, full_sections, utc_moment, expected
+):
     with time_machine.travel(utc_moment, tick=False):
         report = draft(an, monthly, period, cell_a, full_sections)
         report = services.submit_report(user=an, report=report, expected_version=report.version)
