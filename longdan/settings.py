@@ -170,6 +170,8 @@ LONGDAN_SUPERIOR_BODY = env_str("LONGDAN_SUPERIOR_BODY", "ĐẢNG BỘ THÀNH PH
 LONGDAN_ISSUING_BODY = env_str("LONGDAN_ISSUING_BODY", "ĐẢNG ỦY PHƯỜNG HÒA BÌNH")
 LONGDAN_PLACE = env_str("LONGDAN_PLACE", "Hòa Bình")
 LONGDAN_MAX_TEXT = env_int("LONGDAN_MAX_TEXT", 20_000)
+# Absolute address of the app, for links in e-mails.
+LONGDAN_SITE_URL = env_str("LONGDAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
