@@ -1,0 +1,581 @@
+"""Consolidation of unit reports into the ward's draft report, as a pure function (no Django).
+
+The office's consolidated report is drafted from the *submitted* monthly reports of the months a
+period covers (one month, six months or a year): opinion streams merged by topic with the number of
+distinct units that reported each, attitude and reach distributions, latent opinion, and the units'
+recommendations. The drafted narrative is a starting point the office edits; it says what the
+numbers say, in the words the office uses ("12/55 đơn vị phản ánh về Môi trường, chủ yếu bức xúc").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from core.text import fold
+from reporting.periods import PeriodKey, parse_period
+
+# The codes are those of core.models.Attitude / Reach (a Django module, so not imported here);
+# reporting/tests/test_consolidation_services.py checks that both lists stay in step.
+ATTITUDE_LABELS: dict[str, str] = {
+    "dong_tinh": "đồng tình, phấn khởi",
+    "ban_khoan": "băn khoăn, lo lắng",
+    "buc_xuc": "bức xúc",
+    "phan_doi": "phản đối",
+}
+REACH_LABELS: dict[str, str] = {
+    "tuyet_dai_da_so": "tuyệt đại đa số",
+    "da_so": "đa số",
+    "nhieu_y_kien": "nhiều ý kiến",
+    "mot_so_y_kien": "một số ý kiến",
+}
+# When two attitudes are equally frequent, the more severe one is named: leaders must not be
+# caught off guard by a grievance hidden behind an equal number of approvals.
+_SEVERITY = {"phan_doi": 0, "buc_xuc": 1, "ban_khoan": 2, "dong_tinh": 3}
+_REACH_RANK = {code: rank for rank, code in enumerate(REACH_LABELS)}
+
+RECOMMENDATION_KEY = "kien_nghi"
+# A stream whose summary asks for something is a recommendation too, even when the unit did not
+# repeat it in its "kiến nghị" section (folded, so "de nghi" matches "đề nghị").
+_ASKING_WORDS = ("kien nghi", "de nghi", "de xuat", "mong muon", "yeu cau")
+_EXCERPT = 300
+
+
+@dataclass(frozen=True)
+class StreamData:
+    """One opinion stream of a unit report, with display names instead of ids."""
+
+    topic: str
+    attitude: str
+    reach: str
+    summary: str
+    social_groups: tuple[str, ...] = ()
+    area: str = ""
+    channel: str = ""
+    latent: bool = False
+
+
+@dataclass(frozen=True)
+class UnitReportData:
+    """A submitted unit report: the unit's name, its period code ("2025-11") and its content."""
+
+    unit: str
+    period: str
+    sections: dict[str, str]
+    streams: tuple[StreamData, ...] = ()
+
+
+@dataclass
+class TopicSummary:
+    topic: str
+    units: list[str] = field(default_factory=list)
+    stream_count: int = 0
+    latent_count: int = 0
+    attitudes: Counter = field(default_factory=Counter)
+    reaches: Counter = field(default_factory=Counter)
+    social_groups: Counter = field(default_factory=Counter)
+    channels: Counter = field(default_factory=Counter)
+    months: list[str] = field(default_factory=list)
+    summaries: list[tuple[str, str]] = field(default_factory=list)  # (unit, summary)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.units)
+
+    @property
+    def main_attitude(self) -> str:
+        return _dominant(self.attitudes, _SEVERITY)
+
+    @property
+    def main_reach(self) -> str:
+        return _dominant(self.reaches, _REACH_RANK)
+
+
+@dataclass(frozen=True)
+class LatentItem:
+    unit: str
+    period: str
+    topic: str
+    summary: str
+    attitude: str
+    reach: str
+    area: str = ""
+
+
+@dataclass
+class UnitRecommendations:
+    unit: str
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Consolidation:
+    period: PeriodKey
+    months: list[str]
+    expected_units: int
+    units: list[str]
+    report_count: int
+    topics: list[TopicSummary]
+    attitudes: Counter
+    reaches: Counter
+    latent: list[LatentItem]
+    recommendations: list[UnitRecommendations]
+    sections: dict[str, str]
+
+    @property
+    def stream_count(self) -> int:
+        return sum(topic.stream_count for topic in self.topics)
+
+    def as_data(self) -> dict:
+        """The aggregated numbers as JSON-ready values (stored in ConsolidatedReport.data)."""
+        return {
+            "period": self.period.code,
+            "period_label": self.period.label,
+            "months": self.months,
+            "expected_units": self.expected_units,
+            "reporting_units": len(self.units),
+            "units": self.units,
+            "report_count": self.report_count,
+            "stream_count": self.stream_count,
+            "attitudes": _ordered(self.attitudes, ATTITUDE_LABELS),
+            "reaches": _ordered(self.reaches, REACH_LABELS),
+            "topics": [
+                {
+                    "topic": t.topic,
+                    "unit_count": t.unit_count,
+                    "units": t.units,
+                    "stream_count": t.stream_count,
+                    "latent_count": t.latent_count,
+                    "attitudes": _ordered(t.attitudes, ATTITUDE_LABELS),
+                    "reaches": _ordered(t.reaches, REACH_LABELS),
+                    "main_attitude": t.main_attitude,
+                    "main_reach": t.main_reach,
+                    "social_groups": dict(t.social_groups.most_common()),
+                    "channels": dict(t.channels.most_common()),
+                    "months": t.months,
+                }
+                for t in self.topics
+            ],
+            "latent": [item.__dict__.copy() for item in self.latent],
+            "recommendations": [{"unit": r.unit, "items": r.items} for r in self.recommendations],
+        }
+
+
+def _ordered(counts: Counter, labels: dict[str, str]) -> dict[str, int]:
+    """Every known code in its canonical order, zeros included, so tables keep their columns."""
+    return {code: counts.get(code, 0) for code in labels}
+
+
+def _dominant(counts: Counter, rank: dict[str, int]) -> str:
+    if not counts:
+        return ""
+    return min(counts, key=lambda code: (-counts[code], rank.get(code, 99)))
+
+
+def percent(part: int, whole: int) -> str:
+    """Vietnamese percentage with a decimal comma: 45,5%."""
+    if not whole:
+        return "0%"
+    value = round(100 * part / whole, 1)
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def _excerpt(text: str, limit: int = _EXCERPT) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _month_label(code: str) -> str:
+    return parse_period(code).label
+
+
+def _is_asking(summary: str) -> bool:
+    folded = fold(summary)
+    return any(word in folded for word in _ASKING_WORDS)
+
+
+def merge_topics(reports: Sequence[UnitReportData]) -> list[TopicSummary]:
+    """Streams merged by topic; ordered by how many units reported the topic, then by volume."""
+    topics: dict[str, TopicSummary] = {}
+    for report in reports:
+        for stream in report.streams:
+            summary = topics.setdefault(stream.topic, TopicSummary(topic=stream.topic))
+            if report.unit not in summary.units:
+                summary.units.append(report.unit)
+            if report.period not in summary.months:
+                summary.months.append(report.period)
+            summary.stream_count += 1
+            summary.latent_count += int(stream.latent)
+            summary.attitudes[stream.attitude] += 1
+            summary.reaches[stream.reach] += 1
+            summary.social_groups.update(stream.social_groups)
+            if stream.channel:
+                summary.channels[stream.channel] += 1
+            summary.summaries.append((report.unit, stream.summary))
+    for summary in topics.values():
+        summary.units.sort(key=fold)
+        summary.months.sort()
+    return sorted(
+        topics.values(), key=lambda t: (-t.unit_count, -t.stream_count, fold(t.topic))
+    )
+
+
+def collect_latent(reports: Sequence[UnitReportData]) -> list[LatentItem]:
+    return [
+        LatentItem(
+            unit=report.unit,
+            period=report.period,
+            topic=stream.topic,
+            summary=stream.summary,
+            attitude=stream.attitude,
+            reach=stream.reach,
+            area=stream.area,
+        )
+        for report in reports
+        for stream in report.streams
+        if stream.latent
+    ]
+
+
+def collect_recommendations(
+    reports: Sequence[UnitReportData], *, key: str = RECOMMENDATION_KEY, many_months: bool = False
+) -> list[UnitRecommendations]:
+    """Per unit: its "kiến nghị" section texts, then the streams that ask for something."""
+    by_unit: dict[str, UnitRecommendations] = {}
+    for report in sorted(reports, key=lambda r: (fold(r.unit), r.period)):
+        entry = by_unit.setdefault(report.unit, UnitRecommendations(unit=report.unit))
+        prefix = f"({_month_label(report.period)}) " if many_months else ""
+        text = (report.sections.get(key) or "").strip()
+        if text and prefix + text not in entry.items:
+            entry.items.append(prefix + text)
+        for stream in report.streams:
+            if _is_asking(stream.summary):
+                item = f"{prefix}[{stream.topic}] {stream.summary.strip()}"
+                if item not in entry.items:
+                    entry.items.append(item)
+    return [entry for entry in by_unit.values() if entry.items]
+
+
+def _distribution_phrase(counts: Counter, labels: dict[str, str], total: int) -> str:
+    parts = [
+        f"{labels[code]} {counts[code]} ({percent(counts[code], total)})"
+        for code in labels
+        if counts.get(code)
+    ]
+    return "; ".join(parts)
+
+
+def _draft_overview(c: Consolidation) -> str:
+    scope = f"{len(c.units)}/{c.expected_units} đơn vị" if c.expected_units else "0 đơn vị"
+    if not c.report_count:
+        return (
+            f"{c.period.label}: chưa có báo cáo nào của các đơn vị được nộp"
+            f" ({scope} phải báo cáo đã nộp). Cần đôn đốc các đơn vị nộp báo cáo."
+        )
+    months = f" trong {len(c.months)} tháng" if len(c.months) > 1 else ""
+    text = (
+        f"{c.period.label}: {scope} đã nộp {c.report_count} báo cáo{months},"
+        f" phản ánh {c.stream_count} luồng ý kiến thuộc {len(c.topics)} lĩnh vực."
+    )
+    if c.stream_count:
+        text += (
+            " Về thái độ: "
+            + _distribution_phrase(c.attitudes, ATTITUDE_LABELS, c.stream_count)
+            + ". Về mức độ: "
+            + _distribution_phrase(c.reaches, REACH_LABELS, c.stream_count)
+            + "."
+        )
+    return text
+
+
+def _draft_unit_texts(reports: Sequence[UnitReportData], key: str, many_months: bool) -> str:
+    """The units' own words for a section: the latest report of each unit, shortened."""
+    latest: dict[str, UnitReportData] = {}
+    for report in reports:
+        current = latest.get(report.unit)
+        if current is None or report.period > current.period:
+            latest[report.unit] = report
+    lines = []
+    for unit in sorted(latest, key=fold):
+        text = (latest[unit].sections.get(key) or "").strip()
+        if text:
+            when = f" ({_month_label(latest[unit].period)})" if many_months else ""
+            lines.append(f"- {unit}{when}: {_excerpt(text)}")
+    return "\n".join(lines)
+
+
+def _topic_sentence(topic: TopicSummary, expected_units: int) -> str:
+    whole = expected_units or topic.unit_count
+    sentence = f"{topic.unit_count}/{whole} đơn vị phản ánh về {topic.topic}"
+    if topic.main_attitude:
+        share = percent(topic.attitudes[topic.main_attitude], topic.stream_count)
+        sentence += (
+            f", chủ yếu {ATTITUDE_LABELS.get(topic.main_attitude, topic.main_attitude)}"
+            f" ({share} trong {topic.stream_count} luồng ý kiến)"
+        )
+    if topic.main_reach:
+        sentence += f", mức độ phổ biến: {REACH_LABELS.get(topic.main_reach, topic.main_reach)}"
+    if topic.social_groups:
+        groups = ", ".join(name for name, _ in topic.social_groups.most_common(3))
+        sentence += f"; tập trung ở {groups}"
+    return sentence + "."
+
+
+def _draft_highlights(c: Consolidation) -> str:
+    if not c.topics:
+        return "Dư luận nổi bật: các đơn vị chưa phản ánh luồng ý kiến nào trong kỳ."
+    lines = []
+    for index, topic in enumerate(c.topics):
+        prefix = "Dư luận nổi bật: " if index == 0 else "- "
+        line = prefix + _topic_sentence(topic, c.expected_units)
+        examples = [f"{unit}: {_excerpt(text, 160)}" for unit, text in topic.summaries[:2]]
+        if examples:
+            line += " Ví dụ: " + "; ".join(examples)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _draft_latent(c: Consolidation) -> str:
+    if not c.latent:
+        return "Trong kỳ, các đơn vị chưa phản ánh dư luận tiềm ẩn."
+    topics = Counter(item.topic for item in c.latent)
+    units = {item.unit for item in c.latent}
+    head = (
+        f"Có {len(c.latent)} luồng dư luận tiềm ẩn do {len(units)} đơn vị phản ánh, về: "
+        + ", ".join(f"{name} ({count})" for name, count in topics.most_common())
+        + ". Cần theo dõi, dự báo và chủ động thông tin, giải thích để không thành điểm nóng:"
+    )
+    lines = [head]
+    for item in c.latent:
+        where = f", {item.area}" if item.area else ""
+        lines.append(f"- [{item.topic}] {item.unit}{where}: {_excerpt(item.summary, 200)}")
+    return "\n".join(lines)
+
+
+def _draft_recommendations(c: Consolidation) -> str:
+    if not c.recommendations:
+        return "Các đơn vị chưa có kiến nghị, đề xuất trong kỳ."
+    lines = [f"Có {len(c.recommendations)} đơn vị kiến nghị, đề xuất:"]
+    for entry in c.recommendations:
+        lines.append(f"- {entry.unit}: " + " ".join(_excerpt(item) for item in entry.items))
+    return "\n".join(lines)
+
+
+_DRAFTERS = {
+    "du_luan_noi_bat": _draft_highlights,
+    "du_luan_tiem_an": _draft_latent,
+    "kien_nghi": _draft_recommendations,
+}
+
+
+def draft_sections(
+    c: Consolidation, reports: Sequence[UnitReportData], section_keys: Iterable[str]
+) -> dict[str, str]:
+    """Narrative text for each section of the template, in its order.
+
+    The first section opens with the overview (how many units reported, the distributions); the
+    known sections are drafted from the numbers; any other section gathers the units' own texts.
+    """
+    many_months = len(c.months) > 1
+    sections: dict[str, str] = {}
+    for index, key in enumerate(section_keys):
+        if key in _DRAFTERS:
+            text = _DRAFTERS[key](c)
+        else:
+            text = _draft_unit_texts(reports, key, many_months)
+        if index == 0:
+            text = _draft_overview(c) + ("\n" + text if text else "")
+        sections[key] = text
+    return sections
+
+
+def consolidate(
+    reports: Iterable[UnitReportData],
+    *,
+    period: PeriodKey,
+    expected_units: int = 0,
+    section_keys: Sequence[str] = ("tu_tuong", "du_luan_noi_bat", "du_luan_tiem_an", "kien_nghi"),
+) -> Consolidation:
+    """Consolidate the submitted reports of the months ``period`` covers; others are ignored.
+
+    ``expected_units`` is the denominator of "12/55 đơn vị" (the units that had to report); when
+    unknown (0) the number of units that did report is used.
+    """
+    months = [month.code for month in period.months()]
+    kept = [report for report in reports if report.period in months]
+    units = sorted({report.unit for report in kept}, key=fold)
+    attitudes: Counter = Counter()
+    reaches: Counter = Counter()
+    for report in kept:
+        for stream in report.streams:
+            attitudes[stream.attitude] += 1
+            reaches[stream.reach] += 1
+    result = Consolidation(
+        period=period,
+        months=months,
+        expected_units=max(expected_units, len(units)),
+        units=units,
+        report_count=len(kept),
+        topics=merge_topics(kept),
+        attitudes=attitudes,
+        reaches=reaches,
+        latent=collect_latent(kept),
+        recommendations=collect_recommendations(kept, many_months=len(months) > 1),
+        sections={},
+    )
+    result.sections = draft_sections(result, kept, section_keys)
+    return result
+
+
+# --- tables, from the stored numbers (ConsolidatedReport.data), for DOCX, XLSX and the page -----
+
+STATUS_LABELS = {
+    "on_time": "Nộp đúng hạn",
+    "late": "Nộp muộn",
+    "returned": "Bị trả lại",
+    "draft": "Đang soạn",
+    "not_started": "Chưa bắt đầu",
+    "missing": "Chưa nộp (quá hạn)",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[list]
+    sheet: str = ""  # a short sheet name for XLSX (at most 31 characters)
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else percent(round(value * 1000), 1000)
+
+
+def compliance_tables(compliance: dict) -> list[Table]:
+    """Per month: expected, submitted, on time...; per unit: its status (or counts of months)."""
+    months = compliance.get("months", [])
+    month_rows = [
+        [
+            m["label"], m["expected"], m["submitted"], m["on_time"], m["late"], m["returned"],
+            m["expected"] - m["submitted"] - m["returned"], _rate(m["reporting_rate"]),
+            _rate(m["on_time_rate"]),
+        ]
+        for m in months
+    ]
+    tables = [
+        Table(
+            "ty_le_nop", "Tình hình nộp báo cáo",
+            ("Kỳ", "Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Bị trả lại", "Chưa nộp",
+             "Tỷ lệ nộp", "Tỷ lệ đúng hạn"),
+            month_rows,
+            "Tỷ lệ nộp theo tháng",
+        )
+    ]
+    units = compliance.get("units", [])
+    if len(months) == 1:
+        code = months[0]["period"]
+        rows = [
+            [i, u["unit"], STATUS_LABELS.get(u["statuses"].get(code, ""), "—")]
+            for i, u in enumerate(units, start=1)
+        ]
+        headers: tuple[str, ...] = ("STT", "Đơn vị", "Tình trạng")
+    else:
+        rows = []
+        for i, u in enumerate(units, start=1):
+            counts = Counter(u["statuses"].values())
+            not_in = counts["missing"] + counts["draft"] + counts["not_started"]
+            rows.append([i, u["unit"], counts["on_time"], counts["late"], counts["returned"],
+                         not_in])
+        headers = ("STT", "Đơn vị", "Số tháng đúng hạn", "Số tháng muộn", "Số tháng bị trả lại",
+                   "Số tháng chưa nộp")
+    tables.append(Table("don_vi", "Tình hình nộp báo cáo của từng đơn vị", headers, rows,
+                        "Tỷ lệ nộp theo đơn vị"))
+    return tables
+
+
+def topic_tables(data: dict) -> list[Table]:
+    """Streams by topic: units, streams, attitude distribution; then reach distribution."""
+    attitude_names = [label.split(",")[0].capitalize() for label in ATTITUDE_LABELS.values()]
+    reach_names = [label.capitalize() for label in REACH_LABELS.values()]
+    topics = data.get("topics", [])
+    attitude_rows = [
+        [i, t["topic"], t["unit_count"], t["stream_count"], *t["attitudes"].values(),
+         t["latent_count"]]
+        for i, t in enumerate(topics, start=1)
+    ]
+    reach_rows = [
+        [i, t["topic"], t["stream_count"], *t["reaches"].values()]
+        for i, t in enumerate(topics, start=1)
+    ]
+    if topics:
+        total_latent = sum(t["latent_count"] for t in topics)
+        attitude_rows.append(["", "Tổng cộng", data.get("reporting_units", 0),
+                              data.get("stream_count", 0), *data["attitudes"].values(),
+                              total_latent])
+        reach_rows.append(["", "Tổng cộng", data.get("stream_count", 0),
+                           *data["reaches"].values()])
+    return [
+        Table("luong_y_kien", "Luồng ý kiến theo lĩnh vực và thái độ",
+              ("STT", "Lĩnh vực", "Số đơn vị phản ánh", "Số luồng ý kiến", *attitude_names,
+               "Tiềm ẩn"),
+              attitude_rows, "Lĩnh vực - thái độ"),
+        Table("muc_do", "Mức độ phổ biến của ý kiến theo lĩnh vực",
+              ("STT", "Lĩnh vực", "Số luồng ý kiến", *reach_names), reach_rows,
+              "Lĩnh vực - mức độ"),
+    ]
+
+
+def latent_table(data: dict) -> Table:
+    rows = [
+        [i, item["unit"], _month_label(item["period"]), item["topic"], item["summary"],
+         ATTITUDE_LABELS.get(item["attitude"], item["attitude"]),
+         REACH_LABELS.get(item["reach"], item["reach"]), item.get("area", "")]
+        for i, item in enumerate(data.get("latent", []), start=1)
+    ]
+    return Table("tiem_an", "Dư luận tiềm ẩn",
+                 ("STT", "Đơn vị", "Kỳ", "Lĩnh vực", "Nội dung", "Thái độ", "Mức độ", "Địa bàn"),
+                 rows, "Dư luận tiềm ẩn")
+
+
+def recommendation_table(data: dict) -> Table:
+    rows = [
+        [i, entry["unit"], item]
+        for i, (entry, item) in enumerate(
+            ((entry, item) for entry in data.get("recommendations", []) for item in entry["items"]),
+            start=1,
+        )
+    ]
+    return Table("kien_nghi", "Kiến nghị, đề xuất của các đơn vị", ("STT", "Đơn vị", "Nội dung"),
+                 rows, "Kiến nghị, đề xuất")
+
+
+def compliance_sentence(compliance: dict) -> str:
+    """One paragraph on who reported, naming the late and missing units for a single month."""
+    months = compliance.get("months", [])
+    if not months:
+        return ""
+    expected = sum(m["expected"] for m in months)
+    submitted = sum(m["submitted"] for m in months)
+    on_time = sum(m["on_time"] for m in months)
+    if len(months) == 1:
+        m = months[0]
+        text = (
+            f"{m['label']}: {m['submitted']}/{m['expected']} đơn vị đã nộp báo cáo"
+            f" ({_rate(m['reporting_rate'])}), {m['on_time']} đơn vị nộp đúng hạn"
+            f" ({_rate(m['on_time_rate'])})."
+        )
+        for status, label in (("late", "Nộp muộn"), ("missing", "Chưa nộp"),
+                              ("returned", "Bị trả lại, chưa nộp lại")):
+            names = [u["unit"] for u in compliance.get("units", [])
+                     if u["statuses"].get(m["period"]) == status]
+            if names:
+                text += f" {label}: {', '.join(names)}."
+        return text
+    return (
+        f"Trong {len(months)} tháng, các đơn vị đã nộp {submitted}/{expected} lượt báo cáo phải nộp"
+        f" ({percent(submitted, expected)}), trong đó {on_time} lượt đúng hạn"
+        f" ({percent(on_time, expected)})."
+    )

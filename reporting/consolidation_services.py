@@ -1,0 +1,357 @@
+"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX and XLSX.
+
+The draft is built from *submitted* monthly unit reports only (a draft or a returned report is not
+the unit's word yet), by :mod:`reporting.consolidation`; the compliance table comes from
+:func:`reporting.selectors.compliance_for`. Each function runs in one transaction and appends an
+audit entry. ``user=None`` means the system (the CLI): it may do what the office does, and the audit
+entry has no actor.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from core.errors import ConflictError, ServiceError
+from core.models import AuditEntry, Channel
+from core.services import audit
+from core.text import fold, nfc
+from documents.docx_layout import DocSection, DocTable, PartyDocument, render_docx
+from documents.xlsx import save_workbook, write_table
+from orgs.models import User
+from reporting import consolidation as calc
+from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
+from reporting.periods import PeriodKey
+from reporting.selectors import compliance_for, default_template
+from reporting.services import ensure_period
+
+DEFAULT_RECIPIENTS = "\n".join([
+    "- Ban Thường vụ Thành ủy (để báo cáo),",
+    "- Ban Tuyên giáo và Dân vận Thành ủy (để báo cáo),",
+    "- Thường trực Đảng ủy phường,",
+    "- Các chi bộ, đảng bộ trực thuộc,",
+    "- Lưu Văn phòng Đảng ủy.",
+])
+HIGHLIGHTS_KEY = "du_luan_noi_bat"  # the section the topic tables belong under
+COMPLIANCE_TITLE = "Tình hình nộp báo cáo của các đơn vị"
+MAX_SECTION_TEXT = 100_000  # a ward-wide draft gathers 55 units' words; far above a unit's limit
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+@dataclass(frozen=True)
+class _SystemReader:
+    """The CLI acting for the office: sees every unit (what ``compliance_for`` asks of a reader)."""
+
+    sees_everything: bool = True
+    is_office: bool = True
+    is_authenticated: bool = False
+    unit_id: int | None = None
+
+
+def _check_office(user: User | None, what: str) -> None:
+    if user is not None and not user.is_office:
+        raise ServiceError(f"Chỉ Ban Xây dựng Đảng được {what} báo cáo tổng hợp.", field="user")
+
+
+def _check_reader(user: User | None) -> None:
+    if user is not None and not user.sees_everything:
+        raise ServiceError("Không tìm thấy báo cáo tổng hợp.", field="user")
+
+
+def default_title(period: PeriodKey) -> str:
+    label = period.label
+    return f"Tình hình tư tưởng và dư luận xã hội {label[0].lower()}{label[1:]}"
+
+
+# --- generate ----------------------------------------------------------------------------------
+
+
+def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc.UnitReportData]:
+    reports = (
+        UnitReport.objects.filter(
+            template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
+        )
+        .select_related("unit", "period")
+        .prefetch_related("streams__topic", "streams__area", "streams__social_groups")
+        .order_by("period__start", "unit__name")
+    )
+    channel_labels = dict(Channel.choices)
+    return [
+        calc.UnitReportData(
+            unit=report.unit.name,
+            period=report.period.code,
+            sections=dict(report.sections),
+            streams=tuple(
+                calc.StreamData(
+                    topic=stream.topic.name,
+                    attitude=stream.attitude,
+                    reach=stream.reach,
+                    summary=stream.summary,
+                    social_groups=tuple(sorted(g.name for g in stream.social_groups.all())),
+                    area=stream.area.name if stream.area else "",
+                    channel=channel_labels.get(stream.channel, stream.channel),
+                    latent=stream.latent,
+                )
+                for stream in report.streams.all()
+            ),
+        )
+        for report in reports
+    ]
+
+
+def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
+    """Compliance of every month the period covers, per month and per unit, as JSON values."""
+    months = period.months()
+    view = compliance_for(user or _SystemReader(), template=template, period=months[-1],
+                          months=len(months))
+    unit_ids: list[int] = []
+    for month in view.trend:
+        unit_ids += [pk for pk in month.statuses if pk not in unit_ids]
+    units = sorted((view.units[pk] for pk in unit_ids), key=lambda u: fold(u.name))
+    return {
+        "months": [
+            {"period": m.period.code, "label": m.period.label,
+             "deadline": m.period.deadline.isoformat(), **m.total.as_dict()}
+            for m in view.trend
+        ],
+        "units": [
+            {"unit": unit.name,
+             "statuses": {m.period.code: m.statuses[unit.id]
+                          for m in view.trend if unit.id in m.statuses}}
+            for unit in units
+        ],
+        "expected_units": len(units),
+    }
+
+
+def generate_consolidated(
+    *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None
+) -> ConsolidatedReport:
+    """Create, or refresh, the draft consolidated report of ``period``.
+
+    Reads the submitted monthly reports of the months the period covers. A refresh replaces the
+    drafted sections and numbers (the office asked for a new draft) and keeps the number, title,
+    recipients and signer the office typed; the version goes up so an open editor sees a conflict.
+    """
+    _check_office(user, "tạo")
+    template = template or default_template("month")
+    if template is None:
+        raise ServiceError("Chưa có mẫu báo cáo tháng đang dùng để tổng hợp.", field="template")
+    if template.period_kind != "month":
+        raise ServiceError(
+            f"Mẫu '{template.name}' không phải mẫu báo cáo tháng; báo cáo tổng hợp được lập"
+            " từ các báo cáo tháng.",
+            field="template",
+        )
+    compliance = _compliance_data(user, template, period)
+    reports = _submitted_reports(template, [m.code for m in period.months()])
+    result = calc.consolidate(
+        reports, period=period, expected_units=compliance["expected_units"],
+        section_keys=template.section_keys(),
+    )
+    data = result.as_data() | {
+        "compliance": compliance,
+        "section_titles": [dict(section) for section in template.sections],
+        "generated_at": timezone.now().isoformat(),
+    }
+    try:
+        with transaction.atomic():
+            return _store_draft(user, template, period, result.sections, data)
+    except IntegrityError as exc:
+        raise ConflictError(
+            "Báo cáo tổng hợp kỳ này vừa được người khác tạo. Hãy tải lại trang."
+        ) from exc
+
+
+def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict):
+    period_row = ensure_period(period)
+    consolidated = (
+        ConsolidatedReport.objects.select_for_update()
+        .filter(template=template, period=period_row)
+        .first()
+    )
+    if consolidated is None:
+        consolidated = ConsolidatedReport.objects.create(
+            template=template, period=period_row, title=default_title(period),
+            sections=sections, data=data, recipients=DEFAULT_RECIPIENTS,
+        )
+        summary = f"Tạo báo cáo tổng hợp {period.label}"
+    else:
+        consolidated.sections = sections
+        consolidated.data = data
+        consolidated.version += 1
+        consolidated.save()
+        summary = f"Tạo lại dự thảo báo cáo tổng hợp {period.label}"
+    audit(actor=user, action=AuditEntry.Action.GENERATE, obj=consolidated, summary=summary,
+          data={"period": period.code, "reports": data["report_count"],
+                "version": consolidated.version})
+    return consolidated
+
+
+# --- edit --------------------------------------------------------------------------------------
+
+
+def _clean_text(value: str, *, label: str, field: str, limit: int, required: bool = False) -> str:
+    text = nfc(str(value or "")).strip()
+    if required and not text:
+        raise ServiceError(f"Chưa nhập {label}.", field=field)
+    if len(text) > limit:
+        raise ServiceError(
+            f"{label[0].upper()}{label[1:]} dài {len(text)} ký tự, vượt giới hạn {limit}.",
+            field=field,
+        )
+    return text
+
+
+def section_titles(consolidated: ConsolidatedReport) -> list[dict]:
+    """The sections in order, as stored at generation (the template may have changed since)."""
+    titles = consolidated.data.get("section_titles") or consolidated.template.sections
+    known = [section["key"] for section in titles]
+    extra = [{"key": k, "title": k} for k in consolidated.sections if k not in known]
+    return [dict(section) for section in titles] + extra
+
+
+def update_consolidated(
+    *,
+    user: User | None,
+    consolidated: ConsolidatedReport,
+    sections: dict,
+    number: str,
+    title: str,
+    recipients: str,
+    signer_name: str,
+    expected_version: int,
+) -> ConsolidatedReport:
+    """Save the office's edits; refuses a stale ``expected_version`` (ConflictError).
+
+    Saving what is already stored changes nothing and keeps the version.
+    """
+    _check_office(user, "sửa")
+    titles = {s["key"]: s["title"] for s in section_titles(consolidated)}
+    clean_sections = {}
+    for key, value in (sections or {}).items():
+        if key not in titles:
+            raise ServiceError(f"Phần '{key}' không có trong báo cáo tổng hợp.", field=key)
+        clean_sections[key] = _clean_text(
+            value, label=f"phần '{titles[key]}'", field=key, limit=MAX_SECTION_TEXT
+        )
+    fields = {
+        "number": _clean_text(number, label="số văn bản", field="number", limit=20),
+        "title": _clean_text(title, label="trích yếu", field="title", limit=300, required=True),
+        "recipients": _clean_text(recipients, label="nơi nhận", field="recipients", limit=2000),
+        "signer_name": _clean_text(signer_name, label="tên người ký", field="signer_name",
+                                   limit=150),
+    }
+    with transaction.atomic():
+        current = ConsolidatedReport.objects.select_for_update().get(pk=consolidated.pk)
+        if expected_version != current.version:
+            raise ConflictError(
+                f"Báo cáo tổng hợp đã được thay đổi (phiên bản {current.version}) sau khi bạn mở"
+                f" (phiên bản {expected_version}). Hãy tải lại trang để xem bản mới nhất trước"
+                " khi lưu.",
+                field="version",
+            )
+        merged = {**current.sections, **clean_sections}
+        unchanged = merged == current.sections and all(
+            getattr(current, name) == value for name, value in fields.items()
+        )
+        if unchanged:
+            return current
+        current.sections = merged
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        audit(actor=user, action=AuditEntry.Action.UPDATE, obj=current,
+              summary=f"Sửa báo cáo tổng hợp {current.period}", data={"version": current.version})
+    return current
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def report_tables(consolidated: ConsolidatedReport) -> dict[str, list[calc.Table]]:
+    data = consolidated.data
+    return {
+        "topics": calc.topic_tables(data),
+        "compliance": calc.compliance_tables(data.get("compliance", {})),
+        "latent": [calc.latent_table(data)],
+        "recommendations": [calc.recommendation_table(data)],
+    }
+
+
+def _doc_table(table: calc.Table) -> DocTable:
+    return DocTable(title=table.title, headers=table.headers, rows=table.rows)
+
+
+def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
+    """The plain data the DOCX layout needs; tables go under "Dư luận nổi bật" and at the end."""
+    tables = report_tables(consolidated)
+    body = []
+    for index, section in enumerate(section_titles(consolidated)):
+        key = section["key"]
+        attached = tables["topics"] if key == HIGHLIGHTS_KEY else []
+        body.append(DocSection(
+            heading=f"{_ROMAN[index % len(_ROMAN)]}. {section['title'].upper()}",
+            text=consolidated.sections.get(key, ""),
+            tables=[_doc_table(t) for t in attached],
+        ))
+    if not any(s.tables for s in body):
+        body.append(DocSection(heading="Số liệu dư luận theo lĩnh vực",
+                               tables=[_doc_table(t) for t in tables["topics"]]))
+    body.append(DocSection(
+        heading=f"{_ROMAN[len(body) % len(_ROMAN)]}. {COMPLIANCE_TITLE.upper()}",
+        text=calc.compliance_sentence(consolidated.data.get("compliance", {})),
+        tables=[_doc_table(t) for t in tables["compliance"]],
+    ))
+    return PartyDocument(
+        superior_body=settings.LONGDAN_SUPERIOR_BODY,
+        issuing_body=settings.LONGDAN_ISSUING_BODY,
+        number=consolidated.number,
+        place=settings.LONGDAN_PLACE,
+        date=timezone.localdate(),
+        title=consolidated.title,
+        sections=body,
+        recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
+        signer_title=consolidated.signer_title,
+        signer_name=consolidated.signer_name,
+    )
+
+
+def _audit_export(user: User | None, consolidated: ConsolidatedReport, fmt: str) -> None:
+    with transaction.atomic():
+        audit(actor=user, action=AuditEntry.Action.EXPORT, obj=consolidated,
+              summary=f"Xuất {fmt.upper()} báo cáo tổng hợp {consolidated.period}",
+              data={"format": fmt, "version": consolidated.version})
+
+
+def export_docx(
+    *, user: User | None, consolidated: ConsolidatedReport, out: str | os.PathLike | BinaryIO
+) -> None:
+    """Write the report as DOCX (Hướng dẫn 36-HD/VPTW layout) to ``out`` and audit the export."""
+    _check_reader(user)
+    render_docx(party_document(consolidated), out)
+    _audit_export(user, consolidated, "docx")
+
+
+def build_workbook(consolidated: ConsolidatedReport) -> Workbook:
+    workbook = Workbook()
+    for group in report_tables(consolidated).values():
+        for table in group:
+            write_table(workbook, table.sheet or table.title, table.headers, table.rows)
+    return workbook
+
+
+def export_xlsx(
+    *, user: User | None, consolidated: ConsolidatedReport, out: str | os.PathLike | BinaryIO
+) -> None:
+    """Write every table of the report to ``out`` as XLSX (one sheet per table); audited."""
+    _check_reader(user)
+    save_workbook(build_workbook(consolidated), out)
+    _audit_export(user, consolidated, "xlsx")

@@ -1,0 +1,191 @@
+"""Pages of the office's consolidated report: list, generate, edit, download DOCX and XLSX.
+
+The office edits; leaders read and download; anyone else gets "not found", so the pages do not
+reveal that the ward's report exists. Views stay thin: check the reader, call a service, render.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import ConflictError, ServiceError
+from reporting import consolidation as calc
+from reporting import consolidation_services as services
+from reporting.models import ConsolidatedReport
+from reporting.periods import PeriodError, PeriodKey, parse_period
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Reads scoped to the reader: the ward's report is for the office and the leaders only.
+def _consolidated_visible_to(user) -> QuerySet[ConsolidatedReport]:
+    if not user.sees_everything:
+        raise Http404("Không tìm thấy trang.")
+    return ConsolidatedReport.objects.select_related("period", "template")
+
+
+def _get_consolidated(user, pk: int) -> ConsolidatedReport:
+    try:
+        return _consolidated_visible_to(user).get(pk=pk)
+    except ConsolidatedReport.DoesNotExist as exc:
+        raise Http404("Không tìm thấy báo cáo tổng hợp.") from exc
+
+
+def _require_office(user) -> None:
+    if not user.sees_everything:
+        raise Http404("Không tìm thấy trang.")
+    if not user.is_office:
+        raise PermissionDenied("Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp.")
+
+
+def _within(reports: QuerySet[ConsolidatedReport], key: PeriodKey) -> QuerySet:
+    """Reports whose period lies inside ``key``: "2025" lists the months, halves and the year."""
+    return reports.filter(period__start__gte=key.start, period__end__lte=key.end)
+
+
+@login_required
+def consolidated_list(request: HttpRequest) -> HttpResponse:
+    reports = _consolidated_visible_to(request.user).order_by("-period__start", "period__kind")
+    period_text = request.GET.get("period", "").strip()
+    period_error = ""
+    if period_text:
+        try:
+            reports = _within(reports, parse_period(period_text))
+        except PeriodError as exc:
+            period_error = str(exc)
+    return render(request, "reporting/consolidated_list.html", {
+        "reports": reports,
+        "period_text": period_text,
+        "period_error": period_error,
+        "can_edit": request.user.is_office,
+    })
+
+
+@login_required
+@require_POST
+def consolidated_generate(request: HttpRequest) -> HttpResponse:
+    _require_office(request.user)
+    try:
+        key = parse_period(request.POST.get("period", ""))
+        consolidated = services.generate_consolidated(user=request.user, period=key)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("consolidated_list")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("consolidated_list")
+    messages.success(
+        request,
+        f"Đã lập dự thảo báo cáo tổng hợp {key.label} từ"
+        f" {consolidated.data.get('report_count', 0)} báo cáo đã nộp.",
+    )
+    return redirect("consolidated_detail", pk=consolidated.pk)
+
+
+def _edit_values(request: HttpRequest, consolidated: ConsolidatedReport) -> dict:
+    titles = services.section_titles(consolidated)
+    return {
+        # A section missing from the form is left as it is, not blanked.
+        "sections": {
+            s["key"]: request.POST[f"section_{s['key']}"]
+            for s in titles
+            if f"section_{s['key']}" in request.POST
+        },
+        "number": request.POST.get("number", ""),
+        "title": request.POST.get("title", ""),
+        "recipients": request.POST.get("recipients", ""),
+        "signer_name": request.POST.get("signer_name", ""),
+    }
+
+
+def _expected_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # a form without a version can only conflict, never overwrite
+
+
+def _detail_context(consolidated: ConsolidatedReport, values: dict | None, error: str,
+                    error_field: str | None, user) -> dict:
+    values = values or {
+        "sections": consolidated.sections,
+        "number": consolidated.number,
+        "title": consolidated.title,
+        "recipients": consolidated.recipients,
+        "signer_name": consolidated.signer_name,
+    }
+    sections = [
+        {**s, "text": values["sections"].get(s["key"], consolidated.sections.get(s["key"], ""))}
+        for s in services.section_titles(consolidated)
+    ]
+    tables = services.report_tables(consolidated)
+    return {
+        "report": consolidated,
+        "values": values,
+        "sections": sections,
+        "tables": [*tables["compliance"], *tables["topics"], *tables["latent"]],
+        "compliance_sentence": calc.compliance_sentence(consolidated.data.get("compliance", {})),
+        "error": error,
+        "error_field": error_field,
+        "can_edit": user.is_office,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consolidated = _get_consolidated(request.user, pk)
+    if request.method == "GET":
+        return render(request, "reporting/consolidated_detail.html",
+                      _detail_context(consolidated, None, "", None, request.user))
+    _require_office(request.user)
+    values = _edit_values(request, consolidated)
+    try:
+        services.update_consolidated(
+            user=request.user, consolidated=consolidated,
+            expected_version=_expected_version(request), **values,
+        )
+    except ServiceError as exc:
+        message = exc.message
+        if isinstance(exc, ConflictError):
+            # The form now carries the newest version: saving again is a deliberate overwrite.
+            consolidated.refresh_from_db()
+            message += " Nội dung bạn vừa nhập vẫn còn bên dưới; bấm Lưu lần nữa sẽ ghi đè bản mới."
+        context = _detail_context(consolidated, values, message, exc.field, request.user)
+        return render(request, "reporting/consolidated_detail.html", context,
+                      status=exc.status_code)
+    messages.success(request, "Đã lưu báo cáo tổng hợp.")
+    return redirect("consolidated_detail", pk=consolidated.pk)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def consolidated_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    consolidated = _get_consolidated(request.user, pk)
+    buffer = io.BytesIO()
+    services.export_docx(user=request.user, consolidated=consolidated, out=buffer)
+    return _download(buffer.getvalue(), DOCX_TYPE,
+                     f"bao-cao-tong-hop-{consolidated.period.code}.docx")
+
+
+@login_required
+def consolidated_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    consolidated = _get_consolidated(request.user, pk)
+    buffer = io.BytesIO()
+    services.export_xlsx(user=request.user, consolidated=consolidated, out=buffer)
+    return _download(buffer.getvalue(), XLSX_TYPE,
+                     f"bang-bieu-tong-hop-{consolidated.period.code}.xlsx")
