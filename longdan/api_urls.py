@@ -1,7 +1,25 @@
+"""Routes of the REST API under /api/v1/ (see docs at /api/v1/docs/, schema at /api/v1/schema/)."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from orgs.api import AreaViewSet, AuditViewSet, CollaboratorViewSet, TokenView, UnitViewSet
+from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
+
+router = SimpleRouter()
+router.register("units", UnitViewSet, basename="api-unit")
+router.register("areas", AreaViewSet, basename="api-area")
+router.register("collaborators", CollaboratorViewSet, basename="api-collaborator")
+router.register("periods", PeriodViewSet, basename="api-period")
+router.register("templates", TemplateViewSet, basename="api-template")
+router.register("reports", ReportViewSet, basename="api-report")
+router.register("audit", AuditViewSet, basename="api-audit")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("token/", TokenView.as_view(), name="api-token"),
+    path("compliance/", ComplianceView.as_view(), name="api-compliance"),
+    *router.urls,
 ]
