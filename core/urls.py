@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from core import views
+
+urlpatterns = [
+    path("nhat-ky/", views.audit_log, name="audit_log"),
+    path("nhat-ky/xuat.xlsx", views.audit_export, name="audit_export"),
+]

@@ -1,3 +1,18 @@
 from django.urls import path
 
-urlpatterns: list = []
+from orgs import views
+
+urlpatterns = [
+    path("don-vi/", views.unit_list, name="unit_list"),
+    path("don-vi/xuat.xlsx", views.unit_export, name="unit_export"),
+    path("don-vi/moi/", views.unit_create, name="unit_create"),
+    path("don-vi/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("don-vi/<int:pk>/sua/", views.unit_edit, name="unit_edit"),
+    path("to-dan-pho/", views.area_list, name="area_list"),
+    path("to-dan-pho/moi/", views.area_create, name="area_create"),
+    path("to-dan-pho/<int:pk>/sua/", views.area_edit, name="area_edit"),
+    path("cong-tac-vien/", views.collaborator_list, name="collaborator_list"),
+    path("cong-tac-vien/xuat.xlsx", views.collaborator_export, name="collaborator_export"),
+    path("cong-tac-vien/moi/", views.collaborator_create, name="collaborator_create"),
+    path("cong-tac-vien/<int:pk>/", views.collaborator_edit, name="collaborator_edit"),
+]

@@ -1,0 +1,60 @@
+"""``core.text.fold``: the search key that makes "hoa binh" find "Hòa Bình" and "Hoà Bình"."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.text import fold, nfc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hòa Bình",  # new tone placement, precomposed
+        "Hoà Bình",  # old tone placement, as official data often spell the ward
+        "Ho\u0300a Bi\u0300nh",  # decomposed (NFD) input, as some keyboards send
+        "HÒA BÌNH",
+        "  hoa   binh ",
+    ],
+)
+def test_every_spelling_of_hoa_binh_folds_the_same(text):
+    assert fold(text) == "hoa binh"
+
+
+def test_d_with_stroke_becomes_d_in_both_cases():
+    assert fold("Đảng ủy phường") == "dang uy phuong"
+    assert fold("đoàn thể") == "doan the"
+
+
+def test_other_vietnamese_letters_lose_their_marks():
+    assert fold("Thủy Nguyên, An Lư, Ưu tiên, Ơn") == "thuy nguyen, an lu, uu tien, on"
+
+
+def test_empty_and_none_fold_to_empty():
+    assert fold("") == ""
+    assert fold(None) == ""
+
+
+def test_nfc_composes():
+    assert nfc("Ho\u0300a") == "Hòa"
+
+
+@given(st.text())
+def test_fold_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text())
+def test_fold_leaves_no_combining_marks_and_no_d_with_stroke(text):
+    folded = fold(text)
+    assert not any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", folded))
+    assert "đ" not in folded and "Đ" not in folded
+
+
+@given(st.text(alphabet="aăâeêioôơuưyđAĂÂEÊIOÔƠUƯYĐ \u0300\u0301\u0303\u0309\u0323"))
+def test_fold_of_vietnamese_text_is_plain_ascii(text):
+    assert fold(text).isascii()

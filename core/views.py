@@ -1,0 +1,189 @@
+"""Pages shared by every app: the audit log (office and leaders), and the XLSX list export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from core.models import AuditEntry
+from core.selectors import AuditFilter, audit_entries_for, audit_object_types
+from core.services import audit
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AUDIT_PAGE_SIZE = 50
+
+
+# --- XLSX export, shared by every list page ------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    """openpyxl refuses aware datetimes: write them as local wall-clock time."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.make_naive(timezone.localtime(value))
+    if value is None:
+        return ""
+    return value
+
+
+def xlsx_response(
+    *,
+    request: HttpRequest,
+    filename: str,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    object_type: str,
+) -> HttpResponse:
+    """One sheet with a bold header row and a filter; the export is written to the audit log."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 6)
+    bold = Font(bold=True)
+    sheet.append([_header_cell(sheet, header, bold) for header in headers])
+    count = 0
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    audit(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type=object_type,
+        unit=getattr(request.user, "unit", None),
+        summary=f"Xuất tệp {filename} ({count} dòng)",
+        data={"query": request.GET.urlencode()[:400], "rows": count},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _header_cell(sheet, value: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+# --- the audit log -------------------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Thao tác",
+        required=False,
+        choices=[("", "Tất cả")] + list(AuditEntry.Action.choices),
+    )
+    actor = forms.CharField(label="Người thực hiện (tên đăng nhập)", required=False, max_length=150)
+    object_type = forms.ChoiceField(label="Loại đối tượng", required=False)
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, object_types: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", "Tất cả")] + [
+            (label, object_type_label(label)) for label in object_types
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "Ngày kết thúc không được trước ngày bắt đầu.")
+        return cleaned
+
+    def to_filter(self) -> AuditFilter:
+        if not self.is_valid():
+            return AuditFilter()
+        data = self.cleaned_data
+        return AuditFilter(
+            action=data["action"] or "",
+            actor=data["actor"] or "",
+            object_type=data["object_type"] or "",
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+
+
+def object_type_label(label: str) -> str:
+    """ "orgs.orgunit" -> "Đơn vị" (the model's Vietnamese name), falling back to the label."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return label or "—"
+
+
+def _audit_filter(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilter]:
+    # audit_object_types raises 404 first for a reader who may not see the log.
+    form = AuditFilterForm(request.GET or None, object_types=audit_object_types(request.user))
+    return form, form.to_filter() if request.GET else AuditFilter()
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form, filters = _audit_filter(request)
+    entries = audit_entries_for(request.user, filters)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.object_type_label = object_type_label(entry.object_type)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "total": page.paginator.count},
+    )
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _audit_filter(request)
+    entries = audit_entries_for(request.user, filters)
+    labels: dict[str, str] = {}
+    rows = (
+        (
+            entry.at,
+            entry.actor.username if entry.actor else "",
+            entry.get_action_display(),
+            labels.setdefault(entry.object_type, object_type_label(entry.object_type)),
+            entry.object_id,
+            entry.unit.name if entry.unit else "",
+            entry.summary,
+        )
+        for entry in entries.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        request=request,
+        filename="nhat-ky.xlsx",
+        sheet_title="Nhật ký",
+        headers=[
+            "Thời điểm (giờ Việt Nam)",
+            "Người thực hiện",
+            "Thao tác",
+            "Loại đối tượng",
+            "Mã đối tượng",
+            "Đơn vị",
+            "Nội dung",
+        ],
+        rows=rows,
+        object_type="core.auditentry",
+    )
