@@ -6,16 +6,20 @@ import io
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from documents.docx_layout import (
+    TEXT_WIDTH_MM,
     DocSection,
     DocTable,
     PartyDocument,
+    column_widths,
     date_line,
     number_line,
     render_docx,
+    text_mm,
 )
 
 
@@ -157,14 +161,18 @@ def test_recipients_bottom_left_and_signature_bottom_right(opened):
     closing = opened.tables[-1]
     left, right = closing.rows[0].cells
     label = left.paragraphs[0].runs[0]
-    assert label.text == "Nơi nhận:" and label.bold and label.italic
+    # Party documents underline "Nơi nhận:", upright 14 pt (bold italics are the State style).
+    assert label.text == "Nơi nhận:" and label.underline
+    assert not label.bold and not label.italic and label.font.size == Pt(14)
     recipient = one_run(opened, "- Lưu Văn phòng Đảng ủy.")
     assert recipient.font.size == Pt(12)
     assert right.paragraphs[0].text == "T/M BAN THƯỜNG VỤ"
     assert right.paragraphs[0].runs[0].bold
     assert right.paragraphs[1].text == "BÍ THƯ"
+    assert not right.paragraphs[1].runs[0].bold  # the office held: upright, not bold
     assert right.paragraphs[-1].text == "Nguyễn Văn Hùng"
     assert right.paragraphs[-1].runs[0].bold
+    assert right.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
 
 
 def test_blank_number_leaves_room_to_write_it(tmp_path):
@@ -179,3 +187,137 @@ def test_number_and_date_lines():
     assert number_line("Số 12-BC/ĐU") == "Số 12-BC/ĐU"
     assert number_line("  ") == "Số     -BC/ĐU"
     assert date_line("Hòa Bình", dt.date(2026, 1, 5)) == "Hòa Bình, ngày 05 tháng 01 năm 2026"
+
+
+# --- what the visual check of a 55-unit report found -------------------------------------------
+
+UNITS = [f"Chi bộ Tổ dân phố {i}" for i in range(1, 56)]
+WIDE = DocTable(
+    "Luồng ý kiến theo lĩnh vực và thái độ",
+    ["STT", "Lĩnh vực", "Số đơn vị phản ánh", "Số luồng ý kiến", "Đồng tình", "Băn khoăn",
+     "Bức xúc", "Phản đối", "Tiềm ẩn"],
+    [[1, "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội", 23, 28, 4, 12, 6, 6, 6],
+     [2, "Quốc phòng - an ninh", 17, 21, 3, 10, 5, 3, 2]],
+)
+RATES = DocTable(
+    "Tình hình nộp báo cáo",
+    ["Kỳ", "Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Bị trả lại", "Chưa nộp", "Tỷ lệ nộp",
+     "Tỷ lệ đúng hạn"],
+    [["Tháng 11/2025", 55, 42, 39, 3, 6, 7, "76,4%", "70,9%"]],
+)
+UNIT_TABLE = DocTable("Tình hình nộp báo cáo của từng đơn vị", ["STT", "Đơn vị", "Tình trạng"],
+                      [[i, name, "Nộp đúng hạn"] for i, name in enumerate(UNITS, start=1)])
+
+
+def grid_mm(table) -> list[float]:
+    return [col.w.mm for col in table._tbl.tblGrid.gridCol_lst]
+
+
+@pytest.fixture
+def report_55():
+    document = sample(sections=[
+        DocSection("II. DƯ LUẬN NỔI BẬT", "Dư luận nổi bật.", [WIDE]),
+        DocSection("V. TÌNH HÌNH NỘP BÁO CÁO", "55 đơn vị.", [RATES, UNIT_TABLE]),
+    ])
+    buffer = io.BytesIO(render_docx(document))
+    return docx.Document(buffer)
+
+
+def test_every_table_fits_between_the_margins(report_55):
+    # 210 mm less 30 + 15 mm of margins: a wider table runs off the page on print.
+    assert TEXT_WIDTH_MM == 165
+    for table in report_55.tables:
+        assert sum(grid_mm(table)) <= 165.1
+        width = table._tbl.tblPr.find(qn("w:tblW"))
+        assert width.get(qn("w:type")) == "dxa"
+        assert int(width.get(qn("w:w"))) / 56.7 <= 165.1  # twips to mm
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_data_tables_span_the_text_block(report_55):
+    for table in report_55.tables[1:-1]:
+        assert sum(grid_mm(table)) == pytest.approx(165, abs=0.5)
+
+
+def test_given_widths_wider_than_the_page_are_scaled_down():
+    document = sample(sections=[DocSection("I. BẢNG", "", [
+        DocTable("Bảng rộng", ["A", "B"], [["x", "y"]], widths_mm=[150, 150])
+    ])])
+    table = docx.Document(io.BytesIO(render_docx(document))).tables[1]
+    assert grid_mm(table) == pytest.approx([82.5, 82.5], abs=0.2)
+
+
+def test_columns_follow_their_content_not_equal_shares(report_55):
+    topics, rates, units = report_55.tables[1:4]
+    stt, topic, *numbers = grid_mm(topics)
+    # Equal shares gave "STT" as much room as the topic names, which then broke every few words.
+    assert stt < 17 and topic > 35
+    assert topic > max(numbers)
+    number, unit, status = grid_mm(units)
+    assert number < unit and number < status
+    assert unit >= text_mm("Chi bộ Tổ dân phố 55") + 4
+
+
+def test_no_header_word_is_narrower_than_its_column(report_55):
+    """A column is at least as wide as its longest header word: "Muộn" no longer breaks as
+    "Muộ/n", nor "STT" as "ST/T" (seen in LibreOffice before)."""
+    for table in report_55.tables[1:-1]:
+        for cell, width in zip(table.rows[0].cells, grid_mm(table), strict=True):
+            longest = max(text_mm(word, bold=True) for word in cell.text.split())
+            assert width >= longest + 3.8, cell.text
+
+
+def test_column_widths_when_nothing_fits_on_one_line():
+    widths = column_widths(["STT", "Nội dung"], [[1, "Nhân dân đề nghị sửa đường. " * 30]])
+    assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
+    assert widths[0] < 20
+    assert column_widths([], []) == []
+
+
+def test_rates_and_counts_centred_words_left(report_55):
+    rates = report_55.tables[2]
+    cells = rates.rows[1].cells
+    assert cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT  # "Tháng 11/2025"
+    assert cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER  # 55
+    assert cells[7].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER  # "76,4%"
+
+
+def test_long_tables_repeat_their_header_and_keep_rows_whole(report_55):
+    units = report_55.tables[3]
+    assert len(units.rows) == 56
+    header = units.rows[0]._tr.trPr
+    assert header.find(qn("w:tblHeader")) is not None
+    for row in units.rows:
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_headings_and_captions_stay_with_what_follows(report_55):
+    texts = {p.text: p for p in report_55.paragraphs}
+    for text in ("BÁO CÁO", "II. DƯ LUẬN NỔI BẬT", "Luồng ý kiến theo lĩnh vực và thái độ",
+                 "Tình hình nộp báo cáo của từng đơn vị"):
+        assert texts[text].paragraph_format.keep_with_next, text
+
+
+def test_body_paragraphs_justified_indented_and_spaced(opened):
+    texts = {p.text: p for p in opened.paragraphs}
+    body = texts["Nhân dân phấn khởi."]
+    assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert body.paragraph_format.first_line_indent.mm == pytest.approx(10, abs=0.1)
+    assert body.paragraph_format.space_after >= Pt(6)
+
+
+def test_header_block_column_holds_the_superior_body_on_one_line(opened):
+    left, right = grid_mm(opened.tables[0])
+    assert left + right == pytest.approx(165, abs=0.2)
+    # Estimated at 14 pt (the table estimate is for 12 pt): it broke before "PHÒNG" at 75 mm.
+    assert left >= text_mm("ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG") * 14 / 12
+    assert right >= 75  # the 15 pt bold title measures about 73 mm in the rendered page
+    margins = opened.tables[0]._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert {edge.get(qn("w:w")) for edge in margins} == {"0"}
+
+
+def test_wrapped_recipient_hangs_under_its_text(opened):
+    recipient = one_run(opened, "- Ban Thường vụ Thành ủy (để báo cáo),")
+    fmt = recipient._parent.paragraph_format
+    assert fmt.left_indent.mm > 0
+    assert fmt.first_line_indent.mm == pytest.approx(-fmt.left_indent.mm)
