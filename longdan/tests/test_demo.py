@@ -1,0 +1,200 @@
+"""The demo ward: its shape, its six months of reports, its logins, and that it loads the same way.
+
+The ward is loaded once for the module inside a transaction that is rolled back at the end, so the
+other test modules still start from an empty database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ServiceError
+from core.models import AuditEntry
+from longdan import demo
+from orgs.models import Area, Collaborator, OrgUnit, User
+from orgs.selectors import units_without_responsible
+from reporting.models import OpinionStream, ReportTemplate, ReportVersion, UnitReport
+from reporting.periods import parse_period
+from reporting.selectors import compliance_for
+
+TODAY = dt.date(2026, 1, 10)  # the window is July–December 2025, the ward's first half-year
+WINDOW = [f"2025-{month:02d}" for month in range(7, 13)]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            summary = demo.load_demo(today=TODAY)
+            yield summary
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def office(world, db) -> User:
+    return User.objects.get(username="vanphong")
+
+
+def fingerprint() -> list:
+    """What a person sees, independent of database ids."""
+    units = sorted(OrgUnit.objects.values_list("code", "name", "kind", "opened_on", "closed_on"))
+    people = sorted(User.objects.values_list("username", "full_name", "role", "unit__code"))
+    areas = sorted(Area.objects.values_list("name", "population", "households", "unit__code"))
+    reports = sorted(
+        UnitReport.objects.values_list(
+            "unit__code", "period__code", "state", "first_submitted_at", "submitted_at", "sections"
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
+    streams = sorted(
+        OpinionStream.objects.values_list(
+            "report__unit__code", "report__period__code", "position", "summary", "attitude",
+            "reach", "channel", "latent", "topic__name", "area__name",
+        )
+    )
+    collaborators = sorted(Collaborator.objects.values_list("full_name", "unit__code", "phone"))
+    return [units, people, areas, reports, streams, collaborators]
+
+
+def test_the_ward_has_55_grassroots_organisations_and_the_agencies(world, db):
+    grassroots = OrgUnit.objects.filter(kind__in=demo.GRASSROOTS_KINDS)
+    open_now = grassroots.filter(closed_on__isnull=True, opened_on__lte=TODAY)
+    assert open_now.count() == 55 == world.grassroots_open
+    assert OrgUnit.objects.get(kind=OrgUnit.Kind.WARD_COMMITTEE).name == "Đảng ủy phường Hòa Bình"
+    assert OrgUnit.objects.get(kind=OrgUnit.Kind.OFFICE).name == "Ban Xây dựng Đảng"
+    for kind in (OrgUnit.Kind.COUNCIL, OrgUnit.Kind.PEOPLES_COMMITTEE, OrgUnit.Kind.FRONT):
+        assert OrgUnit.objects.filter(kind=kind).count() == 1
+    front = OrgUnit.objects.get(kind=OrgUnit.Kind.FRONT)
+    assert OrgUnit.objects.filter(kind=OrgUnit.Kind.MASS_ORG, parent=front).count() == 4
+    assert grassroots.filter(kind=OrgUnit.Kind.PARTY_COMMITTEE).count() == 3
+    names = " ".join(grassroots.values_list("name", flat=True))
+    for place in ("Hòa Bình", "An Lư", "Thủy Hà", "Trường", "Trạm Y tế", "Công an", "Quân sự"):
+        assert place in names
+
+
+def test_one_cell_merged_and_one_opened_during_the_window(world, db):
+    window_start, window_end = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
+    merged = OrgUnit.objects.get(closed_on__isnull=False)
+    assert window_start < merged.closed_on < window_end
+    assert not merged.areas.exists()  # its residential groups went to the cell it merged into
+    opened = OrgUnit.objects.get(opened_on__gt=window_start)
+    assert opened.opened_on < window_end
+    reports = UnitReport.objects.filter(unit=opened).values_list("period__code", flat=True)
+    assert set(reports) <= {"2025-11", "2025-12", "2026-01"}
+
+
+def test_residential_groups_hold_the_wards_population(world, db):
+    areas = Area.objects.all()
+    assert 60 <= areas.count() <= 70
+    assert abs(sum(a.population for a in areas) - 47_168) <= 50
+    assert all(a.unit_id and a.households and a.former_ward for a in areas)
+    assert {a.former_ward for a in areas} == {"Hòa Bình cũ", "An Lư", "Thủy Hà"}
+    assert Area.objects.filter(name_folded__contains="an lu").exists()
+
+
+def test_every_month_of_the_window_has_reports_with_every_status(world, office):
+    template = ReportTemplate.objects.get(period_kind="month")
+    seen = set()
+    for code in WINDOW:
+        view = compliance_for(office, template=template, period=parse_period(code), today=TODAY)
+        tally = view.period.total
+        assert tally.expected in (54, 55)  # 54 between the merger and the new cell's opening
+        assert tally.submitted / tally.expected > 0.8
+        seen |= {status for status, count in tally.as_dict().items()
+                 if isinstance(count, int) and count and status != "expected"}
+    assert {"on_time", "late", "missing", "returned"} <= seen
+    december = compliance_for(office, template=template, period=parse_period("2025-12"),
+                              today=TODAY)
+    assert december.period.total.late + december.period.total.missing > 0
+
+
+def test_roughly_realistic_rates(world, db):
+    outcomes = world.outcomes
+    total = sum(count for outcome, count in outcomes.items())
+    late = outcomes.get("late", 0) + outcomes.get("late+resubmitted", 0)
+    missing = outcomes.get("none", 0) + outcomes.get("draft", 0)
+    assert 0.04 <= late / total <= 0.2
+    assert 0.02 <= missing / total <= 0.12
+    assert outcomes.get("on_time+resubmitted", 0) + outcomes.get("late+resubmitted", 0) > 0
+
+
+def test_reports_went_through_the_services_with_realistic_times(world, db):
+    tz = timezone.get_default_timezone()
+    submitted = UnitReport.objects.filter(state=UnitReport.State.SUBMITTED)
+    assert submitted.count() > 250
+    for report in submitted.select_related("period"):
+        local = timezone.localtime(report.first_submitted_at, tz)
+        assert report.period.start <= local.date() <= report.period.end + dt.timedelta(days=20)
+        assert report.submitted_at >= report.first_submitted_at
+        assert report.created_at <= report.first_submitted_at
+        assert set(report.sections) == {"tu_tuong", "du_luan_noi_bat", "du_luan_tiem_an",
+                                        "kien_nghi"}
+        assert all(report.sections.values())
+    actions = set(ReportVersion.objects.values_list("action", flat=True))
+    assert {"create", "submit", "return"} <= actions
+    audit = AuditEntry.objects.filter(object_type="reporting.unitreport")
+    assert audit.filter(action="submit").count() >= submitted.count()
+    assert not audit.filter(at__gt=timezone.now() - dt.timedelta(hours=1)).exists()
+    returned = UnitReport.objects.exclude(return_reason="")
+    assert returned.exists() and all(r.returned_at > r.first_submitted_at for r in returned)
+
+
+def test_opinion_streams_are_varied_and_realistic(world, db):
+    streams = OpinionStream.objects.all()
+    assert streams.count() > 3 * 300 * 0.8
+    assert streams.filter(latent=True).exists()
+    assert len(set(streams.values_list("topic__name", flat=True))) >= 10
+    assert len(set(streams.values_list("attitude", flat=True))) == 4
+    assert len(set(streams.values_list("channel", flat=True))) >= 6
+    text = " ".join(streams.values_list("summary", flat=True)[:2000])
+    for phrase in ("rác thải", "mưa lớn", "ven sông", "sáp nhập", "giá điện", "bảo hiểm y tế",
+                   "lừa", "khu công nghiệp"):
+        assert phrase in text
+
+
+def test_some_units_have_no_responsible_person(world, office):
+    missing = units_without_responsible(office)
+    assert 2 <= missing.count() <= 3
+    assert all(u.kind in demo.GRASSROOTS_KINDS for u in missing)
+    for unit in OrgUnit.objects.filter(kind__in=demo.GRASSROOTS_KINDS).exclude(
+        pk__in=missing.values("pk")
+    ).exclude(closed_on__isnull=False):
+        assert unit.responsible_person.role == User.Role.REPORTER
+        assert unit.responsible_person.unit_id == unit.pk
+
+
+def test_every_demo_login_works(world, db):
+    usernames = [login.username for login in world.logins]
+    assert usernames[:2] == ["vanphong", "lanhdao"]
+    assert len(usernames) == len(set(usernames)) >= 50
+    for username in usernames:
+        assert authenticate(username=username, password="longdan-demo") is not None, username
+    assert User.objects.get(username="vanphong").role == User.Role.OFFICE
+    assert User.objects.get(username="lanhdao").role == User.Role.LEADER
+    assert authenticate(username="vanphong", password="sai-mat-khau") is None
+
+
+def test_collaborators_cover_areas_and_topics(world, db):
+    collaborators = Collaborator.objects.all()
+    assert 35 <= collaborators.count() <= 45
+    assert all(c.phone and c.topics.exists() for c in collaborators)
+    assert sum(1 for c in collaborators if c.areas.exists()) >= 35
+    assert collaborators.exclude(status=Collaborator.Status.ACTIVE).exists()
+
+
+def test_loading_again_is_refused_without_reset(world, db):
+    with pytest.raises(ServiceError, match="đã có đơn vị"):
+        demo.load_demo(today=TODAY)
+
+
+def test_reset_reloads_the_same_ward(world, db):
+    before = fingerprint()
+    summary = demo.load_demo(today=TODAY, reset=True)
+    assert fingerprint() == before
+    assert summary.outcomes == world.outcomes
+
