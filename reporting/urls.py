@@ -1,3 +1,19 @@
 from django.urls import path
 
-urlpatterns: list = []
+from reporting import views
+
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("bao-cao/", views.report_list, name="report_list"),
+    path("bao-cao/xuat.xlsx", views.report_export, name="report_export"),
+    path("bao-cao/moi/", views.report_start, name="report_start"),
+    path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),
+    path("bao-cao/<int:pk>/nop/", views.report_submit, name="report_submit"),
+    path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
+    path("ty-le-nop/", views.compliance, name="compliance"),
+    path("ty-le-nop/xuat.xlsx", views.compliance_export, name="compliance_export"),
+    path("thong-bao/", views.notifications, name="notifications"),
+    path("mau-bao-cao/", views.template_list, name="template_list"),
+    path("mau-bao-cao/<int:pk>/", views.template_edit, name="template_edit"),
+]

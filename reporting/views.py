@@ -1,0 +1,590 @@
+"""Pages of the monthly reporting cycle: home, the report list, drafting, review, compliance.
+
+Views stay thin: read through the scoped selectors (another unit's report is "not found"), write
+through the services, and turn a :class:`core.errors.ServiceError` into a form error naming the
+field, or into a JSON answer for the editor's autosave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+
+from core.errors import ServiceError
+from core.models import AuditEntry
+from core.services import audit
+from documents.xlsx import save_workbook, write_table
+from orgs.models import User
+from orgs.selectors import units_without_responsible
+from reporting import compliance as calc
+from reporting import page_selectors as pages
+from reporting import services
+from reporting.forms import (
+    SECTION_PREFIX,
+    ReportFilterForm,
+    ReturnForm,
+    SectionsForm,
+    StartReportForm,
+    StreamForm,
+    StreamFormSet,
+    TemplateForm,
+    stream_inputs,
+    text_to_sections,
+)
+from reporting.models import OpinionStream, ReportTemplate, ReportVersion, UnitReport
+from reporting.periods import PeriodError, PeriodKey, parse_period
+from reporting.selectors import (
+    ComplianceView,
+    compliance_for,
+    default_template,
+    get_report_for,
+    local_today,
+    status_of,
+)
+from reporting.template_services import mark_notifications_read, update_template
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 25
+VERSION_ACTIONS = {
+    "create": "Tạo bản nháp",
+    "save": "Lưu nháp",
+    "submit": "Nộp",
+    "return": "Trả lại",
+}
+
+
+def _can_write(user: User, report: UnitReport) -> bool:
+    """Mirrors the service's rule, only to decide what the page offers; the service decides."""
+    return user.is_office or (user.role == User.Role.REPORTER and user.unit_id == report.unit_id)
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def _xlsx(workbook: Workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(save_workbook(workbook), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- home ----------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    template = default_template("month")
+    context: dict = {"template": template}
+    if template is None:
+        return render(request, "reporting/home.html", context)
+    if user.sees_everything:
+        today = local_today()
+        due = pages.default_compliance_month(template, today)
+        view = compliance_for(user, template=template, period=due, months=1, today=today)
+        context.update(_compliance_context(view))
+        current = parse_period(f"{today.year}-{today.month}")
+        if current != due:
+            context["current"] = compliance_for(
+                user, template=template, period=current, months=1, today=today
+            ).period
+        context["without_responsible"] = units_without_responsible(user).count()
+    elif user.unit_id:
+        rows = pages.unit_periods(user.unit, template)
+        context["rows"] = rows
+        context["now_row"] = rows[0]
+    return render(request, "reporting/home.html", context)
+
+
+# --- list and export -----------------------------------------------------------------------
+
+
+def _report_filter(request: HttpRequest) -> tuple[ReportFilterForm, pages.ReportFilter]:
+    form = ReportFilterForm(request.GET or None, periods=pages.report_periods(request.user))
+    if not form.is_bound or not form.is_valid():
+        return form, pages.ReportFilter()
+    data = form.cleaned_data
+    return form, pages.ReportFilter(
+        period=data["period"], unit_query=data["q"].strip(), state=data["state"],
+        sort=data["sort"] or pages.DEFAULT_REPORT_SORT,
+    )
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (toggling direction) and an arrow."""
+    links = {}
+    for key in pages.REPORT_SORTS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        query["sort"] = key if active and descending else f"-{key}" if active else key
+        arrow = ("▼" if descending else "▲") if active else ""
+        links[key] = {"url": "?" + query.urlencode(), "arrow": arrow}
+    return links
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _report_filter(request)
+    reports = pages.filtered_reports(request.user, filters)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = default_template("month")
+    for report in page.object_list:
+        report.status = status_of(report, report.template, report.period)
+        report.status_label = calc.STATUS_LABELS[report.status]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reporting/report_list.html", {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "filtered": bool(filters.period or filters.unit_query or filters.state),
+        "sorts": _sort_links(request, filters.sort),
+        "query": query.urlencode(),
+        "template": template,
+        "can_start": template is not None
+        and pages.startable_units(request.user, template).exists(),
+    })
+
+
+@login_required
+def report_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _report_filter(request)
+    reports = pages.filtered_reports(request.user, filters)
+    rows = []
+    for report in reports:
+        status = status_of(report, report.template, report.period)
+        rows.append([
+            report.period.code, str(report.period), report.unit.name, report.template.name,
+            report.get_state_display(), calc.STATUS_LABELS[status], report.version,
+            _naive(report.first_submitted_at), _naive(report.submitted_at),
+            _naive(report.updated_at),
+        ])
+    workbook = Workbook()
+    write_table(workbook, "Báo cáo đơn vị", [
+        "Mã kỳ", "Kỳ", "Đơn vị", "Mẫu báo cáo", "Trạng thái", "Tình trạng nộp", "Phiên bản",
+        "Nộp lần đầu", "Nộp lần cuối", "Cập nhật",
+    ], rows)
+    audit(
+        actor=request.user, action=AuditEntry.Action.EXPORT, object_type="reporting.unitreport",
+        unit=request.user.unit, summary=f"Xuất danh sách báo cáo đơn vị ({len(rows)} dòng)",
+        data={"query": request.GET.urlencode()[:400], "rows": len(rows)},
+    )
+    return _xlsx(workbook, f"bao-cao-don-vi-{local_today():%Y%m%d}.xlsx")
+
+
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    """openpyxl refuses aware datetimes: write local wall-clock time."""
+    return timezone.make_naive(timezone.localtime(value)) if value else None
+
+
+# --- start, edit, submit, return -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_start(request: HttpRequest) -> HttpResponse:
+    template = default_template("month")
+    if template is None:
+        raise Http404("Chưa có mẫu báo cáo tháng.")
+    units = pages.startable_units(request.user, template)
+    months = pages.startable_months()
+    if not units.exists():
+        return render(request, "reporting/report_start.html", {"form": None, "template": template})
+    initial = {"period": request.GET.get("period") or months[0].code}
+    form = StartReportForm(request.POST or None, initial=initial, months=months, units=units)
+    if request.method == "POST" and form.is_valid():
+        key, unit = form.period_key(), form.cleaned_data["unit"]
+        report = pages.existing_report(template, key, unit)
+        if report is None:
+            try:
+                report = services.save_draft(
+                    user=request.user, template=template, period=services.ensure_period(key),
+                    unit=unit, sections={}, streams=None, expected_version=None,
+                )
+            except ServiceError as exc:
+                form.add_error("unit" if exc.field == "unit" else "period", exc.message)
+            else:
+                messages.success(request, f"Đã tạo bản nháp báo cáo {key.label} của {unit}.")
+                return redirect("report_edit", pk=report.pk)
+        else:
+            messages.info(request, f"Báo cáo {key.label} của {unit} đã có; mở bản hiện tại.")
+            return redirect("report_edit", pk=report.pk)
+    return render(request, "reporting/report_start.html", {"form": form, "template": template})
+
+
+def _attach_error(
+    exc: ServiceError, form: SectionsForm, formset, rows: list[tuple[int, object]]
+) -> None:
+    """Show a service error beside the field it names, or at the top of the form."""
+    field = exc.field or ""
+    if field.startswith("streams."):
+        _, row, name = (field.split(".") + ["", ""])[:3]
+        if row.isdigit() and 0 < int(row) <= len(rows):
+            target = formset.forms[rows[int(row) - 1][0]]
+            target.add_error(name if name in target.fields else None, exc.message)
+            return
+    if SECTION_PREFIX + field in form.fields:
+        form.add_error(SECTION_PREFIX + field, exc.message)
+        return
+    form.add_error(None, exc.message)
+
+
+def _json_error(exc: ServiceError, report: UnitReport, rows) -> JsonResponse:
+    current = UnitReport.objects.filter(pk=report.pk).values_list("version", flat=True).first()
+    field = exc.field or ""
+    if field.startswith("streams."):
+        _, row, name = (field.split(".") + ["", ""])[:3]
+        if row.isdigit() and 0 < int(row) <= len(rows):
+            field = f"streams-{rows[int(row) - 1][0]}-{name}"
+    elif field in report.template.section_keys():
+        field = SECTION_PREFIX + field
+    return JsonResponse(
+        {"ok": False, "conflict": exc.status_code == 409, "error": exc.message, "field": field,
+         "server_version": current},
+        status=exc.status_code,
+    )
+
+
+def _lock_reason(report: UnitReport, user: User) -> str:
+    if report.is_locked:
+        when = _local(report.submitted_at)
+        at = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
+        return (f"Báo cáo đã nộp{at} nên bị khóa; chỉ sửa được khi Ban Xây dựng Đảng trả lại"
+                " để đơn vị bổ sung.")
+    if not _can_write(user, report):
+        return "Chỉ người phụ trách của đơn vị và Ban Xây dựng Đảng được soạn báo cáo này."
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    template = report.template
+    autosave = request.headers.get("X-Autosave") == "1"
+    if request.method == "POST":
+        data = request.POST.copy()
+        form = SectionsForm(data, template=template)
+        formset = StreamFormSet(data, prefix="streams")
+        if not (form.is_valid() and formset.is_valid()):
+            if autosave:
+                return JsonResponse({"ok": False, "conflict": False, "error":
+                                     "Có ô nhập chưa hợp lệ; bấm “Lưu nháp” để xem chi tiết."},
+                                    status=400)
+        else:
+            rows = stream_inputs(formset)
+            submitting = request.POST.get("action") == "submit" and not autosave
+            saved = None
+            try:
+                report = saved = services.save_draft(
+                    user=request.user, template=template, period=report.period, unit=report.unit,
+                    sections=form.sections(), streams=[stream for _, stream in rows],
+                    expected_version=form.cleaned_data.get("version"),
+                )
+                if submitting:
+                    report = services.submit_report(
+                        user=request.user, report=report, expected_version=report.version
+                    )
+            except ServiceError as exc:
+                if autosave:
+                    return _json_error(exc, report, rows)
+                _attach_error(exc, form, formset, rows)
+                if saved is not None:
+                    # The draft was saved and only the submit was refused: edit on from it.
+                    data["version"] = str(saved.version)
+                report.refresh_from_db()
+            else:
+                if autosave:
+                    return JsonResponse({
+                        "ok": True, "version": report.version,
+                        "saved_at": f"{_local(report.updated_at):%H:%M:%S}",
+                    })
+                if submitting:
+                    messages.success(request, f"Đã nộp báo cáo {report.period} của {report.unit}.")
+                    return redirect("report_detail", pk=report.pk)
+                messages.success(request, f"Đã lưu nháp (phiên bản {report.version}).")
+                return redirect("report_edit", pk=report.pk)
+    else:
+        form = SectionsForm(initial=SectionsForm.initial_for(report), template=template)
+        formset = StreamFormSet(
+            initial=[StreamForm.initial_for(s) for s in services.streams_of(report)],
+            prefix="streams",
+        )
+    lock_reason = _lock_reason(report, request.user)
+    return render(request, "reporting/report_edit.html", {
+        "report": report,
+        "form": form,
+        "formset": formset,
+        "locked": bool(lock_reason),
+        "lock_reason": lock_reason,
+        "status": (status := status_of(report, template, report.period)),
+        "status_label": calc.STATUS_LABELS[status],
+        "deadline": template.deadline_for(report.period),
+        "streams": _streams(report) if lock_reason else [],
+        "sections": _sections(report) if lock_reason else [],
+    })
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    already = report.is_locked
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        report = services.submit_report(user=request.user, report=report, expected_version=version)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("report_edit" if not report.is_locked else "report_detail", pk=report.pk)
+    if already:
+        messages.info(request, "Báo cáo này đã được nộp trước đó; không cần nộp lại.")
+    else:
+        messages.success(request, f"Đã nộp báo cáo {report.period} của {report.unit}.")
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi lý do trả lại (tối đa 2.000 ký tự).")
+        return redirect("report_detail", pk=report.pk)
+    try:
+        services.return_report(user=request.user, report=report, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã trả lại báo cáo của {report.unit}; đơn vị đã được báo.")
+    return redirect("report_detail", pk=report.pk)
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+def _streams(report: UnitReport) -> list[OpinionStream]:
+    return list(
+        report.streams.select_related("topic", "area").prefetch_related(
+            Prefetch("social_groups")
+        )
+    )
+
+
+def _sections(report: UnitReport) -> list[tuple[str, str]]:
+    """Template sections in order, then any text kept from a section the template later dropped."""
+    titles = [(s["key"], s["title"]) for s in report.template.sections]
+    known = {key for key, _ in titles}
+    extra = [(key, f"{key} (phần cũ)") for key in report.sections if key not in known]
+    return [(title, report.sections.get(key, "")) for key, title in titles + extra]
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    versions = ReportVersion.objects.filter(report=report).select_related("by").order_by("-number")
+    for version in versions:
+        version.action_label = VERSION_ACTIONS.get(version.action, version.action)
+    return render(request, "reporting/report_detail.html", {
+        "report": report,
+        "sections": _sections(report),
+        "streams": _streams(report),
+        "versions": versions,
+        "status": (status := status_of(report, report.template, report.period)),
+        "status_label": calc.STATUS_LABELS[status],
+        "deadline": report.template.deadline_for(report.period),
+        "can_write": _can_write(request.user, report) and not report.is_locked,
+        "can_return": request.user.is_office and report.is_locked,
+        "return_form": ReturnForm(),
+    })
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+
+def _compliance_context(view: ComplianceView) -> dict:
+    data = view.as_dict()
+    return {
+        "view": view,
+        "data": data,
+        "late": view.named(calc.LATE),
+        "missing": view.named(calc.MISSING),
+        "returned": view.named(calc.RETURNED),
+        "pending": view.named(calc.DRAFT) + view.named(calc.NOT_STARTED),
+    }
+
+
+def _compliance_request(request: HttpRequest) -> tuple[ReportTemplate | None, PeriodKey, str]:
+    if not request.user.sees_everything:
+        raise Http404("Không tìm thấy trang.")
+    text = request.GET.get("period", "").strip()
+    error = ""
+    key = None
+    if text:
+        try:
+            key = parse_period(text)
+        except PeriodError as exc:
+            error = str(exc)
+    template = default_template(key.kind if key else "month")
+    if key is None:
+        fallback = default_template("month")
+        key = pages.default_compliance_month(fallback) if fallback else parse_period(
+            f"{local_today():%Y-%m}"
+        )
+        template = fallback
+    return template, key, error
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    template, key, error = _compliance_request(request)
+    context = {"period_text": key.code, "period_error": error, "template": template, "key": key}
+    if template is not None:
+        view = compliance_for(request.user, template=template, period=key)
+        context.update(_compliance_context(view))
+        context["by_unit"] = _by_unit(view)
+        context["chart"] = [
+            {"label": p["label"], "reporting": _pct(p["reporting_rate"]),
+             "on_time": _pct(p["on_time_rate"]), "expected": p["expected"],
+             "submitted": p["submitted"], "on_time_count": p["on_time"]}
+            for p in context["data"]["trend"]
+        ]
+        context["previous"] = key.previous().code
+        nxt = _next(key)
+        context["next"] = nxt.code if nxt.start <= local_today() else ""
+    return render(request, "reporting/compliance.html", context)
+
+
+def _by_unit(view: ComplianceView) -> list[dict]:
+    rows = [
+        {"name": view.units[pk].name, "parent": view.parents.get(view.units[pk].parent_id, "—"),
+         "status": status, "label": calc.STATUS_LABELS[status]}
+        for pk, status in view.period.statuses.items()
+    ]
+    return sorted(rows, key=lambda row: row["name"])
+
+
+def _pct(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+def _next(key: PeriodKey) -> PeriodKey:
+    day = key.end + dt.timedelta(days=1)
+    if key.kind == "month":
+        return parse_period(f"{day.year}-{day.month}")
+    if key.kind == "half":
+        return parse_period(f"{day.year}-H{1 if day.month == 1 else 2}")
+    return parse_period(str(day.year))
+
+
+@login_required
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    template, key, error = _compliance_request(request)
+    if template is None or error:
+        raise Http404(error or "Chưa có mẫu báo cáo.")
+    view = compliance_for(request.user, template=template, period=key)
+    data = view.as_dict()
+    workbook = Workbook()
+    write_table(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], [
+        ["Mẫu báo cáo", template.name], ["Kỳ", data["label"]], ["Hạn nộp", data["deadline"]],
+        ["Số đơn vị phải nộp", data["expected"]], ["Đã nộp", data["submitted"]],
+        ["Nộp đúng hạn", data["on_time"]], ["Nộp muộn", data["late"]],
+        ["Bị trả lại", data["returned"]], ["Chưa nộp (quá hạn)", data["missing"]],
+        ["Đang soạn", data["draft"]], ["Chưa bắt đầu", data["not_started"]],
+        ["Tỷ lệ nộp (%)", _pct(data["reporting_rate"])],
+        ["Tỷ lệ đúng hạn (%)", _pct(data["on_time_rate"])],
+    ])
+    write_table(workbook, "Theo đơn vị", ["Đơn vị", "Đơn vị cấp trên", "Tình trạng"], [
+        [row["name"], row["parent"], row["label"]] for row in _by_unit(view)
+    ])
+    tally_headers = ["Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Trả lại", "Chưa nộp",
+                     "Tỷ lệ nộp (%)", "Tỷ lệ đúng hạn (%)"]
+    write_table(workbook, "Theo cấp trên", ["Đơn vị cấp trên", *tally_headers],
+                [[row["parent"], *_tally_row(row)] for row in data["by_parent"]])
+    write_table(workbook, "Xu hướng", ["Kỳ", *tally_headers],
+                [[row["label"], *_tally_row(row)] for row in data["trend"]])
+    audit(
+        actor=request.user, action=AuditEntry.Action.EXPORT, object_type="reporting.compliance",
+        unit=request.user.unit, summary=f"Xuất tỷ lệ nộp báo cáo {data['label']}",
+        data={"period": key.code},
+    )
+    return _xlsx(workbook, f"ty-le-nop-{key.code}.xlsx")
+
+
+def _tally_row(row: dict) -> list:
+    return [row["expected"], row["submitted"], row["on_time"], row["late"], row["returned"],
+            row["missing"], _pct(row["reporting_rate"]), _pct(row["on_time_rate"])]
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = None
+        if request.POST.get("id", "").isdigit():
+            ids = [int(request.POST["id"])]
+        count = mark_notifications_read(user=request.user, ids=ids)
+        if count:
+            messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+        return redirect("notifications")
+    page = Paginator(pages.notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "reporting/notifications.html", {"page": page})
+
+
+# --- report templates (office) -------------------------------------------------------------
+
+
+def _require_office(user: User) -> None:
+    if not user.is_office:
+        raise Http404("Không tìm thấy trang.")
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    _require_office(request.user)
+    templates = ReportTemplate.objects.order_by("pk").prefetch_related("units")
+    return render(request, "reporting/template_list.html", {"templates": templates})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_office(request.user)
+    template = ReportTemplate.objects.filter(pk=pk).first()
+    if template is None:
+        raise Http404("Không tìm thấy mẫu báo cáo.")
+    form = TemplateForm(request.POST or None, initial=TemplateForm.initial_for(template))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_template(
+                user=request.user, template=template, name=data["name"],
+                deadline_day=data["deadline_day"], remind_days_before=data["remind_days_before"],
+                sections=text_to_sections(data["sections_text"]),
+                unit_ids=[unit.pk for unit in data["units"]],
+                expected_version=data["version"],
+            )
+        except ServiceError as exc:
+            target = {"sections": "sections_text", "version": None}.get(exc.field, exc.field)
+            form.add_error(target if target in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã lưu mẫu báo cáo “{data['name']}”.")
+            return redirect("template_list")
+    return render(request, "reporting/template_edit.html", {"form": form, "template": template})
