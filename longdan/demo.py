@@ -235,6 +235,10 @@ class _Builder:
         self._collaborators()
         self.template = ReportTemplate.objects.get(period_kind="month")
         self.template.units.set([unit.row for unit in self.units])
+        # The ward began monthly reporting with the first demo month; earlier months owe nothing,
+        # so the 12-month trend shows no invented gap before the system was in use.
+        self.template.effective_from = self.window[0].start
+        self.template.save(update_fields=["effective_from"])
         self.topics = {topic.name: topic for topic in Topic.objects.all()}
         self.groups = {group.name: group for group in SocialGroup.objects.all()}
         self.say(f"Tạo báo cáo tháng {self.keys[0].code} … {self.keys[-1].code}…")

@@ -51,6 +51,7 @@ class PeriodInfo:
     start: dt.date
     end: dt.date
     deadline: dt.date
+    in_force: bool = True  # False before the template applied: nobody owes a report then
 
 
 class ReportInfo(NamedTuple):
@@ -134,6 +135,9 @@ def compute(
     unit_list = list(units)
     results = []
     for period in periods:
+        if not period.in_force:
+            results.append(PeriodCompliance(period=period))
+            continue
         statuses: dict[int, str] = {}
         parent_counts: Counter[tuple[int | None, str]] = Counter()
         for unit in unit_list:

@@ -192,6 +192,12 @@ class TemplateForm(PageForm):
     remind_days_before = forms.IntegerField(
         label="Nhắc trước hạn (số ngày)", min_value=0, max_value=31
     )
+    effective_from = forms.DateField(
+        label="Áp dụng từ ngày",
+        required=False,
+        help_text="Các kỳ kết thúc trước ngày này không tính là phải nộp. Bỏ trống: mọi kỳ.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     sections_text = forms.CharField(
         label="Các phần tường thuật",
         help_text="Mỗi dòng một phần, dạng “mã | tên phần”, theo thứ tự hiển thị. Mã chỉ gồm chữ"
@@ -212,6 +218,7 @@ class TemplateForm(PageForm):
             "name": template.name,
             "deadline_day": template.deadline_day,
             "remind_days_before": template.remind_days_before,
+            "effective_from": template.effective_from,
             "sections_text": sections_to_text(template.sections),
             "units": list(template.units.values_list("pk", flat=True)),
             "version": template.version,

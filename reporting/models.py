@@ -1,4 +1,4 @@
-"""Periods, templates, unit reports with their opinion streams and versions, consolidation (R2, R6)."""
+"""Periods, templates, unit reports, opinion streams, versions, consolidation (R2, R6)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,12 @@ class ReportTemplate(models.Model):
     units = models.ManyToManyField(
         OrgUnit, blank=True, related_name="report_templates", verbose_name="đơn vị phải báo cáo"
     )
+    effective_from = models.DateField(
+        "áp dụng từ ngày",
+        null=True,
+        blank=True,
+        help_text="Kỳ kết thúc trước ngày này không tính là phải nộp (trước khi áp dụng mẫu).",
+    )
     active = models.BooleanField("đang dùng", default=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -85,6 +91,14 @@ class ReportTemplate(models.Model):
 
     def deadline_for(self, period: Period) -> dt.date:
         return period.key.deadline(self.deadline_day)
+
+    def covers(self, key: PeriodKey) -> bool:
+        """Whether the template was in force during the period (units owe it a report)."""
+        return self.effective_from is None or key.end >= self.effective_from
+
+    def expects(self, unit: OrgUnit, key: PeriodKey) -> bool:
+        """An assigned unit owes a report when it was open during a period the template covers."""
+        return self.covers(key) and unit.is_open_between(key.start, key.end)
 
     def section_keys(self) -> list[str]:
         return [section["key"] for section in self.sections]
@@ -179,6 +193,9 @@ class ReportVersion(models.Model):
             models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report} — phiên bản {self.number} ({self.action})"
+
 
 class Reminder(models.Model):
     """A reminder that was sent. The unique key is what makes sending idempotent."""
@@ -201,6 +218,9 @@ class Reminder(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.unit} — {self.period}"
+
 
 class Notification(models.Model):
     """An in-app message for one user."""
@@ -215,6 +235,9 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class ConsolidatedReport(models.Model):
@@ -236,7 +259,9 @@ class ConsolidatedReport(models.Model):
     class Meta:
         ordering = ["-period__start"]
         constraints = [
-            models.UniqueConstraint(fields=["template", "period"], name="consolidated_one_per_period")
+            models.UniqueConstraint(
+                fields=["template", "period"], name="consolidated_one_per_period"
+            )
         ]
 
     def __str__(self) -> str:

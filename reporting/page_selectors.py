@@ -83,7 +83,7 @@ def unit_periods(
     }
     rows = []
     for key in keys:
-        expected = assigned and unit.is_open_between(key.start, key.end)
+        expected = assigned and template.expects(unit, key)
         report = reports.get(key.code)
         period = report.period if report else unsaved_period(key)
         rows.append(

@@ -146,7 +146,7 @@ def _remind_period(
     run: ReminderRun, template: ReportTemplate, due: DueReminder, units: list[OrgUnit],
     office: list[User],
 ) -> None:
-    expected = [u for u in units if u.is_open_between(due.key.start, due.key.end)]
+    expected = [u for u in units if template.expects(u, due.key)]
     if not expected:
         return
     period = ensure_period(due.key)

@@ -85,6 +85,7 @@ def _period_info(template: ReportTemplate, key: PeriodKey) -> calc.PeriodInfo:
         start=key.start,
         end=key.end,
         deadline=key.deadline(template.deadline_day),
+        in_force=template.covers(key),
     )
 
 

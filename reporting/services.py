@@ -6,6 +6,7 @@ Every function here runs in one transaction, appends an audit entry, and refuses
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,6 +67,12 @@ def _check_expected(template: ReportTemplate, period: Period, unit: OrgUnit) -> 
         raise ServiceError(
             f"Mẫu '{template.name}' dùng cho kỳ {template.get_period_kind_display().lower()},"
             f" không dùng cho {period}.",
+            field="period",
+        )
+    if not template.covers(period.key):
+        raise ServiceError(
+            f"Mẫu '{template.name}' áp dụng từ {template.effective_from:%d/%m/%Y}, không dùng cho"
+            f" {period}.",
             field="period",
         )
     if not unit.is_open_between(period.start, period.end):
@@ -159,38 +166,56 @@ def streams_of(report: UnitReport) -> list[StreamInput]:
     ]
 
 
-def snapshot(report: UnitReport) -> dict:
+def snapshot(report: UnitReport, streams: list[StreamInput] | None = None) -> dict:
+    """The report as stored; pass ``streams`` when the caller already has them in hand."""
+    current = streams if streams is not None else streams_of(report)
     return {
         "state": report.state,
         "sections": report.sections,
         "streams": [
             stream.__dict__ | {"social_group_ids": list(stream.social_group_ids)}
-            for stream in streams_of(report)
+            for stream in current
         ],
     }
 
 
 def _replace_streams(report: UnitReport, streams: list[StreamInput]) -> None:
     report.streams.all().delete()
-    for position, stream in enumerate(streams):
-        row = OpinionStream.objects.create(
-            report=report,
-            position=position,
-            topic_id=stream.topic_id,
-            summary=stream.summary,
-            attitude=stream.attitude,
-            reach=stream.reach,
-            channel=stream.channel,
-            area_id=stream.area_id,
-            latent=stream.latent,
-        )
-        if stream.social_group_ids:
-            row.social_groups.set(stream.social_group_ids)
+    rows = OpinionStream.objects.bulk_create(
+        [
+            OpinionStream(
+                report=report,
+                position=position,
+                topic_id=stream.topic_id,
+                summary=stream.summary,
+                attitude=stream.attitude,
+                reach=stream.reach,
+                channel=stream.channel,
+                area_id=stream.area_id,
+                latent=stream.latent,
+            )
+            for position, stream in enumerate(streams)
+        ]
+    )
+    link = OpinionStream.social_groups.through
+    link.objects.bulk_create(
+        [
+            link(opinionstream_id=row.pk, socialgroup_id=group_id)
+            for row, stream in zip(rows, streams, strict=True)
+            for group_id in stream.social_group_ids
+        ]
+    )
 
 
-def _keep_version(report: UnitReport, *, action: str, user: User) -> None:
+def _keep_version(
+    report: UnitReport, *, action: str, user: User, streams: list[StreamInput] | None = None
+) -> None:
     ReportVersion.objects.create(
-        report=report, number=report.version, action=action, snapshot=snapshot(report), by=user
+        report=report,
+        number=report.version,
+        action=action,
+        snapshot=snapshot(report, streams),
+        by=user,
     )
 
 
@@ -232,9 +257,8 @@ def save_draft(
                     updated_by=user,
                     sections=clean_sections,
                 )
-                if clean_streams:
-                    _replace_streams(report, clean_streams)
-                _keep_version(report, action="create", user=user)
+                _replace_streams(report, clean_streams or [])
+                _keep_version(report, action="create", user=user, streams=clean_streams or [])
                 audit(
                     actor=user,
                     action=AuditEntry.Action.CREATE,
@@ -245,7 +269,8 @@ def save_draft(
                 return report
             _check_editable(report, expected_version)
             merged = {**report.sections, **clean_sections}
-            same_streams = clean_streams is None or clean_streams == streams_of(report)
+            stored_streams = streams_of(report)
+            same_streams = clean_streams is None or clean_streams == stored_streams
             if merged == report.sections and same_streams:
                 return report
             report.sections = merged
@@ -254,7 +279,8 @@ def save_draft(
             report.save()
             if clean_streams is not None:
                 _replace_streams(report, clean_streams)
-            _keep_version(report, action="save", user=user)
+            kept = clean_streams if clean_streams is not None else stored_streams
+            _keep_version(report, action="save", user=user, streams=kept)
             audit(
                 actor=user,
                 action=AuditEntry.Action.UPDATE,
@@ -359,3 +385,15 @@ def recipients_of(unit: OrgUnit) -> list[User]:
     if unit.responsible_person_id and unit.responsible_person.is_active:
         return [unit.responsible_person]
     return list(User.objects.filter(unit=unit, role=User.Role.REPORTER, is_active=True))
+
+
+def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all of them when ``ids`` is None); returns count.
+
+    Not audited: it is the reader's own inbox state, not a change to the ward's records.
+    """
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    with transaction.atomic():
+        return unread.update(read_at=timezone.now())

@@ -6,18 +6,18 @@ people editing the template at once get a conflict message instead of a silent o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from core.text import nfc
 from orgs.models import OrgUnit, User
-from reporting.models import Notification, ReportTemplate
+from reporting.models import ReportTemplate
 
 SECTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_SECTIONS = 20
@@ -74,6 +74,7 @@ def update_template(
     sections: Sequence[dict],
     unit_ids: Iterable[int],
     expected_version: int,
+    effective_from: dt.date | None = None,
 ) -> ReportTemplate:
     """Change a template; refuses a stale ``expected_version`` (ConflictError), nothing half-saved.
 
@@ -100,6 +101,7 @@ def update_template(
         current.name = name
         current.deadline_day = deadline_day
         current.remind_days_before = remind_days_before
+        current.effective_from = effective_from
         current.sections = clean_sections
         current.version += 1
         current.save()
@@ -110,21 +112,10 @@ def update_template(
             data={
                 "deadline_day": deadline_day,
                 "remind_days_before": remind_days_before,
+                "effective_from": effective_from.isoformat() if effective_from else None,
                 "sections": [s["key"] for s in clean_sections],
                 "units_added": sorted(known - before_units),
                 "units_removed": sorted(before_units - known),
             },
         )
     return current
-
-
-def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's own notifications read (all of them when ``ids`` is None); returns count.
-
-    Not audited: it is the reader's own inbox state, not a change to the ward's records.
-    """
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    with transaction.atomic():
-        return unread.update(read_at=timezone.now())

@@ -50,7 +50,8 @@ from reporting.selectors import (
     local_today,
     status_of,
 )
-from reporting.template_services import mark_notifications_read, update_template
+from reporting.services import mark_notifications_read
+from reporting.template_services import update_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 25
@@ -580,6 +581,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 sections=text_to_sections(data["sections_text"]),
                 unit_ids=[unit.pk for unit in data["units"]],
                 expected_version=data["version"],
+                effective_from=data["effective_from"],
             )
         except ServiceError as exc:
             target = {"sections": "sections_text", "version": None}.get(exc.field, exc.field)

@@ -50,3 +50,11 @@ def test_rates_count_only_units_open_during_the_period():
 def test_no_expected_units_gives_no_rate_rather_than_zero_division():
     [result] = calc.compute(units=[], periods=[NOV], reports={}, today=dt.date(2025, 12, 1))
     assert result.total.reporting_rate is None
+
+
+def test_a_period_before_the_template_applied_expects_nobody():
+    before = calc.PeriodInfo(**{**NOV.__dict__, "in_force": False})
+    [result] = calc.compute(
+        units=[unit(1)], periods=[before], reports={}, today=dt.date(2026, 1, 1)
+    )
+    assert result.total.expected == 0 and result.statuses == {}

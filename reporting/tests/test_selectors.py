@@ -48,3 +48,14 @@ def test_compliance_names_missing_units_and_skips_closed_ones(vanphong, an, mont
     assert len(data["trend"]) == 12
     september = next(p for p in data["trend"] if p["period"] == "2025-09")
     assert september["expected"] == 3
+
+
+def test_months_before_the_template_took_effect_are_not_expected(vanphong, monthly, reports):
+    monthly.effective_from = dt.date(2025, 10, 1)
+    monthly.save()
+    data = compliance_for(
+        vanphong, template=monthly, period=parse_period("2025-11"), today=dt.date(2026, 1, 5)
+    ).as_dict()
+    by_code = {p["period"]: p for p in data["trend"]}
+    assert by_code["2025-09"]["expected"] == 0
+    assert by_code["2025-10"]["expected"] == 2

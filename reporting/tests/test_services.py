@@ -140,3 +140,11 @@ def test_deadline_is_midnight_local_time_on_the_25th(
         report = draft(an, monthly, period, cell_a, full_sections)
         report = services.submit_report(user=an, report=report, expected_version=report.version)
         assert status_of(report, monthly, period) == expected
+
+
+def test_a_period_before_the_template_applies_is_refused(an, cell_a, monthly, period,
+                                                          full_sections):
+    monthly.effective_from = dt.date(2025, 12, 1)
+    monthly.save()
+    with pytest.raises(ServiceError, match="áp dụng từ 01/12/2025"):
+        draft(an, monthly, period, cell_a, full_sections)
