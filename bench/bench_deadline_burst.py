@@ -45,20 +45,36 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
 def demo_facts(env: dict) -> dict:
     """Usernames, unit ids and ids the load needs, read from the demo database."""
     script = """
-import json, django
+import datetime as dt, json, django
 django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from core.models import Topic
 from orgs.models import User
 from reporting.periods import month_of
 from reporting.selectors import default_template
 template = default_template("month")
-reporters = User.objects.filter(role="reporter", unit__responsible_person__isnull=False,
-    unit__responsible_person=django.db.models.F("pk"), unit__report_templates=template,
-    unit__closed_on__isnull=True).order_by("username")[:55]
+office = User.objects.get(username="vanphong")
+pairs = []
+for unit in template.units.filter(closed_on__isnull=True).select_related("responsible_person"):
+    # A unit with no responsible person is reported for by the office.
+    writer = unit.responsible_person or office
+    pairs.append(f"{writer.username}:{unit.pk}")
+sessions = []
+readers = list(User.objects.filter(username__in=["vanphong", "lanhdao"])) * 25
+for user in readers:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions.append(store.session_key)
+this_month = month_of(timezone.localdate())
 print(json.dumps({
-  "reporters": [f"{u.username}:{u.unit_id}" for u in reporters],
-  "period": month_of(timezone.localdate()).code,
+  "reporters": pairs,
+  "sessions": sessions,
+  "period": month_of(this_month.end + dt.timedelta(days=1)).code,
   "template": template.pk,
   "topic": Topic.objects.order_by("pk").first().pk,
 }))
@@ -139,7 +155,7 @@ def main() -> int:
             "BURST_PERIOD": facts["period"],
             "BURST_TEMPLATE": str(facts["template"]),
             "BURST_TOPIC": str(facts["topic"]),
-            "BURST_READERS": "vanphong,lanhdao",
+            "BURST_SESSIONS": ",".join(facts["sessions"]),
         }
         users = len(facts["reporters"]) + 50
         prefix = folder / "locust"

@@ -343,7 +343,9 @@ def cmd_serve(args) -> int:
         [sys.executable, "-m", "gunicorn", "longdan.wsgi:application",
          "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
          "--threads", str(args.threads), "--worker-class", "gthread",
-         "--timeout", "60", "--graceful-timeout", "10"],
+         "--timeout", "60", "--graceful-timeout", "10",
+         # Browsers and load tools reuse connections; gunicorn's 2 s default races with them.
+         "--keep-alive", "30"],
         cwd=here,
     )
     if not args.no_worker:
