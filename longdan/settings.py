@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "orgs",
     "reporting",
     "documents",
+    "intake",
+    "issues",
+    "search",
 ]
 
 MIDDLEWARE = [

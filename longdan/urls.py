@@ -14,5 +14,8 @@ urlpatterns = [
     path("", include("reporting.urls_consolidated")),
     path("", include("orgs.urls")),
     path("", include("core.urls")),
+    path("", include("intake.urls")),
+    path("", include("issues.urls")),
+    path("", include("search.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]

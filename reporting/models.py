@@ -165,6 +165,13 @@ class OpinionStream(models.Model):
     )
     channel = models.CharField("nguồn", max_length=20, choices=Channel.choices)
     latent = models.BooleanField("dư luận tiềm ẩn", default=False)
+    # What the stream summarises (issue 3): the items and issues behind it.
+    items = models.ManyToManyField(
+        "intake.OpinionItem", blank=True, related_name="streams", verbose_name="ý kiến"
+    )
+    issues = models.ManyToManyField(
+        "issues.Issue", blank=True, related_name="streams", verbose_name="vấn đề"
+    )
 
     class Meta:
         ordering = ["position", "id"]

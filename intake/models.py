@@ -1,0 +1,176 @@
+"""Opinion items from every channel, meeting minutes, residents' contact details, imports (R3, R10).
+
+An item's ``text`` is stored only after personal data in it has been masked (``textengine.mask``)
+and normalised; the resident's own contact details, when they ask for a reply, live apart in
+:class:`ResidentContact`, which only the office may read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from core.models import Attitude, Channel, Reach, SocialGroup, Topic
+from orgs.models import Area, OrgUnit
+
+
+class Sensitivity(models.TextChoices):
+    NORMAL = "thuong", "Bình thường"
+    SENSITIVE = "nhay_cam", "Nhạy cảm"
+    HIGHLY_SENSITIVE = "rat_nhay_cam", "Rất nhạy cảm"
+
+
+class Meeting(models.Model):
+    """Minutes of a voter meeting (tiếp xúc cử tri) or dialogue (đối thoại): points raised."""
+
+    class Kind(models.TextChoices):
+        VOTER_MEETING = "tiep_xuc_cu_tri", "Tiếp xúc cử tri"
+        DIALOGUE = "doi_thoai", "Đối thoại"
+
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    title = models.CharField("tiêu đề", max_length=300)
+    held_on = models.DateField("ngày tổ chức")
+    place = models.CharField("địa điểm", max_length=300)
+    delegates = models.TextField("đại biểu, người chủ trì", blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name="đơn vị tổ chức"
+    )
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="địa bàn"
+    )
+    notes = models.TextField("ghi chú", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = "biên bản tiếp xúc, đối thoại"
+        verbose_name_plural = "biên bản tiếp xúc, đối thoại"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}: {self.title}"
+
+
+class OpinionItem(models.Model):
+    """One opinion as received: masked, normalised text plus how, where and about what."""
+
+    text = models.TextField("nội dung (đã che thông tin cá nhân)")
+    text_folded = models.TextField(editable=False, default="")
+    masked_kinds = models.JSONField("loại thông tin đã che", default=list, blank=True)
+    channel = models.CharField("kênh", max_length=20, choices=Channel.choices)
+    received_on = models.DateField("ngày tiếp nhận", db_index=True)
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="địa bàn"
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinion_items",
+        verbose_name="đơn vị tiếp nhận",
+    )
+    social_groups = models.ManyToManyField(SocialGroup, blank=True, verbose_name="nhóm xã hội")
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name="chủ đề")
+    attitude = models.CharField("thái độ", max_length=12, choices=Attitude.choices, blank=True)
+    reach = models.CharField("mức độ", max_length=16, choices=Reach.choices, blank=True)
+    latent = models.BooleanField("dư luận tiềm ẩn", default=False)
+    sensitivity = models.CharField(
+        "độ nhạy cảm", max_length=14, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+    source_link = models.URLField("đường dẫn nguồn", max_length=500, blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="points",
+        verbose_name="biên bản",
+    )
+    issue = models.ForeignKey(
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name="vấn đề",
+    )
+    # What the text engine suggested, and whether a person confirmed the labels (training data).
+    suggested_topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggested_attitude = models.CharField(max_length=12, blank=True)
+    suggestion_model = models.CharField(max_length=40, blank=True)
+    labels_confirmed = models.BooleanField("nhãn đã xác nhận", default=False)
+    signature = models.BinaryField(editable=False, null=True, blank=True)
+    wants_reply = models.BooleanField("người dân muốn được trả lời", default=False)
+    tracking_code = models.CharField(
+        "mã tra cứu", max_length=16, unique=True, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "ý kiến"
+        verbose_name_plural = "ý kiến"
+        indexes = [
+            models.Index(fields=["channel", "received_on"], name="item_channel_day"),
+            models.Index(fields=["issue", "received_on"], name="item_issue_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ResidentContact(models.Model):
+    """A resident's contact details, kept apart from the opinion, readable by the office only."""
+
+    item = models.OneToOneField(OpinionItem, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField("họ tên", max_length=150, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    notified_at = models.DateTimeField("đã báo trả lời lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "liên hệ của người dân"
+        verbose_name_plural = "liên hệ của người dân"
+
+    def __str__(self) -> str:
+        return f"Liên hệ cho ý kiến #{self.item_id}"
+
+
+class ImportBatch(models.Model):
+    """One Excel/CSV import: the mapping used and each refused row with its reason."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ ghép cột"
+        DONE = "done", "Đã nhập"
+        FAILED = "failed", "Lỗi"
+
+    file_name = models.CharField("tệp", max_length=255)
+    file_data = models.BinaryField(editable=False, null=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField("ghép cột", default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField("lỗi theo dòng", default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "lượt nhập tệp"
+        verbose_name_plural = "lượt nhập tệp"
+
+    def __str__(self) -> str:
+        return self.file_name
