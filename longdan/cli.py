@@ -92,6 +92,10 @@ def build_parser() -> _Parser:
     _add_scheduler(commands)
     _add_compliance(commands)
     _add_consolidate(commands)
+    # Handled before parsing (see main); listed here so that --help shows it.
+    commands.add_parser(
+        "text", help="phân tích văn bản: train, eval, classify, group (longdan text --help)"
+    )
     return parser
 
 
@@ -188,6 +192,12 @@ def _add_consolidate(commands) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["text"]:
+        # The text engine works on files alone: no database, no Django.
+        from textengine.cli import main as text_main
+
+        return text_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
