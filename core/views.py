@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -15,13 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.models import AuditEntry
 from core.selectors import AuditFilter, audit_entries_for, audit_object_types
 from core.services import audit
+from documents.xlsx import save_workbook, write_table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUDIT_PAGE_SIZE = 50
@@ -39,6 +36,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def xlsx_download(workbook: Workbook, filename: str) -> HttpResponse:
+    """The workbook as a file download."""
+    response = HttpResponse(save_workbook(workbook), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_response(
     *,
     request: HttpRequest,
@@ -47,39 +51,21 @@ def xlsx_response(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     object_type: str,
+    data: dict | None = None,
 ) -> HttpResponse:
-    """One sheet with a bold header row and a filter; the export is written to the audit log."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 6)
-    bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, header, bold) for header in headers])
-    count = 0
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    buffer = BytesIO()
-    workbook.save(buffer)
+    """A one-sheet list export (see ``documents.xlsx.write_table``), written to the audit log."""
+    table = [[_cell(value) for value in row] for row in rows]
+    workbook = Workbook()
+    write_table(workbook, sheet_title, headers, table)
     audit(
         actor=request.user,
         action=AuditEntry.Action.EXPORT,
         object_type=object_type,
         unit=getattr(request.user, "unit", None),
-        summary=f"Xuất tệp {filename} ({count} dòng)",
-        data={"query": request.GET.urlencode()[:400], "rows": count},
+        summary=f"Xuất tệp {filename} ({len(table)} dòng)",
+        data={"query": request.GET.urlencode()[:400], "rows": len(table), **(data or {})},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _header_cell(sheet, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    return cell
+    return xlsx_download(workbook, filename)
 
 
 # --- the audit log -------------------------------------------------------------------------

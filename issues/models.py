@@ -173,10 +173,19 @@ class BurstAlert(models.Model):
         ordering = ["-detected_on", "-score"]
         verbose_name = "cảnh báo dư luận mới nổi"
         verbose_name_plural = "cảnh báo dư luận mới nổi"
+        # NULLs are distinct in a unique index, so an alert is either about an issue or about a
+        # topic, and each kind has its own constraint.
         constraints = [
             models.UniqueConstraint(
-                fields=["issue", "topic", "detected_on"], name="burst_once_per_day"
-            )
+                fields=["issue", "detected_on"],
+                condition=models.Q(topic__isnull=True),
+                name="burst_issue_once_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "detected_on"],
+                condition=models.Q(issue__isnull=True),
+                name="burst_topic_once_per_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,25 @@
 from django.urls import path
 
-urlpatterns: list = []
+from issues import views
+
+urlpatterns: list = [
+    path("van-de/", views.issue_list, name="issue_list"),
+    path("van-de/xuat.xlsx", views.issue_export, name="issue_export"),
+    path("van-de/qua-han/", views.issue_overdue, name="issue_overdue"),
+    path("van-de/<int:pk>/", views.issue_detail, name="issue_detail"),
+    path("van-de/<int:pk>/trang-thai/", views.issue_status, name="issue_status"),
+    path("van-de/<int:pk>/giao/", views.issue_assign, name="issue_assign"),
+    path("van-de/<int:pk>/gop/", views.issue_merge, name="issue_merge"),
+    path("van-de/<int:pk>/tach/", views.issue_split, name="issue_split"),
+    path("canh-bao/", views.alert_list, name="alert_list"),
+    path("canh-bao/<int:pk>/da-xem/", views.alert_ack, name="alert_ack"),
+    path("tra-loi/moi/", views.answer_create, name="answer_create"),
+    path("tra-loi/", views.public_answers, name="public_answers"),
+    path("tra-loi/<int:pk>/", views.public_answer, name="public_answer"),
+    path("tra-cuu/", views.public_track, name="public_track"),
+    path(
+        "bao-cao/<int:report_pk>/luong/<int:stream_pk>/van-de/",
+        views.stream_issues,
+        name="stream_issues",
+    ),
+]

@@ -4,8 +4,11 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from intake.api import ItemViewSet, SuggestView
+from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, AuditViewSet, CollaboratorViewSet, TokenView, UnitViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
+from search.api import SearchView
 
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="api-unit")
@@ -15,11 +18,16 @@ router.register("periods", PeriodViewSet, basename="api-period")
 router.register("templates", TemplateViewSet, basename="api-template")
 router.register("reports", ReportViewSet, basename="api-report")
 router.register("audit", AuditViewSet, basename="api-audit")
+router.register("items", ItemViewSet, basename="api-item")
+router.register("issues", IssueViewSet, basename="api-issue")
+router.register("answers", AnswerViewSet, basename="api-answer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("token/", TokenView.as_view(), name="api-token"),
     path("compliance/", ComplianceView.as_view(), name="api-compliance"),
+    path("suggest/", SuggestView.as_view(), name="api-suggest"),
+    path("search/", SearchView.as_view(), name="api-search"),
     *router.urls,
 ]

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import ServiceError
@@ -430,23 +429,29 @@ def _schedule_minutes(value: float | None) -> float:
     return value
 
 
-def _reminder_task() -> Callable | None:
-    """The reminder task, imported late so the scheduler runs even before it exists."""
-    try:
-        from reporting.tasks import send_reminders
-    except ImportError:
-        return None
-    return send_reminders
+# Work the scheduler puts on the queue every tick. Each task is idempotent (a reminder, an alert
+# or a grouping is claimed by a database row), so a repeated or duplicated tick does no harm.
+PERIODIC_TASKS = (
+    "reporting.tasks.send_reminders",
+    "issues.tasks.group_items",
+    "issues.tasks.detect_bursts_task",
+    "intake.tasks.retrain_models",
+)
 
 
-def enqueue_reminders() -> str | None:
-    """Put one ``send_reminders`` run on the queue; return its id, or ``None`` if unavailable."""
-    task = _reminder_task()
-    if task is None:
-        print("Cảnh báo: chưa có tác vụ reporting.tasks.send_reminders; bỏ qua lượt này.",
-              file=sys.stderr, flush=True)
-        return None
-    return str(task.enqueue().id)
+def enqueue_periodic() -> list[str]:
+    """Put one run of each periodic task on the queue; return the ids of those enqueued."""
+    from django.utils.module_loading import import_string
+
+    ids = []
+    for path in PERIODIC_TASKS:
+        try:
+            task = import_string(path)
+        except ImportError:
+            print(f"Cảnh báo: chưa có tác vụ {path}; bỏ qua.", file=sys.stderr, flush=True)
+            continue
+        ids.append(str(task.enqueue().id))
+    return ids
 
 
 def cmd_scheduler(args) -> int:
@@ -455,11 +460,10 @@ def cmd_scheduler(args) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         while True:
-            result = enqueue_reminders()
-            if result is not None:
-                _out(f"Đã đưa tác vụ nhắc hạn vào hàng đợi ({result}).")
+            ids = enqueue_periodic()
+            _out(f"Đã đưa {len(ids)} tác vụ định kỳ vào hàng đợi.")
             if args.once:
-                return 0 if result is not None else EXIT_ERROR
+                return 0 if ids else EXIT_ERROR
             time.sleep(minutes * 60)
     except (_Stop, KeyboardInterrupt):
         return 0

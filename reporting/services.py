@@ -179,7 +179,46 @@ def snapshot(report: UnitReport, streams: list[StreamInput] | None = None) -> di
     }
 
 
+def _links_by_stream(report: UnitReport) -> list[tuple[tuple[int, str], set[int], set[int]]]:
+    """Each stored stream's (topic, summary) with the issues and items it was linked to."""
+    return [
+        (
+            (stream.topic_id, stream.summary),
+            {issue.pk for issue in stream.issues.all()},
+            {item.pk for item in stream.items.all()},
+        )
+        for stream in report.streams.prefetch_related("issues", "items")
+    ]
+
+
+def _carry_links(old: list, new_rows: list[OpinionStream]) -> None:
+    """Give each new stream the links of the old stream it continues.
+
+    Streams are rewritten on every save, so links (made on the report page) would be lost.
+    A new stream continues the old one with the same topic and text, else the one at its position.
+    """
+    unused = dict(enumerate(old))
+    matches: dict[int, int] = {}
+    for position, row in enumerate(new_rows):  # first the streams whose text did not change
+        key = (row.topic_id, row.summary)
+        match = next((i for i, entry in unused.items() if entry[0] == key), None)
+        if match is not None:
+            matches[position] = match
+            del unused[match]
+    for position in range(len(new_rows)):  # then an edited stream continues its old position
+        if position not in matches and position in unused:
+            matches[position] = position
+            del unused[position]
+    for position, match in matches.items():
+        _, issue_ids, item_ids = old[match]
+        if issue_ids:
+            new_rows[position].issues.set(issue_ids)
+        if item_ids:
+            new_rows[position].items.set(item_ids)
+
+
 def _replace_streams(report: UnitReport, streams: list[StreamInput]) -> None:
+    old_links = _links_by_stream(report)
     report.streams.all().delete()
     rows = OpinionStream.objects.bulk_create(
         [
@@ -205,6 +244,8 @@ def _replace_streams(report: UnitReport, streams: list[StreamInput]) -> None:
             for group_id in stream.social_group_ids
         ]
     )
+    if any(issue_ids or item_ids for _, issue_ids, item_ids in old_links):
+        _carry_links(old_links, rows)
 
 
 def _keep_version(

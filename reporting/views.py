@@ -22,7 +22,8 @@ from openpyxl import Workbook
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from documents.xlsx import save_workbook, write_table
+from core.views import xlsx_download
+from documents.xlsx import write_table
 from orgs.models import User
 from orgs.selectors import units_without_responsible
 from reporting import compliance as calc
@@ -53,7 +54,6 @@ from reporting.selectors import (
 from reporting.services import mark_notifications_read
 from reporting.template_services import update_template
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 25
 VERSION_ACTIONS = {
     "create": "Tạo bản nháp",
@@ -70,12 +70,6 @@ def _can_write(user: User, report: UnitReport) -> bool:
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value else None
-
-
-def _xlsx(workbook: Workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(save_workbook(workbook), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- home ----------------------------------------------------------------------------------
@@ -181,7 +175,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         unit=request.user.unit, summary=f"Xuất danh sách báo cáo đơn vị ({len(rows)} dòng)",
         data={"query": request.GET.urlencode()[:400], "rows": len(rows)},
     )
-    return _xlsx(workbook, f"bao-cao-don-vi-{local_today():%Y%m%d}.xlsx")
+    return xlsx_download(workbook, f"bao-cao-don-vi-{local_today():%Y%m%d}.xlsx")
 
 
 def _naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -381,7 +375,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def _streams(report: UnitReport) -> list[OpinionStream]:
     return list(
         report.streams.select_related("topic", "area").prefetch_related(
-            Prefetch("social_groups")
+            Prefetch("social_groups"), Prefetch("issues")
         )
     )
 
@@ -411,7 +405,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": _can_write(request.user, report) and not report.is_locked,
         "can_return": request.user.is_office and report.is_locked,
         "return_form": ReturnForm(),
+        **_stream_links(request.user, report),
     })
+
+
+def _stream_links(user: User, report: UnitReport) -> dict:
+    """What the page needs to link the report's streams to issues (issue 3): the office and the
+    reporting unit's members may link, to the issues they can see, even after submission,
+    because linking annotates the report without changing what the unit reported."""
+    from issues.selectors import issues_visible_to
+
+    can_link = user.is_office or (user.unit_id is not None and user.unit_id == report.unit_id)
+    if not can_link:
+        return {"can_link_issues": False}
+    issues = issues_visible_to(user).filter(merged_into__isnull=True).order_by("-last_seen_on")
+    return {"can_link_issues": True, "linkable_issues": list(issues[:300])}
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -523,7 +531,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
         unit=request.user.unit, summary=f"Xuất tỷ lệ nộp báo cáo {data['label']}",
         data={"period": key.code},
     )
-    return _xlsx(workbook, f"ty-le-nop-{key.code}.xlsx")
+    return xlsx_download(workbook, f"ty-le-nop-{key.code}.xlsx")
 
 
 def _tally_row(row: dict) -> list:

@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from search import views
+
+urlpatterns = [
+    path("tim-kiem/", views.search, name="search"),
+]

@@ -172,11 +172,12 @@ def test_demo_refuses_a_database_with_another_ward(capsys, db):
     assert OrgUnit.objects.filter(code="xa-khac").exists()
 
 
-def test_scheduler_once_enqueues_the_reminders(capsys, db):
-    pytest.importorskip("reporting.tasks")
+def test_scheduler_once_enqueues_every_periodic_task(capsys, db):
+    from longdan.cli import PERIODIC_TASKS
+
     code, out, err = run(capsys, "scheduler", "--once")
     assert code == 0, err
-    assert "Đã đưa tác vụ nhắc hạn vào hàng đợi" in out
+    assert f"Đã đưa {len(PERIODIC_TASKS)} tác vụ định kỳ vào hàng đợi" in out
 
 
 def test_scheduler_refuses_a_bad_interval(capsys, db, monkeypatch):

@@ -148,3 +148,18 @@ def test_a_period_before_the_template_applies_is_refused(an, cell_a, monthly, pe
     monthly.save()
     with pytest.raises(ServiceError, match="áp dụng từ 01/12/2025"):
         draft(an, monthly, period, cell_a, full_sections)
+
+
+def test_saving_a_draft_keeps_the_issues_a_stream_is_linked_to(an, cell_a, monthly, period,
+                                                               full_sections, stream):
+    from issues.models import Issue
+
+    other = services.StreamInput(**{**stream.__dict__, "summary": "Băn khoăn về học phí."})
+    report = draft(an, monthly, period, cell_a, full_sections, [stream, other])
+    issue = Issue.objects.create(code="VD-2025-0001", title="Rác thải ở chợ Hòa Bình")
+    report.streams.get(summary=stream.summary).issues.add(issue)
+    edited = services.StreamInput(**{**other.__dict__, "summary": "Băn khoăn về học phí mới."})
+    # The linked stream moves to the second row and the other one is edited: the link follows.
+    report = draft(an, monthly, period, cell_a, full_sections, [edited, stream], report.version)
+    assert list(report.streams.get(summary=stream.summary).issues.all()) == [issue]
+    assert not report.streams.get(summary=edited.summary).issues.exists()

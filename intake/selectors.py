@@ -1,0 +1,199 @@
+"""Reads of the intake app, scoped to the reader.
+
+The office and the leaders see every item; anyone else sees the items of their unit and the units
+below it (and the items they filed themselves). Anything else is "not found". A resident's contact
+details are for the office only: :func:`contact_for` returns ``None`` for everyone else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from core.text import fold
+from intake import engine
+from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact
+from orgs.models import User
+from orgs.selectors import visible_unit_ids
+
+
+def items_visible_to(user: User) -> QuerySet[OpinionItem]:
+    items = OpinionItem.objects.select_related(
+        "area", "unit", "issue", "suggested_topic", "meeting"
+    )
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return items
+    return items.filter(Q(unit_id__in=ids) | Q(created_by=user))
+
+
+def get_item_for(user: User, pk) -> OpinionItem:
+    try:
+        return items_visible_to(user).get(pk=pk)
+    except (OpinionItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy ý kiến.") from exc
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the reader asked for; dates inclusive."""
+
+    q: str = ""
+    topic_id: int | None = None
+    attitude: str = ""
+    area_id: int | None = None
+    channel: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    issue_status: str = ""  # an Issue.Status value, or "none" for items not yet in an issue
+    meeting_id: int | None = None
+
+
+def filtered_items(user: User, filters: ItemFilter | None = None) -> QuerySet[OpinionItem]:
+    filters = filters or ItemFilter()
+    items = items_visible_to(user)
+    if filters.q.strip():
+        items = items.filter(text_folded__contains=fold(filters.q))
+    if filters.topic_id:
+        # Confirmed topics, or the engine's suggestion while nobody has labelled the item.
+        items = items.filter(
+            Q(topics__pk=filters.topic_id)
+            | Q(topics__isnull=True, suggested_topic_id=filters.topic_id)
+        ).distinct()
+    if filters.attitude:
+        items = items.filter(
+            Q(attitude=filters.attitude) | Q(attitude="", suggested_attitude=filters.attitude)
+        )
+    if filters.area_id:
+        items = items.filter(area_id=filters.area_id)
+    if filters.channel:
+        items = items.filter(channel=filters.channel)
+    if filters.date_from:
+        items = items.filter(received_on__gte=filters.date_from)
+    if filters.date_to:
+        items = items.filter(received_on__lte=filters.date_to)
+    if filters.issue_status == "none":
+        items = items.filter(issue__isnull=True)
+    elif filters.issue_status:
+        items = items.filter(issue__status=filters.issue_status)
+    if filters.meeting_id:
+        items = items.filter(meeting_id=filters.meeting_id)
+    return items.order_by("-received_on", "-id")
+
+
+def contact_for(user: User, item: OpinionItem) -> ResidentContact | None:
+    """The resident's contact details: the office only, everyone else gets ``None``."""
+    if not (getattr(user, "is_authenticated", False) and user.is_office):
+        return None
+    return ResidentContact.objects.filter(item=item).first()
+
+
+def contacts_for(user: User, item_ids) -> dict[int, ResidentContact]:
+    """Contact details of many items at once (for an export); empty unless the office asks."""
+    if not (getattr(user, "is_authenticated", False) and user.is_office):
+        return {}
+    return {c.item_id: c for c in ResidentContact.objects.filter(item_id__in=list(item_ids))}
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.select_related("unit", "area")
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return meetings
+    return meetings.filter(Q(unit_id__in=ids) | Q(created_by=user))
+
+
+def get_meeting_for(user: User, pk) -> Meeting:
+    try:
+        return meetings_visible_to(user).get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy biên bản.") from exc
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def imports_visible_to(user: User) -> QuerySet[ImportBatch]:
+    batches = ImportBatch.objects.defer("file_data")
+    return batches if user.is_office else batches.filter(created_by=user)
+
+
+def get_import_for(user: User, pk) -> ImportBatch:
+    try:
+        return ImportBatch.objects.filter(pk__in=imports_visible_to(user).values("pk")).get(pk=pk)
+    except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy lượt nhập tệp.") from exc
+
+
+def import_preview(batch: ImportBatch, limit: int = 5) -> list[list]:
+    """The first rows of a pending import (already masked), for the mapping step."""
+    if not batch.file_data:
+        return []
+    stored = json.loads(bytes(batch.file_data).decode("utf-8"))
+    return stored["rows"][:limit]
+
+
+# --- text models --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    kind: str
+    version: str
+    current: bool
+    created_at: str
+    training_size: int
+    quality: dict
+    labels: list[str]
+
+
+def model_versions() -> dict[str, list[ModelVersion]]:
+    """Every saved version of the topic and attitude models, newest first, with its quality."""
+    from textengine.model import current_version
+
+    out: dict[str, list[ModelVersion]] = {}
+    for kind in engine.MODEL_KINDS:
+        root = engine.models_root() / kind
+        current = current_version(root) if root.is_dir() else None
+        versions = []
+        for folder in sorted(root.glob("v*"), reverse=True) if root.is_dir() else []:
+            meta = _meta(folder)
+            if meta is None:
+                continue
+            versions.append(
+                ModelVersion(
+                    kind=kind,
+                    version=folder.name,
+                    current=folder.name == current,
+                    created_at=meta.get("created_at", ""),
+                    training_size=int(meta.get("training_size", 0)),
+                    quality=meta.get("quality") or {},
+                    labels=list(meta.get("labels", [])),
+                )
+            )
+        out[kind] = versions
+    return out
+
+
+def _meta(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def confirmed_label_counts() -> dict[str, int]:
+    """How many items carry a person's labels, per model kind."""
+    confirmed = OpinionItem.objects.filter(labels_confirmed=True)
+    return {
+        "topic": confirmed.filter(topics__isnull=False).values("pk").distinct().count(),
+        "attitude": confirmed.exclude(attitude="").count(),
+    }

@@ -1,0 +1,157 @@
+"""Reading an uploaded Excel (.xlsx) or CSV file into a header row and data rows (no Django).
+
+Refusals carry a Vietnamese message for the person who uploaded the file. Cells come back as
+``str``, ``int``, ``float``, ``bool``, ``datetime.date`` / ``datetime.datetime`` or ``None``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "cp1258")
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+Cell = object
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Cell]]
+    first_row: int  # spreadsheet row number of rows[0] (the header is the row above)
+
+
+def read_table(file_name: str, data: bytes) -> Table:
+    """Headers (first non-empty row, blanks named "Cột N") and data rows of an XLSX or CSV file."""
+    if not data:
+        raise TableError("Tệp rỗng: không có dữ liệu nào để nhập.")
+    if len(data) > MAX_BYTES:
+        raise TableError(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
+    name = (file_name or "").lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
+        rows = _xlsx_rows(data)
+    elif name.endswith(".xls"):
+        raise TableError(
+            "Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại dưới dạng"
+            " .xlsx hoặc .csv."
+        )
+    else:
+        rows = _csv_rows(data)
+    return _split_header(rows)
+
+
+def _xlsx_rows(data: bytes) -> list[list[Cell]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise TableError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    except Exception as exc:  # openpyxl raises assorted errors on malformed XML
+        raise TableError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise TableError("Tệp Excel không có trang tính nào.")
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS + 1:
+                raise TableError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng dữ liệu).")
+        return rows
+    finally:
+        workbook.close()
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise TableError(
+            "Tệp không phải văn bản CSV (có ký tự nhị phân). Hãy chọn tệp .xlsx hoặc .csv."
+        )
+    for encoding in CSV_ENCODINGS:
+        try:
+            # Windows-1258 writes tone marks as combining characters: compose them.
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise TableError("Không nhận ra bảng mã của tệp CSV; hãy lưu lại dưới dạng CSV UTF-8.")
+
+
+def _csv_rows(data: bytes) -> list[list[Cell]]:
+    text = _decode(data)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows: list[list[Cell]] = []
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(list(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS + 1:
+                raise TableError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng dữ liệu).")
+    except csv.Error as exc:
+        raise TableError(f"Tệp CSV không đúng định dạng: {exc}.") from exc
+    return rows
+
+
+def _blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _split_header(rows: list[list[Cell]]) -> Table:
+    skipped = 0
+    while rows and all(_blank(c) for c in rows[0]):
+        rows.pop(0)
+        skipped += 1
+    if not rows:
+        raise TableError("Tệp không có dòng tiêu đề và dữ liệu nào.")
+    width = max(len(r) for r in rows)
+    header_row = rows[0] + [None] * (width - len(rows[0]))
+    headers: list[str] = []
+    for index, cell in enumerate(header_row, start=1):
+        name = _cell_text(cell) or f"Cột {index}"
+        while name in headers:  # two columns with one title: keep both apart
+            name = f"{name} ({index})"
+        headers.append(name)
+    data = [r + [None] * (width - len(r)) for r in rows[1:]]
+    if not any(not all(_blank(c) for c in r) for r in data):
+        raise TableError("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+    return Table(headers, data, first_row=skipped + 2)
+
+
+def _cell_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(unicodedata.normalize("NFC", str(cell)).split())
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as one line of text (dates in ISO form)."""
+    return _cell_text(cell)

@@ -1,0 +1,80 @@
+// Quick report: while the person types, ask the server for a topic and attitude suggestion
+// (debounced) and pre-fill the two selects. A choice the person made is never overwritten.
+(function () {
+  "use strict";
+  var form = document.getElementById("quick-form");
+  if (!form) return;
+  var url = form.getAttribute("data-suggest-url");
+  var text = form.querySelector("textarea[name=text]");
+  var topic = form.querySelector("select[name=topic]");
+  var attitude = form.querySelector("select[name=attitude]");
+  var out = document.getElementById("suggestion");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var touched = { topic: false, attitude: false };
+  var timer = null;
+  var pending = null;
+  var lastSent = "";
+
+  [["topic", topic], ["attitude", attitude]].forEach(function (pair) {
+    if (!pair[1]) return;
+    if (pair[1].value) touched[pair[0]] = true; // re-shown after an error: keep the choice
+    pair[1].addEventListener("change", function () {
+      touched[pair[0]] = true;
+      pair[1].classList.remove("suggested");
+    });
+  });
+
+  function prefill(select, value, key) {
+    if (!select || touched[key] || !value) return;
+    var option = select.querySelector('option[value="' + String(value).replace(/"/g, "") + '"]');
+    if (!option) return;
+    select.value = String(value);
+    select.classList.add("suggested");
+  }
+
+  function show(data) {
+    var parts = [];
+    if (data.topic_name) parts.push("chủ đề <strong>" + escapeHtml(data.topic_name) + "</strong>");
+    if (data.attitude_label) parts.push("thái độ <strong>" + escapeHtml(data.attitude_label) + "</strong>");
+    var msg = parts.length ? "Gợi ý: " + parts.join(", ") : "";
+    if (data.cues && data.cues.length) msg += " (từ: " + data.cues.slice(0, 4).map(escapeHtml).join(", ") + ")";
+    if (data.masked_kinds && data.masked_kinds.length) msg += (msg ? ". " : "") + "Thông tin cá nhân sẽ được che khi lưu.";
+    if (msg) msg += " Hãy kiểm tra và sửa nếu chưa đúng.";
+    out.innerHTML = msg;
+    prefill(topic, data.topic_id, "topic");
+    prefill(attitude, data.attitude, "attitude");
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function ask() {
+    var value = text.value.trim();
+    if (value.length < 6 || value === lastSent) return;
+    lastSent = value;
+    if (pending && pending.abort) pending.abort();
+    var controller = window.AbortController ? new AbortController() : null;
+    pending = controller;
+    var body = new URLSearchParams();
+    body.append("text", value);
+    fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf ? csrf.value : "", "X-Requested-With": "fetch" },
+      signal: controller ? controller.signal : undefined,
+    })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) show(data); })
+      .catch(function () { /* offline or aborted: the person picks by hand */ });
+  }
+
+  text.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 350);
+  });
+  if (text.value) ask();
+})();

@@ -1,0 +1,137 @@
+"""The team's cue lexicon: one plain-text file per topic and per attitude (no Django import).
+
+Layout (edit the files, no code change needed)::
+
+    lexicon/topic/<code>.txt      # first line "# name: <Vietnamese name>", then one cue a line
+    lexicon/attitude/<code>.txt
+    lexicon/teencode.tsv
+
+A cue line is a word or phrase written normally (with diacritics), optionally followed by a TAB and
+a weight (default 1). Matching is on the folded form, longest phrase first, so "không đồng tình"
+(phản đối) wins over "đồng tình" (đồng tình) and a cue typed without diacritics still matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).resolve().parent
+KINDS = ("topic", "attitude")
+
+# Codes of the taxonomy topics (core.models.Topic names, seeded from the plan III.2) and attitudes.
+TOPICS: dict[str, str] = {
+    "kinh_te_xa_hoi": "Kinh tế - xã hội",
+    "quoc_phong_an_ninh": "Quốc phòng - an ninh",
+    "trat_tu_an_toan_xa_hoi": "Trật tự an toàn xã hội",
+    "doi_song": "Đời sống",
+    "viec_lam": "Việc làm",
+    "thu_nhap": "Thu nhập",
+    "giao_duc": "Giáo dục",
+    "y_te": "Y tế",
+    "van_hoa": "Văn hóa",
+    "moi_truong": "Môi trường",
+    "xay_dung_dang": "Xây dựng Đảng",
+    "chinh_quyen": "Chính quyền",
+    "mat_tran_to_quoc": "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội",
+}
+ATTITUDES: dict[str, str] = {
+    "dong_tinh": "đồng tình, phấn khởi",
+    "ban_khoan": "băn khoăn, lo lắng",
+    "buc_xuc": "bức xúc",
+    "phan_doi": "phản đối",
+}
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    weight: float
+    phrase: str  # as written in the file
+
+
+@dataclass
+class Lexicon:
+    """Folded phrase index for one kind (topic or attitude)."""
+
+    kind: str
+    labels: dict[str, str]
+    index: dict[tuple[str, ...], list[Cue]] = field(default_factory=dict)
+    max_len: int = 1
+    # token trie: {token: (cues ending here, {next token: ...})}; most tokens start nothing
+    trie: dict = field(default_factory=dict)
+
+    def add(self, label: str, phrase: str, weight: float) -> None:
+        from textengine.tokenize import tokens
+
+        key = tuple(tokens(phrase))
+        if not key:
+            return
+        self.index.setdefault(key, []).append(Cue(label, weight, phrase))
+        self.max_len = max(self.max_len, len(key))
+        level = self.trie
+        for pos, tok in enumerate(key):
+            node = level.setdefault(tok, ([], {}))
+            if pos == len(key) - 1:
+                node[0].append(Cue(label, weight, phrase))
+            level = node[1]
+
+    def match(self, toks: list[str]) -> list[tuple[Cue, int]]:
+        """Cues found in the folded tokens, longest phrase first, each token used once."""
+        found: list[tuple[Cue, int]] = []
+        trie, n = self.trie, len(toks)
+        free = 0  # first token not yet used by a longer phrase
+        for i in [i for i, t in enumerate(toks) if t in trie]:
+            if i < free:
+                continue
+            node = trie[toks[i]]
+            best, end, j = node[0], i + 1, i + 1
+            while j < n and toks[j] in node[1]:
+                node = node[1][toks[j]]
+                j += 1
+                if node[0]:
+                    best, end = node[0], j
+            if best:
+                found.extend((cue, i) for cue in best)
+                free = end
+        return found
+
+
+def _read(path: Path) -> tuple[str | None, list[tuple[str, float]]]:
+    name = None
+    entries: list[tuple[str, float]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            if stripped[1:].strip().lower().startswith("name:"):
+                name = stripped.split(":", 1)[1].strip()
+            continue
+        phrase, _, weight = line.partition("\t")
+        try:
+            value = float(weight) if weight.strip() else 1.0
+        except ValueError:
+            value = 1.0
+        entries.append((phrase.strip(), value))
+    return name, entries
+
+
+def load(kind: str, directory: Path | None = None) -> Lexicon:
+    """Read ``<directory>/<kind>/*.txt`` (default: the files shipped beside this module)."""
+    folder = (directory or LEXICON_DIR) / kind
+    defaults = TOPICS if kind == "topic" else ATTITUDES
+    lexicon = Lexicon(kind=kind, labels=dict(defaults))
+    for path in sorted(folder.glob("*.txt")):
+        label = path.stem
+        name, entries = _read(path)
+        lexicon.labels[label] = name or lexicon.labels.get(label, label)
+        for phrase, weight in entries:
+            lexicon.add(label, phrase, weight)
+    return lexicon
+
+
+@lru_cache(maxsize=4)
+def default(kind: str) -> Lexicon:
+    return load(kind)
