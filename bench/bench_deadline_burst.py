@@ -127,6 +127,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=75)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reader-wait", default="0.5,1.5",
+                        help="seconds between a reader's page loads, as low,high")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="longdan-burst-"))
     env = {
@@ -156,6 +158,7 @@ def main() -> int:
             "BURST_TEMPLATE": str(facts["template"]),
             "BURST_TOPIC": str(facts["topic"]),
             "BURST_SESSIONS": ",".join(facts["sessions"]),
+            "BURST_READER_WAIT": args.reader_wait,
         }
         users = len(facts["reporters"]) + 50
         prefix = folder / "locust"

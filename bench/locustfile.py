@@ -108,7 +108,8 @@ class Reader(HttpUser):
     """Someone in the office or the leadership watching the compliance page on deadline day."""
 
     fixed_count = 50
-    wait_time = between(0.5, 1.5)
+    # Seconds between two page loads of one reader (BURST_READER_WAIT="low,high").
+    wait_time = between(*map(float, os.environ.get("BURST_READER_WAIT", "0.5,1.5").split(",")))
 
     def on_start(self) -> None:
         session = SESSIONS[next(_next_reader) % len(SESSIONS)]
