@@ -1,14 +1,15 @@
 """Small text helpers shared by every app (no Django import).
 
-The full Vietnamese text engine arrives with its own package; the folded form here is the same
-contract: NFC, no diacritics, đ→d, lower case, single spaces. Used for search without diacritics.
+``fold`` is the text engine's folded form (NFC, one tone placement and i/y spelling, no
+diacritics, đ→d, lower case, single spaces), so that every stored ``*_folded`` column and every
+search box agree: "kĩ thuật" and "kỹ thuật", "Hoà" and "Hòa" fold alike everywhere.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-_D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
+from textengine.normalize import fold as _engine_fold
 
 
 def nfc(text: str) -> str:
@@ -16,7 +17,5 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Return ``text`` without diacritics, lower case, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFD", (text or "").translate(_D_MAP))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
+    """Return ``text`` in the matching form used by every search in the project."""
+    return _engine_fold(text)

@@ -58,3 +58,11 @@ def test_fold_leaves_no_combining_marks_and_no_d_with_stroke(text):
 @given(st.text(alphabet="aăâeêioôơuưyđAĂÂEÊIOÔƠUƯYĐ \u0300\u0301\u0303\u0309\u0323"))
 def test_fold_of_vietnamese_text_is_plain_ascii(text):
     assert fold(text).isascii()
+
+
+def test_fold_is_the_text_engines_fold_so_every_search_agrees():
+    from textengine.normalize import fold as engine_fold
+
+    for text in ["Trường Kỹ thuật", "trường kĩ thuật", "Qui định", "Thuỷ Hà", "Hoà Bình"]:
+        assert fold(text) == engine_fold(text)
+    assert fold("kĩ thuật") == fold("kỹ thuật")
