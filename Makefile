@@ -19,11 +19,14 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Front-end libraries come from npm at set-up and are served by the app itself.
-$(ASSETS): package.json package-lock.json
+# The survey web form is ODK Web Forms, bundled by esbuild (webform/build.mjs) into
+# static/vendor/odk-webform/; npm ci is the only step that uses the network.
+$(ASSETS): package.json package-lock.json $(wildcard webform/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
+	node webform/build.mjs
 	touch $@
 
 demo: setup

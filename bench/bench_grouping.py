@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -247,10 +248,17 @@ def pair_scores(truth: list, pred: list) -> dict[str, float]:
 
 
 def run_grouper(texts: list[str], **kwargs) -> tuple[float, list[int]]:
+    seconds, _cpu, pred = run_grouper_timed(texts, **kwargs)
+    return seconds, pred
+
+
+def run_grouper_timed(texts: list[str], **kwargs) -> tuple[float, float, list[int]]:
+    """(wall seconds, CPU seconds of this process, issue of each item). On a shared machine the
+    CPU time is what the grouper itself cost; the wall time adds the waiting for a core."""
     grouper = Grouper(**kwargs)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pred = grouper.assign_many((i, t, None) for i, t in enumerate(texts))
-    return time.perf_counter() - start, pred
+    return time.perf_counter() - start, time.process_time() - cpu, pred
 
 
 def run_agglomerative(texts: list[str]) -> tuple[float, list[int]]:
@@ -290,7 +298,9 @@ def main() -> int:
 
     texts, fine = generate(args.items)
     truth = [k[:-1] for k in fine]  # (matter, place): what an office calls one issue
-    seconds, pred = run_grouper(texts)
+    load_before = os.getloadavg()
+    seconds, cpu_seconds, pred = run_grouper_timed(texts)
+    load_after = os.getloadavg()
     quality = pair_scores(truth, pred)
     fine_quality = pair_scores(fine, pred)
 
@@ -307,8 +317,13 @@ def main() -> int:
         "revision": git_revision(),
         "items": args.items,
         "true_groups": len(set(truth)),
+        "load_average_1_5_15": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in load_after],
+        },
         "grouper": {
             "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
             "items_per_second": round(args.items / seconds),
             "issues": len(set(pred)),
             **{k: round(v, 4) for k, v in quality.items()},
@@ -330,7 +345,10 @@ def main() -> int:
         g, a = result["grouper"], result["agglomerative_on_subset"]
         print(result["machine"], "·", result["revision"])
         print(f"{args.items} ý kiến, {result['true_groups']} nhóm thật")
-        print(f"Grouper: {g['seconds']} s ({g['items_per_second']}/s), {g['issues']} vấn đề, "
+        load = result["load_average_1_5_15"]
+        print(f"Tải máy (1/5/15 phút) trước/sau: {load['before']} / {load['after']}")
+        print(f"Grouper: {g['seconds']} s ({g['items_per_second']}/s; CPU {g['cpu_seconds']} s), "
+              f"{g['issues']} vấn đề, "
               f"F1 cặp {g['f1']}, ARI {g['ari']} (P {g['precision']}, R {g['recall']})")
         f = g["against_matter_place_wording"]
         print(f"  so với nhóm (vấn đề, nơi, cách viết): F1 cặp {f['f1']}, ARI {f['ari']} "

@@ -1,9 +1,10 @@
 """Deadline-day burst (issue 2): 55 units submit within one minute while 50 people read the
 compliance page. Driven by bench/bench_deadline_burst.py, which starts the demo server.
 
-Environment: BURST_REPORTERS ("username:unit_id" pairs), BURST_SESSIONS (session keys of readers
-already logged in), BURST_PASSWORD, BURST_PERIOD (YYYY-MM), BURST_TEMPLATE, BURST_TOPIC,
-BURST_SPREAD_S.
+Environment: BURST_REPORTERS ("username:unit_id" pairs), BURST_REPORTER_LOGINS ("sessionid|csrf"
+per pair, in the same order, when they logged in before the measured minute; empty: they log in
+inside it), BURST_SESSIONS (session keys of readers already logged in), BURST_PASSWORD,
+BURST_PERIOD (YYYY-MM), BURST_TEMPLATE, BURST_TOPIC, BURST_SPREAD_S, BURST_READER_WAIT.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from locust import HttpUser, between, constant, task
 
 # "username:unit_id" pairs
 REPORTERS = [pair.split(":") for pair in os.environ.get("BURST_REPORTERS", "").split(",") if pair]
+# Sessions of the responsible persons, who logged in through the login page before the minute.
+LOGINS = [
+    item.split("|") for item in os.environ.get("BURST_REPORTER_LOGINS", "").split(",") if item
+]
 # Readers were logged in before the deadline day: their sessions are made by the driver script.
 SESSIONS = [key for key in os.environ.get("BURST_SESSIONS", "").split(",") if key]
 PASSWORD = os.environ.get("BURST_PASSWORD", "longdan-demo")
@@ -57,9 +62,15 @@ class Submitter(HttpUser):
     wait_time = constant(3600)
 
     def on_start(self) -> None:
-        self.username, self.unit_id = REPORTERS[next(_next_reporter) % len(REPORTERS)]
+        index = next(_next_reporter) % len(REPORTERS)
+        self.username, self.unit_id = REPORTERS[index]
         gevent.sleep(random.uniform(0, SPREAD))  # arrivals spread over the minute
-        self.csrf = login(self, self.username)
+        if LOGINS:
+            session, self.csrf = LOGINS[index]
+            self.client.cookies.set("sessionid", session)
+            self.client.cookies.set("csrftoken", self.csrf)
+        else:
+            self.csrf = login(self, self.username)
 
     def _api(self, method: str, path: str, payload: dict, name: str) -> dict:
         headers = {"X-CSRFToken": self.csrf, "Referer": self.host + "/"}

@@ -166,36 +166,59 @@ class PublicFeedbackForm(forms.Form):
     wants_reply = forms.BooleanField(
         label="Tôi muốn được trả lời (để lại cách liên hệ bên dưới)", required=False
     )
-    name = forms.CharField(label="Họ tên", required=False, max_length=150)
-    phone = forms.CharField(label="Số điện thoại", required=False, max_length=20)
+    # Phone keyboards: a dial pad for the number, the browser's saved details where it has them.
+    name = forms.CharField(
+        label="Họ tên",
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label="Số điện thoại",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
     email = forms.EmailField(
         label="Thư điện tử",
         required=False,
         error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    address = forms.CharField(label="Địa chỉ", required=False, max_length=300)
+    address = forms.CharField(
+        label="Địa chỉ",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     # Hidden from people by CSS; bots fill every field.
     website = forms.CharField(label="Trang web của bạn", required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     @staticmethod
-    def stamp() -> str:
-        return signing.dumps(time.time(), salt=PUBLIC_FORM_SALT)
+    def stamp(started: float | None = None) -> str:
+        """A signed start time: now, or ``started`` (signed afresh, so it does not expire)."""
+        return signing.dumps(time.time() if started is None else started, salt=PUBLIC_FORM_SALT)
+
+    @staticmethod
+    def started_at(value) -> float | None:
+        """The start time in a stamp this site signed less than MAX_FILL_SECONDS ago, or None."""
+        try:
+            return float(
+                signing.loads(value or "", salt=PUBLIC_FORM_SALT, max_age=MAX_FILL_SECONDS)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
 
     def clean(self):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError("Không gửi được góp ý. Xin vui lòng thử lại.", code="bot")
-        try:
-            started = float(
-                signing.loads(
-                    data.get("started") or "", salt=PUBLIC_FORM_SALT, max_age=MAX_FILL_SECONDS
-                )
-            )
-        except (signing.BadSignature, TypeError, ValueError):
+        started = self.started_at(data.get("started"))
+        if started is None:
             raise forms.ValidationError(
                 "Biểu mẫu đã hết hạn; xin vui lòng tải lại trang rồi gửi lại.", code="expired"
-            ) from None
+            )
         if time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 "Bạn gửi nhanh quá; xin vui lòng kiểm tra lại nội dung rồi bấm gửi.", code="fast"

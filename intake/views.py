@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
 from core.models import Attitude, Channel
+from core.request import client_address
 from core.views import xlsx_response
 from intake import engine, selectors, services
 from intake.forms import (
@@ -31,7 +32,7 @@ from intake.forms import (
     QuickItemForm,
 )
 from intake.models import ImportBatch, OpinionItem
-from orgs.models import User
+from orgs.models import Area, Collaborator, User
 
 PAGE_SIZE = 30
 SUGGEST_MAX_CHARS = engine.SUGGEST_MAX_CHARS
@@ -67,9 +68,21 @@ def _quick_initial(request: HttpRequest) -> dict:
     last = request.session.get("intake_last", {})
     return {
         "channel": last.get("channel", default_channel),
-        "area": last.get("area"),
+        "area": last["area"] if "area" in last else _own_area_id(user),
         "received_on": timezone.localdate(),
     }
+
+
+def _own_area_id(user: User) -> int | None:
+    """The one area the person covers (a collaborator's, else the unit's), or None if several."""
+    record = Collaborator.objects.filter(user=user).first()
+    if record is not None:
+        ids = list(record.areas.values_list("pk", flat=True)[:2])
+    elif user.unit_id:
+        ids = list(Area.objects.filter(unit_id=user.unit_id).values_list("pk", flat=True)[:2])
+    else:
+        ids = []
+    return ids[0] if len(ids) == 1 else None
 
 
 @login_required
@@ -136,6 +149,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
     form, filters = _item_filter(request)
     items = selectors.filtered_items(request.user, filters).prefetch_related("topics")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the labels below stay on these very objects
+    for item in page.object_list:
+        item.suggested_attitude_label = ATTITUDE_LABELS.get(item.suggested_attitude, "")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -362,11 +378,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- public feedback -------------------------------------------------------------------------
 
 
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is set by the client and would defeat the throttle.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @require_http_methods(["GET", "POST"])
 def public_feedback(request: HttpRequest) -> HttpResponse:
     form = PublicFeedbackForm(request.POST or None)
@@ -392,13 +403,16 @@ def public_feedback(request: HttpRequest) -> HttpResponse:
                 return render(request, "intake/public_thanks.html", {"code": code})
         else:
             status = 400
-    # A fresh start time on every render: the minimum fill time counts from this page.
-    form.data = form.data.copy() if form.is_bound else form.data
-    stamp = PublicFeedbackForm.stamp()
+    # The minimum fill time counts from the first time the form was shown: a resident who fixes
+    # one field after an error and sends again at once is not "too fast". The stamp is signed
+    # afresh on every render, so a long correction does not expire it.
     if form.is_bound:
-        form.data["started"] = stamp
+        form.data = form.data.copy()
+        form.data["started"] = PublicFeedbackForm.stamp(
+            PublicFeedbackForm.started_at(form.data.get("started"))
+        )
     else:
-        form.initial["started"] = stamp
+        form.initial["started"] = PublicFeedbackForm.stamp()
     return render(request, "intake/public_feedback.html", {"form": form}, status=status)
 
 

@@ -1,7 +1,8 @@
 """Background work of the issues app, run by the Django tasks worker.
 
-``group_items`` is enqueued by the intake services after each item is filed (on commit); it groups
-every pending item, so a burst of filings costs a few runs that mostly find nothing left to do.
+``group_items`` is enqueued by the intake services once per committed transaction that filed
+items; it groups every pending item, so a burst of filings costs a few runs that mostly find
+nothing left to do.
 ``detect_bursts_task`` is meant for the scheduler (say hourly, or daily): it is idempotent per day.
 Arguments and results are JSON, as the database backend stores both.
 """

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
+from core.request import client_address
 from core.views import xlsx_response
 from issues import selectors, services
 from issues.forms import (
@@ -351,12 +352,8 @@ def public_answer(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _track_allowed(request: HttpRequest) -> bool:
-    key = f"track:{_client_address(request)}"
+    key = f"track:{client_address(request)}"
     cache.add(key, 0, TRACK_WINDOW)
     try:
         count = cache.incr(key)

@@ -9,6 +9,8 @@ from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, AuditViewSet, CollaboratorViewSet, TokenView, UnitViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
 from search.api import SearchView
+from surveys.api import SurveyViewSet
+from surveys.api_analysis import EstimateView, SurveyResultsView, WeighView
 
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="api-unit")
@@ -21,6 +23,7 @@ router.register("audit", AuditViewSet, basename="api-audit")
 router.register("items", ItemViewSet, basename="api-item")
 router.register("issues", IssueViewSet, basename="api-issue")
 router.register("answers", AnswerViewSet, basename="api-answer")
+router.register("surveys", SurveyViewSet, basename="api-survey")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,5 +32,10 @@ urlpatterns = [
     path("compliance/", ComplianceView.as_view(), name="api-compliance"),
     path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("search/", SearchView.as_view(), name="api-search"),
+    # Before the router: its "surveys/<slug>/" would take "weigh" and "estimate" for slugs.
+    path("surveys/weigh/", WeighView.as_view(), name="api-survey-weigh"),
+    path("surveys/estimate/", EstimateView.as_view(), name="api-survey-estimate"),
+    path("surveys/<slug:slug>/results/", SurveyResultsView.as_view(), name="api-survey-results"),
     *router.urls,
 ]
+

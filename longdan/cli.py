@@ -95,6 +95,9 @@ def build_parser() -> _Parser:
     commands.add_parser(
         "text", help="phân tích văn bản: train, eval, classify, group (longdan text --help)"
     )
+    commands.add_parser(
+        "survey", help="khảo sát: import (XLSForm), weigh, estimate (longdan survey --help)"
+    )
     return parser
 
 
@@ -197,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         from textengine.cli import main as text_main
 
         return text_main(argv[1:])
+    if argv[:1] == ["survey"]:
+        from surveys.cli import main as survey_main
+
+        return survey_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -316,6 +323,8 @@ def _print_summary(summary) -> None:
          f" {summary.reports} báo cáo ({on_time} đúng hạn, {late} muộn,"
          f" {outcomes.get('returned', 0)} đang bị trả lại, {outcomes.get('draft', 0)} bản nháp),"
          f" {summary.streams} luồng ý kiến.")
+    _out(summary.opinion_line())
+    _out(summary.survey_line())
 
 
 def _print_logins(logins, password: str) -> None:

@@ -41,6 +41,7 @@ from issues import services as issue_services
 from issues.models import Answer, BurstAlert, EngineState, Issue, IssueEvent
 from longdan import demo_names as names
 from longdan import demo_opinions as opinions
+from longdan.demo_surveys import DemoSurveys
 from orgs.models import Area, Collaborator, OrgUnit, User
 from reporting import services
 from reporting.models import (
@@ -53,11 +54,13 @@ from reporting.models import (
     UnitReport,
 )
 from reporting.periods import PeriodKey, last_months, month_of
+from surveys.models import PopulationMargin, Response, Survey
 
 PASSWORD = "longdan-demo"
 SEED = 20250701  # the day the ward was formed
 WARD_FORMED = dt.date(2025, 7, 1)
 GRASSROOTS_KINDS = (OrgUnit.Kind.PARTY_CELL, OrgUnit.Kind.PARTY_COMMITTEE)
+OPINION_WINDOW_DAYS = 90  # the demo's opinion items span this many days up to today
 OFFICE_USERNAME, LEADER_USERNAME = "vanphong", "lanhdao"
 
 
@@ -90,9 +93,30 @@ class DemoSummary:
     issues: int = 0
     alerts: int = 0
     answers: int = 0
+    surveys: int = 0
+    survey_responses: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     password: str = PASSWORD
     seconds: float = 0.0
+
+    def opinion_line(self) -> str:
+        """The opinion side of the summary, in the words ``longdan demo`` prints it."""
+        return (
+            f"Ý kiến {OPINION_WINDOW_DAYS} ngày qua: {_number(self.items)} ý kiến từ"
+            f" {len(self.channels)} kênh (có {_number(self.meetings)} buổi tiếp xúc cử tri,"
+            f" đối thoại), {_number(self.issues)} vấn đề dư luận, {_number(self.answers)} trả lời,"
+            f" giải thích đã công bố, {_number(self.alerts)} cảnh báo dư luận mới nổi."
+        )
+
+    def survey_line(self) -> str:
+        return (
+            f"Khảo sát: {self.surveys} cuộc khảo sát (hai đợt về đề án chỉnh trang đô thị, một"
+            f" bản nháp của chi bộ), {_number(self.survey_responses)} phiếu trả lời."
+        )
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 @dataclass
@@ -168,7 +192,10 @@ def drop_demo() -> None:
         )
     try:
         with transaction.atomic():
-            # Opinion intake and issues first: they hold protected links to units.
+            # Surveys, then opinion intake and issues: they hold protected links to units.
+            Response.objects.all().delete()
+            Survey.objects.all().delete()
+            PopulationMargin.objects.all().delete()
             Answer.objects.all().delete()
             BurstAlert.objects.all().delete()
             Issue.objects.update(merged_into=None)
@@ -268,6 +295,9 @@ class _Builder:
             self._month(key)
         self.say("Tạo ý kiến 90 ngày qua, vấn đề dư luận, trả lời và cảnh báo…")
         _Opinions(self).build()
+        self.say("Tạo hai đợt khảo sát dư luận và phiếu trả lời…")
+        self.survey_counts = DemoSurveys(office=self.office_user, ward=self.ward,
+                                         today=self.today).build()
         audit(actor=None, action=AuditEntry.Action.CREATE, object_type="demo",
               summary="Nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng")
         return self._summary()
@@ -681,6 +711,8 @@ class _Builder:
         summary.issues = Issue.objects.filter(merged_into__isnull=True).count()
         summary.alerts = BurstAlert.objects.count()
         summary.answers = Answer.objects.count()
+        summary.surveys = self.survey_counts["surveys"]
+        summary.survey_responses = self.survey_counts["responses"]
         return summary
 
 
@@ -706,7 +738,7 @@ class _Opinions:
     Its own seeded generator: the ward and its reports stay exactly what they were without it.
     """
 
-    WINDOW_DAYS = 90
+    WINDOW_DAYS = OPINION_WINDOW_DAYS
     LABELLED = 0.85  # share of staff-filed items whose topic and attitude a person confirmed
 
     def __init__(self, builder: _Builder):
@@ -743,7 +775,6 @@ class _Opinions:
         self._link_streams()
         self._stamp(self.b.now, issue_services.detect_bursts, today=self.today)
         self._issue_times()
-        self._only_one_grouping_hook()
         self.b.say(f"  {len(self.entries)} ý kiến, {run.new_issues} vấn đề được máy nhóm,"
                    f" {BurstAlert.objects.count()} cảnh báo dư luận mới nổi.")
 
@@ -1068,23 +1099,6 @@ class _Opinions:
                                       .annotate(first=Min("at"), last=Max("at"))
                                       .order_by("issue_id")):
             Issue.objects.filter(pk=issue_id).update(created_at=first, updated_at=last)
-
-    @staticmethod
-    def _only_one_grouping_hook() -> None:
-        """Every filing asked for a grouping run after commit; grouping already ran here, so one
-        request (for anything filed meanwhile) is plenty, not hundreds of queued tasks."""
-        connection = transaction.get_connection()
-        hooks = getattr(connection, "run_on_commit", None)
-        if not hooks:
-            return
-        kept, seen = [], False
-        for hook in hooks:
-            if hook[1] is intake_services.enqueue_grouping:
-                if seen:
-                    continue
-                seen = True
-            kept.append(hook)
-        connection.run_on_commit = kept
 
 
 ANSWERED_MATTERS = {key for key, m in ((m["key"], m) for m in opinions.MATTERS)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "intake",
     "issues",
     "search",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -182,8 +183,31 @@ LONGDAN_SUPERIOR_BODY = env_str("LONGDAN_SUPERIOR_BODY", "ĐẢNG BỘ THÀNH PH
 LONGDAN_ISSUING_BODY = env_str("LONGDAN_ISSUING_BODY", "ĐẢNG ỦY PHƯỜNG HÒA BÌNH")
 LONGDAN_PLACE = env_str("LONGDAN_PLACE", "Hòa Bình")
 LONGDAN_MAX_TEXT = env_int("LONGDAN_MAX_TEXT", 20_000)
+LONGDAN_SURVEY_MAX_ATTACHMENT_MB = env_int("LONGDAN_SURVEY_MAX_ATTACHMENT_MB", 10)
 # Absolute address of the app, for links in e-mails.
 LONGDAN_SITE_URL = env_str("LONGDAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LONGDAN_TRUSTED_PROXY_COUNT = env_int("LONGDAN_TRUSTED_PROXY_COUNT", 0)  # see core/request.py
+
+# No cache service to run: "default" is Django's per-process memory cache as before; compliance
+# results are kept per process ("compliance") under a generation token that every process reads
+# from files in var/ ("shared"), so a submit in one gunicorn process retires them in all
+# (reporting/cache.py). Several machines need "shared" on a common backend (database, Redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "compliance": {
+        # LONGDAN_COMPLIANCE_CACHE=off counts afresh on every request (to compare, or to rule
+        # the cache out when something looks wrong).
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if env_str("LONGDAN_COMPLIANCE_CACHE", "on").lower() == "off"
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "longdan-compliance",
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

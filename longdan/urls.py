@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("issues.urls")),
     path("", include("search.urls")),
+    path("", include("surveys.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]

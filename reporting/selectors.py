@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from orgs.models import OrgUnit, User
 from orgs.selectors import visible_unit_ids
+from reporting import cache
 from reporting import compliance as calc
 from reporting.models import Notification, Period, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey, last_months
@@ -134,9 +135,34 @@ def compliance_for(
     months: int = 12,
     today: dt.date | None = None,
 ) -> ComplianceView:
-    """Compliance of the units the reader may see, for ``period`` and the trend ending there."""
+    """Compliance of the units the reader may see, for ``period`` and the trend ending there.
+
+    Kept between requests (``reporting.cache``) until a write changes what it counts.
+    """
     today = today or local_today()
     unit_ids = visible_unit_ids(user)
+    key = cache.result_key(
+        template=template,
+        period_code=period.code,
+        months=months,
+        today=today,
+        scope=cache.scope_key(unit_ids),
+    )
+    results, units, parents = cache.kept(
+        key, lambda: _compute_compliance(template, period, months, today, unit_ids)
+    )
+    return ComplianceView(
+        template=template, period=results[-1], trend=results, units=units, parents=parents
+    )
+
+
+def _compute_compliance(
+    template: ReportTemplate,
+    period: PeriodKey,
+    months: int,
+    today: dt.date,
+    unit_ids: set[int] | None,
+) -> tuple[list[calc.PeriodCompliance], dict[int, calc.UnitInfo], dict[int | None, str]]:
     keys = last_months(period, months) if period.kind == "month" else [period]
     infos = [_period_info(template, key) for key in keys]
     units = _unit_infos(template, unit_ids)
@@ -144,13 +170,7 @@ def compliance_for(
     results = calc.compute(units=units, periods=infos, reports=reports, today=today)
     parent_ids = {unit.parent_id for unit in units}
     parents = dict(OrgUnit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
-    return ComplianceView(
-        template=template,
-        period=results[-1],
-        trend=results,
-        units={unit.id: unit for unit in units},
-        parents=parents,
-    )
+    return results, {unit.id: unit for unit in units}, parents
 
 
 def status_of(report: UnitReport | None, template: ReportTemplate, period: Period) -> str:

@@ -18,6 +18,7 @@ from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
 from core.services import audit
 from core.text import nfc
 from orgs.models import Area, OrgUnit, User
+from reporting import cache  # noqa: F401  (its signal receivers retire kept compliance)
 from reporting.models import (
     Notification,
     OpinionStream,

@@ -60,6 +60,7 @@ import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import mul
 from pathlib import Path
@@ -67,8 +68,7 @@ from pathlib import Path
 import numpy as np
 
 from textengine.normalize import fold_normalized, normalize
-from textengine.signature import NUM_PERM, band_keys, shingles_of
-from textengine.signature import _minhash as minhash_matrix
+from textengine.signature import BANDS, NUM_PERM, band_keys, signatures_of_syllables
 
 __all__ = ["Grouper", "content_features", "group_jsonl", "STOPWORDS"]
 
@@ -100,7 +100,10 @@ _NORM_REFRESH = 16  # recompute an issue's norm from scratch every this many cha
 _VIRTUAL_ITEMS = 100
 _STATE_VERSION = 1
 _GC_PAUSE = 1000  # batches larger than this run with the cyclic garbage collector paused
+_BATCH_NEAR = 512  # new items from which a batch finds its near-duplicates in one array pass
+_PAIR_CHUNK = 65_536  # signature pairs compared per block
 _ZEROS = repeat(0)  # counts.get(word, 0) for every word, through map()
+_ZEROS_F = repeat(0.0)
 _NO_POSTING = repeat(())
 _USABLE = range(1, _POSTING_CAP + 1)  # posting sizes worth a candidate search
 
@@ -217,6 +220,9 @@ def _place_keys(raw: list[str], folded: list[str]) -> list[str]:
     keys: list[str] = []
     i = 0
     while i < len(raw):
+        if folded[i] not in _MARKER_FIRST:  # the common case, without a call
+            i += 1
+            continue
         found = _marker_at(folded, i)
         if found is None:
             i += 1
@@ -263,19 +269,31 @@ def places_agree(a: str, b: str) -> bool:
     return long.startswith(short + " ")
 
 
-def _prepare_texts(texts: list) -> list[tuple[tuple, tuple, np.ndarray, list[int] | None]]:
-    """(features, places, signature, LSH band keys or None when empty) of each text: the
-    signatures and keys of the whole batch come from one vectorised computation."""
+@dataclass
+class _Prepared:
+    """The distinct texts of a batch: per text (features, places, signature, LSH band keys or
+    None when empty), and the signatures, keys and emptiness as arrays for the batch passes."""
+
+    entries: list[tuple[tuple, tuple, np.ndarray, list[int] | None]]
+    sigs: np.ndarray
+    keys: np.ndarray
+    empty: np.ndarray
+
+
+def _prepare_texts(texts: list) -> _Prepared:
+    """Analyse each text once; the signatures and keys of the whole batch come from one
+    vectorised computation."""
     analysed = [analyse(text) for text in texts]
-    sigs = minhash_matrix([shingles_of(syl) for syl, _f, _p in analysed])
-    keys = band_keys(sigs).tolist() if texts else []
-    empty = (sigs == 0xFFFFFFFF).all(axis=1).tolist() if texts else []
-    return [
+    sigs = signatures_of_syllables([syl for syl, _f, _p in analysed])
+    keys = band_keys(sigs) if texts else np.empty((0, BANDS), dtype=np.uint64)
+    empty = (sigs == 0xFFFFFFFF).all(axis=1)
+    entries = [
         (tuple(features), tuple(places), sig, None if blank else key)
         for (_syl, features, places), sig, key, blank in zip(
-            analysed, sigs, keys, empty, strict=True
+            analysed, sigs, keys.tolist(), empty.tolist(), strict=True
         )
     ]
+    return _Prepared(entries, sigs, keys, empty)
 
 
 def content_features(text: str | None) -> list[str]:
@@ -395,8 +413,10 @@ class Grouper:
     def assign_many(self, records: Iterable[tuple[ItemId, str | None, object]]) -> list[int]:
         """``assign`` for many ``(item_id, text, when)`` records, in order: the result is exactly
         what one ``assign`` call per record would give. Texts are analysed once per distinct
-        text and their signatures and LSH keys computed in one vectorised batch up front, which
-        is most of what makes 100,000 items fit in well under a minute."""
+        text and their signatures and LSH keys computed in one vectorised batch up front; a
+        batch of ``_BATCH_NEAR`` new items or more also finds every item's near-duplicates in
+        one array pass (``_batch_near_duplicates``) and fills the LSH buckets at the end, so the
+        loop over items is left with the word and place searches and the cosines."""
         records = list(records)
         # The cyclic garbage collector would walk the whole (large, cycle-free) state again and
         # again while a big batch allocates: about an eighth of the time at 30,000 items.
@@ -416,23 +436,161 @@ class Grouper:
         for item_id, text, _when in records:
             order.append(-1 if item_id in known else slot.setdefault(text, len(slot)))
         prepared = _prepare_texts(list(slot))
+        # The k-th new item (not known, not repeated in the batch) gets row base + k.
+        fresh: set = set()
+        new_texts = []
+        for (item_id, _text, _when), index in zip(records, order, strict=True):
+            if index >= 0 and item_id not in fresh:
+                fresh.add(item_id)
+                new_texts.append(index)
+        if len(new_texts) < _BATCH_NEAR:
+            out = []
+            for (item_id, _text, when), index in zip(records, order, strict=True):
+                item = known.get(item_id)  # also catches an id repeated inside the batch
+                if item is not None:
+                    out.append(item.issue)
+                else:
+                    features, places, sig, keys = prepared.entries[index]
+                    out.append(self._assign(item_id, features, places, sig, keys, _day(when)))
+            return out
+        # A large batch: near-duplicates found up front, LSH buckets filled at the end.
+        texts = np.array(new_texts, dtype=np.int64)
+        base = len(self._row_item)
+        near = self._batch_near_duplicates(prepared, texts)
         out = []
-        for (item_id, _text, when), index in zip(records, order, strict=True):
-            item = known.get(item_id)  # also catches an id repeated inside the batch
-            if item is not None:
-                out.append(item.issue)
-            else:
-                features, places, sig, keys = prepared[index]
-                out.append(self._assign(item_id, features, places, sig, keys, _day(when)))
+        k = 0
+        try:
+            for (item_id, _text, when), index in zip(records, order, strict=True):
+                item = known.get(item_id)
+                if item is not None:
+                    out.append(item.issue)
+                    continue
+                features, places, sig, keys = prepared.entries[index]
+                found = near(k) if keys is not None else {}
+                out.append(self._assign(item_id, features, places, sig, None, _day(when), found))
+                k += 1
+        finally:  # even when a bad record stops the batch, the rows stored are indexed
+            self._fill_buckets(base, prepared, texts[: len(self._row_item) - base])
         return out
 
-    def _assign(self, item_id: ItemId, features, places, sig: np.ndarray, keys, day) -> int:
+    def _fill_buckets(self, base: int, prepared: _Prepared, texts: np.ndarray) -> None:
+        """Add rows ``base, base + 1, ...`` (the batch's items, with these texts) to the LSH
+        buckets, each bucket keeping its rows in order, as one ``_store_row`` each would."""
+        keyed = np.flatnonzero(~prepared.empty[texts])
+        if not keyed.size:
+            return
+        keys = prepared.keys[texts[keyed]]
+        rows = base + keyed
+        for band, table in enumerate(self._buckets):
+            order = np.argsort(keys[:, band], kind="stable")
+            ordered = keys[order, band]
+            cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+            starts = [0, *cuts.tolist()]
+            ends = [*cuts.tolist(), len(ordered)]
+            band_rows = rows[order].tolist()
+            for key, lo, hi in zip(ordered[starts].tolist(), starts, ends, strict=True):
+                bucket = table.get(key)
+                if bucket is None:
+                    table[key] = band_rows[lo:hi]
+                else:
+                    bucket.extend(band_rows[lo:hi])
+
+    def _batch_near_duplicates(self, prepared: _Prepared, texts: np.ndarray):
+        """What ``_near_duplicates`` would find for each new item of the batch, in one pass.
+
+        Item k (row ``base + k``) is compared, in each band, with the newest ``_BUCKET_CAP``
+        rows of its bucket as they will be when its turn comes: the bucket's rows from before
+        the batch, then the batch's earlier items with the same key. Those pairs and their
+        estimated Jaccard depend only on signatures, never on how items were grouped, so they
+        are found for the whole batch with sorts and array compares; only the mapping from a
+        row to its issue is left for the item's turn. Returns ``near(k) -> {issue: jaccard}``.
+        """
+        base = len(self._row_item)
+        count = len(texts)
+        sigs = prepared.sigs[texts]
+        # Store the batch's signatures now (their rows are fixed); _store_row writes them again.
+        if base + count > len(self._sigs):
+            grown = np.empty((max(base + count, 2 * len(self._sigs)), NUM_PERM), dtype=np.uint32)
+            grown[:base] = self._sigs[:base]
+            self._sigs = grown
+        self._sigs[base : base + count] = sigs
+        keyed = np.flatnonzero(~prepared.empty[texts])
+        keys = prepared.keys[texts[keyed]]
+        items: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        positions = np.arange(len(keyed), dtype=np.int64)
+        for band in range(BANDS):
+            band_key = keys[:, band]
+            order = np.argsort(band_key, kind="stable")  # equal keys: in batch order
+            ordered = band_key[order]
+            starts = np.ones(len(ordered), dtype=bool)
+            starts[1:] = ordered[1:] != ordered[:-1]
+            rank = positions - np.maximum.accumulate(np.where(starts, positions, 0))
+            for back in range(1, _BUCKET_CAP + 1):
+                later = np.flatnonzero(rank >= back)
+                if not later.size:
+                    break
+                items.append(keyed[order[later]])
+                rows.append(base + keyed[order[later - back]])
+            table = self._buckets[band]
+            if table:
+                # Rows from before the batch, for items with fewer than _BUCKET_CAP batch peers.
+                old_keys = np.fromiter(table, dtype=np.uint64, count=len(table))
+                hit = np.flatnonzero((rank < _BUCKET_CAP) & np.isin(ordered, old_keys))
+                extra_items, extra_rows = [], []
+                for at, key, peers in zip(
+                    hit.tolist(), ordered[hit].tolist(), rank[hit].tolist(), strict=True
+                ):
+                    taken = table[key][-(_BUCKET_CAP - peers) :]
+                    extra_items += [int(keyed[order[at]])] * len(taken)
+                    extra_rows += taken
+                items.append(np.array(extra_items, dtype=np.int64))
+                rows.append(np.array(extra_rows, dtype=np.int64))
+        pair_item = np.concatenate(items) if items else np.empty(0, dtype=np.int64)
+        pair_row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        span = base + count
+        codes = np.sort(pair_item * span + pair_row)  # item-major: each item's pairs together
+        if codes.size:
+            distinct = np.ones(codes.size, dtype=bool)
+            distinct[1:] = codes[1:] != codes[:-1]
+            codes = codes[distinct]  # a pair found in several bands is compared once
+        pair_item, pair_row = codes // span, codes % span
+        jac = np.empty(len(codes), dtype=np.float64)
+        all_sigs = self._sigs
+        for lo in range(0, len(codes), _PAIR_CHUNK):
+            hi = lo + _PAIR_CHUNK
+            same = all_sigs[base + pair_item[lo:hi]] == all_sigs[pair_row[lo:hi]]
+            jac[lo:hi] = np.count_nonzero(same, axis=1) / NUM_PERM
+        keep = jac >= _NEAR_FLOOR
+        pair_item, pair_row, jac = pair_item[keep], pair_row[keep], jac[keep]
+        bounds = np.searchsorted(pair_item, np.arange(count + 1)).tolist()
+        found_rows, found_jac = pair_row.tolist(), jac.tolist()
+        item_of, row_item = self._items, self._row_item
+
+        def near(k: int) -> dict[int, float]:
+            out: dict[int, float] = {}
+            for row, value in zip(
+                found_rows[bounds[k] : bounds[k + 1]], found_jac[bounds[k] : bounds[k + 1]],
+                strict=True,
+            ):
+                issue = item_of[row_item[row]].issue
+                if value > out.get(issue, 0.0):
+                    out[issue] = value
+            return out
+
+        return near
+
+    def _assign(
+        self, item_id: ItemId, features, places, sig: np.ndarray, keys, day, near=None
+    ) -> int:
         # Document frequencies first: X's own words count as seen (as after a refit). Features
         # are distinct, so Counter.update (a C loop) adds exactly one to each.
         self._df.update(features)
         self._n += 1
         weights = self._weigh(features)
-        best = self._best_issue(features, weights, places, sig, keys)
+        if near is None:
+            near = self._near_duplicates(sig, keys) if keys is not None else {}
+        best = self._best_issue(features, weights, places, near)
         if best is None:
             best = self._new_issue()
         row = self._store_row(item_id, sig, keys)
@@ -442,10 +600,9 @@ class Grouper:
         self._add_to_issue(self._issues[best], item_id, item, weights)
         return best
 
-    def _best_issue(self, features, weights: list[float], places, sig, keys) -> int | None:
-        near: dict[int, float] = {}
-        if keys is not None:
-            near = self._near_duplicates(sig, keys)
+    def _best_issue(
+        self, features, weights: list[float], places, near: dict[int, float]
+    ) -> int | None:
         forbidden: set[int] = set()
         for issue_id, jac in near.items():
             if jac >= self.near_dup and issue_id in self._cannot:
@@ -461,6 +618,11 @@ class Grouper:
         issues, near_dup, bonus = self._issues, self.near_dup, self.place_bonus
         for issue_id in sorted(candidates):
             issue = issues[issue_id]
+            # Asked first because it is cheap and settles the candidate alone: the cosine is
+            # only worth computing for an issue the item may join.
+            verdict = _place_verdict(places, issue)
+            if verdict < 0:
+                continue  # the same problem at another place is another issue
             score = 0.0
             if norm_x and issue.norm2 > 0:
                 # sum of count × w × w over X's words, as a C-level loop (map) not a Python one.
@@ -469,9 +631,6 @@ class Grouper:
             jac = near.get(issue_id, 0.0)
             if jac < near_dup and score + bonus < max(self.threshold, best_score):
                 continue  # cannot win whatever the place says
-            verdict = _place_verdict(places, issue)
-            if verdict < 0:
-                continue  # the same problem at another place is another issue
             score += bonus * verdict
             if jac >= near_dup:
                 score = max(score, jac)
@@ -534,10 +693,10 @@ class Grouper:
         _d, token, w = rare[0]
         acc = dict.fromkeys(postings[token], w**2)
         for _d, token, w in rare[1:]:
-            w2 = w**2
-            get = acc.get
-            for issue_id in postings[token]:
-                acc[issue_id] = get(issue_id, 0.0) + w2
+            # acc[i] = acc.get(i, 0.0) + w² for each issue i holding the word, as C-level loops.
+            posting = postings[token]
+            added = map((w**2).__radd__, map(acc.get, posting, _ZEROS_F))
+            acc.update(zip(posting, added, strict=True))
         if len(acc) <= _MAX_CANDIDATES:
             return set(acc)
         # The _MAX_CANDIDATES heaviest, ties going to the older (smaller) issue id.
@@ -820,6 +979,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+@lru_cache(maxsize=65_536)
+def _agreeing_keys(places: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What ``places_agree(mine, key)`` for some ``mine`` in ``places`` means for ``key``: it
+    is one of them or one's start before a space (the set), or it starts with one and a space
+    (the prefixes, for ``str.startswith``)."""
+    same = set(places)
+    for mine in places:
+        words = mine.split(" ")
+        same.update(" ".join(words[:i]) for i in range(1, len(words)))
+    return frozenset(same), tuple(mine + " " for mine in places)
+
+
 def _place_verdict(places: tuple[str, ...], issue: _Issue) -> int:
     """+1 when the item names a place most of the issue's items name, -1 when it names places
     fewer than a third of them agree with, 0 when the item or the issue names no place. Counting
@@ -827,12 +998,11 @@ def _place_verdict(places: tuple[str, ...], issue: _Issue) -> int:
     an issue and keeps an issue from drifting street by street."""
     if not places or not issue.placed:
         return 0
+    same, longer = _agreeing_keys(places)
     agreeing = 0
     for key, count in issue.places.items():
-        for mine in places:
-            if places_agree(mine, key):
-                agreeing += count
-                break
+        if key in same or key.startswith(longer):  # places_agree(mine, key) for some mine
+            agreeing += count
     share = min(agreeing, issue.placed) / issue.placed
     if share >= 0.5:
         return 1

@@ -439,7 +439,13 @@ def strip_diacritics(text: str) -> str:
     """Remove every diacritic (keeps case): what text typed without a Vietnamese keyboard looks
     like. Used to measure robustness."""
     out = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in out if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", "".join(c for c in out if not _is_mark(c)))
+
+
+def _is_mark(char: str) -> bool:
+    # Some nonspacing marks have combining class 0 (U+034F COMBINING GRAPHEME JOINER), so the
+    # class alone would let them through; the general category catches them too.
+    return bool(unicodedata.combining(char)) or unicodedata.category(char) == "Mn"
 
 
 _FOLD_CACHE: dict[str, str] = {}

@@ -66,3 +66,8 @@ def test_fold_is_the_text_engines_fold_so_every_search_agrees():
     for text in ["Trường Kỹ thuật", "trường kĩ thuật", "Qui định", "Thuỷ Hà", "Hoà Bình"]:
         assert fold(text) == engine_fold(text)
     assert fold("kĩ thuật") == fold("kỹ thuật")
+
+
+def test_fold_drops_nonspacing_marks_of_combining_class_zero():
+    # Found by hypothesis: U+034F is a nonspacing mark whose combining class is 0.
+    assert fold("a\u034fb") == "ab"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -113,4 +114,42 @@ def test_empty_and_enormous_texts_get_a_message(db):
     assert empty.status_code == 400 and "Hãy viết ý kiến" in empty.content.decode()
     huge = post(Client(), text="a" * 6000)
     assert huge.status_code == 400 and "5.000" in huge.content.decode()
+    assert not OpinionItem.objects.exists()
+
+
+def test_after_an_error_the_fill_time_still_counts_from_the_first_view(db):
+    """A resident who fixes one field and sends again at once is not refused as too fast."""
+    from intake.forms import PublicFeedbackForm
+
+    first_view = old_stamp(10)
+    refused = post(Client(), started=first_view, wants_reply="on")  # no phone or e-mail yet
+    assert refused.status_code == 400
+    restamped = refused.context["form"].data["started"]
+    assert PublicFeedbackForm.started_at(restamped) == PublicFeedbackForm.started_at(first_view)
+    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222")
+    assert accepted.status_code == 200 and OpinionItem.objects.count() == 1
+
+
+def test_a_long_correction_does_not_expire_the_form(db, time_machine):
+    time_machine.move_to("2025-11-20 08:00 +07:00", tick=False)
+    shown = Client().get(URL).context["form"].initial["started"]
+    time_machine.move_to("2025-11-20 13:59 +07:00", tick=False)  # just inside the 6 hours
+    refused = post(Client(), started=shown, wants_reply="on")
+    assert refused.status_code == 400
+    restamped = refused.context["form"].data["started"]
+    time_machine.move_to("2025-11-20 14:30 +07:00", tick=False)  # the first stamp has expired
+    assert "hết hạn" in post(Client(), started=shown).content.decode()
+    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222")
+    assert accepted.status_code == 200 and OpinionItem.objects.count() == 1
+
+
+def test_a_forged_or_missing_stamp_starts_the_clock_now(db):
+    from intake.forms import PublicFeedbackForm
+
+    for started in ("", "forged", old_stamp(10)[:-2] + "xx"):
+        response = post(Client(), started=started)
+        assert response.status_code == 400
+        assert "hết hạn" in response.content.decode()
+        fresh = PublicFeedbackForm.started_at(response.context["form"].data["started"])
+        assert fresh is not None and abs(fresh - time.time()) < 5
     assert not OpinionItem.objects.exists()

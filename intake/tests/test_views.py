@@ -57,6 +57,44 @@ def test_quick_report_is_phone_friendly_and_files_in_one_post(collab, area_1, en
     assert f'<option value="{area_1.pk}" selected>' in again  # the last area is remembered
 
 
+def start_area(user):
+    return client_for(user).get(reverse("item_quick")).context["form"]["area"].value()
+
+
+def test_quick_report_starts_on_the_one_area_the_person_covers(collab, an, area_1, area_2):
+    from orgs.models import Area, Collaborator
+
+    record = Collaborator.objects.create(
+        full_name=collab.full_name, user=collab, unit=collab.unit, started_on=dt.date(2025, 1, 1)
+    )
+    record.areas.set([area_1])
+    assert start_area(collab) == area_1.pk
+    # A reporter's unit with one area starts there too; with two, the person chooses.
+    assert start_area(an) == area_1.pk
+    Area.objects.create(name="Tổ dân phố 9", unit=an.unit)
+    assert start_area(an) is None
+    record.areas.add(area_2)
+    assert start_area(collab) is None
+
+
+def test_quick_report_keeps_a_deliberate_unknown_area(collab, area_1):
+    from orgs.models import Collaborator
+
+    record = Collaborator.objects.create(
+        full_name=collab.full_name, user=collab, unit=collab.unit, started_on=dt.date(2025, 1, 1)
+    )
+    record.areas.set([area_1])
+    client = client_for(collab)
+    response = client.post(
+        reverse("item_quick"),
+        {"text": "Ý kiến chung về phường", "area": "", "channel": Channel.COLLABORATOR,
+         "received_on": dt.date.today().isoformat(), "sensitivity": "thuong"},
+    )
+    assert response.status_code == 302
+    # "Không rõ" was chosen last time: the next form starts there, not on the collaborator's area.
+    assert client.get(reverse("item_quick")).context["form"]["area"].value() is None
+
+
 def test_quick_report_shows_service_errors_beside_the_field(an):
     response = client_for(an).post(
         reverse("item_quick"),
@@ -130,6 +168,12 @@ def test_list_is_scoped_and_filtered(items, an, binh, lanhdao, env_topic):
     assert _ids(leader.get(url, {"status": "none"})) == {a2.pk, b1.pk}
     assert _ids(leader.get(url, {"q": "hoc phi"})) == {a2.pk}
     assert _ids(leader.get(url, {"area": items["b1"].area_id})) == {b1.pk}
+
+
+def test_list_names_the_suggested_attitude_in_words(an):
+    file(an, "Rác thải ùn ứ ở chợ, dân rất bức xúc.")
+    page = client_for(an).get(reverse("item_list")).content.decode()
+    assert "Bức xúc?" in page and "buc_xuc?" not in page
 
 
 def test_list_paginates(an):

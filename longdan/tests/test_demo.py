@@ -26,6 +26,7 @@ from orgs.selectors import units_without_responsible
 from reporting.models import OpinionStream, ReportTemplate, ReportVersion, UnitReport
 from reporting.periods import parse_period
 from reporting.selectors import compliance_for
+from surveys.models import PopulationMargin, Question, Response, Survey
 
 TODAY = dt.date(2026, 1, 10)  # the window is July–December 2025, the ward's first half-year
 WINDOW = [f"2025-{month:02d}" for month in range(7, 13)]
@@ -337,3 +338,33 @@ def test_collaborators_with_a_login_file_quick_reports(world, db):
     assert authenticate(username="ctv01", password="longdan-demo") is not None
     assert all(u.collaborator.unit_id == u.unit_id for u in users)
     assert "ctv01" in [login.username for login in world.logins]
+
+
+def test_two_survey_rounds_with_a_skewed_sample_and_population_margins(world, db):
+    rounds = list(Survey.objects.filter(slug__startswith="chinh-trang").order_by("slug"))
+    assert [s.status for s in rounds] == [Survey.Status.CLOSED, Survey.Status.OPEN]
+    assert Survey.objects.get(slug="nha-van-hoa").status == Survey.Status.DRAFT
+    assert world.surveys == 3 and world.survey_responses == Response.objects.count() == 1460
+    for survey in rounds:
+        assert survey.versions.count() == 1
+        assert survey.responses.count() == survey.sample_size
+    # The same questions in both rounds share a concept key: the question bank's time series.
+    keys = Question.objects.filter(name="hai_long").values_list("concept_key", flat=True)
+    assert len(set(keys)) == 1 and len(keys) == 3
+    # Women are over-represented in the sample compared with the ward's margins.
+    women = Response.objects.filter(gender="nu").count() / Response.objects.count()
+    margins = dict(PopulationMargin.objects.filter(variable="gioi_tinh")
+                   .values_list("category", "population"))
+    assert women > 0.55 > margins["nu"] / sum(margins.values())
+    total_population = sum(Area.objects.values_list("population", flat=True))
+    assert sum(margins.values()) == total_population
+    # The open round has its sample plan and anonymous links (kept only as hashes).
+    open_round = rounds[1]
+    assert open_round.quotas.filter(dimension="khu_vuc").count() == Area.objects.count()
+    assert sum(open_round.quotas.filter(dimension="gioi_tinh")
+               .values_list("target", flat=True)) == open_round.sample_size
+    assert open_round.tokens.count() == 40
+    # Every response carries the area it names, and no respondent is identified.
+    assert not Response.objects.filter(area__isnull=True).exists()
+    assert all(PHONE_OR_ID.search(text or "") is None
+               for text in Response.objects.values_list("data__kien_nghi", flat=True))

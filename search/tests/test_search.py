@@ -250,7 +250,7 @@ def test_missing_triggers_are_recreated_and_the_index_refilled(vanphong, cell_a)
     assert set(found(search_items(vanphong, "sat lo"))) == {unseen.pk, later.pk}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_is_reversible_and_refills_the_index(vanphong, cell_a):
     item = make_item("Ô nhiễm tiếng ồn công trường", cell_a)
     call_command("migrate", "search", "zero", verbosity=0)

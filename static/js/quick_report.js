@@ -25,9 +25,19 @@
   });
 
   function prefill(select, value, key) {
-    if (!select || touched[key] || !value) return;
-    var option = select.querySelector('option[value="' + String(value).replace(/"/g, "") + '"]');
-    if (!option) return;
+    if (!select || touched[key]) return;
+    var option = value
+      ? select.querySelector('option[value="' + String(value).replace(/"/g, "") + '"]')
+      : null;
+    if (!option) {
+      // The text changed and no longer suggests anything: drop the earlier suggestion rather
+      // than file it as if the person had confirmed it.
+      if (select.classList.contains("suggested")) {
+        select.value = "";
+        select.classList.remove("suggested");
+      }
+      return;
+    }
     select.value = String(value);
     select.classList.add("suggested");
   }
@@ -53,7 +63,14 @@
 
   function ask() {
     var value = text.value.trim();
-    if (value.length < 6 || value === lastSent) return;
+    if (value.length < 6) {
+      // Too short to judge (or erased): forget what was suggested for the earlier text.
+      if (pending && pending.abort) pending.abort();
+      if (lastSent) show({});
+      lastSent = "";
+      return;
+    }
+    if (value === lastSent) return;
     lastSent = value;
     if (pending && pending.abort) pending.abort();
     var controller = window.AbortController ? new AbortController() : null;

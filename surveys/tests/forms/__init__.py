@@ -1,0 +1,1 @@
+"""XLSForm fixtures built from Python lists (see :mod:`surveys.tests.forms.builder`)."""
