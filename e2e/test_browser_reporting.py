@@ -16,37 +16,11 @@ import pytest
 from conftest import PASSWORD
 from reporting.selectors import local_today
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
     # The live server needs committed data; serialized rollback restores the seeded taxonomy.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, and fixtures still use the ORM here;
-    # set only for the browser tests so the rest of the suite keeps Django's async-safety check.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Bỏ qua: không có Chromium tại {CHROMIUM} (cài bằng: apt-get install chromium)."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
 
 
 def _open_page(browser, errors: list[str]):

@@ -9,7 +9,6 @@ ends with one line on stderr, ``Lỗi: …``, and exit code 2, never a traceback
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -19,57 +18,12 @@ import time
 from pathlib import Path
 
 from core.errors import ServiceError
+from longdan.vi_argparse import CliError
+from longdan.vi_argparse import VietnameseParser as _Parser
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
 EXIT_ERROR = 2
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
-
-
-class CliError(Exception):
-    """A refusal to print on one line."""
-
-
-# --- argparse in Vietnamese --------------------------------------------------------------------
-
-_ARGPARSE_PHRASES = [
-    ("the following arguments are required", "thiếu tham số bắt buộc"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("choose from", "chọn một trong"),
-    ("expected one argument", "cần một giá trị"),
-    ("invalid int value", "không phải số nguyên"),
-    ("invalid float value", "không phải số"),
-    ("not allowed with argument", "không dùng cùng"),
-    ("argument ", "tham số "),
-]
-
-
-def _vietnamese(message: str) -> str:
-    for english, vietnamese in _ARGPARSE_PHRASES:
-        message = message.replace(english, vietnamese)
-    return message
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        # argparse passes prefix="" when it builds a sub-command's prog; keep that one bare.
-        return super().add_usage(usage, actions, groups,
-                                 "Cách dùng: " if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argparse parser that speaks Vietnamese and raises instead of exiting on bad input."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "đối số"
-        self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-
-    def error(self, message: str):
-        raise CliError(f"{_vietnamese(message)} (xem: {self.prog} --help)")
 
 
 def build_parser() -> _Parser:

@@ -1066,7 +1066,9 @@ def crosstab_result(table: ResponseTable, row_question: QuestionInfo,
 
 # --- consensus -------------------------------------------------------------------------------
 
-GROUPINGS = {AREA: "Địa bàn", AGE_GROUP: "Nhóm tuổi", GENDER: "Giới tính"}
+# Age group first: the default. Pol.is-style consensus multiplies over groups, so a few large
+# groups (4 ages) read well while 65 small areas drive every product towards zero.
+GROUPINGS = {AGE_GROUP: "Nhóm tuổi", GENDER: "Giới tính", AREA: "Địa bàn"}
 
 
 @dataclass

@@ -10,48 +10,15 @@ option, an unknown survey) print one line ``Lỗi: …`` on stderr and exit 2.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from longdan.vi_argparse import CliError
+from longdan.vi_argparse import VietnameseParser as _Parser
+
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
-
-_ARGPARSE_PHRASES = [
-    ("the following arguments are required", "thiếu tham số bắt buộc"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("choose from", "chọn một trong"),
-    ("expected one argument", "cần một giá trị"),
-    ("argument ", "tham số "),
-]
-
-
-class CliError(Exception):
-    """A refusal to print on one line."""
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups,
-                                 "Cách dùng: " if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "đối số"
-        self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-
-    def error(self, message: str):
-        for english, vietnamese in _ARGPARSE_PHRASES:
-            message = message.replace(english, vietnamese)
-        raise CliError(f"{message} (xem: {self.prog} --help)")
-
 
 def build_parser() -> _Parser:
     parser = _Parser(

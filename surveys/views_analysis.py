@@ -120,7 +120,7 @@ def survey_crosstab(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     analysis, form = _prepare(request, slug)
     grouping_form = GroupingForm(request.GET or None)
-    grouping = calc.AREA
+    grouping = next(iter(calc.GROUPINGS))
     if grouping_form.is_bound and grouping_form.is_valid() and grouping_form.cleaned_data["group"]:
         grouping = grouping_form.cleaned_data["group"]
     groups = calc.group_labels_for(analysis.table, grouping, analysis.choice_labels)

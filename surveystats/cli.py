@@ -9,7 +9,6 @@ module is not imported because it pulls in the Django side (``core``, ``reportin
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -19,6 +18,8 @@ from dataclasses import asdict
 
 import numpy as np
 
+from longdan.vi_argparse import CliError
+from longdan.vi_argparse import VietnameseParser as _Parser
 from surveystats._core import SurveyStatsError, label_of, vn_number
 from surveystats.estimate import (
     Estimate,
@@ -49,45 +50,6 @@ from surveystats.weighting import (
 
 EXIT_OK, EXIT_ERROR = 0, 2
 ALPHA = 0.05
-
-
-class CliError(Exception):
-    """A refusal to print on one line."""
-
-
-_ARGPARSE_PHRASES = [
-    ("the following arguments are required", "thiếu tham số bắt buộc"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("choose from", "chọn một trong"),
-    ("expected one argument", "cần một giá trị"),
-    ("invalid int value", "không phải số nguyên"),
-    ("invalid float value", "không phải số"),
-    ("argument ", "tham số "),
-]
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups,
-                                 "Cách dùng: " if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    """Vietnamese argparse that raises ``CliError`` instead of exiting on bad input."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "đối số"
-        self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-
-    def error(self, message: str):
-        for english, vietnamese in _ARGPARSE_PHRASES:
-            message = message.replace(english, vietnamese)
-        raise CliError(f"{message} (xem: {self.prog} --help)")
 
 
 def build_parser(prog: str = "longdan survey") -> _Parser:

@@ -41,7 +41,7 @@
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
-          scales: { x: { min: 0, suggestedMax: 100, ticks: { callback: function (v) { return v + "%"; } } } },
+          scales: { x: { min: 0, ticks: { callback: function (v) { return v + "%"; } } } },
           plugins: {
             legend: { display: false },
             tooltip: { callbacks: {

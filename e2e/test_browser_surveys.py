@@ -1,8 +1,9 @@
 """Collection pages in Chromium: an anonymous link answered once, an interviewer's web form,
 quota progress that updates itself.
 
-Runs against pytest-django's live server with Debian's Chromium driven by Playwright (as in
-``e2e/``); skipped with the reason when /usr/bin/chromium is absent.
+Runs against pytest-django's live server with Debian's Chromium driven by Playwright; skipped
+with the reason when /usr/bin/chromium is absent. The surveys' own fixtures come from
+``surveys/tests/conftest.py`` through ``e2e/conftest.py``.
 """
 
 from __future__ import annotations
@@ -19,31 +20,10 @@ from surveys import services_collect as collect
 from surveys.models import Quota, Response, SurveyToken
 from surveys.tests.collect_support import standard_instance
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Bỏ qua: không có Chromium tại {CHROMIUM} (cài bằng: apt-get install chromium)."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
