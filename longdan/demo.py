@@ -43,6 +43,7 @@ from longdan import demo_names as names
 from longdan import demo_opinions as opinions
 from longdan.demo_surveys import DemoSurveys
 from orgs.models import Area, Collaborator, OrgUnit, User
+from reporting import cache as compliance_cache
 from reporting import services
 from reporting.models import (
     ConsolidatedReport,
@@ -566,6 +567,7 @@ class _Builder:
 
     def _stamp(self, report: UnitReport, **times: dt.datetime) -> None:
         UnitReport.objects.filter(pk=report.pk).update(**times)
+        compliance_cache.invalidate()  # a bulk update sends no signal the cache listens to
 
     # --- what reports say ----------------------------------------------------------------------
 
