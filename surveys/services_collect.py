@@ -227,10 +227,14 @@ def _add_attachments(response: Response, attachments: Mapping[str, tuple[bytes, 
 
 
 def _redeem(survey: Survey, token: str) -> None:
-    """Mark ``token`` used, atomically: of two concurrent uses exactly one wins."""
+    """Mark ``token`` used, atomically: of two concurrent uses exactly one wins.
+
+    Only the day is kept: an exact time would match the response's receipt time and so tie
+    whoever was handed this link to the answers it allowed.
+    """
     used = SurveyToken.objects.filter(
         survey=survey, token_hash=token_hash(token), used_at__isnull=True
-    ).update(used_at=timezone.now())
+    ).update(used_at=_start_of_today())
     if used == 1:
         return
     if SurveyToken.objects.filter(survey=survey, token_hash=token_hash(token)).exists():
@@ -241,6 +245,10 @@ def _redeem(survey: Survey, token: str) -> None:
     raise CollectError(
         "Liên kết trả lời không hợp lệ hoặc không thuộc cuộc khảo sát này.", status=403
     )
+
+
+def _start_of_today():
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
 class _LostRace(Exception):

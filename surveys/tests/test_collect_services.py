@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.test import override_settings
+from django.utils import timezone
 
 from core.errors import ServiceError
 from core.models import AuditEntry
@@ -217,6 +218,9 @@ def test_tokens_are_stored_hashed_and_used_once(open_survey, vanphong):
     assert {f.name for f in SurveyToken._meta.get_fields()} == {
         "id", "survey", "token_hash", "batch", "created_at", "used_at"
     }
+    # nor by time: only the day of use is kept, not a moment matching the response's receipt
+    used_at = timezone.localtime(find_token(tokens[0]).used_at)
+    assert (used_at.hour, used_at.minute, used_at.second, used_at.microsecond) == (0, 0, 0, 0)
 
 
 def test_token_stays_unused_when_storing_fails(open_survey, vanphong, monkeypatch):
