@@ -21,7 +21,7 @@ How the pieces fit:
 
 Scoping: analysis is for the office, the leadership and readers of the survey's own unit (and
 the units above it); anyone else gets 404 — a ward-wide survey that a unit merely helps collect
-is not theirs to analyse (see :func:`get_analysable_survey`).
+is not theirs to analyse (see :func:`surveys.selectors.get_analysable_survey`).
 """
 
 from __future__ import annotations
@@ -37,15 +37,12 @@ from itertools import count
 from operator import getitem
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
-from orgs.models import Area, Collaborator, User
-from orgs.selectors import visible_unit_ids
+from orgs.models import Area, Collaborator
 from surveys.models import FormVersion, PopulationMargin, Question, Response, Survey
-from surveys.selectors import get_survey_for
 from surveystats import (
     SurveyStatsError,
     crosstab,
@@ -217,21 +214,6 @@ def survey_questions(survey: Survey) -> list[QuestionInfo]:
 
 
 # --- scoping ---------------------------------------------------------------------------------
-
-
-def analysable_surveys(user: User) -> QuerySet[Survey]:
-    """Surveys whose results ``user`` may read: all for the office and leaders, else own units."""
-    ids = visible_unit_ids(user)
-    surveys = Survey.objects.select_related("unit")
-    return surveys if ids is None else surveys.filter(unit_id__in=ids)
-
-
-def get_analysable_survey(user: User, slug: str) -> Survey:
-    survey = get_survey_for(user, slug)
-    ids = visible_unit_ids(user)
-    if ids is not None and survey.unit_id not in ids:
-        raise Http404("Không tìm thấy cuộc khảo sát.")
-    return survey
 
 
 # --- the response table ----------------------------------------------------------------------

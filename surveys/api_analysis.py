@@ -28,6 +28,7 @@ from orgs.api import ERRORS, ApiMixin, ViSerializer
 from surveys import analysis as calc
 from surveys.forms_analysis import AnalysisFilterForm
 from surveys.models import FormVersion
+from surveys.selectors import get_analysable_survey
 from surveystats import (
     SurveyStatsError,
     estimate_mean,
@@ -357,7 +358,7 @@ class SurveyResultsView(ApiMixin, APIView):
         responses={200: ResultsSerializer, **ERRORS},
     )
     def get(self, request, slug: str):
-        survey = calc.get_analysable_survey(request.user, slug)
+        survey = get_analysable_survey(request.user, slug)
         questions = calc.survey_questions(survey)
         versions = list(FormVersion.objects.filter(survey=survey).values_list("version",
                                                                               flat=True))

@@ -23,6 +23,7 @@ from core.text import fold
 from orgs.models import User
 from surveys import analysis as calc
 from surveys.models import Question, Survey
+from surveys.selectors import analysable_surveys
 from surveystats import estimate_mean, estimate_proportions, estimate_select_multiple
 
 NOT_QUESTIONS = ("note", "calculate", "start", "end", "today", "deviceid", "username",
@@ -55,7 +56,7 @@ def _type_q(kind: str) -> Q:
 
 
 def search_questions(user: User, criteria: BankCriteria) -> QuerySet[Question]:
-    surveys = calc.analysable_surveys(user)
+    surveys = analysable_surveys(user)
     if criteria.survey_id is not None:
         surveys = surveys.filter(pk=criteria.survey_id)
     if criteria.year is not None:
@@ -101,7 +102,7 @@ def round_counts(user: User, questions) -> dict[str, int]:
         return {}
     rows = (
         Question.objects.filter(concept_key__in=keys,
-                                form_version__survey__in=calc.analysable_surveys(user))
+                                form_version__survey__in=analysable_surveys(user))
         .values("concept_key").annotate(n=Count("form_version__survey", distinct=True))
     )
     return {row["concept_key"]: row["n"] for row in rows}
@@ -119,7 +120,7 @@ class QuestionSearchForm(forms.Form):
 
     def __init__(self, data=None, *, user: User):
         super().__init__(data)
-        surveys = calc.analysable_surveys(user)
+        surveys = analysable_surveys(user)
         self.fields["survey"].queryset = surveys.order_by("-starts_on", "-created_at")
         years = sorted({
             *surveys.exclude(starts_on__isnull=True).annotate(y=ExtractYear("starts_on"))
@@ -246,7 +247,7 @@ def concept_series(user: User, key: str) -> ConceptSeries:
     """The question ``key`` in every survey the reader may analyse, oldest round first."""
     hits = (
         Question.objects.filter(concept_key=key,
-                                form_version__survey__in=calc.analysable_surveys(user))
+                                form_version__survey__in=analysable_surveys(user))
         .select_related("form_version__survey").order_by("-id")
     )
     by_survey: dict[int, tuple[Survey, str]] = {}

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import ServiceError
 from core.text import fold
 from surveys import selectors, services, xlsform
-from surveys.analysis import analysable_surveys
 from surveys.forms import SurveyFilterForm, SurveyForm, XLSFormUploadForm
 from surveys.models import FormVersion, Question, Response, Survey
 from surveys.selectors_collect import may_collect
@@ -173,7 +172,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "n_responses": survey.responses.count(),
             "can_manage": request.user.is_office,
             "can_collect": survey.is_open and may_collect(request.user, survey),
-            "can_analyse": analysable_surveys(request.user).filter(pk=survey.pk).exists(),
+            "can_analyse": selectors.may_analyse(request.user, survey),
             "upload_form": XLSFormUploadForm() if request.user.is_office else None,
             "target_areas": list(survey.target_areas.all()),
             "target_groups": list(survey.target_groups.all()),

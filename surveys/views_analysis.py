@@ -1,7 +1,7 @@
 """Pages of survey analysis: results, cross-tabs, consensus, open answers, weights, exports,
 the DOCX report, the public results page and the survey database (question bank, series).
 
-Thin views: scope through :func:`surveys.analysis.get_analysable_survey` (the office, leaders and
+Thin views: scope through :func:`surveys.selectors.get_analysable_survey` (the office, leaders and
 readers of the survey's own unit; anyone else gets 404), compute through :mod:`surveys.analysis`,
 write through :mod:`surveys.services_analysis`. Every file that leaves is written to the audit log.
 """
@@ -31,6 +31,7 @@ from surveys.forms_analysis import (
     WeightingForm,
 )
 from surveys.models import FormVersion, Survey
+from surveys.selectors import get_analysable_survey
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -50,7 +51,7 @@ def _versions(survey: Survey) -> list[str]:
 
 def _prepare(request: HttpRequest, slug: str) -> tuple[calc.SurveyAnalysis, AnalysisFilterForm]:
     """The survey (scoped), its filter form and the analysis of the filtered responses."""
-    survey = calc.get_analysable_survey(request.user, slug)
+    survey = get_analysable_survey(request.user, slug)
     questions = calc.survey_questions(survey)
     labels = calc.weighting_choice_labels(survey, questions)
     form = AnalysisFilterForm(request.GET or None, survey=survey, questions=questions,
@@ -153,7 +154,7 @@ def survey_open_answers(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = calc.get_analysable_survey(request.user, slug)
+    survey = get_analysable_survey(request.user, slug)
     questions = calc.survey_questions(survey)
     labels = calc.weighting_choice_labels(survey, questions)
     can_edit = request.user.is_office
