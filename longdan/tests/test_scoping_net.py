@@ -1,0 +1,521 @@
+"""The scoping net: no page, API endpoint or export shows a reporter another unit's names or words.
+
+Every route of the URL configuration is walked. Each has a verdict in ``VERDICTS`` (a new route
+without one fails ``test_every_route_has_a_scoping_verdict``), and the routes that take an object
+get one inside the reader's scope and one outside it from the demo ward. For a few readers of
+different shapes (a chi bộ, a đảng bộ with units below it, a collaborator) each response, HTML,
+JSON, CSV or the XML inside an XLSX/DOCX, is searched for:
+
+- the names of units outside the reader's scope (their ancestors and the office excepted: a
+  reporter knows what they belong to and whom they report to);
+- the words of those units: report sections and opinion-stream summaries, opinion items, meeting
+  titles, collaborators' names, survey titles. Words that also belong to the reader's own units,
+  or that public pages show anyone, are not evidence and are left out.
+
+An object outside the scope must be "not found" (404), never shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.db.models import Q
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from intake.models import ImportBatch, Meeting, OpinionItem
+from issues.models import Answer, BurstAlert, Issue
+from issues.selectors import issues_visible_to
+from longdan import demo
+from orgs.models import Area, Collaborator, OrgUnit, User
+from orgs.selectors import visible_unit_ids
+from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
+from surveys.models import FormVersion, Question, Survey
+
+TODAY = dt.date(2026, 1, 10)
+PREFIX = 24  # characters of a text that, found in a response, show the text was shown
+ADMIN_PREFIX = "quan-tri/"
+
+
+# --- verdicts -----------------------------------------------------------------------------------
+
+PUBLIC = "public"  # no login: shows published matter only
+SCOPED = "scoped"  # shows the reader's scope
+OFFICE = "office"  # the office's (or leaders') only: a reporter is refused or redirected
+WRITE = "write"  # a write (POST only, or a form with nothing of another unit)
+TOKEN = "token"  # reached with a secret (anonymous survey link, ODK credentials)
+STATIC = "static"  # no unit data by construction (schema, docs, logout)
+REFERENCE = "reference"  # the ward's map and calendar, shared by every account (areas, periods)
+
+OFFICE_STATUSES = {302, 403, 404, 405}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    objects: str = ""  # key of OBJECTS: which objects fill the route's arguments
+    query: str = ""  # a query string the route needs to answer at all
+
+
+V = Verdict
+VERDICTS: dict[str, Verdict] = {
+    # reporting
+    "home": V(SCOPED), "report_list": V(SCOPED), "report_export": V(SCOPED),
+    "report_start": V(WRITE), "report_detail": V(SCOPED, "report"),
+    "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
+    "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
+    "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
+    "template_edit": V(OFFICE, "template"), "consolidated_list": V(OFFICE),
+    "consolidated_generate": V(OFFICE), "consolidated_detail": V(OFFICE, "consolidated"),
+    "consolidated_docx": V(OFFICE, "consolidated"), "consolidated_xlsx": V(OFFICE, "consolidated"),
+    "stream_issues": V(WRITE, "stream"), "issue_streams": V(SCOPED, "issue"),
+    # orgs and core
+    "unit_list": V(SCOPED), "unit_export": V(SCOPED), "unit_create": V(OFFICE),
+    "unit_detail": V(SCOPED, "unit"), "unit_edit": V(OFFICE, "unit"),
+    "unit_reports": V(SCOPED, "unit"),
+    "area_list": V(SCOPED), "area_create": V(OFFICE), "area_edit": V(OFFICE, "area"),
+    "collaborator_list": V(SCOPED), "collaborator_export": V(SCOPED),
+    "collaborator_create": V(OFFICE), "collaborator_edit": V(SCOPED, "collaborator"),
+    "audit_log": V(OFFICE), "audit_export": V(OFFICE),
+    # intake
+    "item_list": V(SCOPED), "item_export": V(SCOPED), "item_quick": V(SCOPED),
+    "item_suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i+ng%E1%BA%ADp+ph%E1%BB%91"),
+    "item_detail": V(SCOPED, "item"), "item_edit": V(SCOPED, "item"),
+    "import_upload": V(SCOPED), "import_map": V(SCOPED, "import"),
+    "import_result": V(SCOPED, "import"), "meeting_list": V(SCOPED),
+    "meeting_create": V(SCOPED), "meeting_detail": V(SCOPED, "meeting"),
+    "public_feedback": V(PUBLIC), "model_status": V(OFFICE),
+    # issues
+    "issue_list": V(SCOPED), "issue_export": V(SCOPED), "issue_overdue": V(SCOPED),
+    "issue_detail": V(SCOPED, "issue"), "issue_status": V(WRITE, "issue"),
+    "issue_assign": V(WRITE, "issue"), "issue_merge": V(WRITE, "issue"),
+    "issue_split": V(WRITE, "issue"), "alert_list": V(SCOPED), "alert_ack": V(WRITE, "alert"),
+    "answer_create": V(OFFICE), "public_answers": V(PUBLIC), "public_answer": V(PUBLIC, "answer"),
+    "public_track": V(PUBLIC),
+    # search
+    "search": V(SCOPED, query="q=r%C3%A1c"),
+    # surveys
+    "survey_list": V(SCOPED), "survey_create": V(OFFICE), "xlsform_check": V(OFFICE),
+    "survey_detail": V(SCOPED, "survey"), "survey_edit": V(OFFICE, "survey"),
+    "survey_upload": V(OFFICE, "survey"), "form_version_download": V(SCOPED, "form_version"),
+    "form_version_xml": V(SCOPED, "form_version"), "survey_status": V(WRITE, "survey"),
+    "survey_question_concept": V(WRITE, "question"), "survey_collect": V(SCOPED, "survey"),
+    "survey_collect_form": V(SCOPED, "survey"), "survey_web_submit": V(WRITE, "survey"),
+    "survey_tokens": V(OFFICE, "survey"), "survey_quotas": V(SCOPED, "survey"),
+    "survey_import": V(OFFICE, "survey"), "public_survey": V(TOKEN, "token"),
+    "public_survey_form": V(TOKEN, "token"), "survey_odk_form_list": V(TOKEN),
+    "survey_odk_submission": V(TOKEN), "survey_odk_form_xml": V(TOKEN, "odk_form"),
+    "survey_odk_manifest": V(TOKEN, "odk_form"), "survey_odk_credentials": V(SCOPED),
+    "survey_results": V(SCOPED, "survey"), "survey_crosstab": V(SCOPED, "survey"),
+    "survey_consensus": V(SCOPED, "survey"), "survey_open_answers": V(SCOPED, "survey"),
+    "survey_weights": V(SCOPED, "survey"), "survey_export": V(SCOPED, "survey_export"),
+    "survey_report_docx": V(SCOPED, "survey"), "survey_public_results": V(PUBLIC, "survey"),
+    "question_bank": V(SCOPED), "question_series": V(SCOPED),
+    # API
+    "api-schema": V(STATIC), "api-docs": V(STATIC), "api-token": V(WRITE),
+    "api-compliance": V(SCOPED), "api-suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i"),
+    "api-search": V(SCOPED, query="q=r%C3%A1c"), "api-survey-weigh": V(WRITE),
+    "api-survey-estimate": V(WRITE), "api-survey-results": V(SCOPED, "survey"),
+    "api-unit-list": V(SCOPED), "api-unit-detail": V(SCOPED, "unit"),
+    "api-area-list": V(SCOPED), "api-area-detail": V(REFERENCE, "area"),
+    "api-collaborator-list": V(SCOPED), "api-collaborator-detail": V(SCOPED, "collaborator"),
+    "api-period-list": V(SCOPED), "api-period-detail": V(SCOPED, "period"),
+    "api-template-list": V(SCOPED), "api-template-detail": V(SCOPED, "template"),
+    "api-report-list": V(SCOPED), "api-report-detail": V(SCOPED, "report"),
+    "api-report-return": V(WRITE, "report"), "api-report-submit": V(WRITE, "report"),
+    "api-report-versions": V(SCOPED, "report"), "api-audit-list": V(OFFICE),
+    "api-item-list": V(SCOPED), "api-item-detail": V(SCOPED, "item"),
+    "api-issue-list": V(SCOPED), "api-issue-detail": V(SCOPED, "issue"),
+    "api-issue-assign": V(WRITE, "issue"), "api-issue-status": V(WRITE, "issue"),
+    "api-answer-list": V(SCOPED), "api-answer-detail": V(SCOPED, "answer"),
+    "api-survey-list": V(SCOPED), "api-survey-check": V(WRITE),
+    "api-survey-detail": V(SCOPED, "survey"), "api-survey-questions": V(SCOPED, "survey"),
+    "api-survey-status": V(WRITE, "survey"), "api-survey-versions": V(SCOPED, "survey"),
+    "api-survey-xlsform": V(SCOPED, "survey_version"),
+    # accounts
+    "login": V(PUBLIC), "logout": V(STATIC),
+}
+
+
+# --- the URL configuration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield Route(name, prefix + str(entry.pattern))
+
+
+def app_routes() -> dict[str, Route]:
+    """Named routes of the app; DRF's format-suffix twins and Django's admin are set apart."""
+    routes: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns):
+        if route.pattern.startswith(ADMIN_PREFIX) or route.name.startswith("admin:"):
+            continue
+        if "format" in route.pattern and route.name in routes:
+            continue
+        routes.setdefault(route.name, route)
+    return routes
+
+
+def test_every_route_has_a_scoping_verdict():
+    missing = sorted(name for name in app_routes() if name not in VERDICTS)
+    assert not missing, (
+        "Routes without a scoping verdict (add each to VERDICTS, with the objects that fill its "
+        f"arguments): {missing}"
+    )
+
+
+def test_no_verdict_names_a_route_that_is_gone():
+    stale = sorted(set(VERDICTS) - set(app_routes()))
+    assert not stale, f"Verdicts for routes that no longer exist: {stale}"
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo ward, one month of it, loaded once and rolled back at the end."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            demo.load_demo(today=TODAY, months=1)
+            yield
+            transaction.set_rollback(True)
+
+
+def readers() -> list[User]:
+    """A chi bộ, a đảng bộ with units below it, an agency's reporter, a collaborator."""
+    reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True).select_related("unit")
+    with_children = [u for u in reporters if u.unit.children.exists()]
+    cells = [u for u in reporters if u.unit.kind == OrgUnit.Kind.PARTY_CELL]
+    others = [u for u in reporters if u.unit.kind not in (OrgUnit.Kind.PARTY_CELL,)
+              and not u.unit.children.exists()]
+    collaborators = list(User.objects.filter(role=User.Role.COLLABORATOR, is_active=True))
+    chosen = [*cells[:1], *with_children[:1], *others[:1], *collaborators[:1]]
+    assert len(chosen) >= 3, "the demo ward should have readers of several shapes"
+    return chosen
+
+
+@dataclass
+class Scope:
+    """What one reader may see, and the evidence that they saw something else."""
+
+    user: User
+    unit_ids: set[int]
+    names: re.Pattern | None = None
+    words: set[str] = field(default_factory=set)
+
+    def leaks(self, text: str) -> list[str]:
+        found = []
+        if self.names is not None:
+            found += sorted({m.group(0) for m in self.names.finditer(text)})[:5]
+        if self.words:
+            found += sorted(_windows_in(text, self.words))[:5]
+        return found
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(text or "")).strip()
+
+
+def _windows_in(text: str, words: set[str]) -> set[str]:
+    text = _squash(text)
+    return {text[i:i + PREFIX] for i in range(len(text) - PREFIX + 1)} & words
+
+
+def _prefixes(texts: Iterable[str]) -> set[str]:
+    squashed = (_squash(t) for t in texts)
+    return {t[:PREFIX] for t in squashed if len(t) >= PREFIX}
+
+
+def _ancestor_ids(unit: OrgUnit) -> set[int]:
+    ids = set()
+    while unit.parent_id:
+        ids.add(unit.parent_id)
+        unit = unit.parent
+    return ids
+
+
+def scope_of(user: User, public_text: str) -> Scope:
+    unit_ids = visible_unit_ids(user) or set()
+    public = _squash(public_text)
+    own_words = " ".join(_unit_texts(unit_ids, inside=True))
+    allowed_units = unit_ids | _ancestor_ids(user.unit) | _units_named_by_matters_of(user)
+    outside = OrgUnit.objects.exclude(pk__in=allowed_units)
+    names = [
+        name for name in outside.values_list("name", flat=True)
+        # A name the reader's own units wrote, or anyone can read, is not evidence.
+        if name not in public and name not in own_words
+    ]
+    pattern = None
+    if names:
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    words = _prefixes(_unit_texts(unit_ids, inside=False)) - _prefixes([own_words])
+    words -= _prefixes(_unit_texts(unit_ids, inside=True))
+    words -= _titles_the_reader_may_read(user)
+    words -= _windows_in(public, words)
+    return Scope(user=user, unit_ids=unit_ids, names=pattern, words=words)
+
+
+def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
+    """The words units wrote: inside the reader's scope, or outside it."""
+
+    def pick(qs, unit_field: str):
+        where = {f"{unit_field}__in": unit_ids}
+        return qs.filter(**where) if inside else qs.exclude(**where)
+
+    texts: list[str] = []
+    for sections in pick(UnitReport.objects.all(), "unit_id").values_list("sections", flat=True):
+        texts += [str(v) for v in (sections or {}).values()]
+    texts += pick(OpinionStream.objects.all(), "report__unit_id").values_list("summary", flat=True)
+    texts += pick(OpinionItem.objects.filter(unit__isnull=False), "unit_id").values_list(
+        "text", flat=True)
+    meetings = pick(Meeting.objects.filter(unit__isnull=False), "unit_id")
+    for title, place, delegates in meetings.values_list("title", "place", "delegates"):
+        texts += [title, place, delegates]
+    texts += pick(Collaborator.objects.all(), "unit_id").values_list("full_name", flat=True)
+    texts += pick(Survey.objects.filter(unit__isnull=False), "unit_id").values_list(
+        "title", flat=True)
+    return [t for t in texts if t]
+
+
+def _units_named_by_matters_of(user: User) -> set[int]:
+    """Units an issue the reader shares names: who handles it, who answered it."""
+    owners = _issues_of(user).exclude(owner_unit__isnull=True).values_list("owner_unit_id",
+                                                                           flat=True)
+    answering = Answer.objects.exclude(answering_unit__isnull=True).values_list(
+        "answering_unit_id", flat=True)
+    offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).values_list("pk", flat=True)
+    return {*owners, *answering, *offices}
+
+
+def _titles_the_reader_may_read(user: User) -> set[str]:
+    """Titles of issues the reader shares, of those merged into them, and of answered ones.
+
+    What a title says is the matter of the issue-title work (a title must not be a resident's
+    words), not of scoping: here a title the reader may read is not evidence.
+    """
+    visible = _issues_of(user)
+    titles = Issue.objects.filter(
+        Q(pk__in=visible.values("pk")) | Q(merged_into__in=visible.values("pk"))
+        | Q(answers__isnull=False)
+    ).values_list("title", flat=True)
+    return _prefixes(titles)
+
+
+def _issues_of(user: User):
+    return issues_visible_to(user)
+
+
+# --- objects that fill the routes' arguments ----------------------------------------------------
+
+
+Pick = Callable[[Scope], list[tuple[dict, bool]]]  # (kwargs, inside the reader's scope)
+
+
+def _by_unit(qs, unit_field: str, to_kwargs: Callable[[object], dict]) -> Pick:
+    def pick(scope: Scope) -> list[tuple[dict, bool]]:
+        inside = qs().filter(**{f"{unit_field}__in": scope.unit_ids}).order_by("pk").first()
+        outside = qs().exclude(**{f"{unit_field}__in": scope.unit_ids}).order_by("pk").first()
+        return [(to_kwargs(obj), own) for obj, own in ((inside, True), (outside, False)) if obj]
+    return pick
+
+
+def _any(qs, to_kwargs: Callable[[object], dict]) -> Pick:
+    def pick(scope: Scope) -> list[tuple[dict, bool]]:
+        obj = qs().order_by("pk").first()
+        return [(to_kwargs(obj), True)] if obj else []
+    return pick
+
+
+def _issues(scope: Scope) -> list[tuple[dict, bool]]:
+    visible = _issues_of(scope.user)
+    inside = visible.order_by("pk").first()
+    outside = Issue.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+    # The issue that carries other units' report lines: the leak issue 14 found.
+    mixed = (visible.filter(streams__isnull=False)
+             .exclude(streams__report__unit_id__in=scope.unit_ids).order_by("pk").first())
+    found = [(inside, True), (mixed, True), (outside, False)]
+    return [({"pk": obj.pk}, own) for obj, own in found if obj]
+
+
+def _streams(scope: Scope) -> list[tuple[dict, bool]]:
+    return [({"report_pk": s.report_id, "stream_pk": s.pk}, own)
+            for s, own in _pairs(OpinionStream.objects.all(), "report__unit_id", scope)]
+
+
+def _pairs(qs, unit_field: str, scope: Scope):
+    inside = qs.filter(**{f"{unit_field}__in": scope.unit_ids}).order_by("pk").first()
+    outside = qs.exclude(**{f"{unit_field}__in": scope.unit_ids}).order_by("pk").first()
+    return [(obj, own) for obj, own in ((inside, True), (outside, False)) if obj]
+
+
+def _surveys(to_kwargs: Callable[[Survey], dict]) -> Pick:
+    def pick(scope: Scope) -> list[tuple[dict, bool]]:
+        surveys = Survey.objects.filter(versions__isnull=False).distinct()
+        inside = surveys.filter(unit_id__in=scope.unit_ids).order_by("pk").first()
+        outside = surveys.exclude(unit_id__in=scope.unit_ids).exclude(unit__isnull=True)
+        ward_wide = surveys.filter(unit__isnull=True).order_by("pk").first()
+        found = [(inside, True), (outside.order_by("pk").first(), False), (ward_wide, True)]
+        return [(to_kwargs(s), own) for s, own in found if s]
+    return pick
+
+
+def _first_question(survey: Survey) -> Question:
+    return Question.objects.filter(form_version__survey=survey).order_by("pk").first()
+
+
+def _latest_version(survey: Survey) -> FormVersion:
+    return survey.versions.order_by("-pk").first()
+
+
+OBJECTS: dict[str, Pick] = {
+    "report": _by_unit(UnitReport.objects.all, "unit_id", lambda r: {"pk": r.pk}),
+    "template": _any(ReportTemplate.objects.all, lambda t: {"pk": t.pk}),
+    "period": _any(Period.objects.all, lambda p: {"pk": p.pk}),
+    "consolidated": _any(ConsolidatedReport.objects.all, lambda c: {"pk": c.pk}),
+    "stream": _streams,
+    "unit": _by_unit(OrgUnit.objects.all, "pk", lambda u: {"pk": u.pk}),
+    "area": _by_unit(Area.objects.all, "unit_id", lambda a: {"pk": a.pk}),
+    "collaborator": _by_unit(Collaborator.objects.all, "unit_id", lambda c: {"pk": c.pk}),
+    "item": _by_unit(lambda: OpinionItem.objects.filter(unit__isnull=False), "unit_id",
+                     lambda i: {"pk": i.pk}),
+    "import": _by_unit(lambda: ImportBatch.objects.filter(created_by__unit__isnull=False),
+                       "created_by__unit_id", lambda b: {"pk": b.pk}),
+    "meeting": _by_unit(lambda: Meeting.objects.filter(unit__isnull=False), "unit_id",
+                        lambda m: {"pk": m.pk}),
+    "issue": _issues,
+    "alert": _any(BurstAlert.objects.all, lambda a: {"pk": a.pk}),
+    "answer": _any(Answer.objects.all, lambda a: {"pk": a.pk}),
+    "survey": _surveys(lambda s: {"slug": s.slug}),
+    "survey_export": _surveys(lambda s: {"slug": s.slug, "fmt": "csv"}),
+    "form_version": _surveys(lambda s: {"slug": s.slug, "pk": _latest_version(s).pk}),
+    "survey_version": _surveys(lambda s: {"slug": s.slug, "version_id": _latest_version(s).pk}),
+    "question": _surveys(lambda s: {"slug": s.slug, "pk": _first_question(s).pk}),
+    "odk_form": _surveys(lambda s: {"pk": _latest_version(s).pk}),
+    "token": lambda scope: [({"token": "khong-phai-ma-that-0123456789"}, True)],
+}
+
+
+# --- fetching and reading responses -------------------------------------------------------------
+
+
+def response_text(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":  # XLSX / DOCX: the words are in the XML parts
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            parts = [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
+                     if n.endswith(".xml")]
+        return re.sub(r"<[^>]+>", " ", " ".join(parts))
+    text = body.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
+
+
+@dataclass(frozen=True)
+class Fetch:
+    route: str
+    url: str
+    inside: bool
+
+
+def fetches(scope: Scope, routes: dict[str, Route]) -> Iterator[Fetch]:
+    for name in sorted(routes):
+        verdict = VERDICTS[name]
+        if verdict.kind == STATIC:
+            continue
+        suffix = f"?{verdict.query}" if verdict.query else ""
+        if not verdict.objects:
+            yield Fetch(name, reverse(name) + suffix, True)
+            continue
+        for kwargs, inside in OBJECTS[verdict.objects](scope):
+            yield Fetch(name, reverse(name, kwargs=kwargs) + suffix, inside)
+
+
+def public_text(routes: dict[str, Route]) -> str:
+    """What anyone can read without logging in: not evidence of a leak."""
+    client = Client()
+    parts = []
+    for name, verdict in VERDICTS.items():
+        if verdict.kind != PUBLIC or name not in routes:
+            continue
+        pick = OBJECTS[verdict.objects] if verdict.objects else None
+        nobody = Scope(user=None, unit_ids=set())  # type: ignore[arg-type]
+        urls = [reverse(name, kwargs=k) for k, _ in pick(nobody)] if pick else [reverse(name)]
+        parts += [response_text(client.get(url)) for url in urls]
+    return " ".join(parts)
+
+
+def test_no_reader_sees_another_units_names_or_words(world, db):
+    routes = app_routes()
+    public = public_text(routes)
+    problems: list[str] = []
+    for user in readers():
+        scope = scope_of(user, public)
+        client = Client()
+        client.force_login(user)
+        for fetch in fetches(scope, routes):
+            response = client.get(fetch.url)
+            where = f"{user.username} ({user.unit.name}) GET {fetch.url} [{fetch.route}]"
+            verdict = VERDICTS[fetch.route]
+            if response.status_code >= 500:
+                problems.append(f"{where}: {response.status_code}")
+                continue
+            if verdict.kind == OFFICE and user.role != User.Role.OFFICE:
+                if response.status_code not in OFFICE_STATUSES:
+                    problems.append(f"{where}: office-only route answered "
+                                    f"{response.status_code}")
+            if not fetch.inside and verdict.kind == SCOPED and response.status_code == 200:
+                problems.append(f"{where}: an object outside the scope was shown (200)")
+            leaked = scope.leaks(response_text(response)) if response.status_code == 200 else []
+            if leaked:
+                problems.append(f"{where}: shows {leaked}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_reporter_is_not_let_into_the_admin(world, db):
+    client = Client()
+    client.force_login(readers()[0])
+    for url in ("/quan-tri/", "/quan-tri/intake/opinionitem/", "/quan-tri/reporting/unitreport/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_the_net_catches_a_leak(world, db):
+    """The net itself: a page that printed every unit's name would be caught."""
+    routes = app_routes()
+    user = readers()[0]
+    scope = scope_of(user, public_text(routes))
+    every_name = " ".join(OrgUnit.objects.values_list("name", flat=True))
+    assert scope.leaks(every_name)
+    foreign_item = OpinionItem.objects.exclude(unit_id__in=scope.unit_ids).exclude(
+        unit__isnull=True).exclude(text__in=OpinionItem.objects.filter(
+            unit_id__in=scope.unit_ids).values("text")).first()
+    assert foreign_item is not None
+    assert scope.leaks(f"<td>{html.escape(foreign_item.text)}</td>") or len(
+        _squash(foreign_item.text)) < PREFIX
