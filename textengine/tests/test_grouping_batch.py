@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textengine import grouping
 from textengine.grouping import Grouper, _agreeing_keys, _Issue, _place_verdict, places_agree
+from textengine.grouping import grouper as grouping  # where _BATCH_NEAR is read
 from textengine.normalize import fold
 
 D = dt.date(2026, 9, 1)

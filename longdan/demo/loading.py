@@ -1,0 +1,106 @@
+"""The demo's entry points: load it into an empty database, drop it, tell whether it is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import TextIO
+
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+
+from core.errors import ServiceError
+from core.models import AuditEntry
+from intake.models import ImportBatch, Meeting, OpinionItem
+from issues.models import Answer, BurstAlert, EngineState, Issue
+from longdan.demo import names
+from longdan.demo.builder import _Builder
+from longdan.demo.constants import LEADER_USERNAME, OFFICE_USERNAME
+from longdan.demo.summary import DemoSummary
+from orgs.models import Area, Collaborator, OrgUnit, User
+from reporting.models import (
+    ConsolidatedReport,
+    Notification,
+    Reminder,
+    ReportTemplate,
+    UnitReport,
+)
+from surveys.models import PopulationMargin, Response, Survey
+
+
+def is_loaded() -> bool:
+    return OrgUnit.objects.filter(code=names.WARD_CODE).exists()
+
+
+def load_demo(
+    *,
+    today: dt.date | None = None,
+    stdout: TextIO | None = None,
+    reset: bool = False,
+    months: int = 6,
+) -> DemoSummary:
+    """Build the demo ward; refuse (ServiceError) if the database already holds units.
+
+    ``reset=True`` first drops the demo ward and everything hanging off it (reports, users,
+    collaborators, the audit log), but only when the database holds the demo ward, never a real
+    one. All of it happens in one transaction: a failure leaves the database as it was.
+    """
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    if not 1 <= months <= 24:
+        raise ServiceError("Số tháng dữ liệu mẫu phải từ 1 đến 24.", field="months")
+    with transaction.atomic():
+        if OrgUnit.objects.exists():
+            if not reset:
+                raise ServiceError(
+                    "Cơ sở dữ liệu đã có đơn vị; không nạp đè dữ liệu mẫu."
+                    " Dùng --reset để xóa dữ liệu mẫu cũ và nạp lại.",
+                    field="reset",
+                )
+            drop_demo()
+        builder = _Builder(today=today, months=months, stdout=stdout)
+        summary = builder.build()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def drop_demo() -> None:
+    """Delete the demo ward and what hangs off it. Refuses a database that holds another ward."""
+    if not is_loaded():
+        raise ServiceError(
+            "Cơ sở dữ liệu có đơn vị không thuộc dữ liệu mẫu; không xóa.", field="reset"
+        )
+    try:
+        with transaction.atomic():
+            # Surveys, then opinion intake and issues: they hold protected links to units.
+            Response.objects.all().delete()
+            Survey.objects.all().delete()
+            PopulationMargin.objects.all().delete()
+            Answer.objects.all().delete()
+            BurstAlert.objects.all().delete()
+            Issue.objects.update(merged_into=None)
+            OpinionItem.objects.all().delete()
+            Issue.objects.all().delete()
+            Meeting.objects.all().delete()
+            ImportBatch.objects.all().delete()
+            EngineState.objects.all().delete()  # the grouper's state names the old items
+            Notification.objects.all().delete()
+            Reminder.objects.all().delete()
+            ConsolidatedReport.objects.all().delete()
+            UnitReport.objects.all().delete()
+            Collaborator.objects.all().delete()
+            Area.objects.all().delete()
+            for template in ReportTemplate.objects.all():
+                template.units.clear()
+            OrgUnit.objects.update(responsible_person=None)
+            User.objects.filter(unit__isnull=False).delete()
+            User.objects.filter(username__in=[OFFICE_USERNAME, LEADER_USERNAME]).delete()
+            OrgUnit.objects.update(parent=None)
+            OrgUnit.objects.all().delete()
+            # The demo's own history goes with it; a fresh demo starts a fresh log.
+            AuditEntry.objects.all().delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ServiceError(
+            "Không xóa được dữ liệu mẫu vì còn dữ liệu khác gắn với các đơn vị.", field="reset"
+        ) from exc
