@@ -3,6 +3,8 @@ as ``longdan/commands/surveys.py`` (then delete this module and name "surveys" i
 
 from __future__ import annotations
 
+import argparse
+
 from longdan.commands.parser import group
 
 
@@ -18,7 +20,9 @@ def register(commands) -> None:
     imp.add_argument("--survey", metavar="MÃ", help="mã (slug) cuộc khảo sát để lưu phiên bản")
     imp.add_argument("--user", metavar="TÊN", help="tài khoản Ban Xây dựng Đảng thực hiện "
                      "(bắt buộc khi có --survey)")
-    imp.add_argument("--database-url", help="cơ sở dữ liệu (mặc định: DATABASE_URL)")
+    # SUPPRESS: when not given here, ``longdan --database-url URL survey import …`` keeps URL.
+    imp.add_argument("--database-url", default=argparse.SUPPRESS,
+                     help="cơ sở dữ liệu (mặc định: DATABASE_URL)")
     imp.set_defaults(handler=cmd_import, needs_django=False)
 
 

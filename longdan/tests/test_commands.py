@@ -3,6 +3,7 @@ real subprocess."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import importlib
 import json
@@ -99,6 +100,30 @@ def test_compliance_for_one_unit(capsys, november, cell_a):
 def test_bad_input_is_one_vietnamese_line(capsys, db, argv, fragment):
     code, out, err = run(capsys, *argv)
     assert_one_line_error(code, err, fragment)
+
+
+def _leaves(parser, path=()):
+    """(command words, parser) of every runnable command below ``parser``."""
+    sub = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not sub:
+        yield path, parser
+        return
+    for name, child in sub[0].choices.items():
+        yield from _leaves(child, (*path, name))
+
+
+def test_every_command_says_its_handler_and_whether_it_needs_django():
+    from longdan.commands import build_parser
+
+    leaves = dict(_leaves(build_parser()))
+    assert {"demo", "serve", "worker", "scheduler", "compliance", "consolidate"} <= {
+        words[0] for words in leaves}
+    assert {("text", "train"), ("survey", "import"), ("survey", "weigh")} <= set(leaves)
+    for words, parser in leaves.items():
+        defaults = parser._defaults
+        assert callable(defaults.get("handler")), words
+        assert defaults.get("needs_django") in (True, False), words
+        assert defaults["needs_django"] == (words[0] not in ("text", "survey")), words
 
 
 def test_help_is_vietnamese(capsys):
