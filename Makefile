@@ -40,6 +40,7 @@ test: setup lint test-sqlite test-postgres
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	DJANGO_SETTINGS_MODULE=longdan.settings SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-for-django \
 	  LONGDAN_HTTPS=1 $(BIN)/python manage.py check --deploy --fail-level ERROR

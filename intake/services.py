@@ -31,9 +31,9 @@ from core.errors import ConflictError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
 from core.services import audit
 from core.text import fold
+from documents.tabular import TableError, cell_text, read_table
 from intake import engine
 from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact, Sensitivity
-from intake.tabular import TableError, cell_text, read_table
 from orgs.models import Area, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from textengine.mask import mask

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "reporting",
-    "documents",
     "intake",
     "issues",
     "search",

@@ -39,8 +39,8 @@ from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from core.text import fold
+from documents.tabular import TableError, cell_text, read_table
 from intake.engine import mask_everything
-from intake.tabular import TableError, cell_text, read_table
 from orgs.models import Area, Collaborator, User
 from surveys import openrosa, sampling, selectors_collect
 from surveys.models import (

@@ -6,7 +6,9 @@ tokenize   — teen-code aware features on the folded text
 suggest    — topic and attitude suggestion (lexicon from day one, learned model when present)
 model      — versioned linear model, trained with scikit-learn, predicted without it
 pipeline   — the batch pipeline
-cli        — ``longdan text ...``
+datasets   — labelled JSONL files; evaluate — a model measured on them
+
+The command line (``longdan text ...``) is ``longdan.commands.text``.
 """
 
 from textengine.normalize import fold, normalize, syllables

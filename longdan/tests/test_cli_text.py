@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from longdan.cli import main
+from longdan.commands import main
 
 CORPUS = Path(__file__).resolve().parents[2] / "textengine" / "corpus"
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from longdan.cli import main as longdan_main
+from longdan.commands import main as longdan_main
 from surveys.cli import main
 from surveys.models import FormVersion
 from surveys.tests.conftest import standard_xlsform_bytes
@@ -80,9 +80,9 @@ def test_longdan_dispatches_survey(good, capsys):
 
 
 def test_weigh_and_estimate_are_surveystats(capsys):
-    assert main(["weigh", "--help"]) == 0
+    assert longdan_main(["survey", "weigh", "--help"]) == 0
     assert "--margins" in capsys.readouterr().out
-    assert main(["estimate", "--help"]) == 0
+    assert longdan_main(["survey", "estimate", "--help"]) == 0
     assert "--var" in capsys.readouterr().out
 
 

@@ -1,4 +1,5 @@
-"""The ``longdan text`` command line, through main() and one real subprocess."""
+"""The ``longdan text`` command line (``longdan.commands.text``), through main() and one real
+subprocess."""
 
 import json
 import subprocess
@@ -7,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from textengine.cli import main
+from longdan.commands import main as longdan_main
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "textengine" / "corpus"
+
+
+def main(argv: list[str]) -> int:
+    """``longdan text ARGV…``."""
+    return longdan_main(["text", *argv])
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +221,8 @@ def test_subprocess_exit_code_and_stderr(tmp_path):
         [
             sys.executable,
             "-m",
-            "textengine.cli",
+            "longdan.commands",
+            "text",
             "eval",
             "--model",
             str(tmp_path),

@@ -1,14 +1,18 @@
-"""The ``longdan`` command, in-process against the test database and as a real subprocess."""
+"""The ``longdan`` command (``longdan.commands``), in-process against the test database and as a
+real subprocess."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -17,13 +21,13 @@ import time_machine
 from django.contrib.auth import authenticate
 
 from longdan import demo
-from longdan.cli import main
+from longdan.commands import main
 from orgs.models import OrgUnit
 from reporting import services
 from reporting.periods import parse_period
 
 NOV = parse_period("2025-11")
-LONGDAN = Path(sys.executable).with_name("longdan")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -96,6 +100,30 @@ def test_compliance_for_one_unit(capsys, november, cell_a):
 def test_bad_input_is_one_vietnamese_line(capsys, db, argv, fragment):
     code, out, err = run(capsys, *argv)
     assert_one_line_error(code, err, fragment)
+
+
+def _leaves(parser, path=()):
+    """(command words, parser) of every runnable command below ``parser``."""
+    sub = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not sub:
+        yield path, parser
+        return
+    for name, child in sub[0].choices.items():
+        yield from _leaves(child, (*path, name))
+
+
+def test_every_command_says_its_handler_and_whether_it_needs_django():
+    from longdan.commands import build_parser
+
+    leaves = dict(_leaves(build_parser()))
+    assert {"demo", "serve", "worker", "scheduler", "compliance", "consolidate"} <= {
+        words[0] for words in leaves}
+    assert {("text", "train"), ("survey", "import"), ("survey", "weigh")} <= set(leaves)
+    for words, parser in leaves.items():
+        defaults = parser._defaults
+        assert callable(defaults.get("handler")), words
+        assert defaults.get("needs_django") in (True, False), words
+        assert defaults["needs_django"] == (words[0] not in ("text", "survey")), words
 
 
 def test_help_is_vietnamese(capsys):
@@ -173,7 +201,7 @@ def test_demo_refuses_a_database_with_another_ward(capsys, db):
 
 
 def test_scheduler_once_enqueues_every_periodic_task(capsys, db):
-    from longdan.cli import PERIODIC_TASKS
+    from longdan.commands.serve import PERIODIC_TASKS
 
     code, out, err = run(capsys, "scheduler", "--once")
     assert code == 0, err
@@ -191,14 +219,21 @@ def test_scheduler_refuses_a_bad_interval(capsys, db, monkeypatch):
 
 def longdan(tmp_path: Path, *argv: str, timeout: float = 180) -> subprocess.CompletedProcess:
     return subprocess.run(
-        _command(*argv), env=_env(tmp_path), capture_output=True, text=True, timeout=timeout
+        _command(*argv), env=_env(tmp_path), capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
     )
 
 
 def _command(*argv: str) -> list[str]:
-    if LONGDAN.exists():
-        return [str(LONGDAN), *argv]
-    return [sys.executable, "-m", "longdan.cli", *argv]
+    # This checkout's code (an installed ``longdan`` script may belong to another checkout).
+    return [sys.executable, "-m", "longdan.commands", *argv]
+
+
+def test_the_console_script_is_this_main():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"]
+    module, _, name = scripts["longdan"].partition(":")
+    assert getattr(importlib.import_module(module), name) is main
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -245,7 +280,7 @@ def _free_port() -> int:
 def test_subprocess_serve_answers_and_stops_on_sigterm(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
-        _command("serve", "--port", str(port), "--workers", "1"), env=_env(tmp_path),
+        _command("serve", "--port", str(port), "--workers", "1"), env=_env(tmp_path), cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:

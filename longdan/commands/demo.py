@@ -1,0 +1,71 @@
+"""``longdan demo``: the database structure, the demo ward's data and its logins."""
+
+from __future__ import annotations
+
+import sys
+
+from core.errors import ServiceError
+from longdan.commands.database import migrate
+from longdan.commands.parser import CliError, out, refusing
+from longdan.commands.serve import DEFAULT_HOST, DEFAULT_PORT, url
+
+
+def register(commands) -> None:
+    demo = commands.add_parser(
+        "demo", help="tạo cơ sở dữ liệu và nạp dữ liệu mẫu phường Hòa Bình",
+        description="Tạo/cập nhật cấu trúc cơ sở dữ liệu, nạp dữ liệu mẫu phường Hòa Bình (nếu"
+        " chưa có đơn vị nào) và in các tài khoản đăng nhập mẫu.",
+    )
+    demo.add_argument("--reset", action="store_true",
+                      help="xóa dữ liệu mẫu cũ (báo cáo, người dùng, nhật ký) rồi nạp lại")
+    demo.add_argument("--months", type=int, default=6,
+                      help="số tháng báo cáo mẫu trước tháng hiện tại (mặc định: 6)")
+    demo.set_defaults(handler=cmd_demo, needs_django=True)
+
+
+@refusing(ServiceError)
+def cmd_demo(args) -> int:
+    from longdan import demo
+    from orgs.models import OrgUnit
+
+    migrate()
+    if demo.is_loaded() and not args.reset:
+        out("Dữ liệu mẫu phường Hòa Bình đã được nạp trước đó; giữ nguyên"
+            " (dùng `longdan demo --reset` để nạp lại từ đầu).")
+    elif OrgUnit.objects.exists() and not demo.is_loaded():
+        raise CliError("cơ sở dữ liệu đã có đơn vị không thuộc dữ liệu mẫu; không nạp dữ liệu mẫu.")
+    else:
+        out("Đang nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng…")
+        summary = demo.load_demo(reset=args.reset, months=args.months, stdout=sys.stdout)
+        _print_summary(summary)
+    _print_logins(demo.current_logins(), demo.PASSWORD)
+    return 0
+
+
+def _print_summary(summary) -> None:
+    outcomes = summary.outcomes
+    on_time = outcomes.get("on_time", 0) + outcomes.get("on_time+resubmitted", 0)
+    late = outcomes.get("late", 0) + outcomes.get("late+resubmitted", 0)
+    out(f"Đã nạp trong {summary.seconds:.1f} giây: {summary.units} đơn vị"
+        f" ({summary.grassroots_open} tổ chức cơ sở đảng đang hoạt động), {summary.areas} tổ dân"
+        f" phố, {_number(summary.population)} nhân khẩu, {summary.collaborators} cộng tác viên.")
+    out(f"Báo cáo tháng {summary.months[0]} … {summary.months[-1]} và tháng hiện tại:"
+        f" {summary.reports} báo cáo ({on_time} đúng hạn, {late} muộn,"
+        f" {outcomes.get('returned', 0)} đang bị trả lại, {outcomes.get('draft', 0)} bản nháp),"
+        f" {summary.streams} luồng ý kiến.")
+    out(summary.opinion_line())
+    out(summary.survey_line())
+
+
+def _print_logins(logins, password: str) -> None:
+    out()
+    out(f"Mở {url(DEFAULT_HOST, DEFAULT_PORT)} và đăng nhập (mật khẩu chung: {password}):")
+    if not logins:
+        out("  (chưa có tài khoản nào)")
+    width = max((len(login.username) for login in logins), default=8)
+    for login in logins:
+        out(f"  {login.username:<{width}}  {login.full_name} — {login.role}, {login.unit}")
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
