@@ -1,4 +1,4 @@
-"""Build XLSForm workbooks from Python lists, for tests and the demo.
+"""Build XLSForm workbooks from Python lists, for tests, benchmarks and the demo.
 
 A sheet is given as a list of rows, the first row being the column headers::
 

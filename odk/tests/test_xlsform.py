@@ -1,7 +1,7 @@
 """Our handling of pyxform's output: questions, languages, choices, XForm, located errors.
 
 pyxform itself is not re-tested; these check what we make of what it returns, on forms built by
-``surveys.tests.forms.builder`` that cover every type and column the issue lists.
+``odk.tests.builder`` that cover every type and column the issue lists.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ import zipfile
 
 import pytest
 
-from surveys.tests.forms import builder
-from surveys.tests.forms.builder import coverage_rows, with_survey_rows, xls_bytes, xlsx_bytes
-from surveys.xlsform import (
-    KNOWN_FUNCTIONS,
-    Issue,
-    column_letter,
-    convert_xlsform,
-    extract_questions,
-    translate,
-)
+from odk.expressions import KNOWN_FUNCTIONS
+from odk.issues import Issue, column_letter
+from odk.questions import extract_questions
+from odk.tests import builder
+from odk.tests.builder import coverage_rows, with_survey_rows, xls_bytes, xlsx_bytes
+from odk.translate import translate
+from odk.xlsform import convert_xlsform
 
 
 def convert(rows: dict, name: str = "form.xlsx", **kw):
@@ -419,12 +416,12 @@ def test_choice_filter_with_or_other():
 
 
 def test_unknown_pyxform_message_keeps_english():
-    from surveys.xlsform import UNTRANSLATED, _locate
+    from odk.translate import UNTRANSLATED, locate
 
-    issue = _locate("[row : 7] Something entirely new happened.", {})
+    issue = locate("[row : 7] Something entirely new happened.", {})
     assert (issue.row, issue.message) == (7, UNTRANSLATED)
     assert issue.original == "Something entirely new happened."
-    generic = _locate(
+    generic = locate(
         "[row : 4] On the 'survey' sheet, the 'appearance' value 'x' is invalid. Odd.", {}
     )
     assert (generic.sheet, generic.row, generic.column) == ("survey", 4, "appearance")

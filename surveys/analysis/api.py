@@ -25,10 +25,10 @@ from rest_framework.views import APIView
 
 from core.errors import ServiceError
 from orgs.api import ERRORS, ApiMixin, ViSerializer
-from surveys import analysis as calc
-from surveys.forms_analysis import AnalysisFilterForm
-from surveys.models import FormVersion
-from surveys.selectors import get_analysable_survey
+from surveys.analysis.forms import AnalysisFilterForm
+from surveys.analysis.questions import question_frame
+from surveys.analysis.results import SurveyAnalysis, analyse
+from surveys.analysis.selectors import get_analysable_survey
 from surveystats import (
     SurveyStatsError,
     estimate_mean,
@@ -298,7 +298,7 @@ class ResultsSerializer(serializers.Serializer):
     questions = QuestionResultSerializer(many=True)
 
 
-def results_payload(analysis: calc.SurveyAnalysis) -> dict:
+def results_payload(analysis: SurveyAnalysis) -> dict:
     results = analysis.frequencies() if analysis.n else []
     weighting = analysis.weighting
     return {
@@ -359,17 +359,11 @@ class SurveyResultsView(ApiMixin, APIView):
     )
     def get(self, request, slug: str):
         survey = get_analysable_survey(request.user, slug)
-        questions = calc.survey_questions(survey)
-        versions = list(FormVersion.objects.filter(survey=survey).values_list("version",
-                                                                              flat=True))
-        form = AnalysisFilterForm(
-            request.query_params or None, survey=survey, questions=questions,
-            choice_labels=calc.weighting_choice_labels(survey, questions), versions=versions,
-        )
+        frame = question_frame(survey)  # once per request: the form and the analysis share it
+        form = AnalysisFilterForm(request.query_params or None, frame=frame)
         if form.is_bound and not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             raise ServiceError(f"{field}: {errors[0]}", field=field)
-        analysis = calc.analyse(survey, form.to_filter(),
-                                weighted=request.query_params.get("weighted", "1") != "0",
-                                questions=questions)
+        analysis = analyse(survey, form.to_filter(),
+                           weighted=request.query_params.get("weighted", "1") != "0", frame=frame)
         return Response(results_payload(analysis))

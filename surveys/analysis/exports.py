@@ -29,16 +29,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from documents.xlsx import save_workbook, write_table
-from surveys.analysis import (
-    CATEGORICAL,
-    METHODS,
-    MULTIPLE,
-    NUMERIC,
-    SOURCES,
-    TEXT,
-    SurveyAnalysis,
-    _to_float,
-)
+from surveys.analysis.frame import to_float
+from surveys.analysis.results import SurveyAnalysis
+from surveys.analysis.vocabulary import CATEGORICAL, METHODS, MULTIPLE, NUMERIC, SOURCES, TEXT
 
 WEIGHT_NAME = "trong_so"
 SPSS_LABEL_BYTES = 255
@@ -111,7 +104,7 @@ def build_export(analysis: SurveyAnalysis) -> ExportTable:
                 row += [None if chosen is None else float(o in chosen) for o in options]
         elif question.kind == NUMERIC:
             columns.append(ExportColumn(question.name, question.label, "number"))
-            numbers, _ = _to_float(values)
+            numbers, _ = to_float(values)
             for row, number in zip(data, numbers, strict=True):
                 row.append(None if number != number else float(number))
         elif question.kind == TEXT:

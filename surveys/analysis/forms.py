@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from django import forms
 
 from orgs.models import Area, Collaborator
-from surveys.analysis import (
+from surveys.analysis.consensus import GROUPINGS
+from surveys.analysis.filters import AnalysisFilter
+from surveys.analysis.questions import QuestionFrame, QuestionInfo
+from surveys.analysis.vocabulary import (
     AGE_GROUP,
     CATEGORICAL,
     GENDER,
-    GROUPINGS,
     METHODS,
     MULTIPLE,
     SOURCES,
     VARIABLES,
-    AnalysisFilter,
-    QuestionInfo,
 )
 from surveys.models import Response, Survey
 
@@ -52,9 +52,10 @@ class AnalysisFilterForm(forms.Form):
     date_to = forms.DateField(label="Đến ngày", required=False, widget=DATE_WIDGET)
     answer = forms.ChoiceField(label="Người trả lời câu…", required=False)
 
-    def __init__(self, data, *, survey: Survey, questions: Sequence[QuestionInfo],
-                 choice_labels: dict[str, dict[str, str]], versions: Sequence[str]):
+    def __init__(self, data, *, frame: QuestionFrame):
         super().__init__(data)
+        survey, questions, choice_labels = frame.survey, frame.questions, frame.choice_labels
+        versions = frame.versions
         self.fields["area"].queryset = _areas_of(survey)
         interviewers = Collaborator.objects.filter(
             pk__in=Response.objects.filter(survey=survey, interviewer__isnull=False)

@@ -21,9 +21,12 @@ from django.db.models.functions import ExtractYear
 
 from core.text import fold
 from orgs.models import User
-from surveys import analysis as calc
+from surveys.analysis.frame import load_responses, rank_first, to_float
+from surveys.analysis.questions import QuestionInfo, question_frame
+from surveys.analysis.selectors import analysable_surveys
+from surveys.analysis.vocabulary import CATEGORICAL, MULTIPLE, NUMERIC, TYPE_LABELS
+from surveys.analysis.weights import compute_weights
 from surveys.models import Question, Survey
-from surveys.selectors import analysable_surveys
 from surveystats import estimate_mean, estimate_proportions, estimate_select_multiple
 
 NOT_QUESTIONS = ("note", "calculate", "start", "end", "today", "deviceid", "username",
@@ -130,7 +133,7 @@ class QuestionSearchForm(forms.Form):
         }, reverse=True)
         self.fields["year"].choices = [("", "Tất cả"), *[(y, str(y)) for y in years]]
         self.fields["type"].choices = [
-            ("", "Tất cả"), *[(k, calc.TYPE_LABELS[k]) for k in TYPE_FILTERS]
+            ("", "Tất cả"), *[(k, TYPE_LABELS[k]) for k in TYPE_FILTERS]
         ]
 
     def criteria(self) -> BankCriteria:
@@ -157,7 +160,7 @@ class RoundPoint:
 @dataclass
 class SeriesRound:
     survey: Survey
-    question: calc.QuestionInfo
+    question: QuestionInfo
     label: str
     n: int  # respondents who answered
     weighted: bool
@@ -180,7 +183,7 @@ class ConceptSeries:
 
         return {
             "labels": [r.label for r in self.rounds],
-            "unit": "" if self.kind == calc.NUMERIC else "%",
+            "unit": "" if self.kind == NUMERIC else "%",
             "series": [
                 {
                     "label": label,
@@ -205,16 +208,16 @@ def _round_label(survey: Survey) -> str:
 
 
 def _one_round(survey: Survey, name: str) -> SeriesRound | None:
-    questions = calc.survey_questions(survey)
-    question = next((q for q in questions if q.name == name), None)
-    if question is None or question.kind not in (calc.CATEGORICAL, calc.MULTIPLE, calc.NUMERIC):
+    frame = question_frame(survey)
+    question = frame.question(name)
+    if question is None or question.kind not in (CATEGORICAL, MULTIPLE, NUMERIC):
         return None
-    table = calc.load_responses(survey, [question])
-    weighting = calc.compute_weights(survey, table, questions=questions)
+    table = load_responses(survey, [question])
+    weighting = compute_weights(survey, table, frame=frame)
     weights = weighting.weights
     column = table.column(name)
     if question.type == "rank":
-        column = calc._rank_first(column)
+        column = rank_first(column)
     result = SeriesRound(
         survey=survey, question=question, label=_round_label(survey), n=0,
         weighted=weights is not None,
@@ -222,8 +225,8 @@ def _one_round(survey: Survey, name: str) -> SeriesRound | None:
     )
     if table.n == 0:
         return result
-    if question.kind == calc.NUMERIC:
-        numbers, _ = calc._to_float(column)
+    if question.kind == NUMERIC:
+        numbers, _ = to_float(column)
         if not (~np.isnan(numbers)).any():
             return result
         mean = estimate_mean(numbers, weights)
@@ -231,7 +234,7 @@ def _one_round(survey: Survey, name: str) -> SeriesRound | None:
         result.points["mean"] = RoundPoint(mean.mean, mean.ci_low, mean.ci_high, mean.n)
         return result
     categories = [c for c, _ in question.choices]
-    if question.kind == calc.MULTIPLE:
+    if question.kind == MULTIPLE:
         estimates = estimate_select_multiple(column, weights, options=categories)
     else:
         estimates = estimate_proportions(column, weights, categories=categories)
@@ -264,7 +267,7 @@ def concept_series(user: User, key: str) -> ConceptSeries:
         return ConceptSeries(key, "", None, [], [])
     latest = rounds[-1].question
     categories: list[tuple[str, str]] = []
-    if latest.kind == calc.NUMERIC:
+    if latest.kind == NUMERIC:
         categories = [("mean", "Trung bình")]
     else:
         seen: set[str] = set()

@@ -13,6 +13,7 @@ import io
 import math
 import os
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +24,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from documents.docx_layout import DocSection, DocTable, PartyDocument, build_document
-from surveys import analysis as calc
+from surveys.analysis.consensus import consensus_result, group_labels_for
+from surveys.analysis.open_answers import open_answers
+from surveys.analysis.results import QuestionResult, SurveyAnalysis
+from surveys.analysis.vocabulary import AREA, CATEGORICAL, MULTIPLE, NUMERIC, TEXT
 from surveys.models import PolicyStage, Response
 
 CHART_WIDTH_MM = 150
@@ -104,7 +108,7 @@ def _date(day) -> str:
     return day.strftime("%d/%m/%Y") if day else "…"
 
 
-def _method_section(analysis: calc.SurveyAnalysis) -> DocSection:
+def _method_section(analysis: SurveyAnalysis) -> DocSection:
     survey = analysis.survey
     lines = []
     if survey.purpose:
@@ -118,7 +122,7 @@ def _method_section(analysis: calc.SurveyAnalysis) -> DocSection:
         stage = dict(PolicyStage.choices).get(survey.policy_stage, "")
         lines.append(f"Chủ trương, chính sách được lấy ý kiến: {survey.policy_title}"
                      f"{f' ({stage.lower()})' if stage else ''}.")
-    sources = calc.Counter(analysis.table.source[analysis.mask].tolist())
+    sources = Counter(analysis.table.source[analysis.mask].tolist())
     by_source = ", ".join(f"{dict(Response.Source.choices).get(k, k)} {v}"
                           for k, v in sources.most_common())
     planned = f" (dự kiến {survey.sample_size})" if survey.sample_size else ""
@@ -144,13 +148,13 @@ def _method_section(analysis: calc.SurveyAnalysis) -> DocSection:
     return DocSection(heading="", text="\n".join(lines))
 
 
-def _summary_sentence(result: calc.QuestionResult, weighted: bool) -> str:
+def _summary_sentence(result: QuestionResult, weighted: bool) -> str:
     if not result.rows or result.respondents == 0:
         return "Chưa có người trả lời câu hỏi này."
     key = (lambda r: r.weighted_percent or 0.0) if weighted else (lambda r: r.percent)
     best = max(result.rows, key=key)
     share = key(best)
-    if result.kind == calc.MULTIPLE:
+    if result.kind == MULTIPLE:
         return (f"Có {result.respondents} người trả lời; phương án được chọn nhiều nhất là"
                 f" “{best.label}” ({pct(share)}% số người trả lời).")
     reach = ("tuyệt đại đa số" if share >= 80 else "đa số" if share > 50
@@ -159,14 +163,14 @@ def _summary_sentence(result: calc.QuestionResult, weighted: bool) -> str:
             f" “{best.label}”.")
 
 
-def _question_sections(analysis: calc.SurveyAnalysis, charts: dict[str, bytes]
+def _question_sections(analysis: SurveyAnalysis, charts: dict[str, bytes]
                        ) -> list[DocSection]:
     weighted = analysis.weights is not None
     sections: list[DocSection] = []
     number = 0
     for result in analysis.frequencies():
         question = result.question
-        if result.kind in (calc.CATEGORICAL, calc.MULTIPLE) and result.rows:
+        if result.kind in (CATEGORICAL, MULTIPLE) and result.rows:
             number += 1
             caption = f"Bảng {number}. {question.label}"
             headers = ["STT", "Phương án", "Số phiếu", "Tỷ lệ (%)"]
@@ -188,7 +192,7 @@ def _question_sections(analysis: calc.SurveyAnalysis, charts: dict[str, bytes]
             ))
             values = [r.weighted_percent if weighted else r.percent for r in result.rows]
             charts[caption] = bar_chart_png([r.label for r in result.rows], values)
-        elif result.kind == calc.NUMERIC and result.mean is not None:
+        elif result.kind == NUMERIC and result.mean is not None:
             number += 1
             mean = result.mean
             shown = mean.weighted_mean if weighted and mean.weighted_mean is not None \
@@ -206,11 +210,11 @@ def _question_sections(analysis: calc.SurveyAnalysis, charts: dict[str, bytes]
     return sections
 
 
-def _consensus_section(analysis: calc.SurveyAnalysis) -> tuple[DocSection | None, list[str]]:
+def _consensus_section(analysis: SurveyAnalysis) -> tuple[DocSection | None, list[str]]:
     labels = analysis.choice_labels
-    groups = calc.group_labels_for(analysis.table, calc.AREA, labels)
-    ranked = calc.consensus_result(analysis.table, analysis.questions, groups,
-                                   analysis.weights, analysis.mask)
+    groups = group_labels_for(analysis.table, AREA, labels)
+    ranked = consensus_result(analysis.table, analysis.questions, groups,
+                              analysis.weights, analysis.mask)
     if not ranked:
         return None, []
     rows = [[i, r.question.label, pct(r.agree_share), pct(r.disagree_share),
@@ -237,12 +241,12 @@ def _consensus_section(analysis: calc.SurveyAnalysis) -> tuple[DocSection | None
     )]), notes
 
 
-def _open_sections(analysis: calc.SurveyAnalysis) -> list[DocSection]:
+def _open_sections(analysis: SurveyAnalysis) -> list[DocSection]:
     sections = []
     for question in analysis.questions:
-        if question.kind != calc.TEXT:
+        if question.kind != TEXT:
             continue
-        result = calc.open_answers(analysis.table, question, analysis.mask)
+        result = open_answers(analysis.table, question, analysis.mask)
         if not result.answered:
             continue
         tables = [DocTable(
@@ -264,7 +268,7 @@ def _open_sections(analysis: calc.SurveyAnalysis) -> list[DocSection]:
     return sections
 
 
-def survey_report(analysis: calc.SurveyAnalysis) -> tuple[PartyDocument, dict[str, bytes]]:
+def survey_report(analysis: SurveyAnalysis) -> tuple[PartyDocument, dict[str, bytes]]:
     """The report's content and the charts to place under its tables (keyed by caption)."""
     charts: dict[str, bytes] = {}
     body: list[DocSection] = []
@@ -306,7 +310,7 @@ def survey_report(analysis: calc.SurveyAnalysis) -> tuple[PartyDocument, dict[st
     return document, charts
 
 
-def render_survey_report(analysis: calc.SurveyAnalysis) -> bytes:
+def render_survey_report(analysis: SurveyAnalysis) -> bytes:
     data, charts = survey_report(analysis)
     document = build_document(data)
     _insert_charts(document, charts)

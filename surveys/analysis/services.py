@@ -14,7 +14,7 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from orgs.models import User
-from surveys.analysis import EDITABLE_VARIABLES, METHODS, VARIABLES
+from surveys.analysis.vocabulary import EDITABLE_VARIABLES, METHODS, VARIABLES
 from surveys.models import PopulationMargin, Survey
 
 MAX_POPULATION = 100_000_000

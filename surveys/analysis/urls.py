@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys import views_analysis as views
+from surveys.analysis import views
 
 urlpatterns = [
     path("khao-sat/<slug:slug>/ket-qua/", views.survey_results, name="survey_results"),

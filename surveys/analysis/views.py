@@ -1,9 +1,10 @@
 """Pages of survey analysis: results, cross-tabs, consensus, open answers, weights, exports,
 the DOCX report, the public results page and the survey database (question bank, series).
 
-Thin views: scope through :func:`surveys.selectors.get_analysable_survey` (the office, leaders and
-readers of the survey's own unit; anyone else gets 404), compute through :mod:`surveys.analysis`,
-write through :mod:`surveys.services_analysis`. Every file that leaves is written to the audit log.
+Thin views: scope through :func:`surveys.analysis.selectors.get_analysable_survey` (the office,
+leaders and readers of the survey's own unit; anyone else gets 404), compute through the modules
+of :mod:`surveys.analysis` (the question frame built once per request and passed along), write
+through :mod:`surveys.analysis.services`. Every file that leaves is written to the audit log.
 """
 
 from __future__ import annotations
@@ -21,17 +22,40 @@ from django.views.decorators.http import require_http_methods
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from surveys import analysis as calc
-from surveys import exports, question_bank, report_docx, services_analysis
-from surveys.forms_analysis import (
+from surveys.analysis import exports, question_bank, report_docx, services
+from surveys.analysis.consensus import (
+    GROUPINGS,
+    consensus_result,
+    group_labels_for,
+    statement_questions,
+)
+from surveys.analysis.crosstab import crosstab_result
+from surveys.analysis.forms import (
     AnalysisFilterForm,
     CrosstabForm,
     GroupingForm,
     MarginsForm,
     WeightingForm,
 )
-from surveys.models import FormVersion, Survey
-from surveys.selectors import get_analysable_survey
+from surveys.analysis.frame import load_responses
+from surveys.analysis.open_answers import open_answers
+from surveys.analysis.questions import question_frame
+from surveys.analysis.results import SurveyAnalysis, analyse, suppress_small_cells
+from surveys.analysis.selectors import get_analysable_survey
+from surveys.analysis.vocabulary import (
+    CATEGORICAL,
+    EDITABLE_VARIABLES,
+    MULTIPLE,
+    NUMERIC,
+    OPEN_ANSWER_LIMIT,
+    SMALL_CELL,
+    TEXT,
+    TYPE_LABELS,
+    VARIABLES,
+    base_type,
+)
+from surveys.analysis.weights import compute_weights, population_margins, weighting_column
+from surveys.models import Survey
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -42,23 +66,14 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 BANK_PAGE_SIZE = 25
 
 
-def _versions(survey: Survey) -> list[str]:
-    return list(
-        FormVersion.objects.filter(survey=survey).order_by("uploaded_at", "id")
-        .values_list("version", flat=True)
-    )
-
-
-def _prepare(request: HttpRequest, slug: str) -> tuple[calc.SurveyAnalysis, AnalysisFilterForm]:
+def _prepare(request: HttpRequest, slug: str) -> tuple[SurveyAnalysis, AnalysisFilterForm]:
     """The survey (scoped), its filter form and the analysis of the filtered responses."""
     survey = get_analysable_survey(request.user, slug)
-    questions = calc.survey_questions(survey)
-    labels = calc.weighting_choice_labels(survey, questions)
-    form = AnalysisFilterForm(request.GET or None, survey=survey, questions=questions,
-                              choice_labels=labels, versions=_versions(survey))
+    frame = question_frame(survey)  # once per request: the form and the analysis share it
+    form = AnalysisFilterForm(request.GET or None, frame=frame)
     filters = form.to_filter()
     weighted = request.GET.get("weighted", "1") != "0"
-    return calc.analyse(survey, filters, weighted=weighted, questions=questions), form
+    return analyse(survey, filters, weighted=weighted, frame=frame), form
 
 
 def _keep(request: HttpRequest, *names: str) -> list[tuple[str, str]]:
@@ -66,7 +81,7 @@ def _keep(request: HttpRequest, *names: str) -> list[tuple[str, str]]:
     return [(name, request.GET[name]) for name in names if request.GET.get(name)]
 
 
-def _base_context(analysis: calc.SurveyAnalysis, form: AnalysisFilterForm, tab: str) -> dict:
+def _base_context(analysis: SurveyAnalysis, form: AnalysisFilterForm, tab: str) -> dict:
     return {
         "survey": analysis.survey,
         "analysis": analysis,
@@ -101,8 +116,8 @@ def survey_crosstab(request: HttpRequest, slug: str) -> HttpResponse:
         if row.name == col.name:
             pick.add_error("col", "Chọn hai câu hỏi khác nhau.")
         else:
-            table = calc.crosstab_result(analysis.table, row, col, analysis.weights,
-                                         analysis.mask)
+            table = crosstab_result(analysis.table, row, col, analysis.weights,
+                                    analysis.mask)
     context = _base_context(analysis, form, "crosstab")
     rows = []
     if table is not None:
@@ -121,18 +136,18 @@ def survey_crosstab(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_consensus(request: HttpRequest, slug: str) -> HttpResponse:
     analysis, form = _prepare(request, slug)
     grouping_form = GroupingForm(request.GET or None)
-    grouping = next(iter(calc.GROUPINGS))
+    grouping = next(iter(GROUPINGS))
     if grouping_form.is_bound and grouping_form.is_valid() and grouping_form.cleaned_data["group"]:
         grouping = grouping_form.cleaned_data["group"]
-    groups = calc.group_labels_for(analysis.table, grouping, analysis.choice_labels)
-    ranked = calc.consensus_result(analysis.table, analysis.questions, groups,
-                                   analysis.weights, analysis.mask)
+    groups = group_labels_for(analysis.table, grouping, analysis.choice_labels)
+    ranked = consensus_result(analysis.table, analysis.questions, groups,
+                              analysis.weights, analysis.mask)
     group_names = [g for g, _, _ in ranked[0].groups] if ranked else []
     context = _base_context(analysis, form, "consensus")
     context.update({
         "ranked": ranked, "group_names": group_names, "grouping_form": grouping_form,
-        "grouping_label": calc.GROUPINGS[grouping],
-        "statements": calc.statement_questions(analysis.questions),
+        "grouping_label": GROUPINGS[grouping],
+        "statements": statement_questions(analysis.questions),
         "keep": _keep(request, "group"),
     })
     return render(request, "surveys/analysis/consensus.html", context)
@@ -141,13 +156,13 @@ def survey_consensus(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def survey_open_answers(request: HttpRequest, slug: str) -> HttpResponse:
     analysis, form = _prepare(request, slug)
-    texts = [q for q in analysis.questions if q.kind == calc.TEXT]
+    texts = [q for q in analysis.questions if q.kind == TEXT]
     chosen = request.GET.get("q") or (texts[0].name if texts else "")
     question = next((q for q in texts if q.name == chosen), None)
-    result = calc.open_answers(analysis.table, question, analysis.mask) if question else None
+    result = open_answers(analysis.table, question, analysis.mask) if question else None
     context = _base_context(analysis, form, "open")
     context.update({"texts": texts, "question": question, "result": result,
-                    "limit": calc.OPEN_ANSWER_LIMIT, "keep": _keep(request, "q")})
+                    "limit": OPEN_ANSWER_LIMIT, "keep": _keep(request, "q")})
     return render(request, "surveys/analysis/open_answers.html", context)
 
 
@@ -155,14 +170,14 @@ def survey_open_answers(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_analysable_survey(request.user, slug)
-    questions = calc.survey_questions(survey)
-    labels = calc.weighting_choice_labels(survey, questions)
+    frame = question_frame(survey)
+    labels = frame.choice_labels
     can_edit = request.user.is_office
-    margins = calc.population_margins(survey, questions)
+    margins = population_margins(survey, frame)
     own = {v: dict(survey.margins.filter(variable=v).values_list("category", "population"))
-           for v in calc.EDITABLE_VARIABLES}
+           for v in EDITABLE_VARIABLES}
     margin_forms = []
-    for variable in calc.EDITABLE_VARIABLES:
+    for variable in EDITABLE_VARIABLES:
         categories = list(labels.get(variable, {}).items())
         known = {code for code, _ in categories}
         categories += [(c, c) for c in own[variable] if c not in known]
@@ -183,7 +198,7 @@ def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("action") == "weighting":
                 if weighting_form.is_valid():
                     data = weighting_form.cleaned_data
-                    services_analysis.set_weighting(
+                    services.set_weighting(
                         user=request.user, survey=survey, method=data["method"],
                         variables=data["variables"], expected_version=data["version"],
                     )
@@ -192,7 +207,7 @@ def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 target = next((f for f in margin_forms if f.is_bound), None)
                 if target is not None and target.is_valid():
-                    services_analysis.set_survey_margins(
+                    services.set_survey_margins(
                         user=request.user, survey=survey, variable=target.variable,
                         margins=target.margins(),
                     )
@@ -202,12 +217,12 @@ def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect("survey_weights", slug=survey.slug)
         except ServiceError as exc:
             messages.error(request, exc.message)
-    table = calc.load_responses(survey, questions)
-    weighting = calc.compute_weights(survey, table, questions=questions)
+    table = load_responses(survey, frame.questions)
+    weighting = compute_weights(survey, table, frame=frame, margins=margins)
     achieved = []
     if weighting.ok:
         for variable in weighting.variables:
-            column = calc._weighting_column(table, variable)
+            column = weighting_column(table, variable)
             margin = margins[variable]
             total_w = float(weighting.weights.sum())
             for code, label, _population, share in margin.rows():
@@ -223,12 +238,12 @@ def survey_weights(request: HttpRequest, slug: str) -> HttpResponse:
         "survey": survey, "tab": "weights", "margins": margins, "margin_forms": margin_forms,
         "weighting_form": weighting_form, "weighting": weighting, "can_edit": can_edit,
         "achieved": achieved, "n": table.n, "summary": weighting.summary,
-        "own": own, "variables": calc.VARIABLES,
+        "own": own, "variables": VARIABLES,
     })
 
 
 def _audit_export(request: HttpRequest, survey: Survey, fmt: str, rows: int,
-                  analysis: calc.SurveyAnalysis) -> None:
+                  analysis: SurveyAnalysis) -> None:
     with transaction.atomic():
         audit(actor=request.user, action=AuditEntry.Action.EXPORT, obj=survey, unit=survey.unit,
               summary=f"Xuất {fmt.upper()} dữ liệu khảo sát “{survey.title}” ({rows} phiếu)",
@@ -274,16 +289,16 @@ def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     survey = Survey.objects.filter(slug=slug, results_published=True).first()
     if survey is None:
         raise Http404("Không tìm thấy kết quả khảo sát đã công bố.")
-    analysis = calc.analyse(survey)
-    results = calc.suppress_small_cells(
-        [r for r in analysis.frequencies() if r.kind in (calc.CATEGORICAL, calc.MULTIPLE,
-                                                         calc.NUMERIC)]
+    analysis = analyse(survey)
+    results = suppress_small_cells(
+        [r for r in analysis.frequencies() if r.kind in (CATEGORICAL, MULTIPLE,
+                                                         NUMERIC)]
     ) if analysis.n else []
     weighted = analysis.weights is not None
     charts = [r.chart(weighted) for r in results if r.rows and not r.hidden]
     return render(request, "surveys/analysis/public_results.html", {
         "survey": survey, "analysis": analysis, "results": results, "charts": charts,
-        "weighted": weighted, "threshold": calc.SMALL_CELL, "weighting": analysis.weighting,
+        "weighted": weighted, "threshold": SMALL_CELL, "weighting": analysis.weighting,
     })
 
 
@@ -299,7 +314,7 @@ def question_bank_page(request: HttpRequest) -> HttpResponse:
     counts = question_bank.round_counts(request.user, page.object_list)
     for question in page.object_list:
         question.rounds = counts.get(question.concept_key, 1)
-        question.type_label = calc.TYPE_LABELS.get(calc.base_type(question.type), question.type)
+        question.type_label = TYPE_LABELS.get(base_type(question.type), question.type)
         question.round_date = question_bank.round_date(question.form_version.survey)
     return render(request, "surveys/analysis/question_bank.html", {
         "form": form, "page": page, "criteria": criteria,

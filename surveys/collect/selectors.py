@@ -2,8 +2,9 @@
 
 Who may collect for a survey (web form or ODK Collect): the office always; a unit's responsible
 person or a collaborator when the survey lets collaborators interview and they can see it (their
-unit's surveys and the ward-wide open ones, per :func:`surveys.selectors.surveys_visible_to`).
-The leadership reads but does not collect. A survey someone may not collect for is "not found".
+unit's surveys and the ward-wide open ones, per
+:func:`surveys.design.selectors.surveys_visible_to`). The leadership reads but does not collect.
+A survey someone may not collect for is "not found".
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from odk import openrosa
 from orgs.models import Area, User
 from orgs.selectors import visible_unit_ids
-from surveys import openrosa
+from surveys.design.selectors import current_version, surveys_visible_to
 from surveys.models import FormVersion, Quota, Response, Survey, SurveyToken
-from surveys.selectors import current_version, surveys_visible_to
 
 
 def may_collect(user: User, survey: Survey) -> bool:

@@ -14,35 +14,36 @@ Invariants every writer here keeps:
 * a closed (or not yet open) survey takes no new response but keeps what it has, and still
   acknowledges a retry of one it already stored.
 
-Areas are read from the answer to ``survey.area_field``: the value is matched against an
-:class:`~orgs.models.Area` by id, by name (folded: with or without diacritics), by name written
-as a code (``to_dan_pho_1``), or by the label of the chosen option; gender and age group keep the
-option's name (``nam``, ``18_29``).
+Areas are read from the answer to ``survey.area_field`` (see :mod:`surveys.collect.areas`);
+imports from a spreadsheet are in :mod:`surveys.collect.imports`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from core.text import fold
 from intake.engine import mask_everything
-from intake.tabular import TableError, cell_text, read_table
-from orgs.models import Area, Collaborator, User
-from surveys import openrosa, sampling, selectors_collect
+from odk import openrosa
+from orgs.models import Collaborator, User
+from surveys.collect import sampling, selectors
+from surveys.collect.areas import derived_fields
+from surveys.collect.selectors import (
+    dimension_categories,
+    may_collect,
+    structure_of,
+    survey_areas,
+    token_hash,
+)
 from surveys.models import (
     CollectorCredential,
     FormVersion,
@@ -50,14 +51,6 @@ from surveys.models import (
     Response,
     Survey,
     SurveyToken,
-)
-from surveys.selectors import current_version
-from surveys.selectors_collect import (
-    dimension_categories,
-    may_collect,
-    structure_of,
-    survey_areas,
-    token_hash,
 )
 
 MAX_TOKENS_PER_BATCH = 5_000
@@ -77,77 +70,8 @@ def max_attachment_bytes() -> int:
     return int(getattr(settings, "LONGDAN_SURVEY_MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
 
 
-def _mask(text: str) -> str:
+def mask_text(text: str) -> str:
     return mask_everything(text)[0]
-
-
-# --- matching answers to areas ---------------------------------------------------------------
-
-
-def _code(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
-
-
-class AreaMatcher:
-    """Finds the area an answer names (see the module docstring) among ``areas`` (default:
-    all, loaded once: for imports of many rows)."""
-
-    def __init__(self, areas=None):
-        self.areas = list(areas if areas is not None else Area.objects.only("id", "name"))
-        self.by_id = {str(a.pk): a for a in self.areas}
-        self.by_name = {fold(a.name): a for a in self.areas}
-        self.by_code = {_code(a.name): a for a in self.areas}
-
-    def match(self, value: str, spec: openrosa.Field | None = None) -> Area | None:
-        value = (value or "").strip()
-        if not value:
-            return None
-        found = (
-            self.by_id.get(value) or self.by_name.get(fold(value)) or self.by_code.get(_code(value))
-        )
-        if found is None and spec is not None:
-            for label in spec.choice_labels.get(value, ()):
-                found = self.by_name.get(fold(label)) or self.by_code.get(_code(label))
-                if found is not None:
-                    break
-        return found
-
-
-def match_area(value: str, spec: openrosa.Field | None = None) -> Area | None:
-    """:meth:`AreaMatcher.match` for one answer: an indexed query first, a full scan only when
-    the value is written in no form the index knows (an unusual code)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    names = {fold(value), fold(value.replace("_", " "))}
-    if spec is not None:
-        names.update(fold(label) for label in spec.choice_labels.get(value, ()))
-    query = Q(name_folded__in=names)
-    if value.isdigit():
-        query |= Q(pk=int(value))
-    candidates = list(Area.objects.filter(query).only("id", "name"))
-    return AreaMatcher(candidates).match(value, spec) or (
-        None if candidates else AreaMatcher().match(value, spec)
-    )
-
-
-def _derived(survey: Survey, structure: openrosa.FormStructure, data: dict, matcher=None) -> dict:
-    fields = structure.by_name
-    area_value = data.get(survey.area_field)
-    area = None
-    if isinstance(area_value, str) and area_value:
-        spec = fields.get(survey.area_field)
-        area = matcher.match(area_value, spec) if matcher else match_area(area_value, spec)
-
-    def plain(name: str) -> str:
-        value = data.get(name)
-        return value[:60] if isinstance(value, str) else ""
-
-    return {
-        "area": area,
-        "gender": plain(survey.gender_field),
-        "age_group": plain(survey.age_group_field),
-    }
 
 
 # --- receiving a response ----------------------------------------------------------------------
@@ -176,7 +100,7 @@ def check_attachment(name: str, size: int, limit: int | None = None) -> None:
 
 
 def _find_version(submission: openrosa.Submission, survey: Survey | None) -> FormVersion:
-    version = selectors_collect.version_by_form(submission.form_id, submission.version)
+    version = selectors.version_by_form(submission.form_id, submission.version)
     if version is None:
         if Survey.objects.filter(form_id=submission.form_id).exists():
             raise CollectError(
@@ -196,7 +120,7 @@ def _find_version(submission: openrosa.Submission, survey: Survey | None) -> For
     return version
 
 
-def _refuse_if_not_open(survey: Survey) -> None:
+def refuse_if_not_open(survey: Survey) -> None:
     if survey.status == Survey.Status.CLOSED:
         raise CollectError(
             f"Cuộc khảo sát “{survey.title}” đã đóng, không nhận thêm phiếu.", status=403
@@ -295,15 +219,15 @@ def receive_submission(
     if source == Response.Source.PUBLIC_LINK and (not token or not target.allow_public_link):
         raise CollectError("Cuộc khảo sát này không nhận trả lời qua liên kết ẩn danh.", status=403)
     structure = structure_of(version)
-    cleaned = submission.cleaned(structure, _mask)
+    cleaned = submission.cleaned(structure, mask_text)
     data = cleaned.answers(structure)
-    derived = _derived(target, structure, data)  # read before the write lock is taken
+    derived = derived_fields(target, structure, data)  # read before the write lock is taken
     try:
         with transaction.atomic():
             existing = _stored(submission.instance_id)
             if existing is not None:
                 return _duplicate(existing, target, attachments), False
-            _refuse_if_not_open(target)
+            refuse_if_not_open(target)
             if token:
                 try:
                     _redeem(target, token)
@@ -473,227 +397,6 @@ def apply_population_plan(
     shares = population_plan(survey, sample_size)
     set_quotas(survey=survey, dimension=Quota.Dimension.AREA, targets=shares, user=user)
     return shares
-
-
-# --- importing responses from a spreadsheet -------------------------------------------------------
-
-
-META_COLUMNS = {"instanceid", "meta/instanceid", "_uuid", "key", "uuid"}
-
-
-@dataclass
-class ImportReport:
-    file_name: str
-    rows_total: int = 0
-    created: int = 0
-    duplicates: int = 0
-    errors: list[dict] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-        self.message = message
-
-
-def _choice_lookup(spec: openrosa.Field) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for name in spec.choices:
-        lookup.setdefault(fold(name), name)
-    for name in spec.choices:
-        for label in spec.choice_labels.get(name, ()):
-            lookup.setdefault(fold(label), name)
-    return lookup
-
-
-def _import_value(spec: openrosa.Field, cell, header: str) -> str:
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return ""
-    text = cell_text(cell)
-    kind = spec.kind
-    if kind in {"select_one", "select_multiple", "rank"} and spec.choices:
-        lookup = _choice_lookup(spec)
-        if kind == "select_one" or fold(text) in lookup:
-            parts = [text]
-        else:
-            parts = [p for p in re.split(r"[\s,;]+", text) if p]
-        names = []
-        for part in parts:
-            name = lookup.get(fold(part))
-            if name is None:
-                options = ", ".join(spec.choices[:12]) + ("…" if len(spec.choices) > 12 else "")
-                raise _RowError(
-                    header, f"“{part}” không phải phương án của câu hỏi “{spec.name}” (các"
-                    f" phương án: {options})."
-                )
-            names.append(name)
-        return " ".join(dict.fromkeys(names))
-    if kind == "integer":
-        if isinstance(cell, int) and not isinstance(cell, bool):
-            return str(cell)
-        if isinstance(cell, float) and cell.is_integer():
-            return str(int(cell))
-        if isinstance(cell, str) and re.fullmatch(r"[+-]?\d+", text):
-            return str(int(text))
-        raise _RowError(header, f"“{text}” không phải số nguyên.")
-    if kind == "decimal":
-        try:
-            return repr(float(text.replace(",", ".")))
-        except ValueError as exc:
-            raise _RowError(header, f"“{text}” không phải số.") from exc
-    if kind == "date":
-        if isinstance(cell, dt.datetime):
-            return cell.date().isoformat()
-        if isinstance(cell, dt.date):
-            return cell.isoformat()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text[:10], pattern).date().isoformat()
-            except ValueError:
-                continue
-        raise _RowError(header, f"Ngày “{text}” không hợp lệ (dùng dạng ngày/tháng/năm).")
-    if kind == "text":
-        return _mask(text)
-    return text
-
-
-def import_responses(*, survey: Survey, user: User, file_name: str, data: bytes) -> ImportReport:
-    """Store each valid row of an XLSX/CSV table as a response; report the others by row/column.
-
-    Columns are question names (or their paths, ``nhom/cau_hoi``); columns whose names start
-    with ``_`` or ``meta/`` (exports of other tools) are ignored; an ``instanceID`` column, when
-    present, keeps a re-import from storing twice, and without one each row's id is derived
-    from the file's content and the row number, so importing the same file again adds nothing.
-    As in the intake import, each row runs in its own savepoint inside one transaction: a bad row
-    costs only itself, and a crash midway leaves nothing half-imported.
-    """
-    if not user.is_office:
-        raise ServiceError("Chỉ Ban Xây dựng Đảng được nhập phiếu khảo sát từ tệp.")
-    _refuse_if_not_open_service(survey)
-    version = current_version(survey)
-    if version is None:
-        raise ServiceError("Cuộc khảo sát chưa có biểu mẫu: hãy tải biểu mẫu XLSForm lên trước.")
-    try:
-        table = read_table(file_name, data)
-    except TableError as exc:
-        raise ServiceError(exc.message, field="file") from exc
-    structure = structure_of(version)
-    fields = structure.by_name
-    report = ImportReport(file_name=file_name or "tep", rows_total=len(table.rows))
-    columns: dict[int, openrosa.Field] = {}
-    id_column: int | None = None
-    unknown = []
-    for index, header in enumerate(table.headers):
-        key = header.strip()
-        if key.lower() in META_COLUMNS:
-            id_column = index
-            continue
-        if key.startswith("_") or key.lower().startswith("meta/") or key.startswith("Cột "):
-            report.ignored_columns.append(key)
-            continue
-        spec = fields.get(key) or fields.get(key.replace(".", "/").replace("-", "/"))
-        if spec is None or not spec.answerable:
-            unknown.append(key)
-        elif spec.repeat:
-            raise ServiceError(
-                f"Cột “{key}” là câu hỏi trong nhóm lặp lại: không nhập được từ bảng phẳng.",
-                field="file",
-            )
-        else:
-            columns[index] = spec
-    if unknown:
-        raise ServiceError(
-            "Các cột sau không phải câu hỏi của biểu mẫu (tên cột phải là tên biến trong cột"
-            f" name của XLSForm): {', '.join(f'“{u}”' for u in unknown)}.",
-            field="file",
-        )
-    if not columns:
-        raise ServiceError("Tệp không có cột nào trùng tên câu hỏi của biểu mẫu.", field="file")
-    required = [
-        spec for spec in structure.fields
-        if spec.required and spec.answerable and not spec.repeat
-        and spec not in columns.values()
-    ]
-    if required:
-        names = ", ".join(f"“{s.name}”" for s in required)
-        raise ServiceError(f"Tệp thiếu cột của câu hỏi bắt buộc: {names}.", field="file")
-    digest = hashlib.sha256(data).hexdigest()
-    matcher = AreaMatcher()
-    header_of = {index: table.headers[index] for index in columns}
-    with transaction.atomic():
-        for offset, row in enumerate(table.rows):
-            number = table.first_row + offset
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
-                continue
-            try:
-                answers = _row_answers(row, columns, header_of, survey, matcher)
-            except _RowError as exc:
-                report.errors.append({"row": number, "column": exc.column, "message": exc.message})
-                continue
-            instance_id = cell_text(row[id_column]) if id_column is not None else ""
-            if not instance_id:
-                instance_id = "uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                      f"longdan:{survey.form_id}:{digest}:{number}"))
-            if Response.objects.filter(instance_id=instance_id).exists():
-                report.duplicates += 1
-                continue
-            try:
-                with transaction.atomic():
-                    Response.objects.create(
-                        survey=survey,
-                        form_version=version,
-                        instance_id=instance_id[:100],
-                        data=answers,
-                        source=Response.Source.IMPORT,
-                        **_derived(survey, structure, answers, matcher),
-                    )
-            except IntegrityError:
-                report.duplicates += 1
-                continue
-            report.created += 1
-        audit(
-            actor=user,
-            action=AuditEntry.Action.CREATE,
-            obj=survey,
-            unit=survey.unit,
-            summary=f"Nhập {report.created}/{report.rows_total} phiếu khảo sát từ tệp"
-            f" “{report.file_name}” ({len(report.errors)} dòng lỗi, {report.duplicates} trùng)",
-            data={
-                "created": report.created,
-                "errors": len(report.errors),
-                "duplicates": report.duplicates,
-                "form_version": version.version,
-            },
-        )
-    return report
-
-
-def _refuse_if_not_open_service(survey: Survey) -> None:
-    try:
-        _refuse_if_not_open(survey)
-    except CollectError as exc:
-        raise ServiceError(exc.message) from exc
-
-
-def _row_answers(row, columns, header_of, survey: Survey, matcher: AreaMatcher) -> dict:
-    answers: dict[str, str] = {}
-    for index, spec in columns.items():
-        header = header_of[index]
-        value = _import_value(spec, row[index] if index < len(row) else None, header)
-        if not value:
-            if spec.required:
-                raise _RowError(header, f"Thiếu câu trả lời cho câu hỏi bắt buộc “{spec.name}”.")
-            continue
-        if spec.name == survey.area_field and matcher.match(value, spec) is None:
-            raise _RowError(header, f"“{value}” không khớp tổ dân phố nào của phường.")
-        answers[spec.name] = value
-    return answers
 
 
 # --- ODK Collect logins ------------------------------------------------------------------------

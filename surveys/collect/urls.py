@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys import views_collect as views
+from surveys.collect import views
 
 urlpatterns: list = [
     path("khao-sat/<slug:slug>/thu-thap/", views.survey_collect, name="survey_collect"),

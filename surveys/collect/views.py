@@ -40,12 +40,12 @@ from openpyxl import Workbook
 from core.errors import ServiceError
 from core.views import xlsx_download
 from documents.xlsx import write_table
+from odk import openrosa
 from orgs.models import Collaborator, User
-from surveys import openrosa, selectors_collect
-from surveys import services_collect as collect
+from surveys.collect import imports, selectors, services
+from surveys.collect.webform import webform_page
+from surveys.design.selectors import current_version, get_survey_for
 from surveys.models import CollectorCredential, FormVersion, Quota, Response, Survey, SurveyToken
-from surveys.selectors import current_version, get_survey_for
-from surveys.webform import webform_page
 
 NONCE_SECONDS = 600
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
@@ -83,7 +83,7 @@ def _challenge(request: HttpRequest, *, stale: bool = False) -> HttpResponse:
         " phần cài đặt máy chủ của ODK Collect.",
         401,
     )
-    realm = collect.odk_realm()
+    realm = services.odk_realm()
     challenge = openrosa.digest_challenge(
         realm=realm, nonce=openrosa.make_nonce(_nonce_secret()), domain=_odk_root(), stale=stale
     )
@@ -176,7 +176,7 @@ def _form_urls(request: HttpRequest, version: FormVersion) -> tuple[str, str]:
 def odk_form_list(request: HttpRequest, user: User) -> HttpResponse:
     wanted = request.GET.get("formID", "")
     entries = []
-    for version in selectors_collect.versions_for_form_list(user):
+    for version in selectors.versions_for_form_list(user):
         if wanted and version.survey.form_id != wanted:
             continue
         download, manifest = _form_urls(request, version)
@@ -195,7 +195,7 @@ def odk_form_list(request: HttpRequest, user: User) -> HttpResponse:
 
 def _collectable_version(user: User, pk: int) -> FormVersion:
     version = get_object_or_404(FormVersion.objects.select_related("survey"), pk=pk)
-    if not selectors_collect.collectable_surveys(user).filter(pk=version.survey_id).exists():
+    if not selectors.collectable_surveys(user).filter(pk=version.survey_id).exists():
         raise Http404
     return version
 
@@ -218,7 +218,7 @@ def odk_manifest(request: HttpRequest, user: User, pk: int) -> HttpResponse:
 
 def accept_content_length() -> int:
     """What Collect may send in one POST; larger submissions it splits (attachments merge)."""
-    return collect.max_attachment_bytes() + 1024 * 1024
+    return services.max_attachment_bytes() + 1024 * 1024
 
 
 def _collaborator_of(user: User) -> Collaborator | None:
@@ -232,7 +232,7 @@ def _attachments(request: HttpRequest) -> dict[str, tuple[bytes, str]]:
             continue
         for upload in uploads:
             name = upload.name or field_name
-            collect.check_attachment(name, upload.size)  # refused before it is read
+            services.check_attachment(name, upload.size)  # refused before it is read
             files[name] = (upload.read(), upload.content_type or "")
     return files
 
@@ -244,12 +244,12 @@ def _receive(request: HttpRequest, **kwargs) -> HttpResponse:
         return _message("Bản nộp thiếu tệp xml_submission_file.", 400)
     try:
         if upload.size > openrosa.MAX_INSTANCE_BYTES:
-            raise collect.CollectError("Tệp xml_submission_file quá lớn.", status=413)
+            raise services.CollectError("Tệp xml_submission_file quá lớn.", status=413)
         attachments = _attachments(request)
-        _, created = collect.receive_submission(
+        _, created = services.receive_submission(
             xml=upload.read(), attachments=attachments, **kwargs
         )
-    except collect.CollectError as exc:
+    except services.CollectError as exc:
         return _message(exc.message, exc.status_code, nature="error")
     except ServiceError as exc:
         return _message(exc.message, exc.status_code, nature="error")
@@ -303,7 +303,7 @@ def _not_open_reason(survey: Survey) -> str | None:
 @login_required
 @require_GET
 def survey_collect(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = selectors_collect.get_collectable_survey(request.user, slug)
+    survey = selectors.get_collectable_survey(request.user, slug)
     reason = _not_open_reason(survey)
     version = current_version(survey)
     if reason is None and version is None:
@@ -331,7 +331,7 @@ def survey_collect(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def survey_collect_form(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = selectors_collect.get_collectable_survey(request.user, slug)
+    survey = selectors.get_collectable_survey(request.user, slug)
     version = current_version(survey)
     if version is None:
         raise Http404("Cuộc khảo sát chưa có bảng hỏi.")
@@ -350,7 +350,7 @@ def survey_web_submit(request: HttpRequest, slug: str) -> HttpResponse:
             nature="error",
         )
     try:
-        survey = selectors_collect.get_collectable_survey(request.user, slug)
+        survey = selectors.get_collectable_survey(request.user, slug)
     except Http404:
         return _message("Không tìm thấy cuộc khảo sát.", 404, nature="error")
     return _openrosa(
@@ -368,7 +368,7 @@ def survey_web_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _public_state(token: str) -> tuple[SurveyToken | None, str | None]:
-    record = selectors_collect.find_token(token)
+    record = selectors.find_token(token)
     if record is None:
         return None, (
             "Liên kết không đúng hoặc đã bị thay đổi. Hãy kiểm tra lại địa chỉ được gửi."
@@ -393,7 +393,7 @@ def _public_state(token: str) -> tuple[SurveyToken | None, str | None]:
 def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     """An anonymous respondent's page: the form (GET) and its submission (POST, once)."""
     if request.method == "POST":
-        record = selectors_collect.find_token(token)
+        record = selectors.find_token(token)
         if record is None:
             return _message("Liên kết không đúng.", 404, nature="error")
         return _openrosa(
@@ -448,7 +448,7 @@ def survey_tokens(request: HttpRequest, slug: str) -> HttpResponse:
             count = 0
         fmt = request.POST.get("format", "xlsx")
         try:
-            tokens = collect.issue_tokens(
+            tokens = services.issue_tokens(
                 survey=survey, count=count, batch=request.POST.get("batch", ""),
                 user=request.user,
             )
@@ -471,7 +471,7 @@ def survey_tokens(request: HttpRequest, slug: str) -> HttpResponse:
             "batches": [{**b, "left": b["total"] - b["used"]} for b in batches],
             "total": survey.tokens.count(),
             "used": survey.tokens.filter(used_at__isnull=False).count(),
-            "max_tokens": collect.MAX_TOKENS_PER_BATCH,
+            "max_tokens": services.MAX_TOKENS_PER_BATCH,
         },
     )
 
@@ -501,7 +501,7 @@ def _token_file(survey: Survey, links: list[str], batch: str, fmt: str) -> HttpR
 
 
 def _quota_context(survey: Survey, user: User) -> dict:
-    progress = selectors_collect.quota_progress(survey)
+    progress = selectors.quota_progress(survey)
     by_dimension = {d.dimension: d for d in progress}
     editors = []
     if user.is_office:
@@ -509,7 +509,7 @@ def _quota_context(survey: Survey, user: User) -> dict:
             current = {r.category: r.target for r in by_dimension[dimension].rows} if (
                 dimension in by_dimension
             ) else {}
-            categories = selectors_collect.dimension_categories(survey, dimension)
+            categories = selectors.dimension_categories(survey, dimension)
             editors.append({
                 "dimension": dimension,
                 "label": label,
@@ -518,11 +518,11 @@ def _quota_context(survey: Survey, user: User) -> dict:
     plan = None
     if user.is_office and survey.sample_size:
         try:
-            shares = collect.population_plan(survey)
+            shares = services.population_plan(survey)
         except ServiceError:
             shares = None
         if shares:
-            names = dict(selectors_collect.dimension_categories(survey, Quota.Dimension.AREA))
+            names = dict(selectors.dimension_categories(survey, Quota.Dimension.AREA))
             plan = [(names.get(k, k), v) for k, v in shares.items()]
     return {
         "survey": survey,
@@ -543,7 +543,7 @@ def survey_quotas(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("Không tìm thấy trang.")
         try:
             if request.POST.get("action") == "plan":
-                shares = collect.apply_population_plan(survey=survey, user=request.user)
+                shares = services.apply_population_plan(survey=survey, user=request.user)
                 messages.success(
                     request,
                     f"Đã phân bổ {sum(shares.values())} phiếu cho {len(shares)} tổ dân phố theo"
@@ -560,7 +560,7 @@ def survey_quotas(request: HttpRequest, slug: str) -> HttpResponse:
                                 f"Chỉ tiêu “{value}” phải là số nguyên không âm.", field=key
                             )
                         targets[key[len("target:"):]] = int(value)
-                collect.set_quotas(
+                services.set_quotas(
                     survey=survey, dimension=dimension, targets=targets, user=request.user
                 )
                 messages.success(request, "Đã lưu chỉ tiêu.")
@@ -589,7 +589,7 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
             error = "Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập."
         else:
             try:
-                report = collect.import_responses(
+                report = imports.import_responses(
                     survey=survey, user=request.user, file_name=upload.name,
                     data=upload.read(),
                 )
@@ -597,7 +597,7 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
                 error = exc.message
     columns = []
     if version is not None:
-        structure = selectors_collect.structure_of(version)
+        structure = selectors.structure_of(version)
         columns = [
             f for f in structure.fields if f.answerable and not f.repeat
         ]
@@ -623,10 +623,10 @@ def odk_credentials(request: HttpRequest) -> HttpResponse:
         target = get_object_or_404(User, pk=request.POST.get("user", 0))
         try:
             if request.POST.get("action") == "revoke":
-                collect.revoke_odk_credential(user=target, by=request.user)
+                services.revoke_odk_credential(user=target, by=request.user)
                 messages.success(request, f"Đã thu hồi mã đăng nhập ODK của {target}.")
                 return redirect("survey_odk_credentials")
-            _, password = collect.issue_odk_credential(user=target, by=request.user)
+            _, password = services.issue_odk_credential(user=target, by=request.user)
             issued = {"user": target, "password": password}
         except ServiceError as exc:
             messages.error(request, exc.message)

@@ -1,7 +1,7 @@
 """REST API of survey design: surveys, XLSForm versions (upload, download), checks, status.
 
-Scoped like the pages (``surveys.selectors``): a survey the reader may not see is 404; one they
-see but may not manage (only the office manages) is 403. An XLSForm with errors is refused with
+Scoped like the pages (``surveys.design.selectors``): a survey the reader may not see is 404; one
+they see but may not manage (only the office manages) is 403. An XLSForm with errors is refused with
 400 and ``{"detail", "field", "errors": [{sheet, row, column, message, …}], "warnings": […]}``.
 """
 
@@ -18,11 +18,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.errors import ServiceError
+from odk import xlsform
+from odk.workbook import XLS_MAGIC
 from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer
 from orgs.models import Area, OrgUnit
-from surveys import selectors, services, xlsform
+from surveys.design import selectors, services
+from surveys.design.views import XLS_TYPE, XLSX_TYPE, _attachment, filter_surveys
 from surveys.models import FormVersion, PolicyStage, Question, Survey
-from surveys.views import XLS_TYPE, XLSX_TYPE, _attachment, filter_surveys
 
 WRITE_ERRORS = {**ERRORS, 409: ERROR_SCHEMA}
 STATUS_HELP = "; ".join(f"{value}: {label}" for value, label in Survey.Status.choices)
@@ -294,7 +296,7 @@ class SurveyViewSet(ApiMixin, viewsets.GenericViewSet):
         survey = selectors.get_survey_for(request.user, slug)
         version = get_object_or_404(FormVersion, pk=version_id, survey=survey)
         content = bytes(version.xlsform)
-        kind = XLS_TYPE if content.startswith(xlsform.XLS_MAGIC) else XLSX_TYPE
+        kind = XLS_TYPE if content.startswith(XLS_MAGIC) else XLSX_TYPE
         response = HttpResponse(content, content_type=kind)
         response["Content-Disposition"] = _attachment(version.xlsform_name or "bieu_mau.xlsx")
         return response

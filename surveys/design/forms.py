@@ -6,8 +6,8 @@ from django import forms
 
 from core.models import SocialGroup
 from orgs.models import Area, OrgUnit
+from surveys.design.services import SurveyInput
 from surveys.models import PolicyStage, Survey
-from surveys.services import SurveyInput
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 XLSFORM_ACCEPT = (

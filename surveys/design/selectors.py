@@ -1,4 +1,4 @@
-"""Reads of surveys, scoped to the reader.
+"""Reads of surveys, scoped to the reader (results: :mod:`surveys.analysis.selectors`).
 
 The office and the leadership see every survey. Anyone else sees the surveys of their own unit (and
 the units below it) and the ward-wide surveys that are open for collection; any other survey is
@@ -30,29 +30,6 @@ def get_survey_for(user: User, slug: str, *, manage: bool = False) -> Survey:
         raise Http404("Không tìm thấy cuộc khảo sát.")
     try:
         return surveys_visible_to(user).get(slug=slug)
-    except Survey.DoesNotExist as exc:
-        raise Http404("Không tìm thấy cuộc khảo sát.") from exc
-
-
-def analysable_surveys(user: User) -> QuerySet[Survey]:
-    """Surveys whose results ``user`` may read: all for the office and leaders, else own units'.
-
-    Collecting for a ward-wide survey does not open its results to a unit's readers.
-    """
-    ids = visible_unit_ids(user)
-    surveys = Survey.objects.select_related("unit")
-    return surveys if ids is None else surveys.filter(unit_id__in=ids)
-
-
-def may_analyse(user: User, survey: Survey) -> bool:
-    ids = visible_unit_ids(user)
-    return ids is None or survey.unit_id in ids
-
-
-def get_analysable_survey(user: User, slug: str) -> Survey:
-    """The survey ``slug`` if ``user`` may read its results, else 404 (one scope lookup)."""
-    try:
-        return analysable_surveys(user).get(slug=slug)
     except Survey.DoesNotExist as exc:
         raise Http404("Không tìm thấy cuộc khảo sát.") from exc
 

@@ -21,8 +21,10 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, SocialGroup
 from core.services import audit
 from core.text import fold, nfc
+from odk import xlsform
+from odk.issues import Issue
+from odk.questions import extract_questions
 from orgs.models import Area, OrgUnit, User
-from surveys import xlsform
 from surveys.models import FormVersion, PolicyStage, Question, Survey
 
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
@@ -32,7 +34,7 @@ FORM_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$")
 class XLSFormRejected(ServiceError):
     """The uploaded XLSForm has errors; ``issues`` lists each with its sheet, row and column."""
 
-    def __init__(self, message: str, *, issues: list[xlsform.Issue], warnings=None):
+    def __init__(self, message: str, *, issues: list[Issue], warnings=None):
         super().__init__(message, field="xlsform")
         self.issues = issues
         self.warnings = list(warnings or [])
@@ -272,7 +274,7 @@ def upload_form_version(
         if not first:
             raise XLSFormRejected(
                 "Mã biểu mẫu không khớp, chưa lưu.",
-                issues=[xlsform.Issue(
+                issues=[Issue(
                     level="error", sheet="settings", row=2, column="form_id",
                     message=(
                         f"form_id của tệp là '{result.form_id}' nhưng cuộc khảo sát dùng "
@@ -285,7 +287,7 @@ def upload_form_version(
         if Survey.objects.filter(form_id=result.form_id).exclude(pk=survey.pk).exists():
             raise XLSFormRejected(
                 "Mã biểu mẫu đã được dùng, chưa lưu.",
-                issues=[xlsform.Issue(
+                issues=[Issue(
                     level="error", sheet="settings", row=2, column="form_id",
                     message=(
                         f"form_id '{result.form_id}' đã thuộc một cuộc khảo sát khác. Đổi form_id "
@@ -296,7 +298,7 @@ def upload_form_version(
     if survey.versions.filter(version=result.version).exists():
         raise XLSFormRejected(
             "Phiên bản đã tồn tại, chưa lưu.",
-            issues=[xlsform.Issue(
+            issues=[Issue(
                 level="error", sheet="settings", row=2, column="version",
                 message=(
                     f"Phiên bản '{result.version}' đã được tải lên cho cuộc khảo sát này. Mỗi "
@@ -305,7 +307,7 @@ def upload_form_version(
                 ),
             )],
         )
-    specs = xlsform.extract_questions(result.definition)
+    specs = extract_questions(result.definition)
     try:
         with transaction.atomic():
             locked = Survey.objects.select_for_update().get(pk=survey.pk)

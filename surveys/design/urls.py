@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys import views
+from surveys.design import views
 
 urlpatterns = [
     path("khao-sat/", views.survey_list, name="survey_list"),

@@ -1,7 +1,8 @@
 """Pages of survey design: list, create/edit, detail, XLSForm upload and check, downloads, status.
 
-Thin views: reads through ``surveys.selectors`` (a survey the user may not see is "not found"),
-writes through ``surveys.services``; only the office manages, leaders and units read.
+Thin views: reads through ``surveys.design.selectors`` (a survey the user may not see is "not
+found"), writes through ``surveys.design.services``; only the office manages, leaders and units
+read.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
 from core.text import fold
-from surveys import selectors, services, xlsform
-from surveys.forms import SurveyFilterForm, SurveyForm, XLSFormUploadForm
+from odk import xlsform
+from odk.workbook import XLS_MAGIC
+from surveys.analysis.selectors import may_analyse
+from surveys.collect.selectors import may_collect
+from surveys.design import selectors, services
+from surveys.design.forms import SurveyFilterForm, SurveyForm, XLSFormUploadForm
 from surveys.models import FormVersion, Question, Response, Survey
-from surveys.selectors_collect import may_collect
 
 PAGE_SIZE = 30
 SORT_FIELDS = {
@@ -172,7 +176,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "n_responses": survey.responses.count(),
             "can_manage": request.user.is_office,
             "can_collect": survey.is_open and may_collect(request.user, survey),
-            "can_analyse": selectors.may_analyse(request.user, survey),
+            "can_analyse": may_analyse(request.user, survey),
             "upload_form": XLSFormUploadForm() if request.user.is_office else None,
             "target_areas": list(survey.target_areas.all()),
             "target_groups": list(survey.target_groups.all()),
@@ -258,7 +262,7 @@ def form_version_download(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     version = _version_for(request, slug, pk)
     name = version.xlsform_name or f"{version.survey.form_id}.xlsx"
     content = bytes(version.xlsform)
-    kind = XLS_TYPE if content.startswith(xlsform.XLS_MAGIC) else XLSX_TYPE
+    kind = XLS_TYPE if content.startswith(XLS_MAGIC) else XLSX_TYPE
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = _attachment(name)
     return response
