@@ -12,8 +12,10 @@ function called in an expression column (``relevant``, ``constraint``, ``calcula
 parentheses must balance — so ``relevant = foo(${x})`` is refused with its row and column instead
 of producing an XForm that ODK Collect would reject on the phone.
 
-:func:`extract_questions` walks pyxform's definition (groups, repeats) into flat question specs,
-the rows of the survey database.
+:func:`odk.questions.extract_questions` walks pyxform's definition (groups, repeats) into flat
+question specs, the rows of the survey database. The checks live by subject: :mod:`odk.workbook`
+(reading the sheets), :mod:`odk.expressions`, :mod:`odk.translate` (pyxform's messages located
+and in Vietnamese), :mod:`odk.issues`.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ class QuestionFrame:
     survey: Survey
     questions: list[QuestionInfo]
     versions: list[str]  # form version codes, oldest first
-    choice_labels: dict[str, dict[str, str]]  # gender / age-group answer labels (see below)
+    choice_labels: dict[str, dict[str, str]]  # gender / age-group answer labels
 
     def question(self, name: str) -> QuestionInfo | None:
         return question_for(self.questions, name)
