@@ -36,7 +36,7 @@ from pathlib import Path
 import requests
 from _setup import ROOT, git_revision, machine
 
-from surveys.openrosa import parse_digest  # pure: no Django needed in the load process
+from odk.openrosa import parse_digest  # pure: no Django needed in the load process
 
 BIN = Path(sys.executable).parent
 
@@ -46,9 +46,10 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from orgs.models import Collaborator, OrgUnit, User, Area
-from surveys import services, services_collect
+from surveys.design import services
+from surveys.collect import services as services_collect
 from surveys.models import Survey
-from surveys.tests.forms import builder
+from odk.tests import builder
 ward = OrgUnit.objects.create(code="dang-uy", name="Đảng ủy phường", kind="dang_uy")
 office_unit = OrgUnit.objects.create(code="ban-xdd", name="Ban Xây dựng Đảng", kind="ban_xdd",
                                      parent=ward)

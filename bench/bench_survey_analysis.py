@@ -25,7 +25,7 @@ AGES = ["18_29", "30_44", "45_59", "60_plus"]
 
 
 def _form(areas: int) -> bytes:
-    from surveys.tests.forms.builder import xlsx_bytes
+    from odk.tests.builder import xlsx_bytes
 
     survey = [["type", "name", "label"],
               ["select_one khu_vuc", "khu_vuc", "Tổ dân phố"],
@@ -43,7 +43,7 @@ def _form(areas: int) -> bytes:
 
 def _world(responses: int, seed: int = 4):
     from orgs.models import Area, OrgUnit, User
-    from surveys import services
+    from surveys.design import services
     from surveys.models import PopulationMargin, Response, Survey
 
     ward = OrgUnit.objects.create(code="phuong", name="Phường đo tốc độ", kind="dang_uy")
@@ -86,13 +86,14 @@ def _world(responses: int, seed: int = 4):
 
 
 def _run_once(survey) -> dict:
-    from surveys import analysis
+    from surveys.analysis.frame import clear_table_cache
+    from surveys.analysis.results import analyse, frequencies
 
-    analysis.clear_table_cache()
+    clear_table_cache()
     start = time.perf_counter()
-    result = analysis.analyse(survey)
+    result = analyse(survey)
     loaded = time.perf_counter()
-    tables = analysis.frequencies(result.table, result.questions, result.weights, result.mask)
+    tables = frequencies(result.table, result.questions, result.weights, result.mask)
     done = time.perf_counter()
     assert result.weighting.ok and len(tables) >= QUESTIONS
     return {"load_and_weigh_s": loaded - start, "frequencies_s": done - loaded,

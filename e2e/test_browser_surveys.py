@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from orgs.models import Collaborator, User
-from surveys import services_collect as collect
+from surveys.collect import services as collect
 from surveys.models import Quota, Response, SurveyToken
 from surveys.tests.collect_support import standard_instance
 

@@ -1,9 +1,9 @@
 """Survey web form in Chromium: ODK Web Forms renders pyxform's XForm, skip logic works, the
 response reaches the server as OpenRosa multipart, offline responses wait in the browser.
 
-The pages are served by ``surveys.webform`` under a URLconf of this module (a harness: the real
-survey routes live in ``surveys.urls``): a form endpoint returning XForms that pyxform builds from
-the XLSForms below, and a submission endpoint that records the posted instance XML.
+The pages are served by ``surveys.collect.webform`` under a URLconf of this module (a harness:
+the real survey routes live in ``surveys.urls``): a form endpoint returning XForms that pyxform
+builds from the XLSForms below, and a submission endpoint that records the posted instance XML.
 Runs against pytest-django's live server with Debian's Chromium driven by Playwright; skipped with
 the reason when /usr/bin/chromium is absent. The open time of a 200-question form is printed and,
 with LONGDAN_WEBFORM_PERF=<file>, written there (the figure in /work/notes/B_PERF.md came so).
@@ -23,7 +23,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 
-from surveys.webform import service_worker, webform_page
+from surveys.collect.webform import service_worker, webform_page
 
 pytestmark = [
     pytest.mark.browser,

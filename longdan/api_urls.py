@@ -9,8 +9,8 @@ from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, AuditViewSet, CollaboratorViewSet, TokenView, UnitViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
 from search.api import SearchView
-from surveys.api import SurveyViewSet
-from surveys.api_analysis import EstimateView, SurveyResultsView, WeighView
+from surveys.analysis.api import EstimateView, SurveyResultsView, WeighView
+from surveys.design.api import SurveyViewSet
 
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="api-unit")

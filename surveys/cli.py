@@ -82,7 +82,7 @@ def _read(path: str) -> bytes:
 
 
 def _print_text(name: str, result: dict) -> None:
-    from surveys.xlsform import Issue
+    from odk.issues import Issue
 
     if result["ok"]:
         langs = ", ".join(result["languages"]) or "một ngôn ngữ"
@@ -102,7 +102,7 @@ def _print_text(name: str, result: dict) -> None:
 
 
 def cmd_import(args) -> int:
-    from surveys import xlsform
+    from odk import xlsform
 
     if args.survey and not args.user:
         raise CliError("cần --user (tài khoản Ban Xây dựng Đảng) khi lưu vào cuộc khảo sát.")
@@ -139,7 +139,7 @@ def _store(args, content: bytes, name: str) -> tuple[dict | None, list[dict] | N
             raise CliError(str(exc)) from exc
     from core.errors import ServiceError
     from orgs.models import User
-    from surveys import services
+    from surveys.design import services
     from surveys.models import Survey
 
     try:

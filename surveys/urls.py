@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("surveys.urls_design")),
-    path("", include("surveys.urls_collect")),
-    path("", include("surveys.urls_analysis")),
+    path("", include("surveys.design.urls")),
+    path("", include("surveys.collect.urls")),
+    path("", include("surveys.analysis.urls")),
 ]

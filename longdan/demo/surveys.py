@@ -162,7 +162,7 @@ class DemoSurveys:
                                  .order_by("pk")[:12])
 
     def build(self) -> dict[str, int]:
-        from surveys import services
+        from surveys.design import services
 
         total = sum(area.population for area in self.areas)
         PopulationMargin.objects.bulk_create(ward_margins(total))
@@ -200,7 +200,7 @@ class DemoSurveys:
 
     def _plan_and_links(self, survey: Survey) -> None:
         """Quotas from the population (areas) and the registry (gender, age); anonymous links."""
-        from surveys import services_collect as collect
+        from surveys.collect import services as collect
 
         collect.apply_population_plan(survey=survey, user=self.office)
         for dimension, categories in (("gioi_tinh", GENDERS), ("nhom_tuoi", AGE_GROUPS)):

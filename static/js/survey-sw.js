@@ -1,6 +1,6 @@
 // Service worker for survey forms: a collaborator can open a form again without network.
 //
-// Served by surveys.webform.service_worker (so its scope can cover the survey pages). The page
+// Served by surveys.collect.webform.service_worker (so its scope can cover the survey pages). The page
 // sends the URLs to keep (itself, its form XML, the ODK bundle, the glue) in a `longdan-precache`
 // message. Kept pages and form XML are answered from the network first and from the cache when the
 // network is down; kept static files from the cache at once, refreshed in the background. Nothing

@@ -80,7 +80,7 @@ class OdkCollect:
         )
 
     def request(self, method: str, uri: str, **kwargs):
-        from surveys.openrosa import parse_digest
+        from odk.openrosa import parse_digest
 
         headers = {"X-OpenRosa-Version": "1.0", "Date": "Sat, 10 Jan 2026 02:30:00 GMT"}
         headers.update(kwargs.pop("headers", {}))

@@ -22,10 +22,10 @@ import datetime as dt
 
 import pytest
 
+from odk.tests import builder
 from orgs.models import Area
-from surveys import services
+from surveys.design import services
 from surveys.models import Survey
-from surveys.tests.forms import builder
 
 STANDARD_FORM_ID = "khao_sat_chuan"
 STANDARD_VERSION = "2026010101"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from surveys import analysis as calc
-from surveys import exports
+from surveys.analysis import exports
+from surveys.analysis.consensus import statement_questions
+from surveys.analysis.results import analyse
+from surveys.collect.services import receive_submission
 from surveys.models import PopulationMargin, Response
-from surveys.services_collect import receive_submission
 from surveys.tests.collect_support import standard_instance
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,11 @@ def collected(open_survey, survey_areas):
 
 
 def test_standard_questionnaire_is_analysed(collected):
-    analysis = calc.analyse(collected)
+    analysis = analyse(collected)
     names = [q.name for q in analysis.questions]
     assert "ten_thanh_vien" not in names and "tuoi_thanh_vien" not in names  # in the repeat
     assert "gioi_thieu" not in names and "so_van_de" not in names  # note and calculate
-    assert [q.name for q in calc.statement_questions(analysis.questions)] == [
+    assert [q.name for q in statement_questions(analysis.questions)] == [
         "dong_y_1", "dong_y_2", "dong_y_3"]
     assert analysis.n == 6
     weighting = analysis.weighting
@@ -67,7 +68,7 @@ def test_standard_questionnaire_pages_and_exports(client, collected, vanphong):
     open_text = client.get(reverse("survey_open_answers", args=[collected.slug]),
                            {"q": "y_kien_khac"}).content.decode()
     assert "0912 345 671" not in open_text and "đèn đường" in open_text
-    analysis = calc.analyse(collected)
+    analysis = analyse(collected)
     table = exports.build_export(analysis)
     header = [c.name for c in table.columns]
     assert "van_de/other" in header and "trong_so" in header

@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.errors import ServiceError
 from core.models import AuditEntry
 from orgs.models import Collaborator
-from surveys import services_analysis
+from surveys.analysis import services as services_analysis
 from surveys.models import PopulationMargin, Response, Survey
 from surveys.tests.analysis_world import build_world
 

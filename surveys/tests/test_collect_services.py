@@ -1,4 +1,4 @@
-"""surveys.services_collect: receiving responses, tokens, quotas, imports."""
+"""surveys.collect: receiving responses, tokens, quotas, imports."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from django.utils import timezone
 from core.errors import ServiceError
 from core.models import AuditEntry
 from orgs.models import Collaborator, User
-from surveys import services_collect as collect
+from surveys.collect import services as collect
+from surveys.collect.areas import AreaMatcher
+from surveys.collect.imports import import_responses
+from surveys.collect.selectors import find_token, quota_progress, token_hash
+from surveys.collect.services import CollectError
 from surveys.models import Attachment, Quota, Response, Survey, SurveyToken
-from surveys.selectors_collect import find_token, quota_progress, token_hash
-from surveys.services_collect import CollectError
 from surveys.tests.collect_support import standard_instance
 from surveys.tests.conftest import standard_xlsform_bytes
 
@@ -179,7 +181,7 @@ def test_unmatched_area_leaves_area_empty(open_survey):
 
 
 def test_area_matched_by_id_name_or_code(open_survey, survey_areas):
-    matcher = collect.AreaMatcher()
+    matcher = AreaMatcher()
     second = survey_areas[1]
     assert matcher.match(str(second.pk)) == second
     assert matcher.match("to dan pho 2") == second
@@ -325,7 +327,7 @@ def test_import_stores_valid_rows_and_reports_the_others(open_survey, survey_are
         ["to_1", "nam", "18_29", "hai_long", "3", "", "", "32/13/2026"],
         ["Tổ dân phố 9", "nam", "18_29", "hai_long", "3", "", "", ""],
     ])
-    report = collect.import_responses(
+    report = import_responses(
         survey=open_survey, user=vanphong, file_name="phieu.csv", data=data
     )
     assert report.created == 2 and report.rows_total == 8
@@ -346,7 +348,7 @@ def test_import_stores_valid_rows_and_reports_the_others(open_survey, survey_are
     assert second.data["khu_vuc"] == "to_2" and second.data["gioi_tinh"] == "nu"
     assert second.data["van_de"] == "an_ninh" and second.area == survey_areas[1]
     # the same file again adds nothing
-    again = collect.import_responses(
+    again = import_responses(
         survey=open_survey, user=vanphong, file_name="phieu.csv", data=data
     )
     assert again.created == 0 and again.duplicates == 2
@@ -366,7 +368,7 @@ def test_import_xlsx_with_instance_ids(open_survey, survey_areas, vanphong):
     sheet.append(["uuid:x-2", "to_2", "nu", "30_44", "hai_long", 4.0, "2026-01-01"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = collect.import_responses(
+    report = import_responses(
         survey=open_survey, user=vanphong, file_name="phieu.xlsx", data=buffer.getvalue()
     )
     assert report.created == 2 and not report.errors
@@ -386,7 +388,7 @@ def test_import_xlsx_with_instance_ids(open_survey, survey_areas, vanphong):
 )
 def test_import_refuses_bad_files_whole(open_survey, vanphong, rows, words):
     with pytest.raises(ServiceError, match=words):
-        collect.import_responses(
+        import_responses(
             survey=open_survey, user=vanphong, file_name="x.csv", data=csv_bytes(rows)
         )
     assert not Response.objects.exists()
@@ -394,13 +396,13 @@ def test_import_refuses_bad_files_whole(open_survey, vanphong, rows, words):
 
 def test_import_refusals(open_survey, vanphong, an):
     with pytest.raises(ServiceError, match="Chỉ Ban"):
-        collect.import_responses(survey=open_survey, user=an, file_name="x.csv", data=b"a\n1")
+        import_responses(survey=open_survey, user=an, file_name="x.csv", data=b"a\n1")
     with pytest.raises(ServiceError, match="Tệp rỗng"):
-        collect.import_responses(survey=open_survey, user=vanphong, file_name="x.csv", data=b"")
+        import_responses(survey=open_survey, user=vanphong, file_name="x.csv", data=b"")
     Survey.objects.filter(pk=open_survey.pk).update(status=Survey.Status.CLOSED)
     open_survey.refresh_from_db()
     with pytest.raises(ServiceError, match="đã đóng"):
-        collect.import_responses(
+        import_responses(
             survey=open_survey, user=vanphong, file_name="x.csv", data=b"khu_vuc\nto_1"
         )
 
@@ -453,7 +455,7 @@ def test_import_reports_an_option_that_matches_no_area(open_survey, area_1, vanp
         ["to_1", "nam", "18_29", "hai_long"],
         ["to_2", "nam", "18_29", "hai_long"],
     ])
-    report = collect.import_responses(survey=open_survey, user=vanphong, file_name="a.csv",
+    report = import_responses(survey=open_survey, user=vanphong, file_name="a.csv",
                                       data=data)
     assert report.created == 1
     assert report.errors == [{"row": 3, "column": "khu_vuc",

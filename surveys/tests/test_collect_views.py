@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
+from odk import openrosa
 from orgs.models import Collaborator, OrgUnit, User
-from surveys import openrosa
-from surveys import services_collect as collect
+from surveys.collect import services as collect
 from surveys.models import CollectorCredential, Quota, Response, Survey, SurveyToken
 from surveys.tests.collect_support import standard_instance
 

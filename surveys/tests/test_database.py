@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from surveys import analysis as calc
-from surveys import question_bank
+from surveys.analysis import question_bank
+from surveys.analysis.results import analyse
+from surveys.analysis.vocabulary import NUMERIC
 from surveys.models import Response, Survey
 from surveys.tests.analysis_world import build_world
 
@@ -109,7 +110,7 @@ def test_series_across_rounds_with_confidence_intervals(rounds, vanphong):
         assert round_.weighted
         assert point.low < point.value < point.high
         page_row = next(
-            r for r in calc.analyse(round_.survey).frequencies() if r.question.name == "hai_long"
+            r for r in analyse(round_.survey).frequencies() if r.question.name == "hai_long"
         ).rows[0]
         assert (point.low, point.high) == (pytest.approx(page_row.ci_low),
                                            pytest.approx(page_row.ci_high))
@@ -129,7 +130,7 @@ def test_series_says_when_a_round_is_not_weighted(rounds, vanphong):
 
 def test_series_of_a_number(rounds, vanphong):
     series = question_bank.concept_series(vanphong, "số người trong hộ")
-    assert series.kind == calc.NUMERIC and series.categories == [("mean", "Trung bình")]
+    assert series.kind == NUMERIC and series.categories == [("mean", "Trung bình")]
     assert all(r.points["mean"].n == 9 for r in series.rounds)
 
 

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from surveys import services
+from odk.tests.builder import with_survey_rows, xlsx_bytes
+from surveys.design import services
+from surveys.design.services import SurveyInput
 from surveys.models import FormVersion, Question, Survey
-from surveys.services import SurveyInput
 from surveys.tests.conftest import standard_xlsform_bytes
-from surveys.tests.forms.builder import with_survey_rows, xlsx_bytes
 
 
 def api(user=None) -> APIClient:

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from longdan.commands import main as longdan_main
+from odk.tests.builder import with_survey_rows, xls_bytes, xlsx_bytes
 from surveys.cli import main
 from surveys.models import FormVersion
 from surveys.tests.conftest import standard_xlsform_bytes
-from surveys.tests.forms.builder import with_survey_rows, xls_bytes, xlsx_bytes
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
 from core.text import fold
-from surveys import services
+from odk.tests.builder import coverage_rows, with_survey_rows, xls_bytes, xlsx_bytes
+from surveys.design import services
+from surveys.design.services import SurveyInput, XLSFormRejected
 from surveys.models import FormVersion, Question, Survey
-from surveys.services import SurveyInput, XLSFormRejected
 from surveys.tests.conftest import STANDARD_FORM_ID, standard_xlsform_bytes
-from surveys.tests.forms.builder import coverage_rows, with_survey_rows, xls_bytes, xlsx_bytes
 
 
 def counts() -> tuple[int, int, int, int]:

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from surveys import services
+from odk.tests.builder import with_survey_rows, xlsx_bytes
+from surveys.design import services
+from surveys.design.services import SurveyInput
 from surveys.models import FormVersion, Question, Survey
-from surveys.services import SurveyInput
 from surveys.tests.conftest import standard_xlsform_bytes
-from surveys.tests.forms.builder import with_survey_rows, xlsx_bytes
 
 
 def client_for(user) -> Client:

@@ -13,8 +13,8 @@ from django.urls import reverse
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from surveys import analysis as calc
-from surveys import exports, report_docx
+from surveys.analysis import exports, report_docx
+from surveys.analysis.results import analyse
 from surveys.tests.analysis_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_whole_number_codes_are_kept_in_sav(cell_a, vanphong):
     for response in Response.objects.filter(survey=survey):
         response.data["hai_long"] = "1" if response.data["hai_long"] == "co" else "2"
         response.save()
-    analysis = calc.analyse(survey)
+    analysis = analyse(survey)
     data, meta = read_sav(exports.to_sav(exports.build_export(analysis)))
     assert meta.variable_value_labels["hai_long"] == {1.0: "Có", 2.0: "Không"}
     assert list(data["hai_long"][:4]) == [1.0, 1.0, 1.0, 2.0]

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import override_settings
 
+from odk import openrosa
 from orgs.models import Collaborator, User
-from surveys import openrosa
-from surveys import services_collect as collect
+from surveys.collect import services as collect
 from surveys.models import Attachment, Response, Survey
 from surveys.tests.collect_support import OdkCollect, standard_instance
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from surveys.webform import service_worker, webform_page
+from surveys.collect.webform import service_worker, webform_page
 
 VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "odk-webform"
 BUNDLE = VENDOR / "odk-webform.js"

@@ -1,0 +1,1 @@
+"""Collecting responses: the web form, anonymous links, quotas, spreadsheet import, ODK Collect."""

@@ -1,0 +1,1 @@
+"""Designing surveys: surveys, XLSForm versions and their questions (reads, writes, pages, API)."""

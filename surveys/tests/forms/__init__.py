@@ -1,1 +1,0 @@
-"""XLSForm fixtures built from Python lists (see :mod:`surveys.tests.forms.builder`)."""
