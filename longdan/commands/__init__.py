@@ -24,9 +24,8 @@ import sys
 
 from longdan.commands.parser import CliError, VietnameseParser, fail
 
-# The command modules of longdan.commands, in the order --help lists them. ("_survey_import" is
-# transitional: it becomes "surveys" when surveys/cli.py moves here.)
-COMMANDS = ("demo", "serve", "reporting", "text", "_survey_import", "surveystats")
+# The command modules of longdan.commands, in the order --help lists them.
+COMMANDS = ("demo", "serve", "reporting", "text", "surveys", "surveystats")
 
 
 def build_parser() -> VietnameseParser:

@@ -8,9 +8,12 @@ import pytest
 
 from longdan.commands import main as longdan_main
 from odk.tests.builder import with_survey_rows, xls_bytes, xlsx_bytes
-from surveys.cli import main
 from surveys.models import FormVersion
 from surveys.tests.conftest import standard_xlsform_bytes
+
+
+def main(argv: list[str]) -> int:
+    return longdan_main(["survey", *argv])
 
 
 @pytest.fixture

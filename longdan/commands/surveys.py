@@ -1,33 +1,27 @@
-"""``longdan survey …``: check or load an XLSForm; weigh and estimate (delegated to surveystats).
+"""``longdan survey import``: check an XLSForm, or load it as a new version of a survey.
 
 ``longdan survey import FILE.xlsx [--json]`` validates a questionnaire on the file alone (no
 database): it prints every error and warning with its sheet, row and column, in Vietnamese, and
 exits 1 when the form has errors, 0 otherwise. With ``--survey SLUG --user USERNAME`` it also
 stores the file as a new version of that survey (this needs the database, set up only then).
-``weigh`` and ``estimate`` are ``surveystats.cli``'s. Usage errors (a missing file, a bad
-option, an unknown survey) print one line ``Lỗi: …`` on stderr and exit 2.
+``weigh`` and ``estimate`` live in :mod:`longdan.commands.surveystats`. Usage errors (a missing
+file, a bad option, an unknown survey) print one line ``Lỗi: …`` on stderr and exit 2 through
+:func:`longdan.commands.main`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from longdan.vi_argparse import CliError
-from longdan.vi_argparse import VietnameseParser as _Parser
+from longdan.commands.database import setup_django
+from longdan.commands.parser import CliError, group
 
-EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_INVALID = 0, 1
 
-def build_parser() -> _Parser:
-    parser = _Parser(
-        prog="longdan survey",
-        description="Khảo sát dư luận: kiểm tra/nạp bảng hỏi XLSForm, tính trọng số, ước lượng.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh",
-                                     parser_class=_Parser)
-    imp = commands.add_parser(
+def register(commands) -> None:
+    imp = group(commands, "survey").add_parser(
         "import", help="kiểm tra một tệp XLSForm (.xlsx/.xls), in lỗi và cảnh báo",
         description="Kiểm tra tệp XLSForm bằng pyxform: mỗi lỗi, cảnh báo ghi rõ trang, dòng,"
         " cột. Mã thoát 1 nếu biểu mẫu có lỗi. Với --survey: lưu thành phiên bản mới của cuộc"
@@ -38,35 +32,10 @@ def build_parser() -> _Parser:
     imp.add_argument("--survey", metavar="MÃ", help="mã (slug) cuộc khảo sát để lưu phiên bản")
     imp.add_argument("--user", metavar="TÊN", help="tài khoản Ban Xây dựng Đảng thực hiện "
                      "(bắt buộc khi có --survey)")
-    imp.add_argument("--database-url", help="cơ sở dữ liệu (mặc định: DATABASE_URL)")
-    # Listed for --help; handled by surveystats.cli before parsing.
-    commands.add_parser("weigh", help="tính trọng số theo cơ cấu dân số (longdan survey weigh "
-                        "--help)", add_help=False)
-    commands.add_parser("estimate", help="ước lượng tỷ lệ có trọng số, sai số, khoảng tin cậy "
-                        "(longdan survey estimate --help)", add_help=False)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] in (["weigh"], ["estimate"]):
-        from surveystats.cli import main as stats_main
-
-        return stats_main(argv)
-    try:
-        try:
-            args = build_parser().parse_args(argv)
-        except SystemExit as exc:  # --help
-            return int(exc.code or 0)
-        if args.command is None:
-            build_parser().print_help()
-            return EXIT_OK
-        return cmd_import(args)
-    except CliError as exc:
-        print(f"Lỗi: {' '.join(str(exc).split())}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
+    # SUPPRESS: when not given here, ``longdan --database-url URL survey import …`` keeps URL.
+    imp.add_argument("--database-url", default=argparse.SUPPRESS,
+                     help="cơ sở dữ liệu (mặc định: DATABASE_URL)")
+    imp.set_defaults(handler=cmd_import, needs_django=False)
 
 
 def _read(path: str) -> bytes:
@@ -129,14 +98,7 @@ def cmd_import(args) -> int:
 
 def _store(args, content: bytes, name: str) -> tuple[dict | None, list[dict] | None]:
     """Store as a new version; (stored summary, None) or (None, the refusal as issues)."""
-    if not _django_ready():
-        from longdan.cli import CliError as LongdanCliError
-        from longdan.cli import _setup_django
-
-        try:
-            _setup_django(args.database_url)
-        except LongdanCliError as exc:
-            raise CliError(str(exc)) from exc
+    setup_django(args.database_url)
     from core.errors import ServiceError
     from orgs.models import User
     from surveys.design import services
@@ -165,16 +127,3 @@ def _store(args, content: bytes, name: str) -> tuple[dict | None, list[dict] | N
         "id": version.pk,
         "questions": version.questions.count(),
     }, None
-
-
-def _django_ready() -> bool:
-    try:
-        from django.apps import apps
-
-        return apps.ready
-    except ImportError:
-        return False
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
