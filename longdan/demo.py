@@ -32,7 +32,7 @@ from django.db.models import Max, Min, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from core.errors import ServiceError
-from core.models import AuditEntry, SocialGroup, Topic
+from core.models import AuditEntry, Notification, SocialGroup, Topic
 from core.services import audit
 from core.text import fold
 from intake import services as intake_services
@@ -47,7 +47,6 @@ from reporting import cache as compliance_cache
 from reporting import services
 from reporting.models import (
     ConsolidatedReport,
-    Notification,
     OpinionStream,
     Reminder,
     ReportTemplate,
@@ -1089,7 +1088,7 @@ class _Opinions:
             if not found or self.rng.random() < 0.5:
                 continue
             live = [Issue.objects.get(pk=i.pk) for i in found[:2]]
-            self._stamp(self.b.now, issue_services.link_stream_issues, user=self.office,
+            self._stamp(self.b.now, services.link_stream_issues, user=self.office,
                         stream=stream, issues=live)
             linked += 1
             if linked >= 24:

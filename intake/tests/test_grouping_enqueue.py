@@ -1,4 +1,7 @@
-"""Grouping is enqueued once per transaction, however many items the transaction files."""
+"""Grouping is enqueued once per transaction, however many items the transaction files.
+
+Intake announces the new items (``intake.signals.items_filed``, one on-commit hook per
+transaction); the issues app's receiver enqueues the grouping task."""
 
 from __future__ import annotations
 
@@ -45,7 +48,8 @@ def group_task(monkeypatch) -> CountingTask:
 def test_an_item_filed_alone_enqueues_grouping(an, group_task, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = file(an, TEXTS[0])
-    assert callbacks == [services.enqueue_grouping]
+    assert [type(c) for c in callbacks] == [services.FiledItems]
+    assert callbacks[0].item_ids == [item.pk]
     assert group_task.calls == 1
     item.refresh_from_db()
     assert item.issue_id is not None  # the immediate backend ran the grouping
@@ -154,7 +158,7 @@ def test_the_demo_leaves_one_grouping_request_and_reports_its_opinion_counts(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         summary = demo.load_demo(today=dt.date(2026, 1, 10), months=1)
-    assert callbacks.count(services.enqueue_grouping) == 1
+    assert sum(isinstance(c, services.FiledItems) for c in callbacks) == 1
     items = OpinionItem.objects.count()
     issues = Issue.objects.filter(merged_into__isnull=True).count()
     answers, alerts = Answer.objects.count(), BurstAlert.objects.count()

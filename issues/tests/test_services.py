@@ -12,12 +12,11 @@ from django.core import mail
 from django.db import connection
 
 from core.errors import ConflictError, ServiceError
-from core.models import AuditEntry, Topic
+from core.models import AuditEntry, Notification, Topic
 from intake.models import ResidentContact
 from issues import services
 from issues.models import Answer, EngineState, Issue, IssueEvent
 from issues.tests.helpers import FLOOD, GARBAGE, KARAOKE, D, item, refreshed
-from reporting.models import Notification
 
 pytestmark = pytest.mark.django_db
 
