@@ -2,7 +2,7 @@
 
 Scoped like the pages: the office and leaders see every item, others their units' items; another
 unit's item is "not found". A resident's contact details appear only when the reader is the office.
-Errors follow ``orgs.api``: ``{"detail": <Vietnamese>, "field": …}``.
+Errors follow ``core.api``: ``{"detail": <Vietnamese>, "field": …}``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from core.choices import IssueStatus
 from core.errors import ServiceError
 from core.models import Attitude, Channel, Reach
 from intake import engine, selectors, services
 from intake.models import OpinionItem, ResidentContact, Sensitivity
-from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from orgs.models import Area, OrgUnit
 
 
