@@ -13,6 +13,7 @@ from django.db import transaction
 from core.models import Channel
 from intake import services
 from intake.models import OpinionItem
+from intake.signals import items_filed
 from intake.tests.conftest import file
 
 TEXTS = [
@@ -178,3 +179,41 @@ def test_the_opinion_line_groups_thousands_with_dots():
         "Ý kiến 90 ngày qua: 12.345 ý kiến từ 2 kênh (có 3 buổi tiếp xúc cử tri, đối thoại),"
         " 1.002 vấn đề dư luận, 7 trả lời, giải thích đã công bố, 0 cảnh báo dư luận mới nổi."
     )
+
+
+# --- the announcement itself: one per transaction, with the ids; a failing listener is logged
+
+
+@pytest.mark.django_db
+def test_filed_items_are_announced_once_per_transaction_with_their_ids(
+    an, django_capture_on_commit_callbacks
+):
+    heard: list[list[int]] = []
+
+    def listener(sender, *, item_ids, **kwargs):
+        heard.append(item_ids)
+
+    items_filed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                first = file(an, "Đường ngõ 12 ngập nặng sau mưa.")
+                second = file(an, "Đèn đường ngõ 7 hỏng cả tháng.")
+    finally:
+        items_filed.disconnect(listener)
+    assert heard == [[first.pk, second.pk]]
+
+
+@pytest.mark.django_db
+def test_a_failing_listener_does_not_fail_the_filing(an, django_capture_on_commit_callbacks,
+                                                     caplog):
+    def broken(sender, **kwargs):
+        raise RuntimeError("hỏng")
+
+    items_filed.connect(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            item = file(an, "Tiếng ồn karaoke ban đêm ở tổ 3.")
+    finally:
+        items_filed.disconnect(broken)
+    assert item.pk and "không nhận được tin báo" in caplog.text
