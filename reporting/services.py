@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.errors import ConflictError, LockedError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
-from core.services import audit, notify
+from core.services import audit, notify, require_office
 from core.text import nfc
 from issues.models import Issue
 from orgs.models import Area, OrgUnit, User
@@ -388,8 +388,7 @@ def submit_report(*, user: User, report: UnitReport, expected_version: int) -> U
 
 def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
     """The office asks a unit to revise a submitted report; the unit is notified in-app."""
-    if not user.is_office:
-        raise ServiceError("Chỉ Ban Xây dựng Đảng được trả lại báo cáo.", field="state")
+    require_office(user, "trả lại báo cáo", field="state")
     reason = nfc(reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", field="reason")
