@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.models import AuditEntry, SocialGroup, Topic
+from core.models import AuditEntry, Notification, SocialGroup, Topic
 from core.services import audit
 from core.text import fold
 
@@ -79,6 +79,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor", "unit")
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "text", "created_at", "read_at")
+    list_select_related = ("user",)
 
     def has_add_permission(self, request):
         return False

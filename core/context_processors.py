@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from core.selectors import unread_notifications
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from reporting.selectors import unread_notifications
-
     return {
         "unread_count": unread_notifications(user).count(),
         "is_office": user.is_office,

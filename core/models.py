@@ -1,4 +1,4 @@
-"""Shared vocabularies (topics, social groups, channels) and the audit log."""
+"""Shared vocabularies (topics, social groups, channels), the audit log, in-app notifications."""
 
 from __future__ import annotations
 
@@ -116,3 +116,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.summary}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user; any app writes them through ``core.services.notify``.
+
+    The table keeps its first name (``reporting_notification``): the model moved from
+    ``reporting`` to ``core`` without touching the rows (issue 14)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reporting_notification"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,6 +1,5 @@
-"""Reads of the audit log: the office and the leadership only.
-
-Anyone else gets "not found", as for any record outside their scope.
+"""Reads shared by every app: the audit log (the office and the leadership only: anyone else
+gets "not found", as for any record outside their scope) and the reader's own notifications.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 
 
 def can_read_audit_log(user) -> bool:
@@ -60,3 +59,12 @@ def audit_object_types(user) -> list[str]:
     return list(
         AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
     )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The reader's own notifications, newest first."""
+    return Notification.objects.filter(user=user)
+
+
+def unread_notifications(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)

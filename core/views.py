@@ -1,4 +1,5 @@
-"""Pages shared by every app: the audit log (office and leaders), and the XLSX list export."""
+"""Pages shared by every app: the audit log (office and leaders), the reader's notifications,
+the XLSX list export, and the office-only guard of views."""
 
 from __future__ import annotations
 
@@ -8,20 +9,45 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from core.mime import XLSX_TYPE
 from core.models import AuditEntry
-from core.selectors import AuditFilter, audit_entries_for, audit_object_types
-from core.services import audit
+from core.selectors import (
+    AuditFilter,
+    audit_entries_for,
+    audit_object_types,
+    notifications_for,
+)
+from core.services import audit, mark_notifications_read
 from documents.xlsx import save_workbook, write_table
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUDIT_PAGE_SIZE = 50
+NOTIFICATION_PAGE_SIZE = 50
+
+
+# --- the office-only guard -----------------------------------------------------------------
+
+
+def require_office(user: Any, *, refusal: str = "", hide_from_units: bool = False) -> None:
+    """Let only the office through.
+
+    Anyone else gets "not found" (404), as for a record outside their scope; or, when ``refusal``
+    is given, a 403 carrying that Vietnamese sentence. With ``hide_from_units`` the 403 is only
+    for readers who see the whole ward (the leaders): unit readers still get "not found"."""
+    if getattr(user, "is_office", False):
+        return
+    if refusal and not (hide_from_units and not getattr(user, "sees_everything", False)):
+        raise PermissionDenied(refusal)
+    raise Http404("Không tìm thấy trang.")
 
 
 # --- XLSX export, shared by every list page ------------------------------------------------
@@ -173,3 +199,23 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         rows=rows,
         object_type="core.auditentry",
     )
+
+
+# --- the reader's notifications ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = None
+        if request.POST.get("id", "").isdigit():
+            ids = [int(request.POST["id"])]
+        count = mark_notifications_read(user=request.user, ids=ids)
+        if count:
+            messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+        return redirect("notifications")
+    page = Paginator(notifications_for(request.user), NOTIFICATION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/notifications.html", {"page": page})

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD
-from reporting.selectors import local_today
+from core.dates import local_today
 
 pytestmark = [
     pytest.mark.browser,

@@ -2,7 +2,7 @@
 
 Scoped like the pages: the office and leaders see every item, others their units' items; another
 unit's item is "not found". A resident's contact details appear only when the reader is the office.
-Errors follow ``orgs.api``: ``{"detail": <Vietnamese>, "field": …}``.
+Errors follow ``core.api``: ``{"detail": <Vietnamese>, "field": …}``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
+from core.choices import IssueStatus
 from core.errors import ServiceError
 from core.models import Attitude, Channel, Reach
 from intake import engine, selectors, services
 from intake.models import OpinionItem, ResidentContact, Sensitivity
-from issues.models import Issue
-from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from orgs.models import Area, OrgUnit
 
 
@@ -164,7 +164,7 @@ def _filters(request) -> selectors.ItemFilter:
         return parsed
 
     status = request.query_params.get("status", "").strip()
-    if status and status != "none" and status not in Issue.Status.values:
+    if status and status != "none" and status not in IssueStatus.values:
         raise ServiceError(f"Trạng thái “{status}” không có.", field="status")
     return selectors.ItemFilter(
         q=request.query_params.get("q", ""),
@@ -212,7 +212,7 @@ class ItemViewSet(ApiMixin, viewsets.GenericViewSet):
             OpenApiParameter(
                 "status",
                 str,
-                enum=[*Issue.Status.values, "none"],
+                enum=[*IssueStatus.values, "none"],
                 description="Trạng thái vấn đề; “none”: chưa gom vào vấn đề.",
             ),
         ],

@@ -7,11 +7,11 @@ import time
 from django import forms
 from django.core import signing
 
+from core.choices import IssueStatus
 from core.models import Attitude, Channel, Reach, SocialGroup, Topic
 from core.text import fold
 from intake.models import Meeting, Sensitivity
 from intake.services import IMPORT_FIELDS
-from issues.models import Issue
 from orgs.models import Area
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,7 +86,7 @@ class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Trạng thái vấn đề",
         required=False,
-        choices=[("", "Tất cả"), ("none", "Chưa gom vào vấn đề"), *Issue.Status.choices],
+        choices=[("", "Tất cả"), ("none", "Chưa gom vào vấn đề"), *IssueStatus.choices],
     )
 
     def clean(self):

@@ -5,8 +5,9 @@ Invariants every writer here keeps:
 * personal data is masked before anything is stored: ``OpinionItem.text`` holds the masked,
   normalised text, and neither the raw text nor a contact detail ever reaches the audit log;
 * a resident's contact details live only in :class:`ResidentContact` (office only);
-* one transaction per call with an audit entry; grouping into issues is enqueued after commit,
-  once per transaction however many items it filed (:func:`request_grouping`).
+* one transaction per call with an audit entry; the new items are announced after commit
+  (:data:`intake.signals.items_filed`, the issues app groups them), once per transaction however
+  many items it filed (:func:`announce_filed`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
 from core.services import audit
@@ -34,6 +36,7 @@ from core.text import fold
 from documents.tabular import TableError, cell_text, read_table
 from intake import engine
 from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact, Sensitivity
+from intake.signals import items_filed
 from orgs.models import Area, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from textengine.mask import mask
@@ -55,10 +58,6 @@ class ThrottledError(ServiceError):
     """Too many public submissions from one address in a short time."""
 
     status_code = 429
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- validation helpers ------------------------------------------------------------------------
@@ -253,32 +252,44 @@ def _create_item(user: User | None, data: _ItemInput) -> OpinionItem:
     return item
 
 
-def request_grouping() -> None:
-    """Have the new items grouped once the transaction commits: one task per transaction.
+class FiledItems:
+    """The on-commit hook that announces one transaction's new items (:data:`items_filed`)."""
 
-    Grouping takes every pending item, so a transaction that files 5,000 items (an import, the
-    demo) needs one run, not 5,000. The hook already waiting in the connection's on-commit list
-    is the record: Django drops it with a rolled-back savepoint or transaction, so the next
+    def __init__(self) -> None:
+        self.item_ids: list[int] = []
+
+    def __call__(self) -> None:
+        # Robust: the items are committed; a failing receiver must not turn the filing into an
+        # error for the person who filed them.
+        for receiver, result in items_filed.send_robust(
+            sender=OpinionItem, item_ids=list(self.item_ids)
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "Ý kiến đã lưu nhưng %s không nhận được tin báo.", receiver, exc_info=result
+                )
+
+
+def announce_filed(item_ids: Iterable[int]) -> None:
+    """Announce the new items once the transaction commits: one announcement per transaction.
+
+    A transaction that files 5,000 items (an import, the demo) sends one signal, so the issues app
+    enqueues one grouping run, not 5,000. The hook already waiting in the connection's on-commit
+    list is the record: Django drops it with a rolled-back savepoint or transaction, so the next
     filing registers it again (a flag of our own would have to track rollbacks itself).
     """
+    ids = list(item_ids)
+    if not ids:
+        return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        hook[1] is enqueue_grouping for hook in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(enqueue_grouping)
-
-
-def enqueue_grouping() -> None:
-    """Ask the issues app to group new items (skipped while that task does not exist)."""
-    try:
-        from issues.tasks import group_items
-    except ImportError:
-        return
-    try:
-        group_items.enqueue()
-    except Exception:  # grouping is catch-up work; a failed enqueue must not lose the item
-        logger.exception("Không xếp được việc gom nhóm ý kiến vào hàng đợi.")
+    if connection.in_atomic_block:
+        for hook in connection.run_on_commit:
+            if isinstance(hook[1], FiledItems):
+                hook[1].item_ids.extend(ids)
+                return
+    announcement = FiledItems()
+    announcement.item_ids.extend(ids)
+    transaction.on_commit(announcement)
 
 
 def file_item(
@@ -323,7 +334,7 @@ def file_item(
     )
     with transaction.atomic():
         item = _create_item(user, data)
-        request_grouping()
+        announce_filed([item.pk])
     return item
 
 
@@ -383,14 +394,15 @@ def file_meeting(
             summary=f"Ghi biên bản {meeting.get_kind_display().lower()} ngày {held_on:%d/%m/%Y}",
             data={"kind": kind, "points": len(points)},
         )
+        filed = []
         for number, point in enumerate(points, start=1):
             try:
-                _add_point(user, meeting, point)
+                filed.append(_add_point(user, meeting, point).pk)
             except ServiceError as exc:
                 raise ServiceError(
                     f"Ý kiến thứ {number}: {exc.message}", field=f"points.{number}"
                 ) from exc
-        request_grouping()
+        announce_filed(filed)
     return meeting
 
 
@@ -427,7 +439,7 @@ def add_meeting_point(
         raise ServiceError("Bạn chỉ bổ sung được biên bản của đơn vị mình.")
     with transaction.atomic():
         item = _add_point(user, meeting, PointInput(text, topic_ids, attitude, area))
-        request_grouping()
+        announce_filed([item.pk])
     return item
 
 
@@ -517,7 +529,7 @@ def submit_public_feedback(
             code = _new_tracking_code()
             try:
                 with transaction.atomic():
-                    _create_item(
+                    item = _create_item(
                         None,
                         _ItemInput(
                             text=text,
@@ -536,7 +548,7 @@ def submit_public_feedback(
                 continue
         else:
             raise ServiceError("Không tạo được mã tra cứu; xin vui lòng gửi lại.")
-        request_grouping()
+        announce_filed([item.pk])
     return code
 
 
@@ -796,7 +808,7 @@ def apply_import(
     stored = json.loads(bytes(batch.file_data).decode("utf-8"))
     lookup = _Lookup()
     errors: list[dict] = []
-    imported = 0
+    filed: list[int] = []
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != ImportBatch.State.PENDING:
@@ -809,12 +821,12 @@ def apply_import(
                 with transaction.atomic():
                     data = _row_input(row, columns, lookup, default_channel)
                     data.extra_audit = {"import_batch": batch.pk, "row": number}
-                    _create_item(user, data)
-                imported += 1
+                    filed.append(_create_item(user, data).pk)
             except ServiceError as exc:
                 errors.append({"row": number, "field": exc.field or "", "message": exc.message})
         batch.mapping = {name: batch.headers[index] for name, index in columns.items()}
         batch.mapping["_default_channel"] = default_channel
+        imported = len(filed)
         batch.rows_imported = imported
         batch.errors = errors
         batch.state = ImportBatch.State.DONE if imported else ImportBatch.State.FAILED
@@ -829,6 +841,5 @@ def apply_import(
             f" ({len(errors)} dòng lỗi)",
             data={"imported": imported, "errors": len(errors)},
         )
-        if imported:
-            request_grouping()
+        announce_filed(filed)
     return batch

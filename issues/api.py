@@ -12,10 +12,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, flag_param, int_param
 from core.errors import ServiceError
 from issues import selectors, services
 from issues.models import Answer, Issue
-from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, flag_param, int_param
 from orgs.models import OrgUnit
 
 WRITE_ERRORS = {**ERRORS, 409: ERROR_SCHEMA}

@@ -123,14 +123,3 @@ class TrackForm(forms.Form):
     ma = forms.CharField(label="Mã tra cứu", max_length=32,
                          widget=forms.TextInput(attrs={"autocomplete": "off",
                                                        "autocapitalize": "characters"}))
-
-
-class StreamIssuesForm(forms.Form):
-    issues = forms.ModelMultipleChoiceField(
-        label="Vấn đề mà luồng ý kiến này nói tới", queryset=Issue.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-
-    def __init__(self, *args, issues: QuerySet[Issue], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["issues"].queryset = issues

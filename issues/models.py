@@ -10,19 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core.choices import IssueStatus
 from core.models import Topic
 from core.text import fold
 from orgs.models import Area, OrgUnit
 
 
 class Issue(models.Model):
-    class Status(models.TextChoices):
-        DETECTED = "moi_phat_hien", "Mới phát hiện"
-        WATCHING = "dang_theo_doi", "Đang theo dõi"
-        ASSIGNED = "da_giao_xu_ly", "Đã giao xử lý"
-        RESOLVED = "da_giai_quyet", "Đã giải quyết"
-        ANSWERED = "da_tra_loi_dan", "Đã trả lời dân"
-        CLOSED = "dong", "Đóng"
+    Status = IssueStatus  # the vocabulary lives in core so intake can filter by it
 
     code = models.CharField("mã vấn đề", max_length=20, unique=True)
     title = models.CharField("tên vấn đề", max_length=300)

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
+from core.dates import local_today
 from core.models import Attitude, Channel
 from intake.models import OpinionItem
 from issues.models import Answer, BurstAlert, Issue
@@ -34,10 +35,6 @@ ISSUE_SORTS = {
     "items": "item_count",
 }
 DEFAULT_ISSUE_SORT = "-last"
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
 
 
 def issues_visible_to(user: User) -> QuerySet[Issue]:

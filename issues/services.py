@@ -25,13 +25,14 @@ from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Topic
-from core.services import audit
+from core.services import audit, notify, require_office
 from intake.models import OpinionItem, ResidentContact
 from issues.models import Answer, BurstAlert, EngineState, Issue, IssueEvent
+from issues.signals import issue_merged
 from orgs.models import OrgUnit, User
-from reporting.models import Notification, OpinionStream
 from textengine import bursts as burst_engine
 from textengine.grouping import Grouper
 
@@ -62,10 +63,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 OWNER_TRANSITIONS = {(S.ASSIGNED, S.RESOLVED)}
 
 T = TypeVar("T")
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- The shared grouper state -------------------------------------------------------------------
@@ -286,11 +283,6 @@ def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:
 # --- Office corrections: merge and split --------------------------------------------------------
 
 
-def _require_office(user: User, what: str) -> None:
-    if not getattr(user, "is_office", False):
-        raise ServiceError(f"Chỉ Ban Xây dựng Đảng được {what}.", field="user")
-
-
 def _engine_id(issue: Issue) -> int:
     if not issue.engine_key or not issue.engine_key.isdigit():
         raise ServiceError(
@@ -330,8 +322,9 @@ def merge_issues(*, user: User, keep: Issue, other: Issue) -> Issue:
     """Put ``other``'s items into ``keep``; ``other`` stays as an alias (``merged_into``).
 
     The engine merges the two clusters too, so later items about either part join ``keep``.
-    Answers and report streams linked to ``other`` are linked to ``keep`` as well."""
-    _require_office(user, "gộp vấn đề")
+    Answers linked to ``other`` are linked to ``keep`` as well; the apps above learn of the merge
+    through :data:`issues.signals.issue_merged` (reporting relinks its streams)."""
+    require_office(user, "gộp vấn đề")
     if keep.pk == other.pk:
         raise ServiceError("Không thể gộp một vấn đề vào chính nó.", field="other")
 
@@ -350,8 +343,8 @@ def merge_issues(*, user: User, keep: Issue, other: Issue) -> Issue:
         moved = OpinionItem.objects.filter(issue=gone).update(issue=kept)
         for answer in gone.answers.all():
             answer.issues.add(kept)
-        for stream in OpinionStream.objects.filter(issues=gone):
-            stream.issues.add(kept)
+        # Apps above (reporting's streams) carry their own links, in this transaction.
+        issue_merged.send(sender=Issue, keep=kept, other=gone)
         gone.merged_into = kept
         gone.version += 1
         gone.save(update_fields=["merged_into", "version", "updated_at"])
@@ -376,7 +369,7 @@ def split_issue(*, user: User, issue: Issue, item_ids: Iterable[int], title: str
 
     The engine records that the two parts are different matters, so a later copy of a moved
     item never drifts back into the old issue (and the other way round)."""
-    _require_office(user, "tách vấn đề")
+    require_office(user, "tách vấn đề")
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     title = " ".join((title or "").split())
     if not ids:
@@ -498,7 +491,7 @@ def assign(
 
     An issue still "detected" or "watched" becomes "assigned"; the owner unit's members are
     told in the app."""
-    _require_office(user, "giao xử lý vấn đề")
+    require_office(user, "giao xử lý vấn đề")
     if owner_unit is None:
         raise ServiceError("Đơn vị chịu trách nhiệm: hãy chọn một đơn vị.", field="owner_unit")
     today = local_today()
@@ -543,11 +536,7 @@ def _notify_owner(issue: Issue) -> None:
     url = reverse("issue_detail", args=[issue.pk])
     due = f", hạn {issue.due_on:%d/%m/%Y}" if issue.due_on else ""
     users = User.objects.filter(unit=issue.owner_unit, is_active=True)
-    Notification.objects.bulk_create(
-        Notification(user=u, url=url,
-                     text=f"Đơn vị được giao xử lý vấn đề {issue.code}: {issue.title}{due}"[:500])
-        for u in users
-    )
+    notify(users, url=url, text=f"Đơn vị được giao xử lý vấn đề {issue.code}: {issue.title}{due}")
 
 
 # --- Answers ------------------------------------------------------------------------------------
@@ -562,7 +551,7 @@ def publish_answer(
     Linked open issues become "answered"; every resident who asked for a reply on a linked item
     (or an item of a linked issue) and left an e-mail gets one, sent after the commit, and their
     contact's ``notified_at`` is set. The public page shows the answer at once."""
-    _require_office(user, "công bố trả lời")
+    require_office(user, "công bố trả lời")
     title, body = " ".join((title or "").split()), (body or "").strip()
     if not title:
         raise ServiceError("Tiêu đề: không được để trống.", field="title")
@@ -658,33 +647,11 @@ def _send_all(messages: list[EmailMessage]) -> None:
             logger.exception("Không gửi được thư báo trả lời tới %s", message.to)
 
 
-# --- Report streams -----------------------------------------------------------------------------
-
-
-def link_stream_issues(*, user: User, stream: OpinionStream, issues: Iterable[Issue]) -> None:
-    """Say which issues a report's opinion stream summarises (replaces the previous links).
-
-    The caller passes issues read through the reader's scope; the office and the reporting
-    unit's own members may link."""
-    report = stream.report
-    if not (user.is_office or (user.unit_id and user.unit_id == report.unit_id)):
-        raise ServiceError("Chỉ đơn vị báo cáo và Ban Xây dựng Đảng được liên kết vấn đề.",
-                           field="issues")
-    issues = list(issues)
-    with transaction.atomic():
-        before = sorted(stream.issues.values_list("code", flat=True))
-        stream.issues.set(issues)
-        after = sorted(i.code for i in issues)
-        audit(actor=user, action=AuditEntry.Action.UPDATE, obj=stream, unit=report.unit,
-              summary=f"Liên kết luồng ý kiến #{stream.pk} với vấn đề: {', '.join(after) or '—'}",
-              data={"before": before, "after": after, "report": report.pk})
-
-
 # --- Alerts -------------------------------------------------------------------------------------
 
 
 def acknowledge_alert(*, user: User, alert: BurstAlert) -> BurstAlert:
-    _require_office(user, "xác nhận cảnh báo")
+    require_office(user, "xác nhận cảnh báo")
     with transaction.atomic():
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = timezone.now(), user
@@ -784,8 +751,6 @@ def _raise_alert(run: BurstRun, burst, today: dt.date, office: list[User], *,
     subject = f"vấn đề {issue.code} “{issue.title}”" if issue else f"chủ đề “{topic}”"
     text = f"Dư luận mới nổi ở {subject}: {burst.reason}."
     url = reverse("issue_detail", args=[issue.pk]) if issue else reverse("alert_list")
-    Notification.objects.bulk_create(
-        Notification(user=u, text=text[:500], url=url) for u in office
-    )
+    notify(office, text=text, url=url)
     if issue is not None:
         _event(issue, None, IssueEvent.Kind.NOTE, note=f"Cảnh báo dư luận mới nổi: {burst.reason}")

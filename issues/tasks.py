@@ -1,6 +1,6 @@
 """Background work of the issues app, run by the Django tasks worker.
 
-``group_items`` is enqueued by the intake services once per committed transaction that filed
+``group_items`` is enqueued (``issues.receivers``) once per committed transaction that filed
 items; it groups every pending item, so a burst of filings costs a few runs that mostly find
 nothing left to do.
 ``detect_bursts_task`` is meant for the scheduler (say hourly, or daily): it is idempotent per day.

@@ -17,9 +17,4 @@ urlpatterns: list = [
     path("tra-loi/", views.public_answers, name="public_answers"),
     path("tra-loi/<int:pk>/", views.public_answer, name="public_answer"),
     path("tra-cuu/", views.public_track, name="public_track"),
-    path(
-        "bao-cao/<int:report_pk>/luong/<int:stream_pk>/van-de/",
-        views.stream_issues,
-        name="stream_issues",
-    ),
 ]

@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.dates import local_today
 from core.errors import ServiceError
 from core.request import client_address
-from core.views import xlsx_response
+from core.views import require_office, xlsx_response
 from issues import selectors, services
 from issues.forms import (
     AnswerForm,
@@ -26,22 +27,13 @@ from issues.forms import (
     MergeForm,
     SplitForm,
     StatusForm,
-    StreamIssuesForm,
     TrackForm,
 )
 from issues.models import Issue
-from orgs.models import User
-from reporting.models import OpinionStream
-from reporting.selectors import get_report_for
 
 PAGE_SIZE = 25
 ITEMS_SHOWN = 200
 TRACK_LIMIT, TRACK_WINDOW = 20, 600  # lookups per address per 10 minutes: codes are not guessed
-
-
-def _require_office(user: User) -> None:
-    if not user.is_office:
-        raise Http404("Không tìm thấy trang.")
 
 
 # --- list and export ----------------------------------------------------------------------------
@@ -88,7 +80,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "sorts": _sort_links(request, filters.sort),
         "query": query.urlencode(),
-        "today": selectors.local_today(),
+        "today": local_today(),
         "filtered": any([filters.status, filters.topic_id, filters.owner_id, filters.overdue,
                          filters.query]),
     })
@@ -110,7 +102,7 @@ def issue_export(request: HttpRequest) -> HttpResponse:
     ]
     return xlsx_response(
         request=request,
-        filename=f"van-de-{selectors.local_today():%Y%m%d}.xlsx",
+        filename=f"van-de-{local_today():%Y%m%d}.xlsx",
         sheet_title="Vấn đề dư luận",
         headers=headers,
         rows=rows,
@@ -137,10 +129,8 @@ def _detail_context(request: HttpRequest, issue: Issue) -> dict:
         "answers": selectors.published_answers().filter(issues=issue),
         "aliases": issue.aliases.order_by("code"),
         "alerts": issue.alerts.order_by("-detected_on")[:5],
-        "streams": OpinionStream.objects.filter(issues=issue).select_related(
-            "report__unit", "report__period"),
         "office": office,
-        "today": selectors.local_today(),
+        "today": local_today(),
     }
     if allowed:
         context["status_form"] = StatusForm(allowed=allowed, initial={"version": issue.version})
@@ -191,7 +181,7 @@ def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.get_issue_for(request.user, pk)
-    _require_office(request.user)
+    require_office(request.user)
     form = AssignForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
@@ -212,7 +202,7 @@ def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.get_issue_for(request.user, pk)
-    _require_office(request.user)
+    require_office(request.user)
     form = MergeForm(request.POST)
     other = None
     if form.is_valid():
@@ -232,7 +222,7 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_split(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.get_issue_for(request.user, pk)
-    _require_office(request.user)
+    require_office(request.user)
     items = list(selectors.items_of(request.user, issue)[:ITEMS_SHOWN])
     form = SplitForm(request.POST, item_choices=_item_choices(items))
     if not form.is_valid():
@@ -249,7 +239,7 @@ def issue_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def issue_overdue(request: HttpRequest) -> HttpResponse:
-    today = selectors.local_today()
+    today = local_today()
     issues = list(selectors.overdue_issues(request.user, today=today))
     for issue in issues:
         issue.days_overdue = (today - issue.due_on).days
@@ -273,7 +263,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user)
     alert = selectors.alerts_visible_to(request.user).filter(pk=pk).first()
     if alert is None:
         raise Http404("Không tìm thấy cảnh báo.")
@@ -288,7 +278,7 @@ def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_create(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user)
     issues = selectors.issues_visible_to(request.user).filter(merged_into__isnull=True).order_by(
         "-last_seen_on", "-id")
     initial = {}
@@ -310,31 +300,6 @@ def answer_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã công bố “{answer.title}”.")
             return redirect("public_answer", pk=answer.pk)
     return render(request, "issues/answer_form.html", {"form": form})
-
-
-# --- report streams -----------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def stream_issues(request: HttpRequest, report_pk: int, stream_pk: int) -> HttpResponse:
-    report = get_report_for(request.user, report_pk)
-    stream = OpinionStream.objects.filter(report=report, pk=stream_pk).first()
-    if stream is None:
-        raise Http404("Không tìm thấy luồng ý kiến.")
-    visible = selectors.issues_visible_to(request.user).filter(merged_into__isnull=True)
-    form = StreamIssuesForm(request.POST, issues=visible)
-    if not form.is_valid():
-        messages.error(request, "Vấn đề: có vấn đề không chọn được.")
-        return redirect("report_detail", pk=report.pk)
-    try:
-        services.link_stream_issues(user=request.user, stream=stream,
-                                    issues=form.cleaned_data["issues"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã lưu các vấn đề liên kết với luồng ý kiến.")
-    return redirect("report_detail", pk=report.pk)
 
 
 # --- public pages (no login) --------------------------------------------------------------------

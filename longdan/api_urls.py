@@ -4,9 +4,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from core.api import AuditViewSet, TokenView
 from intake.api import ItemViewSet, SuggestView
 from issues.api import AnswerViewSet, IssueViewSet
-from orgs.api import AreaViewSet, AuditViewSet, CollaboratorViewSet, TokenView, UnitViewSet
+from orgs.api import AreaViewSet, CollaboratorViewSet, UnitViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
 from search.api import SearchView
 from surveys.analysis.api import EstimateView, SurveyResultsView, WeighView

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from core.errors import ServiceError
 from core.models import AuditEntry, Topic
-from core.services import audit
+from core.services import audit, require_office
 from core.text import nfc
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import descendant_ids
@@ -44,11 +44,11 @@ _LANDLINE_RE = re.compile(r"^02\d{9}$")
 # --- shared checks -------------------------------------------------------------------------
 
 
+REFUSAL = "Bạn không có quyền thay đổi danh mục tổ chức; việc này do Ban Xây dựng Đảng thực hiện."
+
+
 def _require_office(actor: User) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_office:
-        raise ServiceError(
-            "Bạn không có quyền thay đổi danh mục tổ chức; việc này do Ban Xây dựng Đảng thực hiện."
-        )
+    require_office(actor, "thay đổi danh mục tổ chức", message=REFUSAL, field=None)
 
 
 def _clean_name(value: str, *, field: str, label: str, max_length: int) -> str:

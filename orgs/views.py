@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.errors import ServiceError
 from core.text import fold
-from core.views import xlsx_response
+from core.views import require_office, xlsx_response
 from orgs import services
 from orgs.forms import (
     AreaFilterForm,
@@ -41,14 +41,11 @@ from orgs.selectors import (
     units_without_responsible,
     visible_unit_ids,
 )
-from reporting.selectors import reports_visible_to
 
 PAGE_SIZE = 50
 
 
-def _require_office(user: User) -> None:
-    if not user.is_office:
-        raise PermissionDenied("Chỉ Ban Xây dựng Đảng được sửa danh mục này.")
+REFUSAL = "Chỉ Ban Xây dựng Đảng được sửa danh mục này."
 
 
 # --- the unit tree -------------------------------------------------------------------------
@@ -169,20 +166,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": unit.areas.order_by("name"),
         "members": unit.members.filter(is_active=True).order_by("full_name", "username"),
         "collaborators": collaborators_visible_to(request.user).filter(unit=unit),
-        "reports": _recent_reports(request.user, unit),
         "lacks_responsible": units_without_responsible(request.user).filter(pk=unit.pk).exists(),
     }
     return render(request, "orgs/unit_detail.html", context)
 
 
-def _recent_reports(user: User, unit: OrgUnit) -> list:
-    return list(reports_visible_to(user).filter(unit=unit).order_by("-period__start")[:12])
-
-
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for(request.user, pk)
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL)
     form = UnitForm(request.POST or None, initial=UnitForm.initial_for(unit))
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +189,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_create(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL)
     form = UnitCreateForm(request.POST or None, initial={"opened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,14 +246,14 @@ def _get_area_for(user: User, pk: int) -> Area:
 
 @login_required
 def area_create(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL)
     return _area_form(request, None)
 
 
 @login_required
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     area = _get_area_for(request.user, pk)
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL)
     return _area_form(request, area)
 
 
@@ -351,7 +343,7 @@ def collaborator_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def collaborator_create(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL)
     form = CollaboratorForm(
         request.POST or None,
         initial={"started_on": timezone.localdate(), "status": Collaborator.Status.ACTIVE},

@@ -8,7 +8,6 @@ from django.contrib import admin
 from core.admin import AuditedAdmin
 from reporting.models import (
     ConsolidatedReport,
-    Notification,
     OpinionStream,
     Period,
     Reminder,
@@ -80,12 +79,6 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_display = ("unit", "period", "template", "kind", "sent_at")
     list_filter = ("kind", "period")
     list_select_related = ("unit", "period", "template")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "text", "created_at", "read_at")
-    list_select_related = ("user",)
 
 
 @admin.register(ConsolidatedReport)

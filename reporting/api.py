@@ -16,9 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from core.errors import ConflictError, ServiceError
 from core.models import Attitude, Channel, Reach
-from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from orgs.models import OrgUnit, User
 from orgs.selectors import units_visible_to
 from reporting import compliance as calc

@@ -7,4 +7,6 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the compliance cache's invalidation signals in every process (web, worker, CLI).
-        from reporting import cache  # noqa: F401
+        from reporting import cache, receivers  # noqa: F401
+
+        receivers.connect()

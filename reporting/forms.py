@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 
 from core.models import Attitude, Channel, Reach, SocialGroup, Topic
 from core.text import fold
+from issues.models import Issue
 from orgs.models import Area, OrgUnit
 from reporting.models import ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
@@ -223,3 +225,14 @@ class TemplateForm(PageForm):
             "units": list(template.units.values_list("pk", flat=True)),
             "version": template.version,
         }
+
+
+class StreamIssuesForm(forms.Form):
+    issues = forms.ModelMultipleChoiceField(
+        label="Vấn đề mà luồng ý kiến này nói tới", queryset=Issue.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, issues: QuerySet[Issue], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issues"].queryset = issues

@@ -229,24 +229,6 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()}: {self.unit} — {self.period}"
 
 
-class Notification(models.Model):
-    """An in-app message for one user."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class ConsolidatedReport(models.Model):
     """The ward's report for a period, drafted from unit reports, then edited by the office."""
 

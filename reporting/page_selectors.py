@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from core.dates import local_today
 from core.text import fold
 from orgs.models import OrgUnit, User
 from reporting.compliance import STATUS_LABELS
-from reporting.models import Notification, Period, ReportTemplate, UnitReport
+from reporting.models import Period, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey, last_months, month_of
-from reporting.selectors import local_today, reports_visible_to, status_of
+from reporting.selectors import reports_visible_to, status_of
 
 # What the list page may sort by; the key is what appears in ?sort=, the value the ORM field.
 REPORT_SORTS = {
@@ -156,8 +157,4 @@ def default_compliance_month(template: ReportTemplate, today: dt.date | None = N
     if today > current.deadline(template.deadline_day):
         return current
     return current.previous()
-
-
-def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
 

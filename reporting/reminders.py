@@ -28,9 +28,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.models import AuditEntry
-from core.services import audit
+from core.services import audit, notify
 from orgs.models import OrgUnit, User
-from reporting.models import Notification, Period, Reminder, ReportTemplate, UnitReport
+from reporting.models import Period, Reminder, ReportTemplate, UnitReport
 from reporting.periods import HALF, MONTH, YEAR, PeriodKey
 from reporting.services import ensure_period, recipients_of
 
@@ -118,9 +118,10 @@ def send_due_reminders(
 ) -> ReminderRun:
     """Send every reminder due on ``today`` (default: the local date of ``now`` or of the clock).
 
-    Side effects, per reminder claimed: one :class:`Reminder` row, one :class:`Notification` per
-    recipient, one audit entry ("remind"), and after commit one e-mail per recipient who has an
-    address. Reminders already sent are skipped, so running again sends nothing new.
+    Side effects, per reminder claimed: one :class:`Reminder` row, one
+    :class:`core.models.Notification` per recipient, one audit entry ("remind"), and after commit
+    one e-mail per recipient who has an address. Reminders already sent are skipped, so running
+    again sends nothing new.
     """
     if today is None:
         today = timezone.localdate(now) if now is not None else timezone.localdate()
@@ -181,10 +182,7 @@ def _remind_unit(
                 recipients=[user.pk for user in recipients],
             )
             message = _Message(template, due, unit, report, run.today, to_office)
-            Notification.objects.bulk_create(
-                [Notification(user=user, text=message.notification, url=message.url)
-                 for user in recipients]
-            )
+            notify(recipients, text=message.notification, url=message.url)
             emails = [message.email(user) for user in recipients if user.email]
             audit(
                 actor=None, action=AuditEntry.Action.REMIND, obj=reminder, unit=unit,

@@ -9,22 +9,33 @@ from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from core.dates import local_today
 from orgs.models import OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from reporting import cache
 from reporting import compliance as calc
-from reporting.models import Notification, Period, ReportTemplate, UnitReport
+from reporting.models import OpinionStream, Period, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey, last_months
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
 
 
 def reports_visible_to(user: User) -> QuerySet[UnitReport]:
     ids = visible_unit_ids(user)
     reports = UnitReport.objects.select_related("unit", "period", "template", "submitted_by")
     return reports if ids is None else reports.filter(unit_id__in=ids)
+
+
+def streams_mentioning(user: User, issue) -> QuerySet[OpinionStream]:
+    """The report streams linked to ``issue`` whose report the reader may see.
+
+    The issue page lists them; a unit reader sees only its own subtree's report lines, never
+    another unit's, whatever issue they share."""
+    ids = visible_unit_ids(user)
+    streams = (
+        OpinionStream.objects.filter(issues=issue)
+        .select_related("report__unit", "report__period")
+        .order_by("-report__period__start", "report__unit__name", "position", "id")
+    )
+    return streams if ids is None else streams.filter(report__unit_id__in=ids)
 
 
 def get_report_for(user: User, pk: int) -> UnitReport:
@@ -182,7 +193,3 @@ def status_of(report: UnitReport | None, template: ReportTemplate, period: Perio
         first = report.first_submitted_at
         info = calc.ReportInfo(report.state, first is not None and first < deadline_ends_at)
     return calc.unit_status(info, template.deadline_for(period), local_today())
-
-
-def unread_notifications(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True)

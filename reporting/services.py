@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from core.errors import ConflictError, LockedError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
-from core.services import audit
+from core.services import audit, notify, require_office
 from core.text import nfc
+from issues.models import Issue
 from orgs.models import Area, OrgUnit, User
 from reporting import cache  # noqa: F401  (its signal receivers retire kept compliance)
 from reporting.models import (
-    Notification,
     OpinionStream,
     Period,
     ReportTemplate,
@@ -388,8 +388,7 @@ def submit_report(*, user: User, report: UnitReport, expected_version: int) -> U
 
 def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
     """The office asks a unit to revise a submitted report; the unit is notified in-app."""
-    if not user.is_office:
-        raise ServiceError("Chỉ Ban Xây dựng Đảng được trả lại báo cáo.", field="state")
+    require_office(user, "trả lại báo cáo", field="state")
     reason = nfc(reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", field="reason")
@@ -413,12 +412,11 @@ def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
             summary=f"Trả lại báo cáo {report.period} của {report.unit}",
             data={"reason": reason},
         )
-        for recipient in recipients_of(report.unit):
-            Notification.objects.create(
-                user=recipient,
-                text=f"Báo cáo {report.period} bị trả lại: {reason[:300]}",
-                url=f"/bao-cao/{report.pk}/",
-            )
+        notify(
+            recipients_of(report.unit),
+            text=f"Báo cáo {report.period} bị trả lại: {reason[:300]}",
+            url=f"/bao-cao/{report.pk}/",
+        )
     return report
 
 
@@ -429,13 +427,33 @@ def recipients_of(unit: OrgUnit) -> list[User]:
     return list(User.objects.filter(unit=unit, role=User.Role.REPORTER, is_active=True))
 
 
-def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's own notifications read (all of them when ``ids`` is None); returns count.
+# --- Links from report streams to issues (issue 3) ---------------------------------------------
 
-    Not audited: it is the reader's own inbox state, not a change to the ward's records.
-    """
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
+
+def link_stream_issues(*, user: User, stream: OpinionStream, issues: Iterable[Issue]) -> None:
+    """Say which issues a report's opinion stream summarises (replaces the previous links).
+
+    The caller passes issues read through the reader's scope; the office and the reporting
+    unit's own members may link."""
+    report = stream.report
+    if not (user.is_office or (user.unit_id and user.unit_id == report.unit_id)):
+        raise ServiceError("Chỉ đơn vị báo cáo và Ban Xây dựng Đảng được liên kết vấn đề.",
+                           field="issues")
+    issues = list(issues)
     with transaction.atomic():
-        return unread.update(read_at=timezone.now())
+        before = sorted(stream.issues.values_list("code", flat=True))
+        stream.issues.set(issues)
+        after = sorted(i.code for i in issues)
+        audit(actor=user, action=AuditEntry.Action.UPDATE, obj=stream, unit=report.unit,
+              summary=f"Liên kết luồng ý kiến #{stream.pk} với vấn đề: {', '.join(after) or '—'}",
+              data={"before": before, "after": after, "report": report.pk})
+
+
+def carry_stream_links(*, keep: Issue, other: Issue) -> int:
+    """When ``other`` is merged into ``keep``, streams that named ``other`` name ``keep`` too.
+
+    Runs inside the merge's transaction (``issues.signals.issue_merged``); returns the count."""
+    streams = list(OpinionStream.objects.filter(issues=other))
+    for stream in streams:
+        stream.issues.add(keep)
+    return len(streams)

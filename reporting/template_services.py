@@ -14,7 +14,7 @@ from django.db import transaction
 
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
-from core.services import audit
+from core.services import audit, require_office
 from core.text import nfc
 from orgs.models import OrgUnit, User
 from reporting import cache  # noqa: F401  (its signal receivers retire kept compliance)
@@ -82,8 +82,7 @@ def update_template(
     Reports already written keep the text of a section that was removed or renamed; the new
     section list applies to what units edit from now on.
     """
-    if not user.is_office:
-        raise ServiceError("Chỉ Ban Xây dựng Đảng được sửa mẫu báo cáo.", field="template")
+    require_office(user, "sửa mẫu báo cáo", field="template")
     name = _check_fields(name, deadline_day, remind_days_before)
     clean_sections = _clean_sections(sections)
     wanted = set(unit_ids)

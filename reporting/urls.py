@@ -11,9 +11,15 @@ urlpatterns: list = [
     path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),
     path("bao-cao/<int:pk>/nop/", views.report_submit, name="report_submit"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
+    path(
+        "bao-cao/<int:report_pk>/luong/<int:stream_pk>/van-de/",
+        views.stream_issues,
+        name="stream_issues",
+    ),
+    path("van-de/<int:pk>/bao-cao/", views.issue_streams, name="issue_streams"),
+    path("don-vi/<int:pk>/bao-cao/", views.unit_reports, name="unit_reports"),
     path("ty-le-nop/", views.compliance, name="compliance"),
     path("ty-le-nop/xuat.xlsx", views.compliance_export, name="compliance_export"),
-    path("thong-bao/", views.notifications, name="notifications"),
     path("mau-bao-cao/", views.template_list, name="template_list"),
     path("mau-bao-cao/<int:pk>/", views.template_edit, name="template_edit"),
 ]

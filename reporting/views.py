@@ -19,13 +19,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
+from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from core.views import xlsx_download
+from core.views import require_office, xlsx_download
 from documents.xlsx import write_table
+from issues.selectors import get_issue_for, issues_visible_to
 from orgs.models import User
-from orgs.selectors import units_without_responsible
+from orgs.selectors import get_unit_for, units_without_responsible
 from reporting import compliance as calc
 from reporting import page_selectors as pages
 from reporting import services
@@ -37,6 +39,7 @@ from reporting.forms import (
     StartReportForm,
     StreamForm,
     StreamFormSet,
+    StreamIssuesForm,
     TemplateForm,
     stream_inputs,
     text_to_sections,
@@ -48,10 +51,10 @@ from reporting.selectors import (
     compliance_for,
     default_template,
     get_report_for,
-    local_today,
+    reports_visible_to,
     status_of,
+    streams_mentioning,
 )
-from reporting.services import mark_notifications_read
 from reporting.template_services import update_template
 
 PAGE_SIZE = 25
@@ -413,13 +416,70 @@ def _stream_links(user: User, report: UnitReport) -> dict:
     """What the page needs to link the report's streams to issues (issue 3): the office and the
     reporting unit's members may link, to the issues they can see, even after submission,
     because linking annotates the report without changing what the unit reported."""
-    from issues.selectors import issues_visible_to
-
     can_link = user.is_office or (user.unit_id is not None and user.unit_id == report.unit_id)
     if not can_link:
         return {"can_link_issues": False}
     issues = issues_visible_to(user).filter(merged_into__isnull=True).order_by("-last_seen_on")
     return {"can_link_issues": True, "linkable_issues": list(issues[:300])}
+
+
+def _fragment_or_page(request: HttpRequest, name: str) -> str:
+    """htmx asks for the fragment a page of another app embeds; a plain visit gets a whole page."""
+    fragment = request.headers.get("HX-Request") == "true"
+    return f"reporting/includes/{name}" if fragment else f"reporting/{name}"
+
+
+@login_required
+@require_POST
+def stream_issues(request: HttpRequest, report_pk: int, stream_pk: int) -> HttpResponse:
+    report = get_report_for(request.user, report_pk)
+    stream = OpinionStream.objects.filter(report=report, pk=stream_pk).first()
+    if stream is None:
+        raise Http404("Không tìm thấy luồng ý kiến.")
+    visible = issues_visible_to(request.user).filter(merged_into__isnull=True)
+    form = StreamIssuesForm(request.POST, issues=visible)
+    if not form.is_valid():
+        messages.error(request, "Vấn đề: có vấn đề không chọn được.")
+        return redirect("report_detail", pk=report.pk)
+    try:
+        services.link_stream_issues(user=request.user, stream=stream,
+                                    issues=form.cleaned_data["issues"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã lưu các vấn đề liên kết với luồng ý kiến.")
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+def issue_streams(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report lines that mention an issue, for the issue page (loaded there by htmx).
+
+    Only lines of reports the reader may see: a unit never sees another unit's report through a
+    shared issue. An issue the reader cannot see is "not found". Without htmx (JS off, the
+    fallback link) the same list comes as a whole page."""
+    issue = get_issue_for(request.user, pk)
+    streams = list(streams_mentioning(request.user, issue))
+    return render(request, _fragment_or_page(request, "issue_streams.html"),
+                  {"issue": issue, "streams": streams})
+
+
+UNIT_REPORTS_SHOWN = 12
+
+
+@login_required
+def unit_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's recent reports, for the unit page (loaded there by htmx; a whole page without).
+
+    A unit the reader cannot see is "not found"; the reports are those the reader may see."""
+    unit = get_unit_for(request.user, pk)
+    reports = list(
+        reports_visible_to(request.user).filter(unit=unit).order_by("-period__start")[
+            :UNIT_REPORTS_SHOWN
+        ]
+    )
+    return render(request, _fragment_or_page(request, "unit_reports.html"),
+                  {"unit": unit, "reports": reports})
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -539,35 +599,12 @@ def _tally_row(row: dict) -> list:
             row["missing"], _pct(row["reporting_rate"]), _pct(row["on_time_rate"])]
 
 
-# --- notifications -------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        ids = None
-        if request.POST.get("id", "").isdigit():
-            ids = [int(request.POST["id"])]
-        count = mark_notifications_read(user=request.user, ids=ids)
-        if count:
-            messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
-        return redirect("notifications")
-    page = Paginator(pages.notifications_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "reporting/notifications.html", {"page": page})
-
-
 # --- report templates (office) -------------------------------------------------------------
-
-
-def _require_office(user: User) -> None:
-    if not user.is_office:
-        raise Http404("Không tìm thấy trang.")
 
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user)
     templates = ReportTemplate.objects.order_by("pk").prefetch_related("units")
     return render(request, "reporting/template_list.html", {"templates": templates})
 
@@ -575,7 +612,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user)
     template = ReportTemplate.objects.filter(pk=pk).first()
     if template is None:
         raise Http404("Không tìm thấy mẫu báo cáo.")

@@ -10,20 +10,20 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ConflictError, ServiceError
+from core.mime import DOCX_TYPE, XLSX_TYPE
+from core.views import require_office
 from reporting import consolidation as calc
 from reporting import consolidation_services as services
 from reporting.models import ConsolidatedReport
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REFUSAL = "Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp."
 
 
 # Reads scoped to the reader: the ward's report is for the office and the leaders only.
@@ -38,13 +38,6 @@ def _get_consolidated(user, pk: int) -> ConsolidatedReport:
         return _consolidated_visible_to(user).get(pk=pk)
     except ConsolidatedReport.DoesNotExist as exc:
         raise Http404("Không tìm thấy báo cáo tổng hợp.") from exc
-
-
-def _require_office(user) -> None:
-    if not user.sees_everything:
-        raise Http404("Không tìm thấy trang.")
-    if not user.is_office:
-        raise PermissionDenied("Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp.")
 
 
 def _within(reports: QuerySet[ConsolidatedReport], key: PeriodKey) -> QuerySet:
@@ -73,7 +66,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def consolidated_generate(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL, hide_from_units=True)
     try:
         key = parse_period(request.POST.get("period", ""))
         consolidated = services.generate_consolidated(user=request.user, period=key)
@@ -147,7 +140,7 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "reporting/consolidated_detail.html",
                       _detail_context(consolidated, None, "", None, request.user))
-    _require_office(request.user)
+    require_office(request.user, refusal=REFUSAL, hide_from_units=True)
     values = _edit_values(request, consolidated)
     try:
         services.update_consolidated(

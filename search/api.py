@@ -1,6 +1,6 @@
 """REST API of the search (GET /api/v1/search/?q=…), scoped like the pages through the selectors.
 
-Follows ``orgs.api``: token or session authentication, Vietnamese ``{"detail", "field"}`` errors,
+Follows ``core.api``: token or session authentication, Vietnamese ``{"detail", "field"}`` errors,
 another unit's records are simply not found.
 """
 
@@ -11,11 +11,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERRORS, ApiMixin, ViSerializer
 from core.errors import ServiceError
 from core.models import Attitude, Channel
 from intake.models import OpinionItem
 from issues.models import Issue
-from orgs.api import ERRORS, ApiMixin, ViSerializer
 from search.query import MAX_QUERY_CHARS, parse_query
 from search.selectors import MAX_PAGE_SIZE, NO_ISSUE, SearchPage, search_issues, search_items
 

@@ -1,4 +1,7 @@
-"""Grouping is enqueued once per transaction, however many items the transaction files."""
+"""Grouping is enqueued once per transaction, however many items the transaction files.
+
+Intake announces the new items (``intake.signals.items_filed``, one on-commit hook per
+transaction); the issues app's receiver enqueues the grouping task."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.db import transaction
 from core.models import Channel
 from intake import services
 from intake.models import OpinionItem
+from intake.signals import items_filed
 from intake.tests.conftest import file
 
 TEXTS = [
@@ -45,7 +49,8 @@ def group_task(monkeypatch) -> CountingTask:
 def test_an_item_filed_alone_enqueues_grouping(an, group_task, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = file(an, TEXTS[0])
-    assert callbacks == [services.enqueue_grouping]
+    assert [type(c) for c in callbacks] == [services.FiledItems]
+    assert callbacks[0].item_ids == [item.pk]
     assert group_task.calls == 1
     item.refresh_from_db()
     assert item.issue_id is not None  # the immediate backend ran the grouping
@@ -154,7 +159,7 @@ def test_the_demo_leaves_one_grouping_request_and_reports_its_opinion_counts(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         summary = demo.load_demo(today=dt.date(2026, 1, 10), months=1)
-    assert callbacks.count(services.enqueue_grouping) == 1
+    assert sum(isinstance(c, services.FiledItems) for c in callbacks) == 1
     items = OpinionItem.objects.count()
     issues = Issue.objects.filter(merged_into__isnull=True).count()
     answers, alerts = Answer.objects.count(), BurstAlert.objects.count()
@@ -174,3 +179,41 @@ def test_the_opinion_line_groups_thousands_with_dots():
         "Ý kiến 90 ngày qua: 12.345 ý kiến từ 2 kênh (có 3 buổi tiếp xúc cử tri, đối thoại),"
         " 1.002 vấn đề dư luận, 7 trả lời, giải thích đã công bố, 0 cảnh báo dư luận mới nổi."
     )
+
+
+# --- the announcement itself: one per transaction, with the ids; a failing listener is logged
+
+
+@pytest.mark.django_db
+def test_filed_items_are_announced_once_per_transaction_with_their_ids(
+    an, django_capture_on_commit_callbacks
+):
+    heard: list[list[int]] = []
+
+    def listener(sender, *, item_ids, **kwargs):
+        heard.append(item_ids)
+
+    items_filed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                first = file(an, "Đường ngõ 12 ngập nặng sau mưa.")
+                second = file(an, "Đèn đường ngõ 7 hỏng cả tháng.")
+    finally:
+        items_filed.disconnect(listener)
+    assert heard == [[first.pk, second.pk]]
+
+
+@pytest.mark.django_db
+def test_a_failing_listener_does_not_fail_the_filing(an, django_capture_on_commit_callbacks,
+                                                     caplog):
+    def broken(sender, **kwargs):
+        raise RuntimeError("hỏng")
+
+    items_filed.connect(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            item = file(an, "Tiếng ồn karaoke ban đêm ở tổ 3.")
+    finally:
+        items_filed.disconnect(broken)
+    assert item.pk and "không nhận được tin báo" in caplog.text

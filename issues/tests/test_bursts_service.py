@@ -7,12 +7,11 @@ import datetime as dt
 
 import pytest
 
-from core.models import Topic
+from core.models import Notification, Topic
 from issues import services
 from issues.models import BurstAlert, Issue
 from issues.tasks import detect_bursts_task
 from issues.tests.helpers import issue, item
-from reporting.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,13 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
+from core.choices import IssueStatus
 from core.errors import ConflictError, ServiceError
-from core.models import AuditEntry, Topic
+from core.models import AuditEntry, Notification, Topic
 from intake.models import ResidentContact
 from issues import services
 from issues.models import Answer, EngineState, Issue, IssueEvent
 from issues.tests.helpers import FLOOD, GARBAGE, KARAOKE, D, item, refreshed
-from reporting.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,9 @@ def test_a_refused_answer_sends_nothing_and_stores_nothing(
         assert no_issue.value.field == "issue_ids"
     assert mail.outbox == [] and Answer.objects.count() == 0
     assert refreshed(asked.contact).notified_at is None
+
+
+def test_the_issue_status_vocabulary_is_the_issues_own():
+    assert Issue.Status is IssueStatus
+    assert IssueStatus.DETECTED == "moi_phat_hien"
+    assert dict(IssueStatus.choices)["da_tra_loi_dan"] == "Đã trả lời dân"

@@ -1,6 +1,6 @@
 """Issue pages: scoping by role (another unit's issue is 404), the office's forms, export, the
-overdue page, alerts, answers, report streams linked to issues, and the public pages that work
-logged out and never show personal data."""
+overdue page, alerts, answers, and the public pages that work logged out and never show personal
+data. Report streams linked to issues are reporting's (``reporting/tests/test_issue_links.py``)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from intake.models import ResidentContact
 from issues import services
 from issues.models import Answer, BurstAlert, Issue
 from issues.tests.helpers import FLOOD, GARBAGE, D, issue, item, refreshed
-from reporting.periods import parse_period
-from reporting.services import ensure_period, save_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -230,24 +228,3 @@ def test_tracking_is_throttled_per_address(client, answered):
     for _ in range(20):
         assert client.get("/tra-cuu/", {"ma": "ZZZZZZ"}).status_code == 200
     assert client.get("/tra-cuu/", {"ma": "HB7K2M"}).status_code == 429
-
-
-def test_a_report_stream_links_to_issues(client, an, binh, vanphong, monthly, cell_a, stream,
-                                         world):
-    a, b, _ = world
-    report = save_draft(user=an, template=monthly, period=ensure_period(parse_period("2026-04")),
-                        unit=cell_a, sections={}, streams=[stream], expected_version=None)
-    line = report.streams.get()
-    response = page(client, an, f"/bao-cao/{report.pk}/")
-    assert response.context["can_link_issues"] and response.context["linkable_issues"] == [a]
-    url = f"/bao-cao/{report.pk}/luong/{line.pk}/van-de/"
-    # An issue the reporter cannot see cannot be linked.
-    client.post(url, {"issues": [b.pk]})
-    assert not line.issues.exists()
-    client.post(url, {"issues": [a.pk]})
-    assert list(line.issues.all()) == [a]
-    html = page(client, an, f"/bao-cao/{report.pk}/").content.decode()
-    assert "VD-2026-0001 · Rác ở chợ Hòa Bình" in html
-    assert page(client, vanphong, f"/van-de/{a.pk}/").context["streams"].get() == line
-    client.force_login(binh)
-    assert client.post(url, {"issues": []}).status_code == 404

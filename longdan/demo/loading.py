@@ -11,7 +11,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from core.errors import ServiceError
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, EngineState, Issue
 from longdan.demo import names
@@ -21,7 +21,6 @@ from longdan.demo.summary import DemoSummary
 from orgs.models import Area, Collaborator, OrgUnit, User
 from reporting.models import (
     ConsolidatedReport,
-    Notification,
     Reminder,
     ReportTemplate,
     UnitReport,

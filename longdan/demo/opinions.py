@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Max, Min
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from core.text import fold
 from intake import services as intake_services
 from intake.models import Meeting, OpinionItem, ResidentContact, Sensitivity
@@ -20,7 +20,8 @@ from issues.models import Answer, BurstAlert, Issue, IssueEvent
 from longdan.demo import opinion_data as opinions
 from longdan.demo.constants import OPINION_WINDOW_DAYS, SEED
 from orgs.models import Area, Collaborator, OrgUnit, User
-from reporting.models import Notification, OpinionStream
+from reporting import services as reporting_services
+from reporting.models import OpinionStream
 
 if TYPE_CHECKING:
     from longdan.demo.builder import _Builder
@@ -393,7 +394,7 @@ class _Opinions:
             if not found or self.rng.random() < 0.5:
                 continue
             live = [Issue.objects.get(pk=i.pk) for i in found[:2]]
-            self._stamp(self.b.now, issue_services.link_stream_issues, user=self.office,
+            self._stamp(self.b.now, reporting_services.link_stream_issues, user=self.office,
                         stream=stream, issues=live)
             linked += 1
             if linked >= 24:

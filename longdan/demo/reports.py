@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.models import AuditEntry, SocialGroup, Topic
+from core.models import AuditEntry, Notification, SocialGroup, Topic
 from core.text import fold
 from longdan.demo import names
 from longdan.demo.world import _Unit
 from orgs.models import Area
 from reporting import cache as compliance_cache
 from reporting import services
-from reporting.models import Notification, ReportVersion, UnitReport
+from reporting.models import ReportVersion, UnitReport
 from reporting.periods import PeriodKey
 
 

@@ -7,10 +7,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import AuditEntry, SocialGroup, Topic
+from core.models import AuditEntry, Notification, SocialGroup, Topic
 from orgs.tests.test_api import PASSWORD, as_user
 from reporting.compliance import STATUS_LABELS
-from reporting.models import Notification, OpinionStream, Period, ReportVersion, UnitReport
+from reporting.models import OpinionStream, Period, ReportVersion, UnitReport
 
 REPORTS = "/api/v1/reports/"
 

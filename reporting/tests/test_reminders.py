@@ -7,9 +7,9 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from reporting import services
-from reporting.models import Notification, Reminder, ReportTemplate
+from reporting.models import Reminder, ReportTemplate
 from reporting.periods import MONTH, PeriodKey, parse_period
 from reporting.reminders import BEFORE, OVERDUE, DueReminder, due_reminders, send_due_reminders
 

@@ -4,9 +4,9 @@ import pytest
 import time_machine
 
 from core.errors import ConflictError, LockedError, ServiceError
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from reporting import services
-from reporting.models import Notification, ReportVersion, UnitReport
+from reporting.models import ReportVersion, UnitReport
 from reporting.periods import parse_period
 from reporting.selectors import status_of
 

@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail
 from django_tasks import TaskResultStatus
 
-from reporting.models import Notification, Reminder
+from core.models import Notification
+from reporting.models import Reminder
 from reporting.tasks import send_reminders
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.models import AuditEntry, SocialGroup, Topic
+from core.models import AuditEntry, Notification, SocialGroup, Topic
 from reporting import services
-from reporting.models import Notification, ReportTemplate, UnitReport
+from reporting.models import ReportTemplate, UnitReport
 from reporting.periods import parse_period
 
 # 10 Nov 2025, 09:00 in Hà Nội: November's deadline (the 25th) is still ahead, October's passed.

@@ -8,7 +8,7 @@
 * ``GET /api/v1/surveys/<slug>/results/``: a survey's frequencies (the results page as JSON),
   with the page's filters; scoped like the page (another unit's survey: 404).
 
-Follows ``orgs.api``: token or session authentication, Vietnamese ``{"detail", "field"}`` errors.
+Follows ``core.api``: token or session authentication, Vietnamese ``{"detail", "field"}`` errors.
 The two computing endpoints read no stored data, so any signed-in user may call them.
 """
 
@@ -23,8 +23,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ERRORS, ApiMixin, ViSerializer
 from core.errors import ServiceError
-from orgs.api import ERRORS, ApiMixin, ViSerializer
 from surveys.analysis.forms import AnalysisFilterForm
 from surveys.analysis.questions import question_frame
 from surveys.analysis.results import SurveyAnalysis, analyse

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ServiceError
+from core.mime import CSV_TYPE, DOCX_TYPE, SAV_TYPE, XLSX_TYPE
 from core.models import AuditEntry
 from core.services import audit
 from surveys.analysis import exports, question_bank, report_docx, services
@@ -57,12 +58,7 @@ from surveys.analysis.vocabulary import (
 from surveys.analysis.weights import compute_weights, population_margins, weighting_column
 from surveys.models import Survey
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "sav": "application/x-spss-sav",
-}
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXPORT_TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE, "sav": SAV_TYPE}
 BANK_PAGE_SIZE = 25
 
 

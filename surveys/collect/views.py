@@ -38,6 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from core.errors import ServiceError
+from core.mime import CSV_TYPE
 from core.views import xlsx_download
 from documents.xlsx import write_table
 from odk import openrosa
@@ -486,7 +487,7 @@ def _token_file(survey: Survey, links: list[str], batch: str, fmt: str) -> HttpR
         writer.writerow(headers)
         writer.writerows(rows)
         response = HttpResponse(
-            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type=CSV_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:

@@ -17,10 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer
 from core.errors import ServiceError
 from odk import xlsform
 from odk.workbook import XLS_MAGIC
-from orgs.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer
 from orgs.models import Area, OrgUnit
 from surveys.design import selectors, services
 from surveys.design.views import XLS_TYPE, XLSX_TYPE, _attachment, filter_surveys

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
+from core.mime import XLS_TYPE, XLSX_TYPE
 from core.models import SocialGroup
 from orgs.models import Area, OrgUnit
 from surveys.design.services import SurveyInput
 from surveys.models import PolicyStage, Survey
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-XLSFORM_ACCEPT = (
-    ".xlsx,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
-    "application/vnd.ms-excel"
-)
+XLSFORM_ACCEPT = f".xlsx,.xls,{XLSX_TYPE},{XLS_TYPE}"
 SORTS = [
     ("-created_at", "Mới tạo trước"),
     ("created_at", "Cũ trước"),

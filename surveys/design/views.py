@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
+from core.mime import XLS_TYPE, XLSX_TYPE
 from core.text import fold
+from core.views import require_office
 from odk import xlsform
 from odk.workbook import XLS_MAGIC
 from surveys.analysis.selectors import may_analyse
@@ -34,18 +36,11 @@ SORT_FIELDS = {
     "-starts_on": ["-starts_on", "-id"],
     "status": ["status", "-created_at"],
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLS_TYPE = "application/vnd.ms-excel"
 
 
 def _form_error(form, exc: ServiceError) -> None:
     name = exc.field if exc.field in form.fields else None
     form.add_error(name, exc.message)
-
-
-def _require_office(request: HttpRequest) -> None:
-    if not request.user.is_office:
-        raise Http404("Không tìm thấy trang.")
 
 
 def _upload_form(request: HttpRequest) -> XLSFormUploadForm:
@@ -108,7 +103,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_create(request: HttpRequest) -> HttpResponse:
-    _require_office(request)
+    require_office(request.user)
     form = SurveyForm(request.POST or None, initial={"allow_interviewers": True})
     if request.method == "POST" and form.is_valid():
         try:

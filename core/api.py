@@ -1,0 +1,350 @@
+"""The REST API's shared plumbing (issue 14: it was in ``orgs.api``) and the audit log endpoint.
+
+Every app's API builds on these: token-then-session authentication (:class:`ApiMixin`),
+Vietnamese validation messages (:class:`ViSerializer`), and error bodies
+``{"detail": <Vietnamese message>, "field": <field or null>}`` (:func:`api_exception_handler`,
+``REST_FRAMEWORK["EXCEPTION_HANDLER"]``). The token endpoint and the audit log live here too: the
+token is every user's, the audit log is core's own model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView, exception_handler
+
+from core.errors import ServiceError
+from core.models import AuditEntry
+from core.services import audit
+
+# --- Shared base --------------------------------------------------------------------------------
+
+# DRF ships few Vietnamese translations, so the messages users meet most are given here.
+VI_FIELD_MESSAGES = {
+    "required": "Thiếu trường này.",
+    "null": "Không được để trống (null).",
+    "blank": "Không được để trống.",
+    "invalid": "Giá trị không hợp lệ.",
+    "max_length": "Dài quá {max_length} ký tự.",
+    "min_length": "Phải có ít nhất {min_length} ký tự.",
+    "max_value": "Không được lớn hơn {max_value}.",
+    "min_value": "Không được nhỏ hơn {min_value}.",
+    "max_string_length": "Giá trị quá lớn.",
+    "invalid_choice": "“{input}” không phải giá trị hợp lệ.",
+    "not_a_list": "Phải là một danh sách, không phải {input_type}.",
+    "empty": "Danh sách không được rỗng.",
+    "not_a_dict": "Phải là một đối tượng JSON, không phải {input_type}.",
+}
+VI_INVALID_BY_TYPE = {
+    serializers.IntegerField: "Phải là số nguyên.",
+    serializers.BooleanField: "Phải là true hoặc false.",
+}
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+def _vietnamise(field: serializers.Field) -> None:
+    for key in field.error_messages:
+        if key in VI_FIELD_MESSAGES:
+            field.error_messages[key] = VI_FIELD_MESSAGES[key]
+    for field_type, message in VI_INVALID_BY_TYPE.items():
+        if isinstance(field, field_type):
+            field.error_messages["invalid"] = message
+    child = getattr(field, "child", None)
+    if isinstance(child, serializers.Field) and not isinstance(child, serializers.Serializer):
+        _vietnamise(child)
+
+
+class ViSerializer(serializers.Serializer):
+    # An input serializer whose validation messages are Vietnamese.
+
+    default_error_messages = {
+        "invalid": "Dữ liệu phải là một đối tượng JSON, không phải {datatype}."
+    }
+    # Per-field messages that say more than the generic ones: {"version": {"required": "…"}}.
+    field_messages: dict[str, dict[str, str]] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            _vietnamise(field)
+            field.error_messages.update(self.field_messages.get(name, {}))
+        return fields
+
+
+def _first_error(detail, path: str = "") -> tuple[str, str]:
+    """The path ("streams.2.topic", rows counted from 1) and message of the first error."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if not value:
+                continue
+            step = str(key + 1) if isinstance(key, int) else str(key)
+            if step == "non_field_errors":
+                return _first_error(value, path)
+            return _first_error(value, f"{path}.{step}" if path else step)
+    if isinstance(detail, list):
+        if detail and all(isinstance(item, dict) for item in detail):
+            for row, item in enumerate(detail, start=1):
+                if item:
+                    return _first_error(item, f"{path}.{row}" if path else str(row))
+        for item in detail:
+            return _first_error(item, path)
+    return path, str(detail)
+
+
+def _vi_message(exc: exceptions.APIException) -> str | None:
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return "Chưa xác thực: hãy gửi mã truy cập (Authorization: Token …) hoặc đăng nhập."
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        return "Mã truy cập không hợp lệ hoặc tài khoản đã bị khóa."
+    if isinstance(exc, exceptions.PermissionDenied):
+        if str(exc.detail).startswith("CSRF"):
+            return (
+                "Yêu cầu bị từ chối: thiếu mã CSRF. Khi dùng phiên đăng nhập, gửi kèm tiêu đề"
+                " X-CSRFToken; hoặc dùng mã truy cập (Authorization: Token …)."
+            )
+        return "Bạn không có quyền thực hiện thao tác này."
+    if isinstance(exc, exceptions.ParseError):
+        return "Dữ liệu gửi lên không đọc được (JSON không hợp lệ)."
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return "Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."
+    if isinstance(exc, exceptions.NotAcceptable):
+        return "Không trả được dữ liệu theo định dạng yêu cầu trong tiêu đề Accept."
+    if isinstance(exc, exceptions.Throttled):
+        return f"Quá nhiều yêu cầu; hãy thử lại sau {exc.wait or 60:.0f} giây."
+    return None
+
+
+def api_exception_handler(exc, context):
+    """Every error body is ``{"detail": <Vietnamese message>, "field": <field or null>}``."""
+    if isinstance(exc, ServiceError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first_error(exc.detail)
+        body = {
+            "detail": f"{field}: {message}" if field else message,
+            "field": field or None,
+            "errors": exc.detail,
+        }
+        return Response(body, status=400)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    message = _vi_message(exc) if isinstance(exc, exceptions.APIException) else None
+    detail = message or (response.data.get("detail") if isinstance(response.data, dict) else None)
+    response.data = {"detail": str(detail or "Yêu cầu không thực hiện được."), "field": None}
+    return response
+
+
+class ApiPagination(PageNumberPagination):
+    page_query_description = "Số trang (từ 1)."
+
+
+class ApiMixin:
+    # Token first so an anonymous call gets 401 with "WWW-Authenticate: Token", not 403.
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    pagination_class = ApiPagination
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+def int_param(request, name: str) -> int | None:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ServiceError(
+            f"Tham số “{name}” phải là số nguyên, không phải “{value}”.", field=name
+        ) from exc
+
+
+def flag_param(request, name: str) -> bool:
+    return request.query_params.get(name, "").strip().lower() in TRUE_VALUES
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Thông báo lỗi bằng tiếng Việt.")
+    field = serializers.CharField(allow_null=True, help_text="Trường bị lỗi, nếu có.")
+    errors = serializers.JSONField(
+        required=False, help_text="Khi dữ liệu không hợp lệ: mọi lỗi, theo từng trường."
+    )
+
+
+ERROR_SCHEMA = ErrorSerializer
+ERRORS = {400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA}
+
+
+# --- Token --------------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(ViSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    role = serializers.CharField(read_only=True)
+
+
+class TokenThrottle(AnonRateThrottle):
+    # Slows password guessing; a script needs one token, not hundreds.
+
+    rate = "20/min"
+
+
+class TokenView(ApiMixin, APIView):
+    # Exchanges a username and password for the user's API token ("Authorization: Token …").
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: ERROR_SCHEMA},
+        summary="Lấy mã truy cập API",
+        description="Đổi tên đăng nhập và mật khẩu lấy mã truy cập; gửi mã trong tiêu đề"
+        " ``Authorization: Token <mã>`` ở các yêu cầu sau. Mỗi lần lấy mã được ghi nhật ký.",
+        auth=[],
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # authenticate() itself logs a failed attempt through the user_login_failed signal.
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            raise ServiceError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
+        with transaction.atomic():
+            token, _ = Token.objects.get_or_create(user=user)
+            audit(
+                actor=user,
+                action=AuditEntry.Action.LOGIN,
+                obj=user,
+                unit=user.unit,
+                summary=f"{user.username} lấy mã truy cập API",
+            )
+        return Response({"token": token.key, "username": user.username, "role": user.role})
+
+
+# --- Audit log ----------------------------------------------------------------------------------
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    action = serializers.CharField(read_only=True, help_text="Mã thao tác (create, submit, …).")
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    actor_username = serializers.CharField(
+        source="actor.username", read_only=True, allow_null=True, default=None
+    )
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, allow_null=True, default=None
+    )
+    data = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_username",
+            "action",
+            "action_label",
+            "object_type",
+            "object_id",
+            "unit",
+            "unit_name",
+            "summary",
+            "data",
+        ]
+        read_only_fields = fields
+
+
+def _since(value: str) -> dt.datetime | None:
+    """An ISO date (from local midnight) or date-time; ``None`` when absent."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+        day = None if moment else parse_date(value)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = dt.datetime.combine(day, dt.time.min)
+    if moment is None:
+        raise ServiceError(
+            f"Thời điểm “{value}” không hợp lệ: dùng NNNN-TT-NN hoặc NNNN-TT-NNTHH:MM.",
+            field="since",
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class AuditViewSet(ApiMixin, viewsets.GenericViewSet):
+    # The audit log: for the office and the leaders; anyone else is told it does not exist.
+
+    queryset = AuditEntry.objects.none()
+    serializer_class = AuditEntrySerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if not user.sees_everything:
+            raise Http404("Không tìm thấy.")
+        entries = AuditEntry.objects.select_related("actor", "unit")
+        action = self.request.query_params.get("action", "").strip()
+        if action:
+            if action not in AuditEntry.Action.values:
+                raise ServiceError(
+                    f"Thao tác “{action}” không có; dùng một trong: "
+                    + ", ".join(AuditEntry.Action.values)
+                    + ".",
+                    field="action",
+                )
+            entries = entries.filter(action=action)
+        since = _since(self.request.query_params.get("since", ""))
+        if since is not None:
+            entries = entries.filter(at__gte=since)
+        return entries
+
+    @extend_schema(
+        summary="Nhật ký thao tác",
+        description="Chỉ Ban Xây dựng Đảng và lãnh đạo; người khác nhận 404.",
+        parameters=[
+            OpenApiParameter(
+                "action", str, enum=AuditEntry.Action.values, description="Lọc theo thao tác."
+            ),
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Từ thời điểm (ngày hoặc ngày giờ ISO 8601).",
+            ),
+        ],
+        responses={200: AuditEntrySerializer(many=True), **ERRORS},
+    )
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,25 @@
+"""The issues app's answers to what the floors below announce (connected in ``IssuesConfig``)."""
+
+from __future__ import annotations
+
+import logging
+
+from intake.signals import items_filed
+from issues import tasks
+
+logger = logging.getLogger(__name__)
+
+
+def group_filed_items(sender, *, item_ids, **kwargs) -> None:
+    """New items were filed: enqueue one grouping run (it takes every pending item).
+
+    Intake sends one signal per committed transaction, so a transaction that filed thousands of
+    items costs one run."""
+    try:
+        tasks.group_items.enqueue()
+    except Exception:  # grouping is catch-up work; a failed enqueue must not lose the item
+        logger.exception("Không xếp được việc gom nhóm ý kiến vào hàng đợi.")
+
+
+def connect() -> None:
+    items_filed.connect(group_filed_items, dispatch_uid="issues.group_filed_items")
