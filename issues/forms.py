@@ -30,12 +30,16 @@ class IssueFilterForm(forms.Form):
         empty_label="Mọi chủ đề",
     )
     owner = forms.ModelChoiceField(
-        label="Đơn vị chịu trách nhiệm", queryset=OrgUnit.objects.order_by("name"),
+        label="Đơn vị chịu trách nhiệm", queryset=OrgUnit.objects.none(),
         required=False, empty_label="Mọi đơn vị",
     )
     overdue = forms.BooleanField(label="Chỉ vấn đề quá hạn", required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput,
                              initial=DEFAULT_ISSUE_SORT)
+
+    def __init__(self, *args, owners: QuerySet[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
 
 
 class StatusForm(forms.Form):

@@ -19,7 +19,7 @@ from core.dates import local_today
 from core.models import Attitude, Channel
 from intake.models import OpinionItem
 from issues.models import Answer, BurstAlert, Issue
-from orgs.models import User
+from orgs.models import OrgUnit, User
 from orgs.selectors import visible_unit_ids
 
 OPEN_STATUSES = [
@@ -44,6 +44,14 @@ def issues_visible_to(user: User) -> QuerySet[Issue]:
         return issues
     from_units = OpinionItem.objects.filter(unit_id__in=ids, issue__isnull=False)
     return issues.filter(Q(owner_unit_id__in=ids) | Q(pk__in=from_units.values("issue_id")))
+
+
+def owner_units_for(user: User) -> QuerySet[OrgUnit]:
+    """Units the reader may filter issues by: those holding an issue the reader shares.
+
+    A unit's name reaches a reader only through an issue both of them are part of."""
+    owners = issues_visible_to(user).exclude(owner_unit__isnull=True).values("owner_unit_id")
+    return OrgUnit.objects.filter(pk__in=owners).order_by("name")
 
 
 def get_issue_for(user: User, pk) -> Issue:

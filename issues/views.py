@@ -40,7 +40,7 @@ TRACK_LIMIT, TRACK_WINDOW = 20, 600  # lookups per address per 10 minutes: codes
 
 
 def _filters(request: HttpRequest) -> tuple[IssueFilterForm, selectors.IssueFilter]:
-    form = IssueFilterForm(request.GET or None)
+    form = IssueFilterForm(request.GET or None, owners=selectors.owner_units_for(request.user))
     if not form.is_bound or not form.is_valid():
         return form, selectors.IssueFilter()
     data = form.cleaned_data

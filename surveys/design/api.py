@@ -338,5 +338,8 @@ class SurveyViewSet(ApiMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"])
     def check(self, request):
+        # Parsing an uploaded workbook is costly: the office's tool, like uploading a version.
+        if not request.user.is_office:
+            raise PermissionDenied
         content, name = _uploaded(request)
         return Response(xlsform.check(content, name))

@@ -230,7 +230,8 @@ def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def xlsform_check(request: HttpRequest) -> HttpResponse:
-    """Check an XLSForm and list its questions, storing nothing."""
+    """Check an XLSForm and list its questions, storing nothing (the office's tool)."""
+    require_office(request.user)
     form = _upload_form(request)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -154,16 +154,22 @@ def test_status(vanphong, lanhdao, open_survey):
     assert bad.status_code == 400 and bad.json()["field"] == "status"
 
 
-def test_check_stores_nothing(an):
-    ok = api(an).post("/api/v1/surveys/check/", {"file": xlsx_file(standard_xlsform_bytes())},
+def test_check_stores_nothing(vanphong):
+    ok = api(vanphong).post("/api/v1/surveys/check/", {"file": xlsx_file(standard_xlsform_bytes())},
                       format="multipart").json()
     assert ok["ok"] and ok["form_id"] == "khao_sat_chuan" and len(ok["questions"]) == 18
     rows = with_survey_rows([["integer", "x", "X", "", "max2(.)", ""]])
-    bad = api(an).post("/api/v1/surveys/check/", {"file": xlsx_file(xlsx_bytes(**rows))},
+    bad = api(vanphong).post("/api/v1/surveys/check/", {"file": xlsx_file(xlsx_bytes(**rows))},
                        format="multipart").json()
     assert not bad["ok"]
     assert (bad["errors"][0]["row"], bad["errors"][0]["column"]) == (2, "constraint")
     assert not FormVersion.objects.exists()
+
+
+def test_check_is_the_offices_tool(an):
+    refused = api(an).post("/api/v1/surveys/check/",
+                           {"file": xlsx_file(standard_xlsform_bytes())}, format="multipart")
+    assert refused.status_code == 403
 
 
 @pytest.mark.django_db

@@ -256,8 +256,13 @@ def test_concept_key_form(vanphong, open_survey):
     assert question.concept_key == "via he can thiet"
 
 
-def test_check_page_stores_nothing(an):
-    client = client_for(an)
+def test_check_page_is_the_offices_tool(an):
+    response = client_for(an).get(reverse("xlsform_check"))
+    assert response.status_code == 404
+
+
+def test_check_page_stores_nothing(vanphong):
+    client = client_for(vanphong)
     ok = client.post(reverse("xlsform_check"), {"file": upload("a.xlsx", standard_xlsform_bytes())})
     html = ok.content.decode()
     assert "hợp lệ" in html and "khao_sat_chuan" in html and "thanh_vien" in html
