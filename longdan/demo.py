@@ -38,7 +38,7 @@ from core.text import fold
 from intake import services as intake_services
 from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact, Sensitivity
 from issues import services as issue_services
-from issues.models import Answer, BurstAlert, EngineState, Issue, IssueEvent
+from issues.models import Answer, BurstAlert, Issue, IssueEvent
 from longdan import demo_names as names
 from longdan import demo_opinions as opinions
 from longdan.demo_surveys import DemoSurveys
@@ -56,6 +56,7 @@ from reporting.models import (
 )
 from reporting.periods import PeriodKey, last_months, month_of
 from surveys.models import PopulationMargin, Response, Survey
+from textops.models import EngineState
 
 PASSWORD = "longdan-demo"
 SEED = 20250701  # the day the ward was formed

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "orgs",
     "reporting",
     "documents",
+    "textops",
     "intake",
     "issues",
     "search",

@@ -39,7 +39,6 @@ from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from core.text import fold
-from intake.engine import mask_everything
 from intake.tabular import TableError, cell_text, read_table
 from orgs.models import Area, Collaborator, User
 from surveys import openrosa, sampling, selectors_collect
@@ -59,6 +58,7 @@ from surveys.selectors_collect import (
     survey_areas,
     token_hash,
 )
+from textops.services import mask_everything
 
 MAX_TOKENS_PER_BATCH = 5_000
 MAX_ATTACHMENTS = 50
