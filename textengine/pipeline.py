@@ -41,6 +41,7 @@ KINDS = ("topic", "attitude")
 _PREFIX = {"topic": "#t:", "attitude": "#a:"}
 _UNKNOWN, _SEP = 0, 1  # token ids: a token no model or lexicon knows; the end of a text
 _CACHE_MAX = 200_000
+_DENSE_MAX = 8  # texts up to which the model scores are summed row by row, not by a sparse product
 
 
 class Analysed(NamedTuple):
@@ -421,13 +422,17 @@ def analyse_batch(
     cues = {kind: comp.tries[kind].match(ids, row) for kind in KINDS}
     results = {}
     if comp.models:
-        from scipy.sparse import csr_matrix
-
         rows, cols = _features(comp, ids, row, cues)
-        x = csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, comp.n_feats)
-        )
-        product = np.asarray(x @ comp.weights)
+        if n <= _DENSE_MAX:  # a quick report: summing a few weight rows beats building a matrix
+            product = np.zeros((n, comp.weights.shape[1]), dtype=np.float32)
+            np.add.at(product, rows, comp.weights[cols])
+        else:
+            from scipy.sparse import csr_matrix
+
+            x = csr_matrix(
+                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, comp.n_feats)
+            )
+            product = np.asarray(x @ comp.weights)
         norms = np.sqrt(product[:, -len(comp.models) :])
     for kind in KINDS:
         votes = _lexicon_votes(comp, kind, n, cues)
