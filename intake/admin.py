@@ -34,7 +34,6 @@ class OpinionItemAdmin(AuditedAdmin):
         "created_at",
         "version",
     ]
-    exclude = ["signature"]
     filter_horizontal = ["topics", "social_groups"]
 
     def has_add_permission(self, request):

@@ -17,9 +17,10 @@ from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer, int_param
 from core.choices import IssueStatus
 from core.errors import ServiceError
 from core.models import Attitude, Channel, Reach
-from intake import engine, selectors, services
+from intake import selectors, services
 from intake.models import OpinionItem, ResidentContact, Sensitivity
 from orgs.models import Area, OrgUnit
+from textops import selectors as textops
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -131,7 +132,7 @@ class ItemCreateSerializer(ViSerializer):
 
 
 class SuggestRequestSerializer(ViSerializer):
-    text = serializers.CharField(max_length=engine.SUGGEST_MAX_CHARS, allow_blank=True)
+    text = serializers.CharField(max_length=textops.SUGGEST_MAX_CHARS, allow_blank=True)
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -286,4 +287,4 @@ class SuggestView(ApiMixin, APIView):
                     "model": "",
                 }
             )
-        return Response(engine.suggestion_payload(text))
+        return Response(textops.suggestion_payload(text))

@@ -104,7 +104,6 @@ class OpinionItem(models.Model):
     suggested_attitude = models.CharField(max_length=12, blank=True)
     suggestion_model = models.CharField(max_length=40, blank=True)
     labels_confirmed = models.BooleanField("nhãn đã xác nhận", default=False)
-    signature = models.BinaryField(editable=False, null=True, blank=True)
     wants_reply = models.BooleanField("người dân muốn được trả lời", default=False)
     tracking_code = models.CharField(
         "mã tra cứu", max_length=16, unique=True, null=True, blank=True

@@ -16,10 +16,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.text import fold
-from intake import engine
 from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact
 from orgs.models import User
 from orgs.selectors import visible_unit_ids
+from textops import selectors as textops
 
 
 def items_visible_to(user: User) -> QuerySet[OpinionItem]:
@@ -160,8 +160,8 @@ def model_versions() -> dict[str, list[ModelVersion]]:
     from textengine.model import current_version
 
     out: dict[str, list[ModelVersion]] = {}
-    for kind in engine.MODEL_KINDS:
-        root = engine.models_root() / kind
+    for kind in textops.MODEL_KINDS:
+        root = textops.models_root() / kind
         current = current_version(root) if root.is_dir() else None
         versions = []
         for folder in sorted(root.glob("v*"), reverse=True) if root.is_dir() else []:

@@ -34,12 +34,13 @@ from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
 from core.services import audit
 from core.text import fold
 from documents.tabular import TableError, cell_text, read_table
-from intake import engine
 from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact, Sensitivity
 from intake.signals import items_filed
 from orgs.models import Area, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from textengine.mask import mask
+from textops import selectors as text_selectors
+from textops import services as textops
 
 logger = logging.getLogger(__name__)
 
@@ -186,8 +187,13 @@ class _ItemInput:
     extra_audit: dict = field(default_factory=dict)
 
 
-def _create_item(user: User | None, data: _ItemInput) -> OpinionItem:
-    """Validate, analyse and store one item with its audit entry (caller holds the transaction)."""
+def _create_item(
+    user: User | None, data: _ItemInput, analysis: textops.Analysis | None = None
+) -> OpinionItem:
+    """Validate, analyse and store one item with its audit entry (caller holds the transaction).
+
+    ``analysis``: the text's analysis when the caller analysed a batch (an import, a meeting's
+    points); otherwise the text is analysed here, once."""
     text = _clean_text(data.text, limit=data.text_limit)
     channel = _choice(data.channel, Channel, "channel", "kênh tiếp nhận", required=True)
     attitude = _choice(data.attitude, Attitude, "attitude", "thái độ")
@@ -202,10 +208,10 @@ def _create_item(user: User | None, data: _ItemInput) -> OpinionItem:
     topics = _topics(data.topic_ids)
     groups = _social_groups(data.social_group_ids)
     unit = _unit_for(user, data.unit, data.area)
-    analysis = engine.analyse(text)
+    analysis = analysis or textops.analyse(text)
     if not any(ch.isalnum() for ch in analysis.normalised):
         raise ServiceError("Nội dung không có chữ nào đọc được.", field="text")
-    suggested = engine.topic_for_code(analysis.suggested_topic_code)
+    suggested = text_selectors.topic_for_code(analysis.suggested_topic_code)
     item = OpinionItem.objects.create(
         text=analysis.normalised,
         text_folded=analysis.folded,
@@ -225,7 +231,6 @@ def _create_item(user: User | None, data: _ItemInput) -> OpinionItem:
         suggestion_model=analysis.model_version[:40],
         # A person who chose a topic or an attitude has labelled the item: training data.
         labels_confirmed=user is not None and bool(topics or attitude),
-        signature=analysis.signature_bytes,
         wants_reply=bool(data.wants_reply),
         tracking_code=data.tracking_code,
         created_by=user,
@@ -380,10 +385,10 @@ def file_meeting(
             held_on=held_on,
             place=place[:300],
             # Minutes name delegates, not residents; still, no phone or ID number is kept.
-            delegates=engine.mask_everything(delegates)[0] if delegates.strip() else "",
+            delegates=textops.mask_everything(delegates)[0] if delegates.strip() else "",
             unit=_unit_for(user, unit, area),
             area=area,
-            notes=engine.mask_everything(notes)[0] if notes.strip() else "",
+            notes=textops.mask_everything(notes)[0] if notes.strip() else "",
             created_by=user,
         )
         audit(
@@ -395,9 +400,10 @@ def file_meeting(
             data={"kind": kind, "points": len(points)},
         )
         filed = []
-        for number, point in enumerate(points, start=1):
+        analyses = textops.analyse_many([point.text for point in points])  # one batch
+        for number, (point, analysis) in enumerate(zip(points, analyses, strict=True), start=1):
             try:
-                filed.append(_add_point(user, meeting, point).pk)
+                filed.append(_add_point(user, meeting, point, analysis).pk)
             except ServiceError as exc:
                 raise ServiceError(
                     f"Ý kiến thứ {number}: {exc.message}", field=f"points.{number}"
@@ -406,7 +412,9 @@ def file_meeting(
     return meeting
 
 
-def _add_point(user: User, meeting: Meeting, point: PointInput) -> OpinionItem:
+def _add_point(
+    user: User, meeting: Meeting, point: PointInput, analysis: textops.Analysis | None = None
+) -> OpinionItem:
     return _create_item(
         user,
         _ItemInput(
@@ -419,6 +427,7 @@ def _add_point(user: User, meeting: Meeting, point: PointInput) -> OpinionItem:
             attitude=point.attitude,
             meeting=meeting,
         ),
+        analysis,
     )
 
 
@@ -640,7 +649,7 @@ def _masked_cell(cell):
         return cell_text(cell)
     if isinstance(cell, bool):
         return cell
-    return engine.mask_everything(cell_text(cell))[0] if cell_text(cell) else ""
+    return textops.mask_everything(cell_text(cell))[0] if cell_text(cell) else ""
 
 
 def start_import(*, user: User, file_name: str, data: bytes) -> ImportBatch:
@@ -797,7 +806,9 @@ def apply_import(
     """File every valid row of ``batch`` as an item; a refused row is reported by its number.
 
     Each row runs in its own savepoint inside one transaction: a bad row costs only itself, and
-    a crash midway leaves nothing half-imported. The stored table is dropped afterwards.
+    a crash midway leaves nothing half-imported. The stored table is dropped afterwards. The
+    texts are analysed in one batch; they were masked and normalised when the file was uploaded,
+    so they are not masked or normalised again.
     """
     if not can_import(user) or not (user.is_office or batch.created_by_id == user.pk):
         raise ServiceError("Bạn không có quyền nhập tệp này.")
@@ -813,15 +824,26 @@ def apply_import(
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != ImportBatch.State.PENDING:
             raise ServiceError("Tệp này đã được nhập rồi.")
+        rows: list[tuple[int, _ItemInput | ServiceError]] = []
         for offset, row in enumerate(stored["rows"]):
             number = stored.get("first_row", 2) + offset
             if all(c in (None, "") for c in row):
                 continue
             try:
+                data = _row_input(row, columns, lookup, default_channel)
+                data.extra_audit = {"import_batch": batch.pk, "row": number}
+                rows.append((number, data))
+            except ServiceError as exc:
+                rows.append((number, exc))
+        texts = [data.text for _number, data in rows if isinstance(data, _ItemInput)]
+        analyses = iter(textops.analyse_many(texts, cleaned=True))
+        for number, data in rows:
+            try:
+                if isinstance(data, ServiceError):
+                    raise data
+                analysis = next(analyses)
                 with transaction.atomic():
-                    data = _row_input(row, columns, lookup, default_channel)
-                    data.extra_audit = {"import_batch": batch.pk, "row": number}
-                    filed.append(_create_item(user, data).pk)
+                    filed.append(_create_item(user, data, analysis).pk)
             except ServiceError as exc:
                 errors.append({"row": number, "field": exc.field or "", "message": exc.message})
         batch.mapping = {name: batch.headers[index] for name, index in columns.items()}

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.models import Topic
-from intake import engine
 from intake.models import OpinionItem
-from issues.models import EngineState
 from textengine.model import LinearModel, ModelError, current_version, train
+from textops import selectors as textops
+from textops import services as textops_services
 
 MIN_NEW_LABELS = 50
 FOLDS = 5  # quality: out-of-fold, each fifth held out in turn (grouped by issue)
@@ -49,7 +49,7 @@ def training_data(kind: str) -> tuple[list[str], list[str], list[str]]:
     rows = list(confirmed.filter(pk__in=list(first_topic)).values_list("pk", "text", "issue_id"))
     return (
         [r[1] for r in rows],
-        [engine.topic_code(first_topic[r[0]]) for r in rows],
+        [textops.topic_code(first_topic[r[0]]) for r in rows],
         [_group(r[0], r[2]) for r in rows],
     )
 
@@ -59,7 +59,7 @@ def _group(pk: int, issue_id: int | None) -> str:
 
 
 def _trained_on(kind: str) -> int:
-    root = engine.models_root() / kind
+    root = textops.models_root() / kind
     version = current_version(root) if root.is_dir() else None
     if version is None:
         return 0
@@ -84,7 +84,7 @@ def _retrain_one(kind: str, *, force: bool) -> dict:
             "new_labels": max(new, 0),
             "reason": "cần nhãn của ít nhất hai loại khác nhau",
         }
-    root = engine.models_root() / kind
+    root = textops.models_root() / kind
     model = train(
         texts, labels, root, label_field=kind, groups=groups, group_field="issue", folds=FOLDS
     )
@@ -108,12 +108,11 @@ def retrain_models(force: bool = False) -> dict:
     """
     with transaction.atomic():
         # One retraining at a time: the lock row serialises workers (version folders are numbered).
-        state, _ = EngineState.objects.select_for_update().get_or_create(
-            name=LOCK_NAME, defaults={"data": b""}
+        state = textops_services.lock_state(LOCK_NAME)
+        result = {kind: _retrain_one(kind, force=force) for kind in textops.MODEL_KINDS}
+        textops_services.record_run(
+            state,
+            meta={"last_run": timezone.now().isoformat(timespec="seconds"), "result": result},
+            bump=any(r["trained"] for r in result.values()),
         )
-        result = {kind: _retrain_one(kind, force=force) for kind in engine.MODEL_KINDS}
-        if any(r["trained"] for r in result.values()):
-            state.version += 1
-        state.meta = {"last_run": timezone.now().isoformat(timespec="seconds"), "result": result}
-        state.save()
     return result

@@ -20,7 +20,7 @@ from core.errors import ServiceError
 from core.models import Attitude, Channel
 from core.request import client_address
 from core.views import xlsx_response
-from intake import engine, selectors, services
+from intake import selectors, services
 from intake.forms import (
     ImportMapForm,
     ImportUploadForm,
@@ -33,9 +33,10 @@ from intake.forms import (
 )
 from intake.models import ImportBatch, OpinionItem
 from orgs.models import Area, Collaborator, User
+from textops import selectors as textops
 
 PAGE_SIZE = 30
-SUGGEST_MAX_CHARS = engine.SUGGEST_MAX_CHARS
+SUGGEST_MAX_CHARS = textops.SUGGEST_MAX_CHARS
 ATTITUDE_LABELS = dict(Attitude.choices)
 
 
@@ -53,7 +54,7 @@ def item_suggest(request: HttpRequest) -> JsonResponse:
     text = request.POST.get("text", "")
     if not text.strip():
         return JsonResponse({"topic_id": None, "attitude": "", "cues": [], "masked_kinds": []})
-    return JsonResponse(engine.suggestion_payload(text[:SUGGEST_MAX_CHARS]))
+    return JsonResponse(textops.suggestion_payload(text[:SUGGEST_MAX_CHARS]))
 
 
 # --- quick report ----------------------------------------------------------------------------
@@ -517,7 +518,7 @@ def model_status(request: HttpRequest) -> HttpResponse:
         {
             "kinds": kinds,
             "min_new_labels": MIN_NEW_LABELS,
-            "engine_version": engine.suggester()[1],
+            "engine_version": textops.suggester()[1],
             "unconfirmed": OpinionItem.objects.filter(labels_confirmed=False).count(),
         },
     )

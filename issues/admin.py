@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from issues.models import Answer, BurstAlert, EngineState, Issue, IssueEvent
+from issues.models import Answer, BurstAlert, Issue, IssueEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,9 +52,3 @@ class AnswerAdmin(ReadOnlyAdmin):
 class BurstAlertAdmin(ReadOnlyAdmin):
     list_display = ["detected_on", "issue", "topic", "count", "baseline", "reason"]
     list_filter = ["detected_on"]
-
-
-@admin.register(EngineState)
-class EngineStateAdmin(ReadOnlyAdmin):
-    list_display = ["name", "version", "updated_at"]
-    exclude = ["data"]

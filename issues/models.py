@@ -185,16 +185,3 @@ class BurstAlert(models.Model):
 
     def __str__(self) -> str:
         return self.reason
-
-
-class EngineState(models.Model):
-    """Saved state of the text engine (the grouper; trained models), shared by every worker."""
-
-    name = models.CharField(max_length=40, unique=True)
-    data = models.BinaryField()
-    version = models.PositiveIntegerField(default=1)
-    meta = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} v{self.version}"

@@ -1,11 +1,8 @@
 """Writes of the issues app: grouping items into issues, the lifecycle, answers, burst alerts.
 
 Every write that changes the text engine's grouping (new items, merge, split) goes through the
-grouper state stored in :class:`EngineState` ``name="grouper"``. Workers share it with an
-optimistic version: a write first bumps the row's version *from the one it loaded* (``UPDATE …
-WHERE version = v``), which also locks the row until the transaction ends; if another worker got
-there first the update touches no row, the transaction rolls back and the work is redone on the
-fresh state. So two workers can never overwrite each other's grouping, and the database rows
+grouper state kept by ``textops.services.with_grouper`` (an optimistic version on one row, redone
+on a conflict). So two workers can never overwrite each other's grouping, and the database rows
 (issues, ``item.issue``) always agree with the saved engine state.
 """
 
@@ -14,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,17 +26,16 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Topic
 from core.services import audit, notify, require_office
 from intake.models import OpinionItem, ResidentContact
-from issues.models import Answer, BurstAlert, EngineState, Issue, IssueEvent
+from issues.models import Answer, BurstAlert, Issue, IssueEvent
 from issues.signals import issue_merged
 from orgs.models import OrgUnit, User
 from textengine import bursts as burst_engine
 from textengine.grouping import Grouper
+from textops import services as textops
 
 logger = logging.getLogger(__name__)
 
-GROUPER_STATE = "grouper"
 BURST_LOCK = "bursts"
-STATE_RETRIES = 5
 GROUP_BATCH = 500
 BURST_HISTORY_DAYS = 60
 TITLE_MAX = 120
@@ -62,76 +57,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # The one step the owner unit may take itself: reporting its work done.
 OWNER_TRANSITIONS = {(S.ASSIGNED, S.RESOLVED)}
 
-T = TypeVar("T")
 
 
-# --- The shared grouper state -------------------------------------------------------------------
-
-
-def _state_row(name: str = GROUPER_STATE) -> EngineState:
-    state = EngineState.objects.filter(name=name).first()
-    if state is None:
-        try:
-            with transaction.atomic():
-                state = EngineState.objects.create(name=name, data=b"", version=1)
-        except IntegrityError:  # another worker created it at the same moment
-            state = EngineState.objects.get(name=name)
-    return state
-
-
-def load_grouper() -> tuple[Grouper, int]:
-    """The saved grouper and the version it was loaded at (a fresh grouper on a new install)."""
-    state = _state_row()
-    data = bytes(state.data or b"")
-    if not data:
-        return Grouper(), state.version
-    try:
-        return Grouper.loads(data), state.version
-    except ValueError as exc:
-        raise ServiceError(
-            f"Không đọc được trạng thái nhóm ý kiến đã lưu: {exc}", field="grouper"
-        ) from exc
-
-
-def claim_grouper(version: int) -> None:
-    """Bump the state's version from ``version``, locking the row for this transaction.
-
-    Raises ConflictError when another writer saved since ``version`` was loaded."""
-    claimed = EngineState.objects.filter(name=GROUPER_STATE, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise ConflictError(
-            "Trạng thái nhóm ý kiến vừa được người khác thay đổi; hãy thử lại.", field="grouper"
-        )
-
-
-def store_grouper(grouper: Grouper, meta: dict | None = None) -> None:
-    """Write the grouper's state (call after :func:`claim_grouper`, in the same transaction)."""
-    values: dict[str, Any] = {"data": grouper.dumps(), "updated_at": timezone.now()}
-    if meta is not None:
-        values["meta"] = meta
-    EngineState.objects.filter(name=GROUPER_STATE).update(**values)
-
-
-def _with_grouper(work: Callable[[Grouper], T]) -> T:
-    """Run ``work(grouper)`` and save the grouper, in one transaction, redone on a conflict."""
-    for _attempt in range(STATE_RETRIES):
-        grouper, version = load_grouper()
-        try:
-            with transaction.atomic():
-                claim_grouper(version)
-                result = work(grouper)
-                store_grouper(grouper, {"items": len(grouper), "issues": len(grouper.issues())})
-                return result
-        except ConflictError as exc:
-            if exc.field != "grouper":
-                raise
-            continue
-    raise ConflictError(
-        "Nhiều người đang cùng thay đổi cách nhóm ý kiến; hãy thử lại sau ít phút.",
-        field="grouper",
-    )
 
 
 # --- Grouping new items -------------------------------------------------------------------------
@@ -268,7 +195,7 @@ def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:
         if not OpinionItem.objects.filter(issue__isnull=True).exists():
             return run
         try:
-            claimed = _with_grouper(work)
+            claimed = textops.with_grouper(work)
         except ConflictError as exc:
             if exc.field != "grouper":
                 raise
@@ -361,7 +288,7 @@ def merge_issues(*, user: User, keep: Issue, other: Issue) -> Issue:
               data={"keep": kept.pk, "other": gone.pk, "items": moved})
         return kept
 
-    return _with_grouper(work)
+    return textops.with_grouper(work)
 
 
 def split_issue(*, user: User, issue: Issue, item_ids: Iterable[int], title: str) -> Issue:
@@ -410,7 +337,7 @@ def split_issue(*, user: User, issue: Issue, item_ids: Iterable[int], title: str
               data={"from": source.pk, "items": ids})
         return created
 
-    return _with_grouper(work)
+    return textops.with_grouper(work)
 
 
 # --- Lifecycle ----------------------------------------------------------------------------------
@@ -720,9 +647,8 @@ def detect_bursts(*, today: dt.date | None = None) -> BurstRun:
         burst = burst_engine.detect(counts, today, history_start=observed_from)
         if burst is not None:
             topic_found.append((key, burst))
-    lock = _state_row(BURST_LOCK)
     with transaction.atomic():
-        EngineState.objects.select_for_update().filter(pk=lock.pk).first()
+        textops.lock_state(BURST_LOCK)
         issues = Issue.objects.in_bulk([k for k, _ in issue_found])
         topics = Topic.objects.in_bulk([k for k, _ in topic_found])
         office = list(User.objects.filter(role=User.Role.OFFICE, is_active=True))

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "reporting",
+    "textops",
     "intake",
     "issues",
     "search",

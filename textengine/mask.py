@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["MaskResult", "mask", "mask_text", "needs_mask", "TOKENS"]
+from textengine.normalize import normalize
+
+__all__ = ["MaskResult", "clean", "mask", "mask_text", "needs_mask", "TOKENS"]
 
 TOKENS = {
     "email": "⟨EMAIL⟩",
@@ -117,3 +119,23 @@ def _mask_with(pattern: re.Pattern[str], text: str) -> MaskResult:
 
 def mask_text(text: str | None) -> str:
     return mask(text).text
+
+
+def clean(text: str | None) -> MaskResult:
+    """The form of a text that may be stored: normalised, personal data masked; the kinds masked.
+
+    A text that holds something to mask as received is masked before normalisation too:
+    normalising glues punctuation ("123456789 .5" becomes the decimal "123456789.5"), which can
+    hide a number the raw text shows. Each pass runs only where ``needs_mask`` says it may find
+    something, so a typical text is masked once (or not at all) and normalised once.
+    """
+    if not text:
+        return MaskResult("", ())
+    if not isinstance(text, str):
+        text = str(text)
+    first = mask(text) if needs_mask(text) else MaskResult(text, ())
+    norm = normalize(first.text)
+    if not needs_mask(norm):
+        return MaskResult(norm, first.kinds)
+    second = mask(norm)
+    return MaskResult(second.text, tuple(sorted(set(first.kinds) | set(second.kinds))))

@@ -361,7 +361,11 @@ def _prepare(text: str) -> tuple[str, bool]:
 
 
 def _normalize_once(text: str) -> tuple[str, bool]:
-    text, slow = _prepare(text)
+    return _normalize_prepared(*_prepare(text))
+
+
+def _normalize_prepared(text: str, slow: bool) -> tuple[str, bool]:
+    """``_normalize_once`` after ``_prepare``: the word by word steps."""
     if "\n" in text:
         return "\n".join(filter(None, map(_join_tokens, text.split("\n")))), slow
     return _join_tokens(text), slow

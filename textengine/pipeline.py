@@ -1,7 +1,10 @@
-"""The batch pipeline: normalise, mask, fold, features, topic, attitude, signature (no Django).
+"""The text pipeline: normalise, mask, fold, features, topic, attitude, signature (no Django).
 
-Personal data is masked right after normalisation, so nothing downstream (features, models,
-signatures, what is stored) ever sees a phone or ID number.
+This is what the app runs for every filed item (``textops.services``: one text for a quick report,
+the public form or the API, a batch for an import or a meeting's points), so each step runs once
+per item. Personal data is masked as ``textengine.mask.clean`` masks it (the text as received
+when it holds something to mask, then what normalisation exposed), so nothing downstream
+(features, models, signatures, what is stored) ever sees a phone or ID number.
 
 Speed (issue 3 asks for 20,000 short texts a second on one core): the per-text Python work is a
 few cached dictionary look-ups per word; everything else is done once for the whole batch on
@@ -12,31 +15,33 @@ topic and attitude weights side by side. The results equal ``Suggester.suggest``
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
 
-from textengine.mask import MaskResult, mask, needs_mask
+from textengine.mask import TOKENS, MaskResult, clean, mask, needs_mask
 from textengine.model import _softmax
 from textengine.normalize import (
     _NEEDS_ATTACH_RE,
     _fix_token,
+    _normalize_prepared,
     _prepare,
+    _settle,
     fold_normalized,
-    normalize,
 )
+from textengine.signature import signatures
 from textengine.suggest import MODEL_WEIGHT, Suggester
 from textengine.tokenize import word_tokens
 
-__all__ = ["Analysed", "analyse", "analyse_batch", "default_signature_fn"]
+__all__ = ["Analysed", "analyse", "analyse_batch", "default_signature_fn", "kinds_in"]
 
 KINDS = ("topic", "attitude")
 _PREFIX = {"topic": "#t:", "attitude": "#a:"}
 _UNKNOWN, _SEP = 0, 1  # token ids: a token no model or lexicon knows; the end of a text
 _CACHE_MAX = 200_000
+_DENSE_MAX = 8  # texts up to which the model scores are summed row by row, not by a sparse product
 
 
 class Analysed(NamedTuple):
@@ -47,23 +52,22 @@ class Analysed(NamedTuple):
     topic_score: float
     attitude: str | None
     attitude_score: float
-    signature: object | None  # from textengine.signature when that module exists
+    signature: object | None  # a row of textengine.signature.signatures, or None when skipped
 
 
-def default_signature_fn() -> Callable[[Sequence[str]], Sequence[object]] | None:
-    """Batch signature function of ``textengine.signature`` (written beside this engine) if
-    present: ``signatures(texts)`` (one row per text) or else ``signature`` applied per text."""
-    try:
-        module = importlib.import_module("textengine.signature")
-    except ImportError:
-        return None
-    batch = getattr(module, "signatures", None)
-    if callable(batch):
-        return batch
-    single = getattr(module, "signature", None)
-    if callable(single):
-        return lambda texts: [single(t) for t in texts]
-    return None
+def default_signature_fn() -> Callable[[Sequence[str]], Sequence[object]]:
+    """The engine's batch signature function: ``signatures(folded texts)``, one row per text."""
+    return signatures
+
+
+_TOKEN_KINDS = {token: kind for kind, token in TOKENS.items()}
+
+
+def kinds_in(text: str) -> tuple[str, ...]:
+    """Kinds of personal data a stored (already masked) text shows as tokens."""
+    if "⟨" not in text:
+        return ()
+    return tuple(sorted({kind for token, kind in _TOKEN_KINDS.items() if token in text}))
 
 
 # ------------------------------------------------------------------ the compiled form
@@ -169,10 +173,16 @@ def _compiled(suggester: Suggester) -> _Compiled:
     return compiled
 
 
-def _front(comp: _Compiled, texts: Sequence[str]) -> tuple[list[MaskResult], list[str], np.ndarray]:
+def _front(
+    comp: _Compiled, texts: Sequence[str], cleaned: bool = False
+) -> tuple[list[MaskResult], list[str], np.ndarray]:
     """Normalise, mask and fold every text; token ids of the whole batch, each text followed by
     _SEP. A clean one-line text with nothing to mask (nearly all of them) costs one cached
-    look-up per word: raw word -> (normalised word, folded word, token ids)."""
+    look-up per word: raw word -> (normalised word, folded word, token ids). Each text is
+    normalised once and masked at most once or twice (see ``textengine.mask.clean``).
+
+    ``cleaned``: the texts are already in stored form (``clean`` output: an import's table is
+    cleaned when it is uploaded); they are only folded, and their kinds read from the tokens."""
     get = comp.raw.get
     raw_word = comp.raw_word
     masked: list[MaskResult] = []
@@ -184,20 +194,25 @@ def _front(comp: _Compiled, texts: Sequence[str]) -> tuple[list[MaskResult], lis
             text = ""
         elif not isinstance(text, str):
             text = str(text)
-        prepared, slow = _prepare(text)
-        if not (slow or "\n" in prepared or _NEEDS_ATTACH_RE.search(prepared)):
-            ps = [get(w) or raw_word(w) for w in prepared.split()]
-            norms, fs, word_ids = zip(*ps, strict=True) if ps else ((), (), ())
-            norm = " ".join(norms)
-            if not needs_mask(norm):
-                masked.append(MaskResult(norm, ()))
-                folded.append(" ".join(fs) if all(fs) else fold_normalized(norm))
-                ids += word_ids
-                ids.append(sep)
-                continue
+        if cleaned:
+            m = MaskResult(text, kinds_in(text))
+        elif needs_mask(text):  # a number or an e-mail as received: see textengine.mask.clean
+            m = clean(text)
         else:
-            norm = normalize(text)
-        m = mask(norm) if needs_mask(norm) else MaskResult(norm, ())
+            prepared, slow = _prepare(text)
+            if not (slow or "\n" in prepared or _NEEDS_ATTACH_RE.search(prepared)):
+                ps = [get(w) or raw_word(w) for w in prepared.split()]
+                norms, fs, word_ids = zip(*ps, strict=True) if ps else ((), (), ())
+                norm = " ".join(norms)
+                if not needs_mask(norm):
+                    masked.append(MaskResult(norm, ()))
+                    folded.append(" ".join(fs) if all(fs) else fold_normalized(norm))
+                    ids += word_ids
+                    ids.append(sep)
+                    continue
+            else:
+                norm = _settle(*_normalize_prepared(prepared, slow))
+            m = mask(norm) if needs_mask(norm) else MaskResult(norm, ())
         ps = [comp.words.get(w) or comp.word(w) for w in m.text.split()]
         masked.append(m)
         folded.append(fold_normalized(m.text))
@@ -385,12 +400,14 @@ def analyse_batch(
     texts: Sequence[str],
     suggester: Suggester | None = None,
     signature_fn: Callable[[Sequence[str]], Sequence[object]] | None | object = _UNSET,
+    *,
+    cleaned: bool = False,
 ) -> list[Analysed]:
     """Analyse many texts; model scoring is one sparse product for both label kinds.
 
     ``signature_fn`` receives the list of folded, masked texts and returns one signature per
-    text; by default the engine's own (textengine.signature) is used when available (pass None
-    to skip signatures).
+    text; by default the engine's own (``textengine.signature.signatures``); pass None to skip
+    signatures. ``cleaned=True``: the texts are already normalised and masked (see ``_front``).
     """
     suggester = suggester or _default_suggester()
     if signature_fn is _UNSET:
@@ -399,19 +416,23 @@ def analyse_batch(
     if not n:
         return []
     comp = _compiled(suggester)
-    masked, folded, ids = _front(comp, texts)
+    masked, folded, ids = _front(comp, texts, cleaned)
     is_sep = ids == _SEP
     row = np.cumsum(is_sep) - is_sep
     cues = {kind: comp.tries[kind].match(ids, row) for kind in KINDS}
     results = {}
     if comp.models:
-        from scipy.sparse import csr_matrix
-
         rows, cols = _features(comp, ids, row, cues)
-        x = csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, comp.n_feats)
-        )
-        product = np.asarray(x @ comp.weights)
+        if n <= _DENSE_MAX:  # a quick report: summing a few weight rows beats building a matrix
+            product = np.zeros((n, comp.weights.shape[1]), dtype=np.float32)
+            np.add.at(product, rows, comp.weights[cols])
+        else:
+            from scipy.sparse import csr_matrix
+
+            x = csr_matrix(
+                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, comp.n_feats)
+            )
+            product = np.asarray(x @ comp.weights)
         norms = np.sqrt(product[:, -len(comp.models) :])
     for kind in KINDS:
         votes = _lexicon_votes(comp, kind, n, cues)
@@ -449,5 +470,12 @@ def _default_suggester() -> Suggester:
     return _DEFAULT
 
 
-def analyse(text: str, suggester: Suggester | None = None) -> Analysed:
-    return analyse_batch([text], suggester)[0]
+def analyse(
+    text: str,
+    suggester: Suggester | None = None,
+    signature_fn: Callable[[Sequence[str]], Sequence[object]] | None | object = _UNSET,
+    *,
+    cleaned: bool = False,
+) -> Analysed:
+    """One text: ``analyse_batch`` of a batch of one (the same code, so the same result)."""
+    return analyse_batch([text], suggester, signature_fn, cleaned=cleaned)[0]

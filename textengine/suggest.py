@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from textengine import lexicon as lexicon_mod
-from textengine.mask import mask_text
+from textengine.mask import clean
 from textengine.model import LinearModel, ModelError
-from textengine.normalize import normalize
 from textengine.tokenize import bigrams, fold_and_tokens
 
 __all__ = ["LabelSuggestion", "Suggestion", "Suggester", "suggest"]
@@ -67,7 +66,7 @@ class Suggester:
     def suggest(self, text: str) -> Suggestion:
         # Masked like the batch pipeline and training: a phone number is never a feature, and
         # the same text gets the same suggestion on both paths.
-        folded, toks = fold_and_tokens(mask_text(normalize(text)))
+        folded, toks = fold_and_tokens(clean(text).text)
         # Lexicon cues of both kinds, computed once: they vote and they are model features.
         matches = {kind: self.lexicons[kind].match(toks) for kind in ("topic", "attitude")}
         feats = None

@@ -9,11 +9,12 @@ import pytest
 
 from core.errors import ConflictError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Topic
-from intake import engine, services
+from intake import services
 from intake.models import Meeting, OpinionItem
 from intake.tests.conftest import file
 from textengine.model import train
-from textengine.signature import Sig
+from textops import selectors as text_selectors
+from textops import services as textops
 
 
 def test_file_item_stores_normalised_masked_text_and_suggestion(an, area_1, env_topic):
@@ -32,7 +33,6 @@ def test_file_item_stores_normalised_masked_text_and_suggestion(an, area_1, env_
     assert item.suggestion_model == "lexicon"
     assert not item.labels_confirmed
     assert list(item.topics.all()) == []
-    assert not Sig.from_bytes(bytes(item.signature)).empty
 
 
 def test_labels_chosen_by_a_person_are_confirmed(an, env_topic):
@@ -172,27 +172,27 @@ def test_leader_and_other_units_cannot_relabel(an, binh, lanhdao, env_topic):
 
 
 def test_suggestion_without_diacritics_matches_with_diacritics(db):
-    plain = engine.analyse("rac thai un u o cho, dan rat buc xuc")
-    accented = engine.analyse("Rác thải ùn ứ ở chợ, dân rất bức xúc")
+    plain = textops.analyse("rac thai un u o cho, dan rat buc xuc")
+    accented = textops.analyse("Rác thải ùn ứ ở chợ, dân rất bức xúc")
     assert plain.suggested_topic_code == accented.suggested_topic_code == "moi_truong"
     assert plain.suggested_attitude == accented.suggested_attitude == Attitude.AGGRIEVED
     assert plain.folded == accented.folded
 
 
 def test_engine_reloads_when_a_new_model_version_appears(db, private_var_dir):
-    assert engine.analyse("hoc phi tang").model_version == "lexicon"
+    assert textops.analyse("hoc phi tang").model_version == "lexicon"
     texts = ["học phí tăng cao", "trường học thiếu phòng", "rác thải bốc mùi", "cống ngập nước"] * 5
     labels = ["giao_duc", "giao_duc", "moi_truong", "moi_truong"] * 5
     train(texts, labels, private_var_dir / "models" / "topic", label_field="topic")
-    analysis = engine.analyse("hoc phi tang qua")
+    analysis = textops.analyse("hoc phi tang qua")
     assert analysis.model_version == "topic:v0001"
     assert analysis.suggested_topic_code == "giao_duc"
     train(texts, labels, private_var_dir / "models" / "topic", label_field="topic")
-    assert engine.analyse("hoc phi").model_version == "topic:v0002"
+    assert textops.analyse("hoc phi").model_version == "topic:v0002"
 
 
 def test_topic_codes_round_trip(db):
     for topic in Topic.objects.all():
-        assert engine.topic_for_code(engine.topic_code(topic)) == topic
+        assert text_selectors.topic_for_code(text_selectors.topic_code(topic)) == topic
     custom = Topic.objects.create(name="Chuyển đổi số")
-    assert engine.topic_code(custom) == f"topic_{custom.pk}"
+    assert text_selectors.topic_code(custom) == f"topic_{custom.pk}"

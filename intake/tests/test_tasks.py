@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 
 from core.models import Topic
-from intake import engine
 from intake.models import OpinionItem
 from intake.tasks import MIN_NEW_LABELS, retrain_models, training_data
 from intake.tests.conftest import client_for, file
 from textengine.lexicon import TOPICS
+from textops import selectors as text_selectors
+from textops import services as textops
 
 CORPUS = Path(__file__).resolve().parents[2] / "textengine" / "corpus" / "train.jsonl"
 
@@ -31,7 +32,7 @@ def file_labelled(user, rows) -> None:
 
 
 def versions(kind: str) -> list[str]:
-    root = engine.models_root() / kind
+    root = text_selectors.models_root() / kind
     return sorted(p.name for p in root.glob("v*")) if root.is_dir() else []
 
 
@@ -53,13 +54,13 @@ def test_enough_labels_train_a_version_with_measured_quality(an, vanphong):
     result = retrain_models.call()
     assert result["topic"]["trained"] and result["attitude"]["trained"]
     assert versions("topic") == ["v0001"] and versions("attitude") == ["v0001"]
-    meta = json.loads((engine.models_root() / "topic" / "v0001" / "meta.json").read_text())
+    meta = json.loads((text_selectors.models_root() / "topic" / "v0001" / "meta.json").read_text())
     assert meta["training_size"] == MIN_NEW_LABELS + 30
     assert 0 <= meta["quality"]["macro_f1"] <= 1
     assert meta["quality"]["evaluated"] == MIN_NEW_LABELS + 30  # every label predicted out of fold
     assert len(set(groups)) == len(groups)  # no issues yet: each item its own group
     # The engine picks the new version up without a restart.
-    assert "topic:v0001" in engine.analyse("hoc phi tang").model_version
+    assert "topic:v0001" in textops.analyse("hoc phi tang").model_version
     page = client_for(vanphong).get(reverse("model_status")).content.decode()
     assert "v0001" in page and "đang dùng" in page and "Macro-F1" in page
 

@@ -16,8 +16,10 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Notification, Topic
 from intake.models import ResidentContact
 from issues import services
-from issues.models import Answer, EngineState, Issue, IssueEvent
+from issues.models import Answer, Issue, IssueEvent
 from issues.tests.helpers import FLOOD, GARBAGE, KARAOKE, D, item, refreshed
+from textops import services as textops
+from textops.models import EngineState
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +85,13 @@ def test_the_engine_state_is_saved_and_versioned_so_a_later_run_continues_it():
 
 
 def test_a_stale_grouper_version_cannot_overwrite_a_newer_state():
-    grouper, version = services.load_grouper()
+    grouper, version = textops.load_grouper()
     group(item(GARBAGE[0]))  # another worker saves meanwhile
     with pytest.raises(ConflictError) as refused:
-        services.claim_grouper(version)
+        textops.claim_grouper(version)
     assert refused.value.field == "grouper"
     # The fresh state is what a retry works from, and it knows the grouped item.
-    fresh, fresh_version = services.load_grouper()
+    fresh, fresh_version = textops.load_grouper()
     assert fresh_version == version + 1 and len(fresh) == 1 and len(grouper) == 0
 
 
@@ -126,7 +128,7 @@ def test_concurrent_workers_never_overwrite_each_others_grouping():
         thread.join()
     assert errors == []
     services.group_pending_items()  # a worker that gave way left nothing behind
-    grouper, _ = services.load_grouper()
+    grouper, _ = textops.load_grouper()
     assert len(grouper) == len(items)  # every item in the saved state exactly once
     for one in items:
         one.refresh_from_db()

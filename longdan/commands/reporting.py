@@ -148,17 +148,12 @@ def cmd_consolidate(args) -> int:
     docx_path = _output_path(args.out, ".docx", "--out")
     xlsx_path = _output_path(args.xlsx, ".xlsx", "--xlsx") if args.xlsx else None
     require_migrated()
-    try:
-        from reporting import consolidation_services as consolidation
-    except ImportError as exc:
-        raise CliError("chức năng tổng hợp báo cáo chưa được cài đặt trong phiên bản này.") from exc
+    from reporting import consolidation_services as consolidation
+
     consolidated = consolidation.generate_consolidated(user=None, period=key)
     consolidation.export_docx(user=None, consolidated=consolidated, out=docx_path)
     out(f"Đã ghi báo cáo tổng hợp {consolidated.period} vào {docx_path}")
     if xlsx_path is not None:
-        export_xlsx = getattr(consolidation, "export_xlsx", None)
-        if export_xlsx is None:
-            raise CliError("phiên bản này chưa hỗ trợ xuất bảng biểu XLSX.")
-        export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
+        consolidation.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
         out(f"Đã ghi bảng biểu vào {xlsx_path}")
     return 0

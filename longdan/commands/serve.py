@@ -166,13 +166,8 @@ def enqueue_periodic() -> list[str]:
     from django.utils.module_loading import import_string
 
     ids = []
-    for path in PERIODIC_TASKS:
-        try:
-            task = import_string(path)
-        except ImportError:
-            print(f"Cảnh báo: chưa có tác vụ {path}; bỏ qua.", file=sys.stderr, flush=True)
-            continue
-        ids.append(str(task.enqueue().id))
+    for path in PERIODIC_TASKS:  # a renamed task fails loudly here (and in textops' tests)
+        ids.append(str(import_string(path).enqueue().id))
     return ids
 
 

@@ -125,10 +125,8 @@ def cmd_classify(args) -> int:
 def cmd_group(args) -> int:
     if not Path(args.data).is_file():
         raise CliError(f"không tìm thấy tệp {args.data}.")
-    try:
-        from textengine.grouping import group_jsonl
-    except ImportError:
-        raise CliError("chức năng gom nhóm chưa được cài đặt.") from None
+    from textengine.grouping import group_jsonl
+
     try:
         result = group_jsonl(args.data, args.out)
     except (ValueError, KeyError, OSError) as exc:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.errors import ServiceError
 from core.models import AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
-from issues.models import Answer, BurstAlert, EngineState, Issue
+from issues.models import Answer, BurstAlert, Issue
 from longdan.demo import names
 from longdan.demo.builder import _Builder
 from longdan.demo.constants import LEADER_USERNAME, OFFICE_USERNAME
@@ -26,6 +26,7 @@ from reporting.models import (
     UnitReport,
 )
 from surveys.models import PopulationMargin, Response, Survey
+from textops.models import EngineState
 
 
 def is_loaded() -> bool:

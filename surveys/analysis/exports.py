@@ -55,7 +55,7 @@ class ExportTable:
 
 
 def _mask(text: str) -> str:
-    from intake.engine import mask_everything
+    from textops.services import mask_everything
 
     return mask_everything(text)[0]
 

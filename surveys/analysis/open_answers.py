@@ -39,8 +39,8 @@ def open_answers(table: ResponseTable, question: QuestionInfo, mask: np.ndarray 
     the engine's masked, normalised form. The latest ``limit`` answers are read.
     """
     from core.models import Attitude
-    from intake import engine
     from textengine.grouping import Grouper
+    from textops import services as engine
 
     mask = np.ones(table.n, dtype=bool) if mask is None else mask
     column = table.column(question.name)

@@ -32,7 +32,6 @@ from django.utils import timezone
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from intake.engine import mask_everything
 from odk import openrosa
 from orgs.models import Collaborator, User
 from surveys.collect import sampling, selectors
@@ -52,6 +51,7 @@ from surveys.models import (
     Survey,
     SurveyToken,
 )
+from textops.services import mask_everything
 
 MAX_TOKENS_PER_BATCH = 5_000
 MAX_ATTACHMENTS = 50

@@ -8,9 +8,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from textengine import lexicon
-from textengine.mask import mask_text
+from textengine.mask import clean
 from textengine.model import train
-from textengine.normalize import fold_normalized, normalize
+from textengine.normalize import fold_normalized
 from textengine.pipeline import analyse, analyse_batch
 from textengine.suggest import Suggester
 from textengine.tests.hypothesis_profiles import examples
@@ -35,7 +35,7 @@ def with_models(tmp_path_factory):
 
 def _assert_same(batch, suggester, texts, score_tol=0.0):
     for text, a in zip(texts, batch, strict=True):
-        expected_text = mask_text(normalize(text))
+        expected_text = clean(text).text
         assert a.text == expected_text
         assert a.folded == fold_normalized(expected_text)
         s = suggester.suggest(text)

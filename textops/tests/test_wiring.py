@@ -1,0 +1,35 @@
+"""Tasks are imported plainly: a renamed or moved task fails here, not silently at run time."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.utils.module_loading import import_string
+from longdan.cli import PERIODIC_TASKS
+
+TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks"]
+
+
+@pytest.mark.parametrize("name", TASK_MODULES)
+def test_task_modules_import(name):
+    importlib.import_module(name)
+
+
+@pytest.mark.parametrize("path", [*PERIODIC_TASKS, "issues.tasks.group_items"])
+def test_every_task_the_app_enqueues_exists(path):
+    assert callable(import_string(path).enqueue)
+
+
+def test_filing_enqueues_grouping_without_a_guard(db, monkeypatch):
+    from intake import services
+    from issues import services as issue_services
+
+    seen = []
+    monkeypatch.setattr(
+        issue_services,
+        "group_pending_items",
+        lambda: seen.append(True) or issue_services.GroupingRun(),
+    )
+    services.enqueue_grouping()  # the test settings run tasks at once
+    assert seen == [True]
