@@ -6,7 +6,8 @@ import importlib
 
 import pytest
 from django.utils.module_loading import import_string
-from longdan.cli import PERIODIC_TASKS
+
+from longdan.commands.serve import PERIODIC_TASKS
 
 TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks"]
 
@@ -21,7 +22,8 @@ def test_every_task_the_app_enqueues_exists(path):
     assert callable(import_string(path).enqueue)
 
 
-def test_filing_enqueues_grouping_without_a_guard(db, monkeypatch):
+def test_filing_enqueues_grouping_without_a_guard(db, monkeypatch,
+                                                  django_capture_on_commit_callbacks):
     from intake import services
     from issues import services as issue_services
 
@@ -31,5 +33,7 @@ def test_filing_enqueues_grouping_without_a_guard(db, monkeypatch):
         "group_pending_items",
         lambda: seen.append(True) or issue_services.GroupingRun(),
     )
-    services.enqueue_grouping()  # the test settings run tasks at once
-    assert seen == [True]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.announce_filed([1])
+        services.announce_filed([2])  # the same transaction: one announcement
+    assert seen == [True]  # the test settings run tasks at once
