@@ -23,6 +23,8 @@ __all__ = [
     "normalize",
     "fold",
     "fold_normalized",
+    "fix_word",
+    "words_fix_alone",
     "syllables",
     "strip_diacritics",
     "fix_syllable",
@@ -358,6 +360,24 @@ def _prepare(text: str) -> tuple[str, bool]:
         if _SURROGATE_RE.search(text):
             text = text.encode("utf-8", "replace").decode("utf-8")
     return text, True
+
+
+def words_fix_alone(text: str) -> bool:
+    """True when ``normalize(text)`` has the words of ``text`` each fixed on its own: clean NFC
+    Unicode (nothing for the character table, no legacy-only symbol) with no closing punctuation
+    to glue. Then ``normalize(text).split() == [fix_word(w) for w in text.split()]``, and a text
+    already normal (what the app stores) is its own words: nothing to normalise again. Three
+    C-level checks (the ones ``normalize`` starts with), no per-word work."""
+    return not (
+        _SPECIAL_RE.search(text)
+        or _NEEDS_ATTACH_RE.search(text)
+        or not (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
+def fix_word(word: str) -> str:
+    """One whitespace-free word as ``normalize`` writes it (through its cache)."""
+    return _CACHE.get(word) or _fix_token(word)
 
 
 def _normalize_once(text: str) -> tuple[str, bool]:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from textengine.grouping.places import _place_keys
-from textengine.grouping.words import _split
-from textengine.normalize import normalize
+from textengine.grouping.words import _split_text
 from textengine.signature import BANDS, band_keys, signatures_of_syllables
 
 
 def analyse(text: str | None) -> tuple[list[str], list[str], list[str]]:
-    """(folded syllables, content features, place keys) of a text, normalised once."""
-    raw, folded, syl, words = _split(normalize(text))
+    """(folded syllables, content features, place keys) of a text, as of its normal form. A
+    stored text is already normal (filing normalised it) and is not normalised again; see
+    ``words._split_text``."""
+    raw, folded, syl, words = _split_text(text)
     pairs = list(map("{}_{}".format, words, words[1:]))
     return syl, list(dict.fromkeys(words + pairs)), _place_keys(raw, folded)
 

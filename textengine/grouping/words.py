@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from textengine.normalize import fold_normalized, normalize
+from textengine.normalize import fix_word, fold_normalized, normalize, words_fix_alone
 
 # Folded Vietnamese function words and fillers: they say nothing about which matter an item is
 # about. Folding merges some content words into them (cỏ→co, đá→da); the loss is small because
@@ -26,7 +26,43 @@ _TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
 
 def _tokens(text: str | None) -> tuple[list[str], list[str]]:
     """Word and punctuation tokens of the normalised text, as written and folded (aligned)."""
-    return _split(normalize(text))[:2]
+    return _split_text(text)[:2]
+
+
+def _split_text(text: str | None) -> tuple[list[str], list[str], list[str], list[str]]:
+    """``_split(normalize(text))``, without normalising the text as a whole.
+
+    What grouping reads is the stored text, which filing already masked and normalised
+    (``textops.services.analyse``). Such a text passes ``words_fix_alone``, so its normal form
+    is its own words each fixed, and a word of a normal text is its own fix: each word is looked
+    up once, in ``_RAW_PIECES`` (raw word -> the pieces of its fixed form), and the text is
+    neither normalised again nor rebuilt. A word is fixed the first time it is seen (once per
+    distinct word, through ``normalize``'s own cache); a text that needs more (decomposed Unicode,
+    punctuation to glue, a symbol only legacy encodings use: a stored text only in that last,
+    rare case) is normalised first, as before.
+    Either way the result is exactly ``_split(normalize(text))``."""
+    if not text:
+        return [], [], [], []
+    if not isinstance(text, str):
+        text = str(text)
+    if not words_fix_alone(text):
+        return _split(normalize(text))
+    raw: list[str] = []
+    folded: list[str] = []
+    syl: list[str] = []
+    words: list[str] = []
+    get = _RAW_PIECES.get
+    for position, token in enumerate(text.split()):
+        entry = get(token) or _raw_pieces(token)
+        if position and entry[4]:
+            return _split_whole(normalize(text))
+        raw += entry[0]
+        folded += entry[1]
+        syl += entry[2]
+        words += entry[3]
+    if len(folded) != len(raw):
+        return _split_whole(normalize(text))
+    return raw, folded, syl, words
 
 
 def _split(norm: str) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -65,6 +101,18 @@ def _split_whole(norm: str) -> tuple[list[str], list[str], list[str], list[str]]
 
 _PIECES: dict[str, tuple] = {}
 _PIECES_MAX = 200_000
+
+
+_RAW_PIECES: dict[str, tuple] = {}  # a word as it comes -> _PIECES entry of its fixed form
+
+
+def _raw_pieces(token: str) -> tuple:
+    fixed = fix_word(token)
+    entry = _PIECES.get(fixed) or _pieces(fixed)
+    if len(_RAW_PIECES) >= _PIECES_MAX:
+        _RAW_PIECES.clear()
+    _RAW_PIECES[token] = entry
+    return entry
 
 
 def _pieces(token: str) -> tuple:
