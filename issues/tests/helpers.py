@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import Channel
+from core.models import Channel, Topic
 from intake.models import OpinionItem
 from issues.models import Issue
 from textengine.normalize import fold
@@ -35,6 +35,18 @@ def item(text: str, day: dt.date = D, *, channel: str = Channel.RESIDENTIAL, **f
 
 def issue(code: str = "VD-2026-9001", title: str = "Rác ở chợ Hòa Bình", **fields) -> Issue:
     return Issue.objects.create(code=code, title=title, **fields)
+
+
+def three_issues(cell_a, cell_b, area_1) -> tuple[Issue, Issue, Issue]:
+    """Issue A has an item from cell_a; issue B is owned by cell_b; issue C belongs to nobody."""
+    a = issue("VD-2026-0001", "Rác ở chợ Hòa Bình", topic=Topic.objects.get(name="Môi trường"))
+    b = issue("VD-2026-0002", "Ngập đường Nguyễn Trãi", owner_unit=cell_b,
+              due_on=dt.date(2026, 4, 20), status=Issue.Status.ASSIGNED)
+    c = issue("VD-2026-0003", "Karaoke ồn ào")
+    item(GARBAGE[0], D, issue=a, unit=cell_a, area=area_1, attitude="buc_xuc")
+    item(GARBAGE[1], D + dt.timedelta(days=3), issue=a, channel=Channel.SOCIAL_MEDIA)
+    item(FLOOD[0], D, issue=b, unit=cell_b)
+    return a, b, c
 
 
 def refreshed(*objs):

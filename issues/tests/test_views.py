@@ -12,11 +12,11 @@ import time_machine
 from django.core.cache import cache
 from openpyxl import load_workbook
 
-from core.models import Channel, Topic
+from core.models import Topic
 from intake.models import ResidentContact
 from issues import services
-from issues.models import Answer, BurstAlert, Issue
-from issues.tests.helpers import FLOOD, GARBAGE, D, issue, item, refreshed
+from issues.models import Answer, BurstAlert
+from issues.tests.helpers import FLOOD, GARBAGE, D, item, refreshed, three_issues
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,7 @@ def _clock():
 
 @pytest.fixture
 def world(cell_a, cell_b, area_1):
-    """Issue A has an item from cell_a; issue B is owned by cell_b; issue C belongs to nobody."""
-    a = issue("VD-2026-0001", "Rác ở chợ Hòa Bình", topic=Topic.objects.get(name="Môi trường"))
-    b = issue("VD-2026-0002", "Ngập đường Nguyễn Trãi", owner_unit=cell_b,
-              due_on=dt.date(2026, 4, 20), status=Issue.Status.ASSIGNED)
-    c = issue("VD-2026-0003", "Karaoke ồn ào")
-    item(GARBAGE[0], D, issue=a, unit=cell_a, area=area_1, attitude="buc_xuc")
-    item(GARBAGE[1], D + dt.timedelta(days=3), issue=a, channel=Channel.SOCIAL_MEDIA)
-    item(FLOOD[0], D, issue=b, unit=cell_b)
-    return a, b, c
+    return three_issues(cell_a, cell_b, area_1)
 
 
 def page(client, user, url, **params):
