@@ -94,7 +94,7 @@ def plain_docx(consolidated) -> bytes:
     """The baseline: the same words and tables, python-docx defaults, no layout."""
     import docx
 
-    from reporting.consolidation_services import party_document
+    from reporting.services import party_document
 
     data = party_document(consolidated)
     document = docx.Document()
@@ -122,7 +122,7 @@ def query_counts(office, period) -> dict[str, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reporting.consolidation_services import export_docx, generate_consolidated
+    from reporting.services import export_docx, generate_consolidated
 
     with CaptureQueriesContext(connection) as generate:
         consolidated = generate_consolidated(user=office, period=period)
@@ -137,7 +137,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     django_on_fresh_sqlite("consolidate")
-    from reporting.consolidation_services import export_docx, generate_consolidated
+    from reporting.services import export_docx, generate_consolidated
 
     start = time.perf_counter()
     office, period = build_world(random.Random(25))

@@ -378,8 +378,8 @@ def test_throttle_refuses_in_vietnamese_after_the_limit(live_server, page, quick
                                                         monkeypatch):
     from playwright.sync_api import expect
 
-    from intake import services
     from intake.models import OpinionItem
+    from intake.services import public as services  # where the throttle reads its limit
 
     monkeypatch.setattr(services, "PUBLIC_LIMIT", 2)
     base = live_server.url

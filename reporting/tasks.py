@@ -11,7 +11,7 @@ import datetime as dt
 from django_tasks import task
 
 from core.errors import ServiceError
-from reporting.reminders import send_due_reminders
+from reporting.services import send_due_reminders
 
 
 def _parse_day(text: str) -> dt.date:

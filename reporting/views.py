@@ -55,7 +55,6 @@ from reporting.selectors import (
     status_of,
     streams_mentioning,
 )
-from reporting.template_services import update_template
 
 PAGE_SIZE = 25
 VERSION_ACTIONS = {
@@ -620,7 +619,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            update_template(
+            services.update_template(
                 user=request.user, template=template, name=data["name"],
                 deadline_day=data["deadline_day"], remind_days_before=data["remind_days_before"],
                 sections=text_to_sections(data["sections_text"]),

@@ -19,7 +19,7 @@ from core.errors import ConflictError, ServiceError
 from core.mime import DOCX_TYPE, XLSX_TYPE
 from core.views import require_office
 from reporting import consolidation as calc
-from reporting import consolidation_services as services
+from reporting import services
 from reporting.models import ConsolidatedReport
 from reporting.periods import PeriodError, PeriodKey, parse_period
 

@@ -148,12 +148,12 @@ def cmd_consolidate(args) -> int:
     docx_path = _output_path(args.out, ".docx", "--out")
     xlsx_path = _output_path(args.xlsx, ".xlsx", "--xlsx") if args.xlsx else None
     require_migrated()
-    from reporting import consolidation_services as consolidation
+    from reporting import services
 
-    consolidated = consolidation.generate_consolidated(user=None, period=key)
-    consolidation.export_docx(user=None, consolidated=consolidated, out=docx_path)
+    consolidated = services.generate_consolidated(user=None, period=key)
+    services.export_docx(user=None, consolidated=consolidated, out=docx_path)
     out(f"Đã ghi báo cáo tổng hợp {consolidated.period} vào {docx_path}")
     if xlsx_path is not None:
-        consolidation.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
+        services.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
         out(f"Đã ghi bảng biểu vào {xlsx_path}")
     return 0

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Max, Min
 
+from core.dates import local_today
 from core.models import AuditEntry, Notification
 from core.text import fold
 from intake import services as intake_services
@@ -358,7 +359,7 @@ class _Opinions:
     def _assign(self, issue: Issue, owner: OrgUnit, due: dt.date, at: dt.datetime) -> None:
         """Assign through the service; a due date already past (it was set weeks ago, as the
         demo tells it) is written back afterwards, since the service refuses a past date."""
-        allowed = max(due, intake_services.local_today())
+        allowed = max(due, local_today())
         self._stamp(at, issue_services.assign, user=self.office, issue=issue, owner_unit=owner,
                     due_on=allowed, expected_version=None)
         if allowed != due:

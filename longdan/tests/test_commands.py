@@ -136,7 +136,7 @@ def test_help_is_vietnamese(capsys):
 
 
 def test_consolidate_writes_docx_and_xlsx(capsys, november, tmp_path):
-    pytest.importorskip("reporting.consolidation_services")
+    pytest.importorskip("reporting.services.consolidation")
     import docx
     import openpyxl
 
@@ -155,7 +155,7 @@ def test_consolidate_writes_docx_and_xlsx(capsys, november, tmp_path):
 
 @pytest.mark.parametrize("period", ["2025-H2", "2025"])
 def test_consolidate_half_year_and_year(capsys, november, tmp_path, period):
-    pytest.importorskip("reporting.consolidation_services")
+    pytest.importorskip("reporting.services.consolidation")
     out = tmp_path / f"{period}.docx"
     code, _, err = run(capsys, "consolidate", "--period", period, "--out", str(out))
     assert code == 0, err

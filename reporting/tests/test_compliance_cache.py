@@ -21,7 +21,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from orgs import services as org_services
-from reporting import cache, services, template_services
+from reporting import cache, services
 from reporting.compliance import DRAFT, NOT_STARTED, ON_TIME, RETURNED
 from reporting.periods import parse_period
 from reporting.selectors import compliance_for
@@ -152,7 +152,7 @@ def test_template_and_unit_edits_change_who_is_expected(
     client.force_login(vanphong)
     assert page(client)["data"]["expected"] == 2
 
-    template_services.update_template(
+    services.update_template(
         user=vanphong, template=monthly, name=monthly.name, deadline_day=monthly.deadline_day,
         remind_days_before=monthly.remind_days_before, sections=monthly.sections,
         unit_ids=[cell_a.pk, cell_closed.pk], expected_version=monthly.version,

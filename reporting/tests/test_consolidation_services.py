@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from core.errors import ConflictError, ServiceError
 from core.models import Attitude, AuditEntry, Reach, Topic
 from reporting import consolidation, services
-from reporting import consolidation_services as cs
 from reporting.models import ConsolidatedReport
 from reporting.periods import parse_period
+from reporting.services import consolidation as cs
 
 NOV = parse_period("2025-11")
 

@@ -11,7 +11,13 @@ from core.models import AuditEntry, Notification
 from reporting import services
 from reporting.models import Reminder, ReportTemplate
 from reporting.periods import MONTH, PeriodKey, parse_period
-from reporting.reminders import BEFORE, OVERDUE, DueReminder, due_reminders, send_due_reminders
+from reporting.services.reminders import (
+    BEFORE,
+    OVERDUE,
+    DueReminder,
+    due_reminders,
+    send_due_reminders,
+)
 
 NOV = parse_period("2025-11")
 OCT = parse_period("2025-10")

@@ -8,10 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import AuditEntry
-from reporting import consolidation_services as cs
 from reporting import services
 from reporting.models import ConsolidatedReport
 from reporting.periods import parse_period
+from reporting.services import consolidation as cs
 
 NOV = parse_period("2025-11")
 

@@ -32,7 +32,7 @@ from core.services import audit, notify
 from orgs.models import OrgUnit, User
 from reporting.models import Period, Reminder, ReportTemplate, UnitReport
 from reporting.periods import HALF, MONTH, YEAR, PeriodKey
-from reporting.services import ensure_period, recipients_of
+from reporting.services.reports import ensure_period, recipients_of
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ Every function here runs in one transaction, appends an audit entry, and refuses
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +16,6 @@ from core.errors import ConflictError, LockedError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, SocialGroup, Topic
 from core.services import audit, notify, require_office
 from core.text import nfc
-from issues.models import Issue
 from orgs.models import Area, OrgUnit, User
 from reporting import cache  # noqa: F401  (its signal receivers retire kept compliance)
 from reporting.models import (
@@ -425,35 +423,3 @@ def recipients_of(unit: OrgUnit) -> list[User]:
     if unit.responsible_person_id and unit.responsible_person.is_active:
         return [unit.responsible_person]
     return list(User.objects.filter(unit=unit, role=User.Role.REPORTER, is_active=True))
-
-
-# --- Links from report streams to issues (issue 3) ---------------------------------------------
-
-
-def link_stream_issues(*, user: User, stream: OpinionStream, issues: Iterable[Issue]) -> None:
-    """Say which issues a report's opinion stream summarises (replaces the previous links).
-
-    The caller passes issues read through the reader's scope; the office and the reporting
-    unit's own members may link."""
-    report = stream.report
-    if not (user.is_office or (user.unit_id and user.unit_id == report.unit_id)):
-        raise ServiceError("Chỉ đơn vị báo cáo và Ban Xây dựng Đảng được liên kết vấn đề.",
-                           field="issues")
-    issues = list(issues)
-    with transaction.atomic():
-        before = sorted(stream.issues.values_list("code", flat=True))
-        stream.issues.set(issues)
-        after = sorted(i.code for i in issues)
-        audit(actor=user, action=AuditEntry.Action.UPDATE, obj=stream, unit=report.unit,
-              summary=f"Liên kết luồng ý kiến #{stream.pk} với vấn đề: {', '.join(after) or '—'}",
-              data={"before": before, "after": after, "report": report.pk})
-
-
-def carry_stream_links(*, keep: Issue, other: Issue) -> int:
-    """When ``other`` is merged into ``keep``, streams that named ``other`` name ``keep`` too.
-
-    Runs inside the merge's transaction (``issues.signals.issue_merged``); returns the count."""
-    streams = list(OpinionStream.objects.filter(issues=other))
-    for stream in streams:
-        stream.issues.add(keep)
-    return len(streams)

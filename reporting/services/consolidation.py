@@ -29,7 +29,7 @@ from reporting import consolidation as calc
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
-from reporting.services import ensure_period
+from reporting.services.reports import ensure_period
 
 DEFAULT_RECIPIENTS = "\n".join([
     "- Ban Thường vụ Thành ủy (để báo cáo),",

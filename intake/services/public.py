@@ -1,0 +1,123 @@
+"""A resident's feedback from the public form: throttled per address, answered by tracking code."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.dates import local_today
+from core.errors import ServiceError
+from core.models import AuditEntry, Channel
+from intake.services.common import _clean_contact
+from intake.services.items import _create_item, _ItemInput, announce_filed
+from orgs.models import Area
+
+PUBLIC_MAX_TEXT = 5_000
+PUBLIC_LIMIT = 5  # public submissions per address ...
+PUBLIC_WINDOW = dt.timedelta(minutes=10)  # ... per this window
+TRACKING_CODE_LENGTH = 10
+ITEM_TYPE = "intake.opinionitem"
+
+
+class ThrottledError(ServiceError):
+    """Too many public submissions from one address in a short time."""
+
+    status_code = 429
+
+
+def _address_hashes(client_ip: str, now: dt.datetime) -> list[str]:
+    """Salted hashes of the address for today and yesterday. The salt changes daily, so the log
+    cannot link a resident's visits across days; the raw address is never stored."""
+    hashes = []
+    for day in (now.date(), now.date() - dt.timedelta(days=1)):
+        key = f"{settings.SECRET_KEY}:public-feedback:{day.isoformat()}".encode()
+        digest = hmac.new(key, (client_ip or "unknown").encode(), hashlib.sha256).hexdigest()
+        hashes.append(digest[:32])
+    return hashes
+
+
+def _check_throttle(hashes: list[str], now: dt.datetime) -> None:
+    recent = AuditEntry.objects.filter(
+        object_type=ITEM_TYPE,
+        action=AuditEntry.Action.CREATE,
+        actor__isnull=True,
+        at__gte=now - PUBLIC_WINDOW,
+        data__ip__in=hashes,
+    ).count()
+    if recent >= PUBLIC_LIMIT:
+        minutes = int(PUBLIC_WINDOW.total_seconds() // 60)
+        raise ThrottledError(
+            f"Bạn đã gửi {recent} góp ý trong {minutes} phút qua. Để tránh gửi trùng, xin vui lòng"
+            f" thử lại sau ít phút nữa.",
+        )
+
+
+def _new_tracking_code() -> str:
+    # 50 random bits in base32 (A-Z, 2-7): unguessable, easy to read out over the phone.
+    return base64.b32encode(secrets.token_bytes(7)).decode("ascii")[:TRACKING_CODE_LENGTH]
+
+
+def submit_public_feedback(
+    *,
+    text: str,
+    area_id: int | None,
+    wants_reply: bool,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    client_ip: str,
+) -> str:
+    """File a resident's feedback from the public form and return its tracking code.
+
+    Anonymous unless the resident asks for a reply: then the contact details are stored apart
+    (office only). Throttled per address through the audit log (a salted daily hash, no raw IP).
+    """
+    now = timezone.now()
+    hashes = _address_hashes(client_ip, now)
+    area = None
+    if area_id:
+        area = Area.objects.filter(pk=area_id).first()
+        if area is None:
+            raise ServiceError("Tổ dân phố không tồn tại.", field="area")
+    contact = None
+    if wants_reply:
+        contact = _clean_contact({"name": name, "phone": phone, "email": email, "address": address})
+        if not (contact["phone"] or contact["email"]):
+            raise ServiceError(
+                "Để nhận trả lời, hãy để lại số điện thoại hoặc địa chỉ thư điện tử.", field="phone"
+            )
+    with transaction.atomic():
+        _check_throttle(hashes, now)
+        for _attempt in range(5):
+            code = _new_tracking_code()
+            try:
+                with transaction.atomic():
+                    item = _create_item(
+                        None,
+                        _ItemInput(
+                            text=text,
+                            channel=Channel.OTHER,
+                            received_on=local_today(),
+                            area=area,
+                            contact=contact,
+                            wants_reply=bool(wants_reply),
+                            tracking_code=code,
+                            text_limit=PUBLIC_MAX_TEXT,
+                            extra_audit={"public": True, "ip": hashes[0]},
+                        ),
+                    )
+                break
+            except IntegrityError:  # a tracking code collision: astronomically rare, retry
+                continue
+        else:
+            raise ServiceError("Không tạo được mã tra cứu; xin vui lòng gửi lại.")
+        announce_filed([item.pk])
+    return code

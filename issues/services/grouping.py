@@ -1,0 +1,166 @@
+"""Grouping new opinion items into issues, existing or new, through the saved grouper state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from core.dates import local_today
+from core.errors import ConflictError
+from core.models import AuditEntry, Topic
+from core.services import audit
+from intake.models import OpinionItem
+from issues.models import Issue, IssueEvent
+from textengine.grouping import Grouper
+from textops import services as textops
+
+logger = logging.getLogger(__name__)
+
+GROUP_BATCH = 500
+TITLE_MAX = 120
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s")
+
+
+def draft_title(text: str) -> str:
+    """A title from an item's (already masked) text: its first sentence, cut at a word."""
+    text = " ".join((text or "").split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".;:!? ") or text
+    if len(first) > TITLE_MAX:
+        cut = first[:TITLE_MAX].rsplit(" ", 1)[0]
+        first = (cut or first[:TITLE_MAX]).rstrip(",;: ") + "…"
+    return first or "Vấn đề chưa đặt tên"
+
+
+def next_code(day: dt.date) -> str:
+    """The next issue code of the year, "VD-2026-0001". Callers hold the grouper row lock,
+    which serialises every creation of an issue."""
+    prefix = f"VD-{day.year}-"
+    codes = Issue.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _topic_of(item: OpinionItem) -> Topic | None:
+    topics = list(item.topics.all())
+    return topics[0] if topics else item.suggested_topic
+
+
+def _new_issue(*, engine_id: int, item: OpinionItem, title: str = "", actor=None) -> Issue:
+    issue = Issue.objects.create(
+        code=next_code(local_today()),
+        title=title or draft_title(item.text),
+        topic=_topic_of(item),
+        area=item.area,
+        latent=item.latent,
+        engine_key=str(engine_id),
+        first_seen_on=item.received_on,
+        last_seen_on=item.received_on,
+    )
+    IssueEvent.objects.create(
+        issue=issue, actor=actor, kind=IssueEvent.Kind.CREATED, to_value=issue.code,
+        note=f"Phát hiện từ ý kiến #{item.pk}.",
+    )
+    return issue
+
+
+@dataclass
+class GroupingRun:
+    items: int = 0
+    new_issues: int = 0
+    joined: int = 0
+    issue_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"items": self.items, "new_issues": self.new_issues, "joined": self.joined}
+
+
+def _pending(limit: int) -> list[OpinionItem]:
+    return list(
+        OpinionItem.objects.filter(issue__isnull=True)
+        .select_related("area", "suggested_topic")
+        .prefetch_related("topics")
+        .order_by("received_on", "id")[:limit]
+    )
+
+
+def _group_batch(grouper: Grouper, items: list[OpinionItem], run: GroupingRun) -> None:
+    engine_ids = grouper.assign_many((i.pk, i.text, i.received_on) for i in items)
+    by_key = {
+        issue.engine_key: issue
+        for issue in Issue.objects.filter(
+            engine_key__in={str(grouper.resolve(e)) for e in engine_ids}
+        )
+    }
+    touched: dict[int, Issue] = {}
+    for item, engine_id in zip(items, engine_ids, strict=True):
+        key = str(grouper.resolve(engine_id))
+        issue = by_key.get(key)
+        if issue is None:
+            issue = by_key[key] = _new_issue(engine_id=int(key), item=item)
+            run.new_issues += 1
+        else:
+            run.joined += 1
+            IssueEvent.objects.create(
+                issue=issue, kind=IssueEvent.Kind.ITEM, to_value=f"#{item.pk}",
+                note=f"Ý kiến tiếp nhận ngày {item.received_on:%d/%m/%Y}.",
+            )
+        # Only items still unclaimed: an item filed twice is grouped once.
+        OpinionItem.objects.filter(pk=item.pk, issue__isnull=True).update(issue=issue)
+        issue.first_seen_on = min(filter(None, [issue.first_seen_on, item.received_on]))
+        issue.last_seen_on = max(filter(None, [issue.last_seen_on, item.received_on]))
+        touched[issue.pk] = issue
+        run.items += 1
+    for issue in touched.values():
+        Issue.objects.filter(pk=issue.pk).update(
+            first_seen_on=issue.first_seen_on, last_seen_on=issue.last_seen_on,
+            updated_at=timezone.now(),
+        )
+    run.issue_ids.extend(touched)
+
+
+def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:
+    """Group every item that has no issue yet, oldest first, into existing or new issues.
+
+    Safe to run from many workers at once (see :mod:`issues.services`): each batch is grouped
+    and saved in one transaction against the grouper version it loaded, and redone on a conflict.
+    Side effects: new :class:`Issue` rows, ``item.issue`` set, first/last seen dates, one
+    :class:`IssueEvent` per created issue or joined item, one audit entry per batch.
+    """
+    run = GroupingRun()
+    while True:
+        before = run.items
+
+        def work(grouper: Grouper) -> int:
+            items = _pending(batch_size)
+            if items:
+                batch = GroupingRun()
+                _group_batch(grouper, items, batch)
+                audit(
+                    actor=None, action=AuditEntry.Action.UPDATE, object_type="issues.issue",
+                    summary=f"Nhóm {batch.items} ý kiến vào vấn đề ({batch.new_issues} vấn đề mới)",
+                    data=batch.as_dict(),
+                )
+                run.items += batch.items
+                run.new_issues += batch.new_issues
+                run.joined += batch.joined
+                run.issue_ids.extend(batch.issue_ids)
+            return len(items)
+
+        if not OpinionItem.objects.filter(issue__isnull=True).exists():
+            return run
+        try:
+            claimed = textops.with_grouper(work)
+        except ConflictError as exc:
+            if exc.field != "grouper":
+                raise
+            # Others keep winning the state: each of them groups what is pending after its own
+            # commit, so leaving the rest to them loses nothing.
+            logger.info("Nhóm ý kiến: nhường cho tiến trình khác (%s)", exc.message)
+            return run
+        if claimed < batch_size or run.items == before:
+            return run

@@ -1,0 +1,86 @@
+"""Writes of the reporting app, one module per subject.
+
+:mod:`~reporting.services.reports` (the report cycle: drafts, submission, return, periods),
+:mod:`~reporting.services.streams` (links from report streams to issues),
+:mod:`~reporting.services.reminders` (deadline reminders),
+:mod:`~reporting.services.consolidation` (the office's consolidated report; the drafting algorithm
+itself is the pure :mod:`reporting.consolidation`), :mod:`~reporting.services.templates` (template
+editing). This package is the app's write API: callers use ``from reporting import services`` and
+the names listed in ``__all__``. Every write runs in one transaction, appends an audit entry, and
+refuses bad input with a :class:`core.errors.ServiceError` naming the field.
+"""
+
+from reporting.services.consolidation import (
+    COMPLIANCE_TITLE,
+    DEFAULT_RECIPIENTS,
+    HIGHLIGHTS_KEY,
+    MAX_SECTION_TEXT,
+    build_workbook,
+    default_title,
+    export_docx,
+    export_xlsx,
+    generate_consolidated,
+    party_document,
+    report_tables,
+    section_titles,
+    update_consolidated,
+)
+from reporting.services.reminders import (
+    BEFORE,
+    OVERDUE,
+    OVERDUE_LOOKBACK,
+    DueReminder,
+    ReminderRun,
+    due_reminders,
+    period_containing,
+    send_due_reminders,
+)
+from reporting.services.reports import (
+    StreamInput,
+    ensure_period,
+    recipients_of,
+    return_report,
+    save_draft,
+    snapshot,
+    streams_of,
+    submit_report,
+)
+from reporting.services.streams import carry_stream_links, link_stream_issues
+from reporting.services.templates import MAX_SECTIONS, SECTION_KEY, update_template
+
+__all__ = [
+    "BEFORE",
+    "COMPLIANCE_TITLE",
+    "DEFAULT_RECIPIENTS",
+    "HIGHLIGHTS_KEY",
+    "MAX_SECTIONS",
+    "MAX_SECTION_TEXT",
+    "OVERDUE",
+    "OVERDUE_LOOKBACK",
+    "SECTION_KEY",
+    "DueReminder",
+    "ReminderRun",
+    "StreamInput",
+    "build_workbook",
+    "carry_stream_links",
+    "default_title",
+    "due_reminders",
+    "ensure_period",
+    "export_docx",
+    "export_xlsx",
+    "generate_consolidated",
+    "link_stream_issues",
+    "party_document",
+    "period_containing",
+    "recipients_of",
+    "report_tables",
+    "return_report",
+    "save_draft",
+    "section_titles",
+    "send_due_reminders",
+    "snapshot",
+    "streams_of",
+    "submit_report",
+    "update_consolidated",
+    "update_template",
+]
