@@ -295,7 +295,9 @@ def test_subprocess_serve_answers_and_stops_on_sigterm(tmp_path):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
 
 
-def _wait_for(url: str, server: subprocess.Popen, timeout: float = 90) -> int:
+# A fresh server migrates a new database and collects (and compresses) 26 MB of static files
+# before it listens: about 20 s of CPU, over a minute on a busy 2-core machine.
+def _wait_for(url: str, server: subprocess.Popen, timeout: float = 300) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
