@@ -90,7 +90,7 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
         if declared is not None and declared > MAX_ROWS + 1:
             raise TableError(_too_many_rows(f"{vn_int(declared - 1)} dòng dữ liệu"))
         rows = []
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        for row in sheet.iter_rows(values_only=True):
             rows.append(list(row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
                 raise TableError(_too_many_rows(f"hơn {vn_int(MAX_ROWS)} dòng dữ liệu"))

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from documents import csvsafe
-
 from surveystats._core import SurveyStatsError, label_of
 
 WEIGHT_COLUMN = "weight"
