@@ -13,6 +13,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from documents.archive import ArchiveError, check_archive, vn_int
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -42,7 +44,10 @@ def read_table(file_name: str, data: bytes) -> Table:
     if not data:
         raise TableError("Tệp rỗng: không có dữ liệu nào để nhập.")
     if len(data) > MAX_BYTES:
-        raise TableError(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
+        raise TableError(
+            f"Tệp quá lớn ({vn_int(len(data) // 1024)} KB; tối đa"
+            f" {MAX_BYTES // (1024 * 1024)} MB)."
+        )
     name = (file_name or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         rows = _xlsx_rows(data)
@@ -60,6 +65,14 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
     from openpyxl import load_workbook
 
     try:
+        check_archive(data)  # a zip bomb is refused before openpyxl expands anything
+    except ArchiveError as exc:
+        raise TableError(exc.message) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise TableError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise TableError(
@@ -73,14 +86,32 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise TableError("Tệp Excel không có trang tính nào.")
+        declared = _declared_rows(sheet)
+        if declared is not None and declared > MAX_ROWS + 1:
+            raise TableError(_too_many_rows(f"{vn_int(declared - 1)} dòng dữ liệu"))
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(list(row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
-                raise TableError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng dữ liệu).")
+                raise TableError(_too_many_rows(f"hơn {vn_int(MAX_ROWS)} dòng dữ liệu"))
         return rows
     finally:
         workbook.close()
+
+
+def _declared_rows(sheet) -> int | None:
+    """The row count the sheet's own ``<dimension>`` declares (read without parsing rows)."""
+    try:
+        return int(sheet.max_row) if sheet.max_row else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _too_many_rows(found: str) -> str:
+    return (
+        f"Tệp có quá nhiều dòng: {found}, vượt giới hạn {vn_int(MAX_ROWS)} dòng mỗi lần nhập."
+        " Hãy chia thành nhiều tệp nhỏ hơn."
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -109,7 +140,7 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
         for row in csv.reader(io.StringIO(text), dialect):
             rows.append(list(row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
-                raise TableError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng dữ liệu).")
+                raise TableError(_too_many_rows(f"hơn {vn_int(MAX_ROWS)} dòng dữ liệu"))
     except csv.Error as exc:
         raise TableError(f"Tệp CSV không đúng định dạng: {exc}.") from exc
     return rows

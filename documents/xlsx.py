@@ -49,6 +49,12 @@ def _target_sheet(target: Workbook | Worksheet, title: str) -> Worksheet:
     return target.create_sheet(sheet_title(title, [s.title for s in sheets]))
 
 
+def _keep_text(cell, value: object) -> None:
+    """openpyxl stores a string starting with "=" as a formula: user text stays text."""
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+
+
 def write_table(
     target: Workbook | Worksheet,
     title: str,
@@ -59,6 +65,7 @@ def write_table(
     sheet = _target_sheet(target, title)
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=str(header))
+        _keep_text(cell, header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -66,9 +73,7 @@ def write_table(
     for row_number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column, value=value)
-            # openpyxl stores a string starting with "=" as a formula; user text stays text.
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+            _keep_text(cell, value)
             if column <= len(widths):
                 longest = max((len(part) for part in str(value or "").splitlines()), default=0)
                 widths[column - 1] = max(widths[column - 1], longest)

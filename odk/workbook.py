@@ -5,10 +5,27 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from documents.archive import vn_int
 from odk.issues import column_letter
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+
+# Limits checked while reading the headers, before pyxform sees the file: pyxform holds the whole
+# form (and builds the XForm) in memory, about 7 KB per survey row.
+MAX_QUESTIONS = 2_000  # filled rows of the survey sheet (questions, groups, notes…)
+MAX_SHEET_ROWS = 20_000  # rows of any one sheet, blank ones included (long choice lists)
+MAX_SHEETS = 30
+
+
+class WorkbookTooLarge(Exception):
+    """A workbook over one of the limits above; ``message`` (Vietnamese) names it."""
+
+    def __init__(self, message: str, sheet: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.sheet = sheet
+
 
 @dataclass
 class Sheet:
@@ -32,31 +49,100 @@ def detect_file_type(content: bytes, filename: str) -> str | None:
 
 
 def read_headers(content: bytes, file_type: str) -> dict[str, list[str]]:
-    """First row of each sheet, lower-cased sheet name → header cells as written."""
+    """First row of each sheet, lower-cased sheet name → header cells as written.
+
+    Also counts each sheet's rows, stopping at the first limit passed (``WorkbookTooLarge``).
+    """
     headers: dict[str, list[str]] = {}
+    counts: dict[str, tuple[int, int]] = {}  # sheet → (rows, filled rows), both capped
     if file_type == "xlsx":
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
+            _check_sheet_count(len(wb.worksheets))
+            lone = len(wb.worksheets) == 1
             for ws in wb.worksheets:
-                first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-                headers[ws.title.lower()] = [
-                    "" if cell is None else str(cell).strip() for cell in first
-                ]
+                name = ws.title.lower()
+                survey = lone or name == "survey"
+                declared = _declared_rows(ws)
+                if declared is not None and declared > MAX_SHEET_ROWS:  # refused unread
+                    _check_rows(ws.title, declared, declared, survey=survey, exact=True)
+                rows = ws.iter_rows(values_only=True)
+                first = next(rows, ())
+                headers[name] = ["" if cell is None else str(cell).strip() for cell in first]
+                counts[name] = _count_rows(ws.title, rows, survey=survey)
         finally:
             wb.close()
     else:
         import xlrd
 
-        book = xlrd.open_workbook(file_contents=content)
+        book = xlrd.open_workbook(file_contents=content, on_demand=True)
         try:
-            for sheet in book.sheets():
+            _check_sheet_count(book.nsheets)
+            lone = book.nsheets == 1
+            for index in range(book.nsheets):
+                sheet = book.sheet_by_index(index)
+                name = sheet.name.lower()
+                survey = lone or name == "survey"
+                if sheet.nrows > MAX_SHEET_ROWS:
+                    _check_rows(sheet.name, sheet.nrows, sheet.nrows, survey=survey, exact=True)
                 first = sheet.row_values(0) if sheet.nrows else []
-                headers[sheet.name.lower()] = [str(cell).strip() for cell in first]
+                headers[name] = [str(cell).strip() for cell in first]
+                filled = sum(
+                    1 for r in range(1, sheet.nrows)
+                    if any(str(v).strip() for v in sheet.row_values(r))
+                )
+                _check_rows(sheet.name, sheet.nrows, filled + 1, survey=survey, exact=True)
+                book.unload_sheet(index)
         finally:
             book.release_resources()
     if len(headers) == 1 and "survey" not in headers:
         # pyxform reads a lone sheet of any name as the survey sheet.
         headers = {"survey": next(iter(headers.values()))}
     return headers
+
+
+def _declared_rows(ws) -> int | None:
+    """The row count the sheet's ``<dimension>`` declares (read without parsing the rows)."""
+    try:
+        return int(ws.max_row) if ws.max_row else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_sheet_count(count: int) -> None:
+    if count > MAX_SHEETS:
+        raise WorkbookTooLarge(
+            f"Tệp có {vn_int(count)} trang tính, vượt giới hạn {vn_int(MAX_SHEETS)} trang của"
+            " một biểu mẫu XLSForm."
+        )
+
+
+def _count_rows(title: str, rows, *, survey: bool) -> tuple[int, int]:
+    physical = filled = 1  # the header row
+    for row in rows:
+        physical += 1
+        if any(cell is not None and str(cell).strip() for cell in row):
+            filled += 1
+        _check_rows(title, physical, filled, survey=survey)
+    return physical, filled
+
+
+def _check_rows(title: str, physical: int, filled: int, *, survey: bool, exact: bool = False
+                ) -> None:
+    """Refuse past a limit; counting stops there, so the count is "more than" unless ``exact``."""
+    if survey and filled - 1 > MAX_QUESTIONS:
+        found = vn_int(filled - 1) if exact else f"hơn {vn_int(MAX_QUESTIONS)}"
+        raise WorkbookTooLarge(
+            f"Trang {title} có {found} dòng câu hỏi, vượt giới hạn {vn_int(MAX_QUESTIONS)} câu"
+            " hỏi của một biểu mẫu. Hãy chia bảng hỏi thành nhiều cuộc khảo sát nhỏ hơn.",
+            sheet=title,
+        )
+    if physical > MAX_SHEET_ROWS:
+        found = vn_int(physical) if exact else f"hơn {vn_int(MAX_SHEET_ROWS)}"
+        raise WorkbookTooLarge(
+            f"Trang {title} có {found} dòng, vượt giới hạn {vn_int(MAX_SHEET_ROWS)} dòng mỗi"
+            " trang. Xóa các dòng thừa (kể cả dòng trống có định dạng) rồi tải lên lại.",
+            sheet=title,
+        )

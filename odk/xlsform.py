@@ -28,11 +28,12 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from documents.archive import ArchiveError, check_archive, vn_int
 from odk.expressions import check_expressions
 from odk.issues import Issue, column_letter
 from odk.questions import extract_questions
 from odk.translate import locate
-from odk.workbook import Sheet, detect_file_type, read_headers
+from odk.workbook import Sheet, WorkbookTooLarge, detect_file_type, read_headers
 
 
 @dataclass
@@ -73,6 +74,12 @@ class ConvertedForm:
 
 FORM_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# A legacy .xls is not compressed but xlrd holds every cell as a Python object (~50 × the file):
+# a 2,000-question form takes a few hundred KB.
+MAX_XLS_BYTES = 3 * 1024 * 1024
+# An .xlsx form expanded: 2,000 questions with 20,000 choice rows take about 5 MB. (openpyxl and
+# pyxform each parse a sheet that does not declare its size twice: ~4 s per 15 MB.)
+MAX_XLSX_UNCOMPRESSED = 15 * 1024 * 1024
 
 # --------------------------------------------------------------------------------------------
 # Conversion
@@ -143,8 +150,8 @@ def convert_xlsform(
         return fail("Tệp rỗng, không có nội dung.")
     if len(content) > max_bytes:
         return fail(
-            f"Tệp quá lớn ({len(content) // 1024:,} KB), giới hạn {max_bytes // 1024:,} KB."
-            .replace(",", ".")
+            f"Tệp quá lớn ({vn_int(len(content) // 1024)} KB), giới hạn"
+            f" {vn_int(max_bytes // 1024)} KB."
         )
     file_type = detect_file_type(content, filename)
     if file_type is None:
@@ -153,7 +160,20 @@ def convert_xlsform(
             "(hoặc .xls của Excel cũ)."
         )
     result.file_type = file_type
+    if file_type == "xls" and len(content) > MAX_XLS_BYTES:
+        return fail(
+            f"Tệp .xls (Excel cũ) lớn {vn_int(len(content) // 1024)} KB, vượt giới hạn"
+            f" {vn_int(MAX_XLS_BYTES // 1024)} KB cho định dạng này. Hãy lưu lại dưới dạng .xlsx."
+        )
     if file_type == "xlsx":
+        try:
+            # A zip bomb is refused before anything is expanded.
+            check_archive(content, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+        except ArchiveError as exc:
+            return fail(exc.message)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            return fail("Tệp Excel bị hỏng, không mở được (tệp nén .xlsx không hợp lệ).",
+                        original=str(exc))
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
@@ -167,6 +187,8 @@ def convert_xlsform(
             return fail("Tệp nén không phải bảng tính Excel .xlsx (không có xl/workbook.xml).")
     try:
         raw_headers = read_headers(content, file_type)
+    except WorkbookTooLarge as exc:
+        return fail(exc.message, sheet=exc.sheet)
     except Exception as exc:  # noqa: BLE001 - any reader failure means a broken file
         return fail("Tệp Excel bị hỏng hoặc không đúng định dạng, không đọc được.",
                     original=f"{type(exc).__name__}: {exc}")

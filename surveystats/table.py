@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from documents import csvsafe
 from surveystats._core import SurveyStatsError, label_of
 
 WEIGHT_COLUMN = "weight"
@@ -257,7 +258,9 @@ def read_weights(path: Path | str, *, id_column: str | None = None) -> WeightsFi
                 f" “{WEIGHT_COLUMN}”.", path=table.path, line=1,
             )
         id_column = others[0]
-    ids = [label_of(value) or "" for value in table.require_column(id_column)]
+    # write_weights quotes an id that looks like a formula ('=x): read it back as written.
+    ids = [label_of(csvsafe.unsafe_cell(value)) or ""
+           for value in table.require_column(id_column)]
     weights = np.empty(table.n_rows)
     first_line: dict[str, int] = {}
     for row, (identifier, text) in enumerate(zip(ids, weights_text, strict=True)):
@@ -291,7 +294,8 @@ def write_weights(
     """One line per respondent; 17 significant digits so that nothing is lost on reading back."""
     path = Path(path)
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
+    # A respondent id that looks like a formula is written as text (read_weights undoes it).
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow([id_column, WEIGHT_COLUMN])
     writer.writerows((identifier, format(weight, ".17g")) for identifier, weight in
                      zip(ids, weights, strict=True))

@@ -56,3 +56,17 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert sheet["A2"].data_type == "s"
     assert sheet["A2"].value == "=HYPERLINK(\"http://x\")"
     assert sheet["A3"].value == "-5 hộ dân"
+
+
+def test_formula_like_header_and_every_trigger_stay_text_numbers_stay_numbers():
+    workbook = Workbook()
+    texts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "=HYPERLINK(\"http://x\"&A1,\"bấm\")"]
+    write_table(workbook, "Ý kiến", ["=cmd|' /C calc'!A0", "Số"],
+                [[text, -1.5] for text in texts])
+    sheet = reopen(workbook)["Ý kiến"]
+    assert sheet["A1"].data_type == "s" and sheet["A1"].value == "=cmd|' /C calc'!A0"
+    for row, text in enumerate(texts, start=2):
+        assert sheet.cell(row=row, column=1).data_type == "s"
+        assert sheet.cell(row=row, column=1).value == text
+        assert sheet.cell(row=row, column=2).value == -1.5
+        assert sheet.cell(row=row, column=2).data_type == "n"

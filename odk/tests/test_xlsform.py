@@ -456,3 +456,65 @@ def test_as_dict_is_json_ready():
     data = json.loads(json.dumps(result.as_dict()))
     assert data["ok"] is False
     assert data["errors"][0]["row"] == 2 and data["errors"][0]["sheet"] == "survey"
+
+
+# --- upload bombs: refused before pyxform (or openpyxl) expands anything ----------------------
+
+
+def test_zip_bomb_form_refused_fast_and_light():
+    import resource
+    import time
+
+    from documents.tests.bombs import long_sheet, zip_bomb
+
+    convert_xlsform(xlsx_bytes(survey=[["type", "name", "label"], ["text", "a", "A"]]))  # warm
+    bomb = zip_bomb(200, base=long_sheet(3))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    issue = only_error(convert_xlsform(bomb, "bom.xlsx"))
+    assert time.perf_counter() - started < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024
+    assert "bom nén" in issue.message
+
+
+def test_too_much_expanded_data_refused():
+    from documents.tests.bombs import zip_bomb
+
+    # 16 entries of 1 MB (each too small for its ratio to be judged): 16 MB > 15 MB.
+    extra = {f"xl/media/x{i}.bin": b"\0" * (1024 * 1024) for i in range(15)}
+    from documents.tests.bombs import long_sheet
+
+    bomb = zip_bomb(1, base=long_sheet(3), entry="xl/media/y.bin", extra_entries=extra)
+    issue = only_error(convert_xlsform(bomb, "to.xlsx"))
+    assert "16 MB" in issue.message and "giới hạn 15 MB" in issue.message
+
+
+def test_too_many_questions_refused_before_pyxform(monkeypatch):
+    import time
+
+    from documents.tests.bombs import long_sheet
+    from odk import workbook
+
+    monkeypatch.setattr(workbook, "MAX_QUESTIONS", 200)
+    for write_only, found in ((False, "3.000 dòng câu hỏi"), (True, "hơn 200 dòng câu hỏi")):
+        monkeypatch.setattr(workbook, "MAX_SHEET_ROWS", 2_000 if not write_only else 20_000)
+        content = long_sheet(3_000, write_only=write_only)
+        started = time.perf_counter()
+        issue = only_error(convert_xlsform(content, "dai.xlsx"))
+        assert time.perf_counter() - started < 2.0
+        assert found in issue.message and "giới hạn 200 câu hỏi" in issue.message
+        assert issue.sheet == "survey"
+
+
+def test_real_limits_are_sane():
+    from odk import workbook
+
+    assert workbook.MAX_QUESTIONS == 2_000 and workbook.MAX_SHEET_ROWS == 20_000
+
+
+def test_large_legacy_xls_refused_by_size():
+    from odk.xlsform import MAX_XLS_BYTES
+
+    content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * MAX_XLS_BYTES
+    issue = only_error(convert_xlsform(content, "cu.xls"))
+    assert ".xls" in issue.message and "3.072 KB" in issue.message

@@ -17,7 +17,6 @@ Open answers are masked (phone numbers, ID numbers …) before they leave, as ev
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from openpyxl import Workbook
 
+from documents import csvsafe
 from documents.xlsx import save_workbook, write_table
 from surveys.analysis.frame import to_float
 from surveys.analysis.results import SurveyAnalysis
@@ -135,10 +135,10 @@ def _text(value) -> str:
 
 def to_csv(export: ExportTable) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Free-text answers that look like formulas are written as text (a number stays a number).
+    writer = csvsafe.writer(buffer, lineterminator="\r\n", format=_text)
     writer.writerow([c.name for c in export.columns])
-    for row in export.rows:
-        writer.writerow([_text(v) for v in row])
+    writer.writerows(export.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -19,7 +19,6 @@ retries without asking for the password again.
 
 from __future__ import annotations
 
-import csv
 import hmac
 import io
 from functools import wraps
@@ -40,6 +39,7 @@ from openpyxl import Workbook
 from core.errors import ServiceError
 from core.mime import CSV_TYPE
 from core.views import xlsx_download
+from documents import csvsafe
 from documents.xlsx import write_table
 from odk import openrosa
 from orgs.models import Collaborator, User
@@ -483,7 +483,7 @@ def _token_file(survey: Survey, links: list[str], batch: str, fmt: str) -> HttpR
     headers = ["STT", "Liên kết trả lời (dùng một lần)", "Đợt"]
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)  # a batch name "=…" stays text
         writer.writerow(headers)
         writer.writerows(rows)
         response = HttpResponse(

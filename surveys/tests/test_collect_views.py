@@ -171,6 +171,18 @@ def test_office_issues_tokens_and_downloads_links_once(client, vanphong, open_su
     assert token not in listing
 
 
+def test_links_csv_writes_a_formula_batch_name_as_text(client, vanphong, open_survey):
+    client.force_login(vanphong)
+    download = client.post(
+        f"/khao-sat/{open_survey.slug}/ma-an-danh/",
+        {"count": "2", "batch": "=HYPERLINK(\"http://x.example\",\"bấm\")", "format": "csv"},
+    )
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["'=HYPERLINK(\"http://x.example\",\"bấm\")"] * 2
+    assert rows[1][0] == "1" and rows[1][1].startswith("http")
+
+
 def test_tokens_page_is_office_only_and_refusals_are_shown(client, an, vanphong, open_survey):
     client.force_login(an)
     assert client.get(f"/khao-sat/{open_survey.slug}/ma-an-danh/").status_code == 404

