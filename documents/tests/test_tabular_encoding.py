@@ -15,7 +15,9 @@ TEXT = "Họ tên\tTổ dân phố\r\nNguyễn Văn Á\tTổ 3\r\nTrần Thị B
 def test_utf16_unicode_text_is_read(bom, encoding):
     table = read_table("danh-sach.txt", bom + TEXT.encode(encoding))
     assert table.headers == ["Họ tên", "Tổ dân phố"]
-    assert [list(row) for row in table.rows] == [["Nguyễn Văn Á", "Tổ 3"], ["Trần Thị Bình", "Tổ 5"]]
+    assert [list(row) for row in table.rows] == [
+        ["Nguyễn Văn Á", "Tổ 3"], ["Trần Thị Bình", "Tổ 5"],
+    ]
 
 
 def test_binary_without_bom_is_still_refused():

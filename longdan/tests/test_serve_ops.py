@@ -3,6 +3,7 @@ starts, and a killed background worker restarted while the web server keeps answ
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -49,7 +50,7 @@ def _one_line_error(result, fragment: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-# --- refusals before anything starts ------------------------------------------------------------
+# --- refusals before anything starts --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("port", ["99999", "0", "-1", "tám"])
@@ -118,7 +119,7 @@ def test_the_environment_and_a_key_file_win(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
-# --- a killed worker is restarted while the web server keeps answering -----------------------------
+# --- a killed worker is restarted while the web server keeps answering ----------------------------
 
 
 def _worker_pids(database: Path) -> set[int]:
@@ -180,3 +181,30 @@ def test_a_killed_worker_is_restarted_and_the_web_keeps_answering(tmp_path):
         out, err = server.communicate(timeout=30)
     assert "khởi động lại" in out
     assert server.returncode == 0, err
+
+
+# --- a period that has not begun ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", ["2030-01", "2030-H1", "2030"])
+def test_consolidate_refuses_a_period_that_has_not_begun(capsys, monthly, tmp_path, period):
+    import time_machine
+
+    from reporting.models import ConsolidatedReport
+
+    target = tmp_path / "bc.docx"
+    with time_machine.travel(dt.datetime(2029, 12, 31, 12, 0, tzinfo=dt.UTC), tick=False):
+        code = main(["consolidate", "--period", period, "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2 and "chưa bắt đầu" in err and err.count("\n") == 1, err
+    assert not target.exists() and not ConsolidatedReport.objects.exists()
+
+
+def test_consolidate_accepts_the_current_month(capsys, monthly, tmp_path):
+    import time_machine
+
+    target = tmp_path / "bc.docx"
+    with time_machine.travel(dt.datetime(2030, 1, 1, 1, 0, tzinfo=dt.UTC), tick=False):
+        code = main(["consolidate", "--period", "2030-01", "--out", str(target)])
+    assert code == 0, capsys.readouterr().err
+    assert target.exists()
