@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects the login audit)
+        from core import checks, signals  # noqa: F401  (registers checks, the login audit)

@@ -138,3 +138,62 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DailySalt(models.Model):
+    """A random salt for one day (UTC), used to hash residents' addresses for the public-form
+    throttle. Deleted after 48 hours: once gone, the day's hashes cannot be linked to anything."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the outbox: written in the transaction that decides to send it, sent by the
+    background worker with retries (``core.outbox``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Đang chờ gửi"
+        SENT = "sent", "Đã gửi"
+        FAILED = "failed", "Gửi không được"
+
+    kind = models.CharField("loại", max_length=30, blank=True)
+    ref = models.CharField("đối tượng", max_length=60, blank=True, db_index=True)
+    subject = models.CharField("tiêu đề", max_length=300)
+    body = models.TextField("nội dung")
+    from_email = models.CharField(max_length=254)
+    to = models.JSONField("người nhận", default=list)
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField("số lần thử", default=0)
+    last_error = models.CharField("lỗi gần nhất", max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField("lần thử tới", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "thư đi"
+        verbose_name_plural = "thư đi"
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's heartbeat: a worker silent past the timeout is presumed dead and the
+    task it held is put back on the queue (``core.worker``)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -219,3 +220,39 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "core/notifications.html", {"page": page})
+
+
+# --- the system page: workers, stuck tasks, the e-mail outbox (issue 16, findings 6 and 7) ------
+
+OUTBOX_ROWS = 50
+
+
+@login_required
+def system_health(request: HttpRequest) -> HttpResponse:
+    from django_tasks_db.models import DBTaskResult
+
+    from core.models import OutgoingEmail, WorkerBeat
+    from core.worker import live_worker_ids, stale_after, stuck_tasks
+
+    require_office(request.user)
+    now = timezone.now()
+    live = live_worker_ids(now)
+    workers = list(WorkerBeat.objects.order_by("-beat_at")[:20])
+    for worker in workers:
+        worker.alive = worker.worker_id in live
+    stuck = stuck_tasks(now)
+    for row in stuck:
+        row.worker = row.worker_ids[-1] if row.worker_ids else ""
+    states = dict(OutgoingEmail.objects.values_list("state").annotate(n=Count("pk")))
+    return render(request, "core/system_health.html", {
+        "workers": workers,
+        "live_count": len(live),
+        "stuck": stuck,
+        "timeout_seconds": int(stale_after().total_seconds()),
+        "running": DBTaskResult.objects.running().count(),
+        "ready": DBTaskResult.objects.ready().count(),
+        "emails": OutgoingEmail.objects.all()[:OUTBOX_ROWS],
+        "pending": states.get(OutgoingEmail.State.PENDING, 0),
+        "failed": states.get(OutgoingEmail.State.FAILED, 0),
+        "sent": states.get(OutgoingEmail.State.SENT, 0),
+    })

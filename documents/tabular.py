@@ -115,6 +115,12 @@ def _too_many_rows(found: str) -> str:
 
 
 def _decode(data: bytes) -> str:
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark (tab-separated): NULs are normal.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return unicodedata.normalize("NFC", data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise TableError("Tệp UTF-16 bị hỏng; hãy lưu lại dưới dạng CSV UTF-8.") from exc
     if b"\x00" in data[:4096]:
         raise TableError(
             "Tệp không phải văn bản CSV (có ký tự nhị phân). Hãy chọn tệp .xlsx hoặc .csv."

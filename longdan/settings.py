@@ -41,7 +41,42 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "longdan-embedded-insecure-key-change-me-on-a-server-0123456789")
+# The key the repository used to ship. Never used to sign anything unless SECRET_KEY is set to it
+# (or var/ cannot be written); `longdan serve` refuses it off loopback and `check --deploy` fails.
+DEFAULT_SECRET_KEY = "longdan-embedded-insecure-key-change-me-on-a-server-0123456789"
+SECRET_KEY_PATH = VAR_DIR / "secret_key"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY (or SECRET_KEY_FILE) wins; else a random key made once in var/ (mode 0600)."""
+    if os.environ.get("SECRET_KEY_FILE") or os.environ.get("SECRET_KEY"):
+        return env_str("SECRET_KEY")
+    try:
+        return SECRET_KEY_PATH.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    # Written whole under a private name, then linked into place: a concurrent reader never sees
+    # a half-written file, and of two racing processes exactly one key wins.
+    temp = SECRET_KEY_PATH.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        try:
+            os.link(temp, SECRET_KEY_PATH)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+        return SECRET_KEY_PATH.read_text(encoding="utf-8").strip()
+    except OSError:  # a read-only install: loopback only (see longdan serve)
+        return DEFAULT_SECRET_KEY
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry, Channel
+from core.salts import address_hashes
 from intake.services.common import _clean_contact
 from intake.services.items import _create_item, _ItemInput, announce_filed
 from orgs.models import Area
@@ -33,14 +31,10 @@ class ThrottledError(ServiceError):
 
 
 def _address_hashes(client_ip: str, now: dt.datetime) -> list[str]:
-    """Salted hashes of the address for today and yesterday. The salt changes daily, so the log
-    cannot link a resident's visits across days; the raw address is never stored."""
-    hashes = []
-    for day in (now.date(), now.date() - dt.timedelta(days=1)):
-        key = f"{settings.SECRET_KEY}:public-feedback:{day.isoformat()}".encode()
-        digest = hmac.new(key, (client_ip or "unknown").encode(), hashlib.sha256).hexdigest()
-        hashes.append(digest[:32])
-    return hashes
+    """Salted hashes of the address for today and yesterday. The salt is random, changes daily and
+    is deleted after 48 hours (``core.salts``), so the log cannot link a resident's visits across
+    days nor be reversed with the SECRET_KEY; the raw address is never stored."""
+    return address_hashes(client_ip, now, "public-feedback")
 
 
 def _check_throttle(hashes: list[str], now: dt.datetime) -> None:

@@ -3,8 +3,11 @@ worker and the periodic schedule."""
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +26,7 @@ def register(commands) -> None:
     )
     serve.add_argument("--host", default=DEFAULT_HOST,
                        help="địa chỉ lắng nghe (mặc định: %(default)s)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+    serve.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                        help="cổng (mặc định: %(default)s)")
     serve.add_argument("--workers", type=int, default=2,
                        help="số tiến trình gunicorn (mặc định: %(default)s)")
@@ -57,32 +60,87 @@ def register(commands) -> None:
     scheduler.set_defaults(handler=cmd_scheduler, needs_django=True)
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"cổng '{text}' không hợp lệ: cần một số nguyên từ 1 đến 65535")
+    return port
+
+
 def url(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     return f"http://{shown}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret_key(host: str) -> None:
+    """Refuse to serve other machines with the key published in the repository (finding 5)."""
+    from django.conf import settings
+
+    if is_loopback(host) or settings.SECRET_KEY != getattr(settings, "DEFAULT_SECRET_KEY", None):
+        return
+    raise CliError(
+        f"không chạy máy chủ tại {host} với khóa bí mật mặc định công khai trong mã nguồn: ai"
+        " cũng giả được phiên đăng nhập. Đặt biến SECRET_KEY (hoặc SECRET_KEY_FILE), hoặc bỏ biến"
+        " SECRET_KEY để ứng dụng tự sinh khóa trong thư mục var/, hoặc chỉ chạy tại 127.0.0.1."
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind the address once, before anything starts: a taken port is refused up front."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise CliError(f"không nhận ra địa chỉ lắng nghe '{host}'.") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError as exc:
+            raise CliError(f"không có quyền dùng cổng {port} (cổng dưới 1024 cần quyền quản"
+                           " trị); hãy chọn cổng khác, ví dụ --port 8000.") from exc
+        except OSError as exc:
+            raise CliError(f"cổng {port} tại {host} đang được chương trình khác dùng (hoặc địa"
+                           " chỉ không thuộc máy này); hãy dừng chương trình đó hoặc chọn cổng"
+                           " khác bằng --port.") from exc
 
 
 def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    check_secret_key(args.host)
+    check_port_free(args.host, args.port)
     migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     here = str(settings.BASE_DIR)
-    children: dict[str, subprocess.Popen] = {}
-    children["máy chủ web"] = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "longdan.wsgi:application",
-         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--worker-class", "gthread",
-         "--timeout", "60", "--graceful-timeout", "10",
-         # Browsers and load tools reuse connections; gunicorn's 2 s default races with them.
-         "--keep-alive", "30"],
-        cwd=here,
-    )
+    web = [sys.executable, "-m", "gunicorn", "longdan.wsgi:application",
+           "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+           "--threads", str(args.threads), "--worker-class", "gthread",
+           "--timeout", "60", "--graceful-timeout", "10",
+           # Browsers and load tools reuse connections; gunicorn's 2 s default races with them.
+           "--keep-alive", "30"]
+    children = [_Child("máy chủ web", web, here, essential=True)]
     if not args.no_worker:
         for name, command in (("tác vụ nền", "worker"), ("lịch nhắc hạn", "scheduler")):
-            children[name] = subprocess.Popen([sys.executable, "-m", "longdan.commands", command],
-                                              cwd=here)
+            children.append(_Child(name, [sys.executable, "-m", "longdan.commands", command],
+                                   here))
+    for child in children:
+        child.start()
     out(f"Lòng Dân đang chạy tại {url(args.host, args.port)} — dừng bằng Ctrl+C.")
     return _supervise(children)
 
@@ -95,15 +153,58 @@ def _raise_stop(signum, frame):
     raise _Stop
 
 
-def _supervise(children: dict[str, subprocess.Popen]) -> int:
-    """Wait until a signal or a child's death, then stop every child."""
+# Back-off between restarts of a dead worker or scheduler: 1, 2, 4, ... seconds, at most a
+# minute; a child that then ran for a while (STABLE_SECONDS) starts again from one second.
+BACKOFF_FIRST, BACKOFF_MAX, STABLE_SECONDS = 1.0, 60.0, 60.0
+
+
+class _Child:
+    """One supervised process. The web server is essential: when it dies, ``serve`` stops (its
+    own arbiter already restarts gunicorn workers). A dead worker or scheduler is restarted."""
+
+    def __init__(self, name: str, command: list[str], cwd: str, essential: bool = False):
+        self.name, self.command, self.cwd, self.essential = name, command, cwd, essential
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.delay = BACKOFF_FIRST
+        self.restart_at: float | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=self.cwd)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def tend(self, now: float) -> None:
+        """Notice a death and schedule or perform the restart."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                out(f"Khởi động lại tiến trình {self.name} (lần {self.restarts}).")
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        if self.essential:
+            raise CliError(f"tiến trình {self.name} đã dừng (mã {code}).")
+        if now - self.started_at >= STABLE_SECONDS:
+            self.delay = BACKOFF_FIRST
+        out(f"Tiến trình {self.name} đã dừng (mã {code}); khởi động lại sau"
+            f" {self.delay:g} giây.")
+        self.restart_at = now + self.delay
+        self.delay = min(self.delay * 2, BACKOFF_MAX)
+
+
+def _supervise(children: list[_Child]) -> int:
+    """Restart dead workers and schedulers until a signal or the web server's death."""
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     code = 0
     try:
         while True:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    raise CliError(f"tiến trình {name} đã dừng (mã {child.returncode}).")
+            now = time.monotonic()
+            for child in children:
+                child.tend(now)
             time.sleep(0.5)
     except (_Stop, KeyboardInterrupt):
         out("Đang dừng…")
@@ -111,7 +212,7 @@ def _supervise(children: dict[str, subprocess.Popen]) -> int:
         code = fail(str(exc))
     finally:
         signal.signal(signal.SIGTERM, previous)
-        _terminate(children.values())
+        _terminate([c.process for c in children if c.process is not None])
     return code
 
 
@@ -131,11 +232,22 @@ def _terminate(children) -> None:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
+    from core.worker import Heartbeat, beat, new_worker_id, release_stale_claims
+
     require_migrated()
-    options = ["--queue-name", "*", "--interval", str(args.interval), "--no-reload"]
+    worker_id = new_worker_id()
+    beat(worker_id)  # before the first claim, so no reaper mistakes this worker for a dead one
+    release_stale_claims()
+    heartbeat = Heartbeat(worker_id)
+    heartbeat.start()
+    options = ["--queue-name", "*", "--interval", str(args.interval), "--no-reload",
+               "--worker-id", worker_id]
     if args.batch:
         options += ["--batch", "--no-startup-delay"]
-    call_command("db_worker", *options)
+    try:
+        call_command("db_worker", *options)
+    finally:
+        heartbeat.stop()
     return 0
 
 
@@ -154,6 +266,8 @@ def _schedule_minutes(value: float | None) -> float:
 # Work the scheduler puts on the queue every tick. Each task is idempotent (a reminder, an alert
 # or a grouping is claimed by a database row), so a repeated or duplicated tick does no harm.
 PERIODIC_TASKS = (
+    "core.tasks.housekeeping",
+    "core.tasks.send_outbox",
     "reporting.tasks.send_reminders",
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",

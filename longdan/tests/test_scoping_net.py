@@ -85,7 +85,7 @@ VERDICTS: dict[str, Verdict] = {
     "area_list": V(SCOPED), "area_create": V(OFFICE), "area_edit": V(OFFICE, "area"),
     "collaborator_list": V(SCOPED), "collaborator_export": V(SCOPED),
     "collaborator_create": V(OFFICE), "collaborator_edit": V(SCOPED, "collaborator"),
-    "audit_log": V(OFFICE), "audit_export": V(OFFICE),
+    "audit_log": V(OFFICE), "audit_export": V(OFFICE), "system_health": V(OFFICE),
     # intake
     "item_list": V(SCOPED), "item_export": V(SCOPED), "item_quick": V(SCOPED),
     "item_suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i+ng%E1%BA%ADp+ph%E1%BB%91"),

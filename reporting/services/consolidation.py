@@ -140,6 +140,12 @@ def generate_consolidated(
     recipients and signer the office typed; the version goes up so an open editor sees a conflict.
     """
     _check_office(user, "tạo")
+    if period.start > timezone.localdate():
+        raise ServiceError(
+            f"{period.label} chưa bắt đầu (từ {period.start:%d/%m/%Y}): chưa có báo cáo nào để"
+            " tổng hợp.",
+            field="period",
+        )
     template = template or default_template("month")
     if template is None:
         raise ServiceError("Chưa có mẫu báo cáo tháng đang dùng để tổng hợp.", field="template")

@@ -3,10 +3,9 @@
 ``send_due_reminders`` is safe to run as often as one likes, from as many workers as one likes: each
 (template, period, unit, kind) is *claimed* by inserting a :class:`Reminder` row whose unique
 constraint lets exactly one insert win. Only the winner writes notifications, the audit entry and
-queues the e-mail, all in the same transaction; the e-mail leaves after that transaction commits,
-so a rollback sends nothing. The price is at-most-once e-mail: if the mail server refuses a
-message after the commit, the reminder stays recorded (the in-app notification exists) and the
-failure is logged rather than retried.
+queues the e-mail in the outbox (``core.outbox``), all in the same transaction, so a rollback
+sends nothing. The background worker sends the outbox after the commit and retries a message the
+mail server refused, with back-off; the office sees each message's state on the system page.
 
 Who is reminded follows ``reporting.compliance``: units assigned to the template and open at some
 time during the period. A unit is reminded while its report is not submitted: no report, a draft,
@@ -21,13 +20,14 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.models import AuditEntry
+from core.outbox import queue_email
 from core.services import audit, notify
 from orgs.models import OrgUnit, User
 from reporting.models import Period, Reminder, ReportTemplate, UnitReport
@@ -193,8 +193,8 @@ def _remind_unit(
                     "to_office": to_office, "emails": len(emails),
                 },
             )
-            if emails:
-                transaction.on_commit(lambda: _send(emails), robust=True)
+            for email in emails:
+                queue_email(email, kind="reminder", ref=f"reminder:{reminder.pk}")
     except IntegrityError:
         # A concurrent run inserted the same (template, period, unit, kind) first.
         return False
@@ -207,11 +207,6 @@ def _remind_unit(
     run.to_office += int(to_office)
     run.sent_keys.append((template.pk, due.key.code, unit.pk, due.kind))
     return True
-
-
-def _send(emails: list[EmailMessage]) -> None:
-    with get_connection() as connection:
-        connection.send_messages(emails)
 
 
 def _url(name: str, default: str, **kwargs) -> str:
