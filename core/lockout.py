@@ -133,7 +133,7 @@ def current_lockouts(now: dt.datetime | None = None) -> list[Lockout]:
     found: list[Lockout] = []
     for kind in ("username", "ip_address"):
         rows = (
-            recent.exclude(**{f"{kind}__isnull": True}).exclude(**{kind: ""})
+            recent.exclude(**{f"{kind}__isnull": True})
             .values(kind)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=limit)
@@ -141,6 +141,7 @@ def current_lockouts(now: dt.datetime | None = None) -> list[Lockout]:
         found += [
             Lockout(kind, row[kind], row["failures"], row["last"], row["last"] + cool_off)
             for row in rows
+            if row[kind]
         ]
     return sorted(found, key=lambda lockout: lockout.last_failure, reverse=True)
 

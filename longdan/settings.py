@@ -244,13 +244,16 @@ CACHES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session not used for this long ends (each request renews it).
+SESSION_COOKIE_AGE = env_int("LONGDAN_SESSION_IDLE_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and env_bool("LONGDAN_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
 
 LOGGING = {
     "version": 1,
