@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -65,6 +66,20 @@ def lockout_response(
         )
     response["Retry-After"] = str(cool_off_minutes() * 60)
     return response
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' check, first in ``AUTHENTICATION_BACKENDS``: refuses a locked account or address.
+
+    Every door passes the request to ``authenticate``; a call without one is the server's own
+    (a management command, a test's ``Client.login``), which no one outside can reach, so it is
+    let through to the next backend instead of failing as axes would.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 # --- doors that do not call authenticate() ------------------------------------------------------

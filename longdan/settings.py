@@ -135,7 +135,7 @@ LOGOUT_REDIRECT_URL = "login"
 # limit even the right password is refused until the cool-off ends or the office unlocks
 # (orgs.views.login_lockouts).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "core.lockout.LockoutBackend",  # axes' AxesStandaloneBackend
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LONGDAN_LOGIN_FAILURE_LIMIT", 10)
