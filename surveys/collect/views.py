@@ -186,7 +186,7 @@ def _odk_login(request: HttpRequest) -> _Login:
     if basic is None or not username:
         return _Login()
     if not request.is_secure():
-        return _Login(username=username, failed=True)
+        return _Login(username=username)  # Basic over http: challenged, never checked
     credential = (
         CollectorCredential.objects.select_related("user").filter(username=username).first()
     )
