@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -29,7 +30,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView, exception_handler
 
 from core.errors import ServiceError
+from core.lockout import lockout_message
 from core.models import AuditEntry
+from core.request import client_address
 from core.services import audit
 
 # --- Shared base --------------------------------------------------------------------------------
@@ -212,9 +215,18 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenThrottle(AnonRateThrottle):
-    # Slows password guessing; a script needs one token, not hundreds.
+    # Slows password guessing; a script needs one token, not hundreds. Counted in the database
+    # cache (every process shares it) per client address as core.request vouches for it: DRF's
+    # own get_ident would key on whatever X-Forwarded-For the client writes.
 
     rate = "20/min"
+
+    @property
+    def cache(self):
+        return caches["throttle"]
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
 
 class TokenView(ApiMixin, APIView):
@@ -235,8 +247,12 @@ class TokenView(ApiMixin, APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # authenticate() itself logs a failed attempt through the user_login_failed signal.
+        # authenticate() itself logs a failed attempt through the user_login_failed signal, and
+        # django-axes (settings.AXES_*) counts it and refuses even the right password once the
+        # account or the address is over the limit.
         user = authenticate(request, **data.validated_data)
+        if user is None and getattr(request, "axes_locked_out", False):
+            return Response({"detail": lockout_message(), "field": None}, status=429)
         if user is None:
             raise ServiceError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
         with transaction.atomic():

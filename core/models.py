@@ -83,6 +83,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", "Xuất tệp"
         LOGIN = "login", "Đăng nhập"
         LOGIN_FAILED = "login_failed", "Đăng nhập thất bại"
+        LOCKOUT = "lockout", "Khóa đăng nhập"
+        UNLOCK = "unlock", "Mở khóa đăng nhập"
         REMIND = "remind", "Nhắc hạn"
         GENERATE = "generate", "Tổng hợp"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -318,6 +318,8 @@ def public_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _track_allowed(request: HttpRequest) -> bool:
+    # Counted in the database cache, which every server process shares.
+    cache = caches["throttle"]
     key = f"track:{client_address(request)}"
     cache.add(key, 0, TRACK_WINDOW)
     try:

@@ -6,6 +6,7 @@ A server sets ``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY`` and ``ALLOWED_HOSTS`
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "orgs",
     "reporting",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused for too many failures into the Vietnamese lockout page (core.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "longdan.urls"
@@ -158,6 +162,29 @@ AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins are counted in the database (django-axes), so every server process sees the same
+# counts: the login page, the admin, the API token endpoint and ODK Collect's Digest logins all
+# feed and obey them. Failures are limited per account and, separately, per client address (as
+# core.request.client_address sees it, behind LONGDAN_TRUSTED_PROXY_COUNT proxies); once over the
+# limit even the right password is refused until the cool-off ends or the office unlocks
+# (orgs.views.login_lockouts).
+AUTHENTICATION_BACKENDS = [
+    "core.lockout.LockoutBackend",  # axes' AxesStandaloneBackend
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LONGDAN_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LONGDAN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.request.client_address"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# A refused attempt during a lockout does not restart the cool-off, and logs one lockout, not one
+# per attempt.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # the office unlocks on its own page, with an audit entry
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -242,16 +269,27 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
     },
+    # The request limits (the API token endpoint, public tracking): counted in the database so
+    # every process and machine shares one count. Its table is made after each migrate
+    # (core.apps, createcachetable).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "longdan_throttle_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session not used for this long ends (each request renews it).
+SESSION_COOKIE_AGE = env_int("LONGDAN_SESSION_IDLE_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and env_bool("LONGDAN_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
 
 LOGGING = {
     "version": 1,

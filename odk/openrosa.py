@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
@@ -539,8 +540,12 @@ def digest_ha1(username: str, realm: str, password: str) -> str:
 
 
 def make_nonce(secret: str, now: float | None = None) -> str:
-    """A nonce that carries its own time and a MAC, so no server keeps state between requests."""
-    stamp = f"{int(now if now is not None else time.time()):x}"
+    """A nonce that carries its own time and a MAC, so any server process can check it.
+
+    A random part makes every nonce unique (two phones challenged in the same second get two),
+    so a server may track the nonce counts used with each one against replays.
+    """
+    stamp = f"{int(now if now is not None else time.time()):x}-{secrets.token_hex(8)}"
     mac = hmac.new(secret.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32]
     return f"{stamp}.{mac}"
 
@@ -549,7 +554,7 @@ def nonce_age(secret: str, nonce: str, now: float | None = None) -> float | None
     """Seconds since ``nonce`` was made, or None if it is not one of ours."""
     stamp, _, mac = nonce.partition(".")
     try:
-        made = int(stamp, 16)
+        made = int(stamp.partition("-")[0], 16)
     except ValueError:
         return None
     expected = hmac.new(secret.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32]

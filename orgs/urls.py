@@ -15,4 +15,5 @@ urlpatterns = [
     path("cong-tac-vien/xuat.xlsx", views.collaborator_export, name="collaborator_export"),
     path("cong-tac-vien/moi/", views.collaborator_create, name="collaborator_create"),
     path("cong-tac-vien/<int:pk>/", views.collaborator_edit, name="collaborator_edit"),
+    path("khoa-dang-nhap/", views.login_lockouts, name="login_lockouts"),
 ]

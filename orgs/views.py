@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
+from core import lockout
 from core.errors import ServiceError
 from core.text import fold
 from core.views import require_office, xlsx_response
@@ -388,4 +391,33 @@ def collaborator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("collaborator_list")
     return render(
         request, "orgs/collaborator_form.html", {"form": form, "collaborator": collaborator}
+    )
+
+
+# --- locked logins -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def login_lockouts(request: HttpRequest) -> HttpResponse:
+    """The accounts and addresses locked out for failed logins; the office can unlock them."""
+    require_office(request.user, refusal="Chỉ Ban Xây dựng Đảng được mở khóa đăng nhập.")
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        value = request.POST.get("value", "").strip()[:150]
+        if kind in ("username", "ip_address") and value:
+            lockout.unlock(actor=request.user, kind=kind, value=value)
+            label = "tài khoản" if kind == "username" else "địa chỉ"
+            messages.success(request, f"Đã mở khóa đăng nhập cho {label} {value}.")
+        else:
+            messages.error(request, "Không rõ cần mở khóa tài khoản hay địa chỉ nào.")
+        return redirect("login_lockouts")
+    return render(
+        request,
+        "orgs/login_lockouts.html",
+        {
+            "lockouts": lockout.current_lockouts(),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": lockout.cool_off_minutes(),
+        },
     )

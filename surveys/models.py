@@ -335,3 +335,24 @@ class CollectorCredential(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class DigestNonce(models.Model):
+    """The highest Digest nonce count ("nc") accepted so far for one server nonce (ODK logins).
+
+    A Digest ``Authorization`` header is good for one request: the client counts its uses of a
+    nonce, and a count not above the highest seen (a replayed header) is refused. The table is
+    shared by every server process; rows are pruned once their nonce has expired (a header with
+    an expired nonce is refused as stale before this table is read).
+    """
+
+    nonce = models.CharField(max_length=64, unique=True)
+    highest_nc = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "nonce Digest đã dùng"
+        verbose_name_plural = "nonce Digest đã dùng"
+
+    def __str__(self) -> str:
+        return f"{self.nonce} ({self.highest_nc})"

@@ -142,7 +142,7 @@ VERDICTS: dict[str, Verdict] = {
     "api-survey-status": V(WRITE, "survey"), "api-survey-versions": V(SCOPED, "survey"),
     "api-survey-xlsform": V(SCOPED, "survey_version"),
     # accounts
-    "login": V(PUBLIC), "logout": V(STATIC),
+    "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
 }
 
 

@@ -45,6 +45,7 @@ from surveys.collect.selectors import (
 )
 from surveys.models import (
     CollectorCredential,
+    DigestNonce,
     FormVersion,
     Quota,
     Response,
@@ -406,6 +407,31 @@ ODK_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: type
 
 def odk_realm() -> str:
     return getattr(settings, "LONGDAN_ODK_REALM", "Long Dan")
+
+
+def use_digest_nonce(nonce: str, nc: int, *, keep_seconds: int) -> bool:
+    """Record one use of a Digest ``nonce`` with count ``nc``; False if the count is not new.
+
+    A replayed ``Authorization`` header carries a (nonce, nc) already seen, and is refused. The
+    check-and-set is one conditional UPDATE (or one INSERT that a unique key guards), so two
+    processes cannot both accept the same header. Nonces older than ``keep_seconds`` (expired:
+    their headers are refused as stale before reaching here) are pruned when a new one arrives.
+    """
+    if DigestNonce.objects.filter(nonce=nonce, highest_nc__lt=nc).update(highest_nc=nc):
+        return True
+    if DigestNonce.objects.filter(nonce=nonce).exists():
+        return False
+    try:
+        with transaction.atomic():
+            DigestNonce.objects.create(nonce=nonce, highest_nc=nc)
+    except IntegrityError:  # another process recorded this nonce just now: use the count check
+        return bool(
+            DigestNonce.objects.filter(nonce=nonce, highest_nc__lt=nc).update(highest_nc=nc)
+        )
+    DigestNonce.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(seconds=keep_seconds)
+    ).delete()
+    return True
 
 
 def can_hold_odk_login(user: User) -> bool:

@@ -12,15 +12,21 @@ PBKDF2 password hash. So the ODK login is its own random password whose HA1 is a
 accept no session cookie: they are exempt from CSRF, so a browser's session must not authorise a
 cross-site post there.
 
-Nonces are stateless (a timestamp and an HMAC with the secret key), valid
-:data:`NONCE_SECONDS`; an expired one with a correct response gets ``stale=true`` so Collect
-retries without asking for the password again.
+Nonces carry their own time and an HMAC with the secret key, and are valid :data:`NONCE_SECONDS`;
+an expired one with a correct response gets ``stale=true`` so Collect retries without asking for
+the password again. Each use of a nonce must carry a higher nonce count than the last (kept in the
+database, :class:`surveys.models.DigestNonce`), so a captured header cannot be replayed. Wrong
+logins count toward the same lockout as the web login (:mod:`core.lockout`).
+
+Digest keeps the password off the wire but not the forms and answers: on the ward network the app
+should be served over HTTPS (as ODK Central requires), see the README.
 """
 
 from __future__ import annotations
 
 import hmac
 import io
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import unquote, urlsplit
 
@@ -36,6 +42,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from core import lockout
 from core.errors import ServiceError
 from core.mime import CSV_TYPE
 from core.views import xlsx_download
@@ -48,7 +55,10 @@ from surveys.collect.webform import webform_page
 from surveys.design.selectors import current_version, get_survey_for
 from surveys.models import CollectorCredential, FormVersion, Quota, Response, Survey, SurveyToken
 
-NONCE_SECONDS = 600
+# A nonce is good for five minutes (a minute of clock skew allowed the other way); within that,
+# each use must carry a higher nonce count (services.use_digest_nonce), so a header is good once.
+NONCE_SECONDS = 300
+NONCE_FUTURE_SECONDS = 60
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 XML_TYPE = "text/xml; charset=utf-8"
 
@@ -103,62 +113,118 @@ def _same_uri(uri: str, request: HttpRequest) -> bool:
     return not sent.query or not query or sent.query == query
 
 
-_STALE = object()
+@dataclass
+class _Login:
+    """What an ODK request's ``Authorization`` header proved."""
+
+    user: User | None = None
+    username: str = ""  # the name it claimed ("" without credentials)
+    stale: bool = False  # right answer to an expired nonce, or a replayed (nonce, nc)
+    failed: bool = False  # wrong credentials: counted toward the lockout
 
 
-def _odk_user(request: HttpRequest):
-    """The user a Digest (or, over HTTPS, Basic) header proves, ``_STALE``, or None."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
+def _claimed_username(header: str) -> str:
     params = openrosa.parse_digest(header)
     if params is not None:
-        credential = (
-            CollectorCredential.objects.select_related("user")
-            .filter(username=params.get("username", ""))
-            .first()
-        )
-        if credential is None or not credential.user.is_active:
-            return None
-        qop = params.get("qop", "")
-        if params.get("realm") != credential.realm or qop not in ("", "auth"):
-            return None
-        if qop and not (params.get("nc") and params.get("cnonce")):
-            return None
-        if not _same_uri(params.get("uri", ""), request):
-            return None
-        expected = openrosa.digest_response(params, ha1=credential.ha1, method=request.method)
-        if not hmac.compare_digest(expected, params.get("response", "")):
-            return None
-        age = openrosa.nonce_age(_nonce_secret(), params.get("nonce", ""))
-        if age is None:
-            return None
-        if not -60 <= age <= NONCE_SECONDS:
-            return _STALE
-        return credential.user
+        return params.get("username", "")[:150]
     basic = openrosa.parse_basic(header)
-    if basic is not None and request.is_secure():
-        username, password = basic
-        credential = (
-            CollectorCredential.objects.select_related("user").filter(username=username).first()
-        )
-        if credential is None or not credential.user.is_active:
-            return None
-        ha1 = openrosa.digest_ha1(username, credential.realm, password)
-        if hmac.compare_digest(ha1, credential.ha1):
-            return credential.user
-    return None
+    return basic[0][:150] if basic is not None else ""
+
+
+def _nonce_count(params: dict[str, str]) -> int | None:
+    """The nonce count as a number (1 without qop, when a nonce is good for one request)."""
+    if not params.get("qop"):
+        return 1
+    nc = params.get("nc", "")
+    if not 0 < len(nc) <= 15:
+        return None
+    try:
+        return int(nc, 16)
+    except ValueError:
+        return None
+
+
+def _digest_login(request: HttpRequest, params: dict[str, str], username: str) -> _Login:
+    failed = _Login(username=username, failed=True)
+    credential = (
+        CollectorCredential.objects.select_related("user").filter(username=username).first()
+    )
+    if credential is None or not credential.user.is_active:
+        return failed
+    qop = params.get("qop", "")
+    if params.get("realm") != credential.realm or qop not in ("", "auth"):
+        return failed
+    if qop and not (params.get("nc") and params.get("cnonce")):
+        return failed
+    if not _same_uri(params.get("uri", ""), request):
+        return failed
+    expected = openrosa.digest_response(params, ha1=credential.ha1, method=request.method)
+    if not hmac.compare_digest(expected, params.get("response", "")):
+        return failed
+    nonce = params.get("nonce", "")
+    age = openrosa.nonce_age(_nonce_secret(), nonce)
+    nc = _nonce_count(params)
+    if age is None or nc is None:
+        return failed
+    if not -NONCE_FUTURE_SECONDS <= age <= NONCE_SECONDS:
+        return _Login(username=username, stale=True)
+    if not services.use_digest_nonce(nonce, nc, keep_seconds=NONCE_SECONDS + NONCE_FUTURE_SECONDS):
+        # A replayed header (or one a client sent twice): a fresh nonce, and no counted failure,
+        # since whoever sent it did know the answer once.
+        return _Login(username=username, stale=True)
+    return _Login(user=credential.user, username=username)
+
+
+def _odk_login(request: HttpRequest) -> _Login:
+    """Check a Digest (or, over HTTPS, Basic) header; the user it proves, if any."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    username = _claimed_username(header)
+    params = openrosa.parse_digest(header)
+    if params is not None:
+        return _digest_login(request, params, username) if username else _Login()
+    basic = openrosa.parse_basic(header)
+    if basic is None or not username:
+        return _Login()
+    if not request.is_secure():
+        return _Login(username=username)  # Basic over http: challenged, never checked
+    credential = (
+        CollectorCredential.objects.select_related("user").filter(username=username).first()
+    )
+    if credential is None or not credential.user.is_active:
+        return _Login(username=username, failed=True)
+    ha1 = openrosa.digest_ha1(username, credential.realm, basic[1])
+    if hmac.compare_digest(ha1, credential.ha1):
+        return _Login(user=credential.user, username=username)
+    return _Login(username=username, failed=True)
+
+
+def _locked(request: HttpRequest) -> HttpResponse:
+    response = _message(lockout.lockout_message(), 429)
+    response["Retry-After"] = str(lockout.cool_off_minutes() * 60)
+    response.lockout_answered = True  # kept as it is by core.lockout.lockout_response
+    return response
 
 
 def openrosa_endpoint(view):
-    """CSRF-exempt, authenticated by Digest/Basic only, OpenRosa headers on every answer."""
+    """CSRF-exempt, authenticated by Digest/Basic only, OpenRosa headers on every answer.
+
+    Failed logins count toward the same limits as the web login (core.lockout: per user name
+    and per address, in the database); over the limit even the right answer is refused.
+    """
 
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        user = _odk_user(request)
-        if user is None or user is _STALE:
-            return _challenge(request, stale=user is _STALE)
+        claimed = _claimed_username(request.META.get("HTTP_AUTHORIZATION", ""))
+        if claimed and lockout.is_locked(request, claimed):
+            return _locked(request)
+        login = _odk_login(request)
+        if login.failed and lockout.record_failure(request, login.username, door="odk"):
+            return _locked(request)
+        if login.user is None:
+            return _challenge(request, stale=login.stale)
         try:
-            return _openrosa(view(request, user, *args, **kwargs))
+            return _openrosa(view(request, login.user, *args, **kwargs))
         except Http404:
             return _message("Không tìm thấy biểu mẫu này trên máy chủ.", 404)
 

@@ -184,3 +184,92 @@ def test_reissued_password_replaces_the_old_one(client, ctv, vanphong, open_surv
     assert OdkCollect(client, "ctv_hoa", new).request("GET", "/odk/formList").status_code == 200
     collect.revoke_odk_credential(user=ctv, by=vanphong)
     assert OdkCollect(client, "ctv_hoa", new).request("GET", "/odk/formList").status_code == 401
+
+
+# --- replays and lockout (issue 16 finding 2) ---------------------------------------------------
+
+
+def _submission(xml: bytes) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"xml_submission_file": SimpleUploadedFile("phieu.xml", xml, "text/xml")}
+
+
+def test_a_replayed_digest_header_is_refused(client, phone, open_survey):
+    uri = "/odk/submission"
+    assert phone.request("HEAD", uri).status_code == 204  # gets the challenge, then a nonce
+    captured = phone._authorization("POST", uri)
+    headers = {"Authorization": captured, "X-OpenRosa-Version": "1.0"}
+    first = client.post(uri, _submission(standard_instance(instance_id="uuid:r-1")),
+                        headers=headers)
+    assert first.status_code == 201
+    # The same header again, from another process (a second client), with another form.
+    from django.test import Client
+
+    for replayer in (client, Client()):
+        replay = replayer.post(uri, _submission(standard_instance(instance_id="uuid:r-2")),
+                               headers=headers)
+        assert replay.status_code == 401
+        challenge = openrosa.parse_digest(replay["WWW-Authenticate"].split(", Basic ")[0])
+        assert challenge["nonce"] != openrosa.parse_digest(captured)["nonce"]  # a new one
+    assert Response.objects.count() == 1
+    # The phone itself goes on with growing counts on the same nonce, then a new nonce.
+    assert phone.submit(standard_instance(instance_id="uuid:r-3")).status_code == 201
+    assert Response.objects.count() == 2
+
+
+def test_a_nonce_count_that_does_not_grow_is_refused(client, phone, open_survey):
+    assert phone.request("GET", "/odk/formList").status_code == 200
+    later = phone._authorization("GET", "/odk/formList")  # nc 2
+    phone.nc = 0
+    earlier = phone._authorization("GET", "/odk/formList")  # nc 1 again, fresh cnonce
+    assert client.get("/odk/formList", headers={"Authorization": later}).status_code == 200
+    assert client.get("/odk/formList", headers={"Authorization": earlier}).status_code == 401
+
+
+def test_nonces_are_short_lived_and_pruned(client, phone, open_survey):
+    from surveys.collect.views import NONCE_SECONDS
+    from surveys.models import DigestNonce
+
+    assert NONCE_SECONDS <= 300
+    assert phone.request("GET", "/odk/formList").status_code == 200
+    assert DigestNonce.objects.count() == 1
+    DigestNonce.objects.update(created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    fresh = OdkCollect(client, phone.username, phone.password)
+    assert fresh.request("GET", "/odk/formList").status_code == 200  # a new nonce
+    assert DigestNonce.objects.count() == 1  # the expired one is gone
+
+
+def _one_try(client, phone: OdkCollect):
+    """One credentialed request (no retry), as a script guessing passwords sends it."""
+    if phone.challenge is None:
+        first = client.get("/odk/formList")
+        phone.challenge = openrosa.parse_digest(first["WWW-Authenticate"])
+    header = phone._authorization("GET", "/odk/formList")
+    return client.get("/odk/formList", headers={"Authorization": header})
+
+
+def test_many_wrong_odk_logins_lock_the_account_then_cool_off(client, ctv, vanphong, open_survey,
+                                                              settings):
+    import time_machine
+    from django.test import Client
+
+    from core.models import AuditEntry
+
+    settings.AXES_FAILURE_LIMIT = 5
+    _, password = collect.issue_odk_credential(user=ctv, by=vanphong)
+    start = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        wrong = OdkCollect(client, "ctv_hoa", "sai-mat-khau")
+        statuses = [_one_try(client, wrong).status_code for _ in range(8)]
+        assert statuses == [401] * 4 + [429] * 4
+        # The right password, from another process and another address: refused (the account).
+        other = Client(REMOTE_ADDR="203.0.113.9")
+        locked = _one_try(other, OdkCollect(other, "ctv_hoa", password))
+        assert locked.status_code == 429
+        assert "quá 5 lần" in message_of(locked) and "đúng mật khẩu" in message_of(locked)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).count() >= 5
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOCKOUT).count() == 1
+    with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
+        other = Client(REMOTE_ADDR="203.0.113.9")
+        assert _one_try(other, OdkCollect(other, "ctv_hoa", password)).status_code == 200
