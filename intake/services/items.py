@@ -182,9 +182,13 @@ def file_item(
     meeting: Meeting | None = None,
     contact: dict | None = None,
     wants_reply: bool = False,
+    analysis: textops.Analysis | None = None,
 ) -> OpinionItem:
     """File one opinion item. The text is masked and normalised before it is stored; the
-    engine's suggestion is kept beside the person's own labels; grouping runs after commit."""
+    engine's suggestion is kept beside the person's own labels; grouping runs after commit.
+
+    ``analysis``: given when the caller analysed a batch (the demo), and then it must be
+    ``textops.analyse_many`` of exactly this raw ``text``; otherwise the text is analysed here."""
     if not can_file(user):
         raise ServiceError("Bạn không có quyền ghi nhận ý kiến.")
     data = _ItemInput(
@@ -205,6 +209,6 @@ def file_item(
         wants_reply=wants_reply,
     )
     with transaction.atomic():
-        item = _create_item(user, data)
+        item = _create_item(user, data, analysis)
         announce_filed([item.pk])
     return item

@@ -16,6 +16,7 @@ from core.salts import address_hashes
 from intake.services.common import _clean_contact
 from intake.services.items import _create_item, _ItemInput, announce_filed
 from orgs.models import Area
+from textops import services as textops
 
 PUBLIC_MAX_TEXT = 5_000
 PUBLIC_LIMIT = 5  # public submissions per address ...
@@ -68,11 +69,14 @@ def submit_public_feedback(
     email: str = "",
     address: str = "",
     client_ip: str,
+    analysis: textops.Analysis | None = None,
 ) -> str:
     """File a resident's feedback from the public form and return its tracking code.
 
     Anonymous unless the resident asks for a reply: then the contact details are stored apart
     (office only). Throttled per address through the audit log (a salted daily hash, no raw IP).
+    ``analysis``: given when the caller analysed a batch (the demo), and then it must be
+    ``textops.analyse_many`` of exactly this raw ``text``; otherwise the text is analysed here.
     """
     now = timezone.now()
     hashes = _address_hashes(client_ip, now)
@@ -107,6 +111,7 @@ def submit_public_feedback(
                             text_limit=PUBLIC_MAX_TEXT,
                             extra_audit={"public": True, "ip": hashes[0]},
                         ),
+                        analysis,
                     )
                 break
             except IntegrityError:  # a tracking code collision: astronomically rare, retry

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from longdan.demo.constants import OPINION_WINDOW_DAYS, SEED
 from orgs.models import Area, Collaborator, OrgUnit, User
 from reporting import services as reporting_services
 from reporting.models import OpinionStream
+from textops import services as textops
 
 if TYPE_CHECKING:
     from longdan.demo.builder import _Builder
@@ -37,6 +39,19 @@ class _Entry:
     channel: str
     meeting: int | None = None  # index in opinions.MEETINGS
     item: OpinionItem | None = None
+
+
+@dataclass
+class _Filing:
+    """One call of a filing service, drawn but not yet run: at ``at``, ``service(**kwargs)``,
+    then ``done(result)``. ``analysed``: the item's text (``kwargs["text"]``) is analysed in the
+    demo's batch and handed to the service; a meeting analyses its own points."""
+
+    at: dt.datetime
+    service: Callable
+    kwargs: dict
+    done: Callable[[object], None]
+    analysed: bool = True
 
 
 class _Opinions:
@@ -189,22 +204,35 @@ class _Opinions:
         return result
 
     def _file_all(self) -> None:
+        """File every entry in day order, the texts analysed in one batch.
+
+        Two passes: the first walks the entries and draws from the generators exactly as filing
+        one by one did (so the demo stays the same), collecting each filing; then the items' texts
+        are analysed at once (``textops.analyse_many``) and the filings run in the same order,
+        each with its text's analysis. A meeting's points are analysed by ``file_meeting`` itself,
+        in one batch per meeting."""
+        filings: list[_Filing] = []
         done: set[int] = set()
         for entry in self.entries:
             if entry.meeting is None:
-                self._file_one(entry)
+                filings.append(self._file_one(entry))
             elif entry.meeting not in done:
                 done.add(entry.meeting)
-                self._file_meeting(entry.meeting)
+                filings.append(self._file_meeting(entry.meeting))
+        texts = [f.kwargs["text"] for f in filings if f.analysed]
+        analyses = iter(textops.analyse_many(texts))
+        for filing in filings:
+            extra = {"analysis": next(analyses)} if filing.analysed else {}
+            result = self._stamp(filing.at, filing.service, filing=True, **filing.kwargs, **extra)
+            filing.done(result)
 
-    def _file_one(self, entry: _Entry) -> None:
+    def _file_one(self, entry: _Entry) -> _Filing:
         matter, channel = entry.matter, entry.channel
         area = self.rng.choice(self.areas[matter["areas"]])
         text = self._text(entry)
         at = self._at(entry.day)
         if channel == opinions.PUBLIC:
-            entry.item = self._public(entry, text, area, at)
-            return
+            return self._public(entry, text, area, at)
         topic_ids, attitude = self._labels(matter)
         user, unit, link, reach = self.office, None, "", ""
         if channel == opinions.COLLABORATOR:
@@ -223,13 +251,18 @@ class _Opinions:
         else:  # press and social media: the office files what it reads, with the link
             link, reach = self._link(channel, matter), self.rng.choice(["nhieu_y_kien", "da_so"])
             area = None if channel == opinions.PRESS else area
-        entry.item = self._stamp(
-            at, intake_services.file_item, filing=True, user=user, text=text, channel=channel,
-            received_on=entry.day, area=area, unit=unit, topic_ids=topic_ids, attitude=attitude,
-            social_group_ids=self._groups(matter), reach=reach, source_link=link,
+        kwargs = dict(
+            user=user, text=text, channel=channel, received_on=entry.day, area=area, unit=unit,
+            topic_ids=topic_ids, attitude=attitude, social_group_ids=self._groups(matter),
+            reach=reach, source_link=link,
             latent=matter["key"] in ("gpmb", "lua_dao") and self.rng.random() < 0.3,
             sensitivity=Sensitivity.SENSITIVE if attitude == "phan_doi" else Sensitivity.NORMAL,
         )
+
+        def done(item: OpinionItem) -> None:
+            entry.item = item
+
+        return _Filing(at, intake_services.file_item, kwargs, done)
 
     def _link(self, channel: str, matter: dict) -> str:
         self.link_number += 1
@@ -238,7 +271,7 @@ class _Opinions:
             return opinions.PRESS_LINK.format(slug=slug, n=71000 + self.link_number)
         return opinions.SOCIAL_LINK.format(n=1289000000 + self.link_number * 7919)
 
-    def _public(self, entry: _Entry, text: str, area: Area, at: dt.datetime) -> OpinionItem:
+    def _public(self, entry: _Entry, text: str, area: Area, at: dt.datetime) -> _Filing:
         """A resident's feedback form: half of them ask for a reply and leave contact details."""
         wants_reply = self.rng.random() < 0.5 or entry.matter["key"] in ANSWERED_MATTERS
         contact = {}
@@ -249,14 +282,17 @@ class _Opinions:
             contact = {"name": full_name, "phone": self.b._phone(),
                        "email": f"{fold(full_name).replace(' ', '.')}.{number}@example.com",
                        "address": f"{area.name}, phường Hòa Bình"}
-        code = self._stamp(at, intake_services.submit_public_feedback, filing=True, text=text,
-                           area_id=area.pk, wants_reply=wants_reply, client_ip=next(self.ips),
-                           **contact)
-        # The form stamps the real day; the demo's resident wrote on ``entry.day``.
-        OpinionItem.objects.filter(tracking_code=code).update(received_on=entry.day)
-        return OpinionItem.objects.get(tracking_code=code)
+        kwargs = dict(text=text, area_id=area.pk, wants_reply=wants_reply,
+                      client_ip=next(self.ips), **contact)
 
-    def _file_meeting(self, index: int) -> None:
+        def done(code: str) -> None:
+            # The form stamps the real day; the demo's resident wrote on ``entry.day``.
+            OpinionItem.objects.filter(tracking_code=code).update(received_on=entry.day)
+            entry.item = OpinionItem.objects.get(tracking_code=code)
+
+        return _Filing(at, intake_services.submit_public_feedback, kwargs, done)
+
+    def _file_meeting(self, index: int) -> _Filing:
         spec = opinions.MEETINGS[index]
         day = self._day(spec["ago"])
         entries = [e for e in self.entries if e.meeting == index]
@@ -266,14 +302,18 @@ class _Opinions:
             topic_ids, attitude = self._labels(entry.matter)
             points.append(intake_services.PointInput(self._text(entry), topic_ids, attitude))
         at = self.b._at(day, 8, 10)
-        meeting = self._stamp(
-            at, intake_services.file_meeting, filing=True, user=self.office, kind=spec["kind"],
-            title=spec["title"], held_on=day, place=spec["place"], delegates=spec["delegates"],
+        kwargs = dict(
+            user=self.office, kind=spec["kind"], title=spec["title"], held_on=day,
+            place=spec["place"], delegates=spec["delegates"],
             unit=self.units["mttq-phuong"] if spec["kind"] == "tiep_xuc_cu_tri" else
             self.units["ubnd-phuong"], area=area, points=points,
         )
-        for entry, item in zip(entries, meeting.points.order_by("pk"), strict=True):
-            entry.item = item
+
+        def done(meeting: Meeting) -> None:
+            for entry, item in zip(entries, meeting.points.order_by("pk"), strict=True):
+                entry.item = item
+
+        return _Filing(at, intake_services.file_meeting, kwargs, done, analysed=False)
 
     def _confirm_public_labels(self) -> None:
         """The office reads the residents' forms and confirms most of their labels."""
