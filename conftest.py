@@ -120,3 +120,19 @@ def stream() -> StreamInput:
         channel=Channel.RESIDENTIAL,
         latent=False,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that commits for real must restore the database the way the others expect.
+
+    A transactional test without ``serialized_rollback`` flushes the database and re-creates the
+    content types; the next one that restores its serialized copy then collides with them, and a
+    distant test fails depending on the order the suite runs in."""
+    bare = [
+        item.nodeid for item in items
+        for marker in item.iter_markers("django_db")
+        if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback")
+    ]
+    if bare:
+        raise pytest.UsageError(
+            "Transactional tests without serialized_rollback=True: " + ", ".join(bare))

@@ -171,7 +171,7 @@ DB_TASKS = {
 }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_TASKS)
 def test_a_dead_workers_task_is_requeued_and_finishes_exactly_once(monkeypatch):
     from django.core.management import call_command
