@@ -154,15 +154,15 @@ _PERSON_TITLES = frozenset(
 # Words before capitalised syllables that make them a place, a street or an organisation.
 _PLACE_WORDS = frozenset(
     "đường phố ngõ ngách hẻm kiệt phường xã quận huyện tỉnh thôn xóm làng bản ấp khu khối tổ "
-    "cụm chợ cầu bến sông hồ núi đảo trường đình chùa đền nhà công ty cty hãng tập đoàn "
-    "viện bệnh trạm sân quán tiệm hiệu siêu thị ngân hàng hội hợp xí nghiệp nhà máy tp tp. "
-    "thành thị trấn vùng miền tại ở về từ đến qua khách sạn cửa hàng cảng ga dốc đèo vịnh "
-    "đồi bãi khúc mỏ kênh rạch đầm cống quốc lộ tỉnh lộ đại lộ số".split()
+    "cụm chợ cầu bến sông hồ núi đảo trường đình chùa đền nhà cty hãng viện trạm sân quán tiệm "
+    "hiệu tp tp. thành vùng miền tại ở về từ đến qua cảng ga dốc đèo vịnh đồi bãi mỏ kênh "
+    "rạch đầm cống số báo đài hội đội lớp".split()
 ) | frozenset(
     [
         "thành phố", "thị xã", "thị trấn", "tổ dân phố", "khu phố", "khu dân cư", "bệnh viện",
         "công viên", "nhà văn hóa", "sân vận động", "trường học", "ủy ban", "đại học",
         "tiểu học", "trung học", "mầm non", "công ty", "siêu thị", "ngân hàng", "hợp tác xã",
+        "tập đoàn", "khách sạn", "cửa hàng", "nhà máy", "xí nghiệp", "đại lộ", "chiến thắng",
         "quốc lộ", "tỉnh lộ", "khu đô thị", "chung cư", "tòa nhà", "nhà thờ", "giáo xứ",
     ]
 )
@@ -181,9 +181,14 @@ _NOT_NAMES = frozenset(
         "bà rịa", "bà chiểu", "bà điểm", "cô tô", "bà huyện thanh quan", "ông ích khiêm",
         "hoàng hoa thám", "tô ngọc vân", "lê thánh tôn", "đào duy từ", "phùng hưng",
         "nguyễn tất thành", "kim đồng", "lê văn tám", "võ văn kiệt", "tôn thất tùng",
-        "trần hưng đạo", "hồ xuân hương", "nguyễn bỉnh khiêm", "lương thế vinh", "hồ quý ly",
+        "hồ xuân hương", "nguyễn bỉnh khiêm", "lương thế vinh", "hồ quý ly", "lê thái tổ",
+        "bạch đằng", "lý nam đế", "lê hoàn", "trần khánh dư", "trần thái tông", "trương định",
+        "nguyễn trung trực", "phan đăng lưu", "nguyễn thái học", "trần khát chân", "hùng vương",
+        "lạc long quân", "âu cơ", "lý tự trọng", "nguyễn văn trỗi", "trần quốc tuấn",
     ]
 )
+# Capitalised first words of titles ("Trưởng thôn", "Chủ tịch"): never the name itself.
+_TITLE_WORDS = frozenset("trưởng chủ phó bí giám cán thầy".split())
 _MAX_NAME = 4
 
 
@@ -196,10 +201,18 @@ def _words_before(text: str, start: int) -> list[str]:
     return head.lower().split()[-3:]
 
 
-def _after_any(words: list[str], phrases: frozenset[str]) -> bool:
+def _context(words: list[str]) -> str | None:
+    """"person" or "place" from the longest title or place phrase that ends ``words``."""
     while words and (words[-1].strip(".,/-").replace("/", "").isdigit() or words[-1] == "số"):
         words = words[:-1]  # "ngõ 5 Lê Văn Hưu", "số 12 Trần Phú": the number belongs to the place
-    return any(" ".join(words[-n:]) in phrases for n in (1, 2, 3) if len(words) >= n)
+    for n in (3, 2, 1):
+        if len(words) >= n:
+            phrase = " ".join(words[-n:])
+            if phrase in _PERSON_TITLES:
+                return "person"
+            if phrase in _PLACE_WORDS:
+                return "place"
+    return None
 
 
 def _name_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
@@ -219,18 +232,19 @@ def _name_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
             skip += 2
         else:
             break
-    if skip and lower[0] in _PLACE_WORDS:
-        return None
     full = " ".join(lower)
     if full in _NOT_NAMES:
         return None
     name = lower[skip:]
-    if not name or lower[0] in _PLACE_WORDS and not titled:
-        return None
+    if name[0] in _TITLE_WORDS:
+        return None  # "Ông Trưởng thôn …", "Bà Chủ tịch …": a title, the name comes after
     if not skip:
-        if _after_any(before, _PLACE_WORDS):
+        context = _context(before)
+        if context == "place":
             return None
-        titled = _after_any(before, _PERSON_TITLES)
+        titled = context == "person"
+    if name[0] in _PLACE_WORDS and not titled:
+        return None  # "Hồ Tây", "Từ Sơn": "ông Hồ Văn Cường" is a person
     if " ".join(name) in _NOT_NAMES or " ".join(name[:3]) in _NOT_NAMES:
         return None
     if " ".join((before[-1:] if not skip else [lower[skip - 1]]) + name[:1]) in _NOT_NAMES:
