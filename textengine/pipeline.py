@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from textengine.mask import TOKENS, MaskResult, clean, mask, needs_mask
+from textengine.mask import TOKENS, MaskResult, clean, mask, needs_mask, needs_mask_raw
 from textengine.model import _softmax
 from textengine.normalize import (
     _NEEDS_ATTACH_RE,
@@ -196,7 +196,7 @@ def _front(
             text = str(text)
         if cleaned:
             m = MaskResult(text, kinds_in(text))
-        elif needs_mask(text):  # a number or an e-mail as received: see textengine.mask.clean
+        elif needs_mask_raw(text):  # a number or an e-mail as received: see mask.clean
             m = clean(text)
         else:
             prepared, slow = _prepare(text)
