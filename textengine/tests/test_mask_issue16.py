@@ -126,3 +126,9 @@ def test_filing_pipeline_masks_the_new_kinds():
     results = analyse_batch(texts, signature_fn=None)
     assert [r.text for r in results] == [clean(t).text for t in texts]
     assert [r.masked for r in results] == [("name",), ("phone",), ("email",), ()]
+
+
+if __name__ == "__main__":  # python -m textengine.tests.test_mask_issue16
+    tp, fp, fn = _scores()
+    print(f"names: {tp + fn}, found: {tp + fp}, right: {tp}")
+    print(f"precision {tp / (tp + fp):.3f}, recall {tp / (tp + fn):.3f}")
