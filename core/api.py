@@ -67,7 +67,8 @@ VI_FIELD_MESSAGES = {
 # Ids and counts are bounded by PostgreSQL's integer (and SQLite's int64): a larger number in a
 # query would raise OverflowError or DataError (a 500) instead of a 400 (issue 16).
 MAX_INT = 2**31 - 1
-OUT_OF_RANGE = "Giá trị phải nằm trong khoảng từ -2.147.483.647 đến 2.147.483.647."
+TOO_BIG = "Số quá lớn: không được lớn hơn 2.147.483.647."
+TOO_SMALL = "Số quá nhỏ: không được nhỏ hơn -2.147.483.647."
 
 VI_INVALID_BY_TYPE = {
     serializers.IntegerField: "Phải là số nguyên.",
@@ -98,9 +99,9 @@ def _bound(field: serializers.IntegerField) -> None:
     from django.core.validators import MaxValueValidator, MinValueValidator
 
     if field.max_value is None or field.max_value > MAX_INT:
-        field.validators.append(MaxValueValidator(MAX_INT, message=OUT_OF_RANGE))
+        field.validators.append(MaxValueValidator(MAX_INT, message=TOO_BIG))
     if field.min_value is None or field.min_value < -MAX_INT:
-        field.validators.append(MinValueValidator(-MAX_INT, message=OUT_OF_RANGE))
+        field.validators.append(MinValueValidator(-MAX_INT, message=TOO_SMALL))
 
 
 class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -173,8 +174,9 @@ def _vi_message(exc: exceptions.APIException, context_method: str = "") -> str |
     if isinstance(exc, exceptions.MethodNotAllowed):
         method = (context_method or "").upper()
         return f"Phương thức {method} không được phép ở địa chỉ này.".replace("  ", " ")
-    if isinstance(exc, exceptions.NotFound):
-        return "Không tìm thấy."
+    if isinstance(exc, exceptions.NotFound):  # the view's own Vietnamese words, or DRF's English
+        detail = str(exc.detail)
+        return "Không tìm thấy." if detail.isascii() else detail
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return "Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."
     if isinstance(exc, exceptions.NotAcceptable):

@@ -332,6 +332,16 @@ def mask(text: str | None) -> MaskResult:
         text = str(text)
     if not needs_mask(text):
         return MaskResult(text, ())
+    result = _mask_contacts(text)
+    if _NAME_HINT.search(result.text):  # (find_names checks again: one cheap search)
+        named, found = _mask_names(result.text)
+        if found:
+            return MaskResult(named, tuple(sorted({*result.kinds, "name"})))
+    return result
+
+
+def _mask_contacts(text: str) -> MaskResult:
+    """Numbers and e-mails (every kind but names): what normalising could hide."""
     extra: set[str] = set()
     if _maybe_obfuscated_email(text) and _OBF_EMAIL_HINT.search(text):
         text, n = _OBF_EMAIL.subn(TOKENS["email"], text)
@@ -344,11 +354,6 @@ def mask(text: str | None) -> MaskResult:
         if "@" in text or _FOUR_DIGITS.search(text)
         else MaskResult(text, ())
     )
-    if _NAME_HINT.search(result.text):  # (find_names checks again: one cheap search)
-        named, found = _mask_names(result.text)
-        if found:
-            extra.add("name")
-            result = MaskResult(named, result.kinds)
     if extra:
         return MaskResult(result.text, tuple(sorted(set(result.kinds) | extra)))
     return result
@@ -390,14 +395,16 @@ def clean(text: str | None) -> MaskResult:
 
     A text that holds a number or an e-mail as received is masked before normalisation too:
     normalising glues punctuation ("123456789 .5" becomes the decimal "123456789.5"), which can
-    hide a number the raw text shows. Each pass runs only where ``needs_mask`` says it may find
-    something, so a typical text is masked once (or not at all) and normalised once.
+    hide a number the raw text shows. That first pass leaves names alone: they are looked for once,
+    in the normalised text, by the full ``mask`` pass. Each pass runs only where ``needs_mask_raw``
+    / ``needs_mask`` say it may find something, so a typical text is masked once (or not at all)
+    and normalised once.
     """
     if not text:
         return MaskResult("", ())
     if not isinstance(text, str):
         text = str(text)
-    first = mask(text) if needs_mask_raw(text) else MaskResult(text, ())
+    first = _mask_contacts(text) if needs_mask_raw(text) else MaskResult(text, ())
     norm = normalize(first.text)
     if not needs_mask(norm):
         return MaskResult(norm, first.kinds)
