@@ -32,6 +32,7 @@ from rest_framework.views import APIView, exception_handler
 from core.errors import ServiceError
 from core.lockout import lockout_message
 from core.models import AuditEntry
+from core.parsers import TooDeep, ViJSONParser  # noqa: F401 (ViJSONParser: for the apps)
 from core.request import client_address
 from core.services import audit
 
@@ -52,7 +53,26 @@ VI_FIELD_MESSAGES = {
     "not_a_list": "Phải là một danh sách, không phải {input_type}.",
     "empty": "Danh sách không được rỗng.",
     "not_a_dict": "Phải là một đối tượng JSON, không phải {input_type}.",
+    "does_not_exist": "Mã “{pk_value}” không tồn tại.",
+    "incorrect_type": "Mã phải là số nguyên, không phải {data_type}.",
+    "date": "Cần ngày giờ, không phải ngày.",
+    "datetime": "Cần ngày, không phải ngày giờ.",
+    "make_aware": "Ngày giờ không hợp lệ theo múi giờ “{timezone}”.",
+    "overflow": "Ngày giờ vượt quá phạm vi cho phép.",
+    "surrogate_characters_not_allowed": "Không được chứa ký tự thay thế U+{code_point:X}.",
+    "max_digits": "Không được quá {max_digits} chữ số.",
+    "max_decimal_places": "Không được quá {max_decimal_places} chữ số thập phân.",
+    "max_whole_digits": "Không được quá {max_whole_digits} chữ số phần nguyên.",
+    "no_name": "Tệp không có tên.",
+    "empty_file": "Tệp rỗng.",
+    "invalid_image": "Tệp không phải ảnh hợp lệ.",
 }
+# Ids and counts are bounded by PostgreSQL's integer (and SQLite's int64): a larger number in a
+# query would raise OverflowError or DataError (a 500) instead of a 400 (issue 16).
+MAX_INT = 2**31 - 1
+TOO_BIG = "Số quá lớn: không được lớn hơn 2.147.483.647."
+TOO_SMALL = "Số quá nhỏ: không được nhỏ hơn -2.147.483.647."
+
 VI_INVALID_BY_TYPE = {
     serializers.IntegerField: "Phải là số nguyên.",
     serializers.BooleanField: "Phải là true hoặc false.",
@@ -61,6 +81,12 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
 def _vietnamise(field: serializers.Field) -> None:
+    if isinstance(field, serializers.ManyRelatedField):
+        _vietnamise(field.child_relation)
+    if type(field) is serializers.PrimaryKeyRelatedField:
+        field.__class__ = BoundedPrimaryKeyRelatedField
+    if isinstance(field, serializers.IntegerField) and not field.read_only:
+        _bound(field)
     for key in field.error_messages:
         if key in VI_FIELD_MESSAGES:
             field.error_messages[key] = VI_FIELD_MESSAGES[key]
@@ -70,6 +96,29 @@ def _vietnamise(field: serializers.Field) -> None:
     child = getattr(field, "child", None)
     if isinstance(child, serializers.Field) and not isinstance(child, serializers.Serializer):
         _vietnamise(child)
+
+
+def _bound(field: serializers.IntegerField) -> None:
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    if field.max_value is None or field.max_value > MAX_INT:
+        field.validators.append(MaxValueValidator(MAX_INT, message=TOO_BIG))
+    if field.min_value is None or field.min_value < -MAX_INT:
+        field.validators.append(MinValueValidator(-MAX_INT, message=TOO_SMALL))
+
+
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    # A primary key beyond the database's integer is "does not exist", not an OverflowError.
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool) and isinstance(data, int | str):
+            try:
+                number = int(data)
+            except ValueError:
+                number = None
+            if number is not None and not -MAX_INT <= number <= MAX_INT:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
 
 class ViSerializer(serializers.Serializer):
@@ -109,7 +158,7 @@ def _first_error(detail, path: str = "") -> tuple[str, str]:
     return path, str(detail)
 
 
-def _vi_message(exc: exceptions.APIException) -> str | None:
+def _vi_message(exc: exceptions.APIException, context_method: str = "") -> str | None:
     if isinstance(exc, exceptions.NotAuthenticated):
         return "Chưa xác thực: hãy gửi mã truy cập (Authorization: Token …) hoặc đăng nhập."
     if isinstance(exc, exceptions.AuthenticationFailed):
@@ -121,8 +170,16 @@ def _vi_message(exc: exceptions.APIException) -> str | None:
                 " X-CSRFToken; hoặc dùng mã truy cập (Authorization: Token …)."
             )
         return "Bạn không có quyền thực hiện thao tác này."
+    if isinstance(exc, TooDeep):
+        return str(exc.detail)
     if isinstance(exc, exceptions.ParseError):
         return "Dữ liệu gửi lên không đọc được (JSON không hợp lệ)."
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        method = (context_method or "").upper()
+        return f"Phương thức {method} không được phép ở địa chỉ này.".replace("  ", " ")
+    if isinstance(exc, exceptions.NotFound):  # the view's own Vietnamese words, or DRF's English
+        detail = str(exc.detail)
+        return "Không tìm thấy." if detail.isascii() else detail
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return "Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."
     if isinstance(exc, exceptions.NotAcceptable):
@@ -146,13 +203,30 @@ def api_exception_handler(exc, context):
         return Response(body, status=400)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, OverflowError):
+        # A safety net: ids are bounded where they are read (int_param, the serializers).
+        return Response({"detail": "Số quá lớn.", "field": None}, status=400)
     response = exception_handler(exc, context)
     if response is None:
         return None
-    message = _vi_message(exc) if isinstance(exc, exceptions.APIException) else None
+    request = context.get("request") if isinstance(context, dict) else None
+    method = getattr(request, "method", "") or ""
+    message = _vi_message(exc, method) if isinstance(exc, exceptions.APIException) else None
     detail = message or (response.data.get("detail") if isinstance(response.data, dict) else None)
-    response.data = {"detail": str(detail or "Yêu cầu không thực hiện được."), "field": None}
+    detail = str(detail or "")
+    if not detail or detail.isascii():  # DRF's English default: never shown to a user
+        detail = "Yêu cầu không thực hiện được."
+    response.data = {"detail": detail, "field": None}
     return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/: the API's JSON error body, not the site's HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": f"Không có địa chỉ API “{request.path}”.", "field": None}, status=404
+    )
 
 
 class ApiPagination(PageNumberPagination):
@@ -175,11 +249,19 @@ def int_param(request, name: str) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
-    except ValueError as exc:
+        number = int(value) if len(value) <= 20 else None
+    except ValueError:
+        number = None
+    if number is None and not (value.lstrip("+-").isdigit() and value.isascii()):
         raise ServiceError(
-            f"Tham số “{name}” phải là số nguyên, không phải “{value}”.", field=name
-        ) from exc
+            f"Tham số “{name}” phải là số nguyên, không phải “{value[:40]}”.", field=name
+        )
+    if number is None or not -MAX_INT <= number <= MAX_INT:
+        raise ServiceError(
+            f"Tham số “{name}” quá lớn: mã là số nguyên không quá {MAX_INT:,}.".replace(",", "."),
+            field=name,
+        )
+    return number
 
 
 def flag_param(request, name: str) -> bool:

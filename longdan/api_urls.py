@@ -1,10 +1,10 @@
 """Routes of the REST API under /api/v1/ (see docs at /api/v1/docs/, schema at /api/v1/schema/)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from core.api import AuditViewSet, TokenView
+from core.api import AuditViewSet, TokenView, api_not_found
 from intake.api import ItemViewSet, SuggestView
 from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, CollaboratorViewSet, UnitViewSet
@@ -38,5 +38,7 @@ urlpatterns = [
     path("surveys/estimate/", EstimateView.as_view(), name="api-survey-estimate"),
     path("surveys/<slug:slug>/results/", SurveyResultsView.as_view(), name="api-survey-results"),
     *router.urls,
+    # Last: any other path under /api/v1/ is a JSON 404, not the site's HTML page (issue 16).
+    re_path(r"^.*$", api_not_found, name="api-not-found"),
 ]
 

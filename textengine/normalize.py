@@ -247,6 +247,13 @@ _CHAR_TABLE = str.maketrans(
         # The soft hyphen stays: it is the TCVN3 code of "ư", and removing it would change what
         # legacy detection sees on a second pass (normalize must be idempotent).
         **{c: None for c in "\u200b\u200c\u200d\u2060\ufeff\ufffe"},
+        # Bidirectional controls (LRM/RLM, embeddings, overrides, isolates) reorder what a reader
+        # sees without changing what is stored ("0912" shown as "2190"): removed (issue 16).
+        **{c: None for c in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"},
+        **{c: None for c in "\u2066\u2067\u2068\u2069"},
+        # Full-width ASCII ("０９１２", "＠") folded to ASCII, so masking sees digits and "@"
+        # (the width folding of NFKC, without its other compatibility mappings).
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
         **{c: "\n" for c in "\r\u2028\u2029\x85"},
         "\u2018": "'",
         "\u2019": "'",

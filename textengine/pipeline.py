@@ -21,7 +21,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from textengine.mask import TOKENS, MaskResult, clean, mask, needs_mask
+from textengine.mask import (
+    TOKENS,
+    MaskResult,
+    clean,
+    has_personal_data,
+    mask,
+    needs_mask,
+    needs_mask_raw,
+)
 from textengine.model import _softmax
 from textengine.normalize import (
     _NEEDS_ATTACH_RE,
@@ -196,7 +204,7 @@ def _front(
             text = str(text)
         if cleaned:
             m = MaskResult(text, kinds_in(text))
-        elif needs_mask(text):  # a number or an e-mail as received: see textengine.mask.clean
+        elif needs_mask_raw(text):  # a number or an e-mail as received: see mask.clean
             m = clean(text)
         else:
             prepared, slow = _prepare(text)
@@ -204,7 +212,7 @@ def _front(
                 ps = [get(w) or raw_word(w) for w in prepared.split()]
                 norms, fs, word_ids = zip(*ps, strict=True) if ps else ((), (), ())
                 norm = " ".join(norms)
-                if not needs_mask(norm):
+                if not has_personal_data(norm):  # a place name alone keeps the fast path
                     masked.append(MaskResult(norm, ()))
                     folded.append(" ".join(fs) if all(fs) else fold_normalized(norm))
                     ids += word_ids

@@ -122,6 +122,7 @@ VERDICTS: dict[str, Verdict] = {
     "question_bank": V(SCOPED), "question_series": V(SCOPED),
     # API
     "api-schema": V(STATIC), "api-docs": V(STATIC), "api-token": V(WRITE),
+    "api-not-found": V(STATIC),
     "api-compliance": V(SCOPED), "api-suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i"),
     "api-search": V(SCOPED, query="q=r%C3%A1c"), "api-survey-weigh": V(WRITE),
     "api-survey-estimate": V(WRITE), "api-survey-results": V(SCOPED, "survey"),

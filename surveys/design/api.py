@@ -14,10 +14,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViSerializer
+from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViJSONParser, ViSerializer
 from core.errors import ServiceError
 from odk import xlsform
 from odk.workbook import XLS_MAGIC
@@ -205,7 +205,7 @@ class SurveyViewSet(ApiMixin, viewsets.GenericViewSet):
     serializer_class = SurveySerializer
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ViJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         params = self.request.query_params

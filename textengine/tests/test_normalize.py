@@ -195,7 +195,8 @@ def test_normalize_words_agrees_with_normalize(text):
 
 def test_mixed_scripts_and_controls():
     text = "Phường Hòa Bình 和平 Хоа Бинь هوا\x00\x07\u202e ngập úng"
-    assert normalize(text) == "Phường Hòa Bình 和平 Хоа Бинь هوا\u202e ngập úng"
+    # Bidi controls (here RLO) are removed since issue 16: they reorder what a reader sees.
+    assert normalize(text) == "Phường Hòa Bình 和平 Хоа Бинь هوا ngập úng"
     assert fold(text).startswith("phuong hoa binh 和平 хоа бинь")
 
 
