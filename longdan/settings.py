@@ -298,6 +298,10 @@ if not DEBUG and env_bool("LONGDAN_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    if LONGDAN_TRUSTED_PROXY_COUNT:
+        # TLS ends at the proxy, which forwards plain http: without this every request would be
+        # redirected to https again, for ever. Trusted only because the proxy sets the header.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
