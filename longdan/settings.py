@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login refused for too many failures into the Vietnamese lockout page (core.lockout).
     "axes.middleware.AxesMiddleware",
+    # Pages for signed-in people, form answers and exports are never kept in a cache.
+    "core.caching.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "longdan.urls"
