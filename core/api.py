@@ -399,7 +399,15 @@ def _since(value: str) -> dt.datetime | None:
             f"Thời điểm “{value}” không hợp lệ: dùng NNNN-TT-NN hoặc NNNN-TT-NNTHH:MM.",
             field="since",
         )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    try:
+        # In UTC: PostgreSQL refuses an offset past ±15:59 (a DataError, a 500), and a moment
+        # beyond the calendar's ends cannot be compared at all.
+        return moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ServiceError(
+            f"Thời điểm “{value}” nằm ngoài phạm vi cho phép.", field="since"
+        ) from exc
 
 
 class AuditViewSet(ApiMixin, viewsets.GenericViewSet):

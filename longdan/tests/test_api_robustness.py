@@ -216,3 +216,14 @@ def test_valid_utf8_forms_and_binary_files_pass(client, vanphong):
         "POST", "/y-kien/nhanh/", body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code != 400 or "UTF-8" not in response.content.decode()
+
+
+@pytest.mark.parametrize("since", [
+    "5989-07-18T04:58:11.442-19:27",  # PostgreSQL refuses the offset (found by schemathesis)
+    "9999-12-31T23:59:59-12:00",  # past the end of the calendar once in UTC
+])
+def test_an_audit_moment_out_of_range_is_not_a_server_error(vanphong, since):
+    response = api(vanphong).get("/api/v1/audit/", {"since": since})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["field"] == "since"
