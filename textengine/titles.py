@@ -29,11 +29,30 @@ UNNAMED = "Vấn đề mới"
 _TOKEN = re.compile(r"⟨[^⟩]*⟩|[^\W\d_]+|\d+|[^\w\s]")
 # "tôi là …", "tên tôi là …", "tôi tên …": the next words are the writer's name.
 _SELF_INTRO = frozenset(["toi la", "ten la", "toi ten", "em la", "chau la", "con la", "ten toi"])
+# Function words as written: the folded list (``STOPWORDS``, for grouping) also catches content
+# words that fold the same ("bộ" as "bố", "chợ" as "cho", "cỏ" as "có"), which a title needs.
+_FUNCTION_WORDS = frozenset(
+    """
+    à ạ ai anh ấy bà bác bị bởi cả cái các càng chỉ chị chịu cho chú chưa chuyện có còn cũng của
+    cứ đã đang để đến đều đi do đó được em gần gì hả hay hãy hết hiện họ hoặc hỏi hơn ít khá khác
+    khi khiến không kia là lại làm lên lúc mà mấy mình mỗi một muốn này nếu ngay nghe ngoài nhé
+    nhỉ nhiều như nhưng nó nói nữa ở ôi ông qua quá ra rằng rất rồi sao sẽ số sau tại tất thế thêm
+    theo thì thôi thực tôi trên trong trước từ tuy ừ ứng và vẫn vào vậy về vì với vừa xin xong ý
+    người dân con kính gửi đề nghị kiến phản ánh mong bảo đòi rồi
+    """.split()
+)
 _RUN_MAX = 6  # syllables in one key phrase (the rest of a longer run is left out)
 
 
 def _is_break(token: str) -> bool:
     return not token[:1].isalpha()
+
+
+def _function_word(token: str, folded: str) -> bool:
+    lower = token.lower()
+    if lower == folded:  # written without diacritics: only the folded list can tell
+        return folded in STOPWORDS
+    return lower in _FUNCTION_WORDS
 
 
 def _sentence_start(tokens: list[str], i: int) -> bool:
@@ -76,7 +95,7 @@ def matter_words(text: str | None, limit: int = 3) -> list[str]:
             not silenced
             and token.isalpha()
             and token == token.lower()
-            and folded[i] not in STOPWORDS
+            and not _function_word(token, folded[i])
             and len(folded[i]) > 1
             and not (following[:1].isdigit() or following[:1].isupper() or following[:1] == "⟨")
         )

@@ -44,7 +44,7 @@ def test_a_new_item_weeks_later_joins_its_existing_issue():
     assert a is not None and a == b
     assert a.code == "VD-2026-0001"
     # Built from the matter, not copied from the resident's sentence (issue 18).
-    assert a.title == "rác thải tập kết bừa bãi, bốc mùi"
+    assert a.title == "rác thải tập kết bừa bãi, bốc mùi hôi thối"
 
     later = item(GARBAGE[2], D + dt.timedelta(days=40))
     (c,) = group(later)

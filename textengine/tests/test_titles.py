@@ -6,12 +6,13 @@ from textengine.titles import TITLE_MAX, build_title, matter_words
 
 
 @pytest.mark.parametrize(("text", "words"), [
-    ("Tôi là Lê Văn Tám, nhà 12 ngõ 5, rác thải ở chợ bốc mùi", ["rác thải", "bốc mùi"]),
-    ("Tôi là Lê Văn Tám, ⟨ĐỊA CHỈ⟩, rác thải ở chợ bốc mùi", ["rác thải", "bốc mùi"]),
+    ("Tôi là Lê Văn Tám, nhà 12 ngõ 5, rác thải ở chợ bốc mùi", ["rác thải", "chợ bốc mùi"]),
+    ("Tôi là Lê Văn Tám, ⟨ĐỊA CHỈ⟩, rác thải ở chợ bốc mùi", ["rác thải", "chợ bốc mùi"]),
     ("tôi là lê văn tám, rác thải bốc mùi", ["rác thải bốc mùi"]),
     ("Phạm Thị Hoa phản ánh đường làng xuống cấp, ổ gà", ["đường làng xuống cấp"]),
     ("Rác thải tập kết bừa bãi ở chợ Hòa Bình, bốc mùi hôi thối",
-     ["rác thải tập kết bừa bãi", "bốc mùi"]),
+     ["rác thải tập kết bừa bãi", "bốc mùi hôi thối"]),
+    ("Cuộc gọi giả danh cán bộ phường đòi tiền", ["cuộc gọi giả danh cán bộ"]),
     ("Đường Nguyễn Trãi ngập nặng mỗi khi mưa to", ["ngập nặng", "mưa to"]),
     ("⟨HỌ TÊN⟩ ⟨SĐT⟩", []),
     ("", []),
