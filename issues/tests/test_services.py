@@ -367,3 +367,21 @@ def test_the_issue_status_vocabulary_is_the_issues_own():
     assert Issue.Status is IssueStatus
     assert IssueStatus.DETECTED == "moi_phat_hien"
     assert dict(IssueStatus.choices)["da_tra_loi_dan"] == "Đã trả lời dân"
+
+
+def test_the_migration_rebuilds_titles_copied_from_a_residents_sentence(area_1):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("issues.migrations.0004_titles_from_matter_and_place")
+    copied = Issue.objects.create(code="VD-2026-0101", title="Tôi là Lê Văn Tám, nhà 12 ngõ 5",
+                                  area=area_1, topic=Topic.objects.get(name="Môi trường"))
+    item("Tôi là Lê Văn Tám, nhà 12 ngõ 5, rác thải bốc mùi", D, issue=copied)
+    written = Issue.objects.create(code="VD-2026-0102", title="Rác ở chợ Hòa Bình")
+    item(GARBAGE[0], D, issue=written)
+    migration.rebuild(apps, None)
+    copied.refresh_from_db()
+    written.refresh_from_db()
+    assert copied.title == f"Môi trường — rác thải bốc mùi — {area_1.name}"
+    assert written.title == "Rác ở chợ Hòa Bình"  # the office's own title stays
