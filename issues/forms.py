@@ -67,6 +67,14 @@ class AssignForm(forms.Form):
         self.fields["owner_unit"].queryset = open_units()
 
 
+class RenameForm(forms.Form):
+    title = forms.CharField(
+        label="Tên vấn đề", max_length=300,
+        help_text="Nói vấn đề gì, ở đâu; không ghi tên, địa chỉ của người dân.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class MergeForm(forms.Form):
     other = forms.CharField(
         label="Mã vấn đề gộp vào vấn đề này", max_length=20,

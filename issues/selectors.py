@@ -203,13 +203,13 @@ def get_published_answer(pk) -> Answer:
 
 @dataclass(frozen=True)
 class TrackResult:
-    """What a resident may learn from their tracking code: nothing personal."""
+    """What a resident may learn from their tracking code: their own submission's status and
+    the published answers, nothing else (issue 18: not the issue's code or title, which gather
+    other residents' opinions)."""
 
     code: str
     received_on: dt.date
     channel_label: str
-    issue_code: str
-    issue_title: str
     status_label: str
     answers: list[Answer]
 
@@ -235,8 +235,6 @@ def track(code: str) -> TrackResult | None:
         code=item.tracking_code,
         received_on=item.received_on,
         channel_label=item.get_channel_display(),
-        issue_code=issue.code if issue else "",
-        issue_title=issue.title if issue else "",
         status_label=issue.get_status_display() if issue else "Đang chờ phân loại",
         answers=list(answers.distinct()),
     )

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("van-de/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("van-de/<int:pk>/trang-thai/", views.issue_status, name="issue_status"),
     path("van-de/<int:pk>/giao/", views.issue_assign, name="issue_assign"),
+    path("van-de/<int:pk>/doi-ten/", views.issue_rename, name="issue_rename"),
     path("van-de/<int:pk>/gop/", views.issue_merge, name="issue_merge"),
     path("van-de/<int:pk>/tach/", views.issue_split, name="issue_split"),
     path("canh-bao/", views.alert_list, name="alert_list"),

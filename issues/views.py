@@ -25,6 +25,7 @@ from issues.forms import (
     AssignForm,
     IssueFilterForm,
     MergeForm,
+    RenameForm,
     SplitForm,
     StatusForm,
     TrackForm,
@@ -137,6 +138,8 @@ def _detail_context(request: HttpRequest, issue: Issue) -> dict:
     if office:
         context["assign_form"] = AssignForm(initial={
             "owner_unit": issue.owner_unit_id, "due_on": issue.due_on, "version": issue.version})
+        context["rename_form"] = RenameForm(initial={"title": issue.title,
+                                                      "version": issue.version})
         context["merge_form"] = MergeForm()
         if len(items) > 1:
             context["split_form"] = SplitForm(item_choices=_item_choices(items))
@@ -195,6 +198,25 @@ def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         return _refused(request, issue, exc)
     messages.success(request, f"Đã giao {issue.code} cho {data['owner_unit']}.")
+    return redirect("issue_detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def issue_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = selectors.get_issue_for(request.user, pk)
+    require_office(request.user)
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tên vấn đề: hãy nhập tên mới.")
+        return redirect("issue_detail", pk=issue.pk)
+    data = form.cleaned_data
+    try:
+        renamed = services.rename(user=request.user, issue=issue, title=data["title"],
+                                  expected_version=data["version"])
+    except ServiceError as exc:
+        return _refused(request, issue, exc)
+    messages.success(request, f"Đã đổi tên {issue.code} thành “{renamed.title}”.")
     return redirect("issue_detail", pk=issue.pk)
 
 

@@ -5,7 +5,7 @@ that identify someone are replaced by a token naming their kind:
 
     ⟨SĐT⟩ phone · ⟨CCCD⟩ citizen ID (12 digits) · ⟨CMND⟩ old ID (9 digits) · ⟨EMAIL⟩ e-mail ·
     ⟨STK⟩ bank account (after a context word such as "STK", "số tài khoản", a bank's name) ·
-    ⟨BIỂN SỐ⟩ licence plate · ⟨HỌ TÊN⟩ a person's name
+    ⟨BIỂN SỐ⟩ licence plate · ⟨HỌ TÊN⟩ a person's name · ⟨ĐỊA CHỈ⟩ a house address
 
 The patterns err on the side of masking: a 9- or 12-digit number is masked unless a currency word
 follows it (money amounts are opinion, not identity).
@@ -20,6 +20,13 @@ or kinship title ("ông", "chị", "cháu", "đồng chí" …), or a full name 
 syllables that starts with a common surname. A name after a place or organisation word
 ("đường Nguyễn Trãi", "trường Trần Phú", "phường Hòa Bình") is a place and is kept, as are
 historical figures whose names are streets and places ("Chủ tịch Hồ Chí Minh").
+
+House addresses (:data:`_ADDRESS`): a house number ("nhà 12", "nhà số 12", "số nhà 7", "căn hộ
+305", or "số 34" when a lane or street follows) is where one household lives, so it is masked
+together with the lanes, alleys and street that follow it ("nhà 12 ngõ 5" and "số nhà 7, ngách 3,
+ngõ 45 Trần Phú" each become one ⟨ĐỊA CHỈ⟩). A lane, an alley or a street without a house number
+("ngõ 5", "ngách 3", "đường Nguyễn Trãi") names a place many people share, the very thing an
+opinion is about, and is kept.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from textengine.normalize import normalize
 __all__ = [
     "MaskResult",
     "clean",
+    "find_addresses",
     "find_names",
     "mask",
     "mask_text",
@@ -48,6 +56,7 @@ TOKENS = {
     "cmnd": "⟨CMND⟩",
     "plate": "⟨BIỂN SỐ⟩",
     "name": "⟨HỌ TÊN⟩",
+    "address": "⟨ĐỊA CHỈ⟩",
 }
 
 _MONEY_AFTER = (
@@ -207,6 +216,8 @@ _NOT_NAMES = frozenset(
         "lạc long quân", "âu cơ", "lý tự trọng", "nguyễn văn trỗi", "trần quốc tuấn",
     ]
 )
+# Words by which a writer introduces themself: the name that follows is theirs, whatever it is.
+_SELF_INTRO = frozenset(["tôi là", "tên là", "tôi tên", "em là", "cháu là", "con là", "tên tôi"])
 # Capitalised first words of titles ("Trưởng thôn", "Chủ tịch"): never the name itself.
 _TITLE_WORDS = frozenset("trưởng chủ phó bí giám cán thầy".split())
 _MAX_NAME = 4
@@ -257,6 +268,8 @@ def _name_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
         else:
             break
     full = " ".join(lower)
+    if not skip and " ".join(before[-2:]) in _SELF_INTRO and 2 <= len(words) <= _MAX_NAME:
+        return match.start(), match.end()  # "tôi là Lê Văn Tám": a resident, even a hero's name
     if full in _NOT_NAMES:
         return None
     name = lower[skip:]
@@ -303,6 +316,53 @@ def _mask_names(text: str) -> tuple[str, bool]:
     return "".join(out), True
 
 
+# --- House addresses ----------------------------------------------------------------------------
+_HOUSE_NO = r"\d+[a-zA-Z]?(?:[/\-]\d+[a-zA-Z]?)*(?!\w)"
+# "nhà 2 tầng", "có 12 nhà 4 gian": a count, not a house number.
+_NOT_HOUSE = (
+    r"(?!\s*(?i:tầng|tang|lầu|lau|gian|căn|can|cái|cai|chiếc|người|nguoi|hộ|ho|m|m2|mét|met|"
+    r"tỷ|tỉ|triệu|trieu|đồng|dong|năm|nam|tháng|thang|ngày|ngay|lần|lan|phòng|dãy|bên|tấm|"
+    r"khẩu|nhân|con)(?!\w))"
+)
+_LANE = r"(?:ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet|đường|duong|phố|pho)"
+# What follows a house number and belongs to the address: lanes and streets, each with a number
+# or a capitalised name ("ngõ 5", "ngách 3/12", "đường Trần Phú", "phố Hàng Bông").
+_LANE_PART = (
+    rf"(?:,?\s+{_LANE}\s+(?:số\s+)?(?:{_HOUSE_NO}(?: {_CAP_WORD}(?: {_CAP_WORD}){{0,3}})?"
+    rf"|{_CAP_WORD}(?: {_CAP_WORD}){{0,3}}))"
+)
+_NOT_AFTER_UNIT = "".join(
+    f"(?<!{w} )"
+    for w in "phố pho tổ to khu xóm xom thôn thon đội doi ngõ ngo ngách hẻm kiệt đường phường "
+    "ấp bản lô dãy tòa tầng phòng".split()
+)
+_ADDRESS = re.compile(
+    r"(?<![\w⟨])(?i:"
+    r"(?:số\s+nhà|so\s+nha|nhà\s+số|nha\s+so|nhà|nha|căn\s+hộ|can\s+ho)\s+(?:số\s+)?"
+    rf"){_HOUSE_NO}{_NOT_HOUSE}{_LANE_PART}*"
+    # "số 34" is a house only when a lane or street follows, and not the number of a quarter,
+    # a group or a lane itself ("tổ dân phố số 15, ngõ 123", "ngõ số 5, đường …")
+    rf"|(?<![\w⟨]){_NOT_AFTER_UNIT}(?i:số|so)\s+{_HOUSE_NO}(?=,?\s+(?i:{_LANE})\s){_LANE_PART}+"
+)
+# Every address has "nhà", "hộ" or "số" before a digit: texts without one skip the pattern.
+_ADDRESS_HINT = re.compile(r"[nNhHsS](?:[hH][àÀaA]|[ộỘ]|[ốỐoO])(?: [sS][ốỐoO])? \d")
+
+
+def find_addresses(text: str) -> list[tuple[int, int]]:
+    """Spans of the house addresses in ``text`` (what masking replaces by ⟨ĐỊA CHỈ⟩)."""
+    if not _ADDRESS_HINT.search(text):
+        return []
+    return [match.span() for match in _ADDRESS.finditer(text)]
+
+
+def _mask_addresses(text: str) -> tuple[str, bool]:
+    """``text`` with house addresses replaced by ⟨ĐỊA CHỈ⟩; True when one was."""
+    if not _ADDRESS_HINT.search(text):
+        return text, False
+    masked, n = _ADDRESS.subn(TOKENS["address"], text)
+    return masked, bool(n)
+
+
 def _maybe_obfuscated_email(text: str) -> bool:
     return "@" in text or "at" in text or "AT" in text or "At" in text
 
@@ -320,13 +380,17 @@ def needs_mask_raw(text: str) -> bool:
 
 def needs_mask(text: str) -> bool:
     """False when ``text`` certainly holds nothing to mask (cheap)."""
-    return _NAME_HINT.search(text) is not None or needs_mask_raw(text)
+    return (
+        _NAME_HINT.search(text) is not None
+        or _ADDRESS_HINT.search(text) is not None
+        or needs_mask_raw(text)
+    )
 
 
 def has_personal_data(text: str) -> bool:
     """``needs_mask`` made exact for names: False unless a name or a number may be masked (a
     capitalised word that is a place, "phường Hòa Bình", does not count)."""
-    return needs_mask_raw(text) or bool(find_names(text))
+    return needs_mask_raw(text) or bool(find_addresses(text)) or bool(find_names(text))
 
 
 class MaskResult(NamedTuple):
@@ -343,6 +407,9 @@ def mask(text: str | None) -> MaskResult:
     if not needs_mask(text):
         return MaskResult(text, ())
     result = _mask_contacts(text)
+    addressed, found = _mask_addresses(result.text)
+    if found:
+        result = MaskResult(addressed, tuple(sorted({*result.kinds, "address"})))
     if _NAME_HINT.search(result.text):  # (find_names checks again: one cheap search)
         named, found = _mask_names(result.text)
         if found:

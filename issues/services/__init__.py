@@ -36,6 +36,7 @@ from issues.services.lifecycle import (
     allowed_next,
     assign,
     change_status,
+    rename,
 )
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "group_pending_items",
     "merge_issues",
     "next_code",
+    "rename",
     "publish_answer",
     "split_issue",
 ]

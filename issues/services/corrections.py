@@ -16,6 +16,7 @@ from issues.services.grouping import _new_issue
 from issues.signals import issue_merged
 from orgs.models import User
 from textengine.grouping import Grouper
+from textengine.mask import mask_text
 from textops import services as textops
 
 
@@ -87,7 +88,7 @@ def split_issue(*, user: User, issue: Issue, item_ids: Iterable[int], title: str
     item never drifts back into the old issue (and the other way round)."""
     require_office(user, "tách vấn đề")
     ids = list(dict.fromkeys(int(i) for i in item_ids))
-    title = " ".join((title or "").split())
+    title = mask_text(" ".join((title or "").split()))  # shown outside the office (issue 18)
     if not ids:
         raise ServiceError("Hãy chọn ít nhất một ý kiến để tách.", field="item_ids")
     if len(title) > 300:

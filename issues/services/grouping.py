@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -16,24 +15,24 @@ from core.services import audit
 from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
 from textengine.grouping import Grouper
+from textengine.titles import TITLE_MAX as TITLE_MAX
+from textengine.titles import build_title, matter_words
 from textops import services as textops
 
 logger = logging.getLogger(__name__)
 
 GROUP_BATCH = 500
-TITLE_MAX = 120
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s")
 
 
-def draft_title(text: str) -> str:
-    """A title from an item's (already masked) text: its first sentence, cut at a word."""
-    text = " ".join((text or "").split())
-    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".;:!? ") or text
-    if len(first) > TITLE_MAX:
-        cut = first[:TITLE_MAX].rsplit(" ", 1)[0]
-        first = (cut or first[:TITLE_MAX]).rstrip(",;: ") + "…"
-    return first or "Vấn đề chưa đặt tên"
+def draft_title(item: OpinionItem) -> str:
+    """A new issue's title: its matter (topic, key words) and its place (the item's area), never
+    the resident's sentence (issue 18): see :mod:`textengine.titles`. The office may rename it."""
+    topic = _topic_of(item)
+    return build_title(
+        topic=topic.name if topic else "",
+        words=matter_words(item.text),
+        place=item.area.name if item.area_id else "",
+    )
 
 
 def next_code(day: dt.date) -> str:
@@ -53,7 +52,7 @@ def _topic_of(item: OpinionItem) -> Topic | None:
 def _new_issue(*, engine_id: int, item: OpinionItem, title: str = "", actor=None) -> Issue:
     issue = Issue.objects.create(
         code=next_code(local_today()),
-        title=title or draft_title(item.text),
+        title=title or draft_title(item),
         topic=_topic_of(item),
         area=item.area,
         latent=item.latent,

@@ -14,6 +14,7 @@ from core.services import audit, notify, require_office
 from issues.models import Issue, IssueEvent
 from issues.services.common import STATUS_LABELS, S, _check_version, _event, _locked
 from orgs.models import OrgUnit, User
+from textengine.mask import mask_text
 
 # Who may move an issue where. The ward's rhythm is forward (detected → watched → assigned →
 # resolved → answered → closed); the backward steps are the real ones: an owner sent back to
@@ -143,6 +144,31 @@ def assign(
               summary=f"Giao {current.code} cho {owner_unit.name}"
               + (f", hạn {due_on:%d/%m/%Y}" if due_on else ""),
               data={"owner_unit": owner_unit.pk, "due_on": due_on.isoformat() if due_on else None})
+    return current
+
+
+def rename(*, user: User, issue: Issue, title: str, expected_version: int | None) -> Issue:
+    """Give the issue a new title (office only). The title is shown outside the office (the
+    public answer pages, search): it is masked like every stored text (issue 18)."""
+    require_office(user, "đổi tên vấn đề")
+    title = mask_text(" ".join((title or "").split()))[:300]
+    if not title:
+        raise ServiceError("Tên vấn đề: hãy nhập tên.", field="title")
+    with transaction.atomic():
+        current = _locked(issue)
+        _check_version(current, expected_version)
+        if current.merged_into_id:
+            raise ServiceError(f"Vấn đề {current.code} đã gộp vào vấn đề khác.", field="title")
+        old = current.title
+        if old == title:
+            return current
+        current.title = title
+        current.version += 1
+        current.save()
+        _event(current, user, IssueEvent.Kind.NOTE, from_value=old, to_value=title,
+               note="Đổi tên vấn đề.")
+        audit(actor=user, action=AuditEntry.Action.UPDATE, obj=current,
+              summary=f"Đổi tên {current.code}", data={"from": old, "to": title})
     return current
 
 

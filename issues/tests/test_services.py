@@ -43,7 +43,8 @@ def test_a_new_item_weeks_later_joins_its_existing_issue():
     a, b = group(first, second)
     assert a is not None and a == b
     assert a.code == "VD-2026-0001"
-    assert a.title == "Rác thải tập kết bừa bãi ở chợ Hòa Bình, bốc mùi hôi thối"
+    # Built from the matter, not copied from the resident's sentence (issue 18).
+    assert a.title == "rác thải tập kết bừa bãi, bốc mùi hôi thối"
 
     later = item(GARBAGE[2], D + dt.timedelta(days=40))
     (c,) = group(later)
@@ -53,6 +54,33 @@ def test_a_new_item_weeks_later_joins_its_existing_issue():
     kinds = list(a.events.values_list("kind", flat=True))
     assert kinds == ["created", "item", "item"]
     assert Issue.objects.count() == 1
+
+
+def test_a_new_issue_title_carries_no_resident_words(area_1):
+    place = area_1
+    text = "Tôi là Lê Văn Tám, nhà 12 ngõ 5, rác thải tập kết bừa bãi bốc mùi hôi thối quá"
+    first = item(text, D, area=place, suggested_topic=Topic.objects.get(name="Môi trường"))
+    (a,) = group(first)
+    assert a.title.startswith("Môi trường — rác thải tập kết bừa bãi")
+    assert a.title.endswith(f" — {place.name}")
+    for secret in ("Lê", "Văn", "Tám", "Tôi", "nhà", "12", "ngõ", "quá"):
+        assert secret not in a.title.split(), secret
+    capitalised = item("Phạm Thị Hoa phản ánh đường làng xuống cấp, ổ gà", D + dt.timedelta(days=3))
+    (b,) = group(capitalised)
+    assert b != a and "Phạm" not in b.title and "Hoa" not in b.title
+    assert b.title == "đường làng xuống cấp"
+
+
+def test_the_office_renames_an_issue_masked_audited_and_versioned(vanphong):
+    (a,) = group(item(GARBAGE[0]))
+    renamed = services.rename(user=vanphong, issue=a, title="Rác ở chợ, báo bởi ông Trần Văn Bình",
+                              expected_version=a.version)
+    assert renamed.title == "Rác ở chợ, báo bởi ông ⟨HỌ TÊN⟩"
+    assert renamed.version == a.version + 1
+    assert AuditEntry.objects.filter(summary=f"Đổi tên {a.code}").exists()
+    assert a.events.filter(kind="note", to_value=renamed.title).exists()
+    with pytest.raises(ConflictError):
+        services.rename(user=vanphong, issue=a, title="Khác", expected_version=a.version)
 
 
 def test_an_item_about_another_matter_opens_a_new_issue_with_the_next_code():
@@ -339,3 +367,21 @@ def test_the_issue_status_vocabulary_is_the_issues_own():
     assert Issue.Status is IssueStatus
     assert IssueStatus.DETECTED == "moi_phat_hien"
     assert dict(IssueStatus.choices)["da_tra_loi_dan"] == "Đã trả lời dân"
+
+
+def test_the_migration_rebuilds_titles_copied_from_a_residents_sentence(area_1):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("issues.migrations.0004_titles_from_matter_and_place")
+    copied = Issue.objects.create(code="VD-2026-0101", title="Tôi là Lê Văn Tám, nhà 12 ngõ 5",
+                                  area=area_1, topic=Topic.objects.get(name="Môi trường"))
+    item("Tôi là Lê Văn Tám, nhà 12 ngõ 5, rác thải bốc mùi", D, issue=copied)
+    written = Issue.objects.create(code="VD-2026-0102", title="Rác ở chợ Hòa Bình")
+    item(GARBAGE[0], D, issue=written)
+    migration.rebuild(apps, None)
+    copied.refresh_from_db()
+    written.refresh_from_db()
+    assert copied.title == f"Môi trường — rác thải bốc mùi — {area_1.name}"
+    assert written.title == "Rác ở chợ Hòa Bình"  # the office's own title stays

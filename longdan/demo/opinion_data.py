@@ -4,7 +4,8 @@ Each matter is one thing the ward talks about (the same matters as the monthly r
 sentences people use for it, who tends to raise it, through which channels, how the office
 follows it up (owner, due date, status) and which words of a report's opinion stream point to it.
 The first sentence of a matter is written like a headline: the earliest item of the matter opens
-its issue, and the issue takes its title from that item's first sentence.
+its issue, whose title is built from that item's topic, key words and area (never copied from a
+resident's sentence: ``textengine.titles``).
 
 Everything here is invented. Telephone and ID numbers are made up; links point to a made-up news
 site (``.example``, a reserved domain) or to a made-up residents' group.
@@ -257,8 +258,7 @@ MATTERS: list[dict] = [
     },
 ]
 
-# How people open a sentence, by channel ("" keeps the sentence as it is). No colon: an issue
-# takes its title from its first item's first sentence, and a colon would end it there.
+# How people open a sentence, by channel ("" keeps the sentence as it is).
 OPENERS = {
     RESIDENTIAL: ["", "", "Nhân dân phản ánh ", "Tại buổi sinh hoạt tổ dân phố, bà con nêu ",
                   "Qua nắm tình hình tại khu dân cư, "],

@@ -150,7 +150,7 @@ class _Opinions:
 
     def _text(self, entry: _Entry) -> str:
         matter = entry.matter
-        if matter["key"] not in self.seen:  # the headline: the title comes from it
+        if matter["key"] not in self.seen:  # the headline: the key words come from it
             self.seen.add(matter["key"])
             return matter["texts"][0]
         text = self.rng.choice(matter["texts"])

@@ -312,7 +312,8 @@ def test_a_surge_in_the_last_three_days_raises_an_alert(world, db):
     alerts = BurstAlert.objects.filter(detected_on=TODAY)
     assert alerts.count() == world.alerts >= 1
     on_issue = alerts.exclude(issue=None).first()
-    assert on_issue is not None and "lừa đảo" in on_issue.issue.title
+    # The title names the matter (issue 18: built from its words, not copied from a sentence).
+    assert on_issue is not None and "giả danh cán bộ" in on_issue.issue.title
     assert re.fullmatch(r"\d+ ý kiến trong 3 ngày, gấp \d+ lần mức thường", on_issue.reason)
 
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
-from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -98,6 +97,7 @@ VERDICTS: dict[str, Verdict] = {
     "issue_list": V(SCOPED), "issue_export": V(SCOPED), "issue_overdue": V(SCOPED),
     "issue_detail": V(SCOPED, "issue"), "issue_status": V(WRITE, "issue"),
     "issue_assign": V(WRITE, "issue"), "issue_merge": V(WRITE, "issue"),
+    "issue_rename": V(WRITE, "issue"),
     "issue_split": V(WRITE, "issue"), "alert_list": V(SCOPED), "alert_ack": V(WRITE, "alert"),
     "answer_create": V(OFFICE), "public_answers": V(PUBLIC), "public_answer": V(PUBLIC, "answer"),
     "public_track": V(PUBLIC),
@@ -274,7 +274,6 @@ def scope_of(user: User, public_text: str) -> Scope:
         pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     words = _prefixes(_unit_texts(unit_ids, inside=False)) - _prefixes([own_words])
     words -= _prefixes(_unit_texts(unit_ids, inside=True))
-    words -= _titles_the_reader_may_read(user)
     words -= _windows_in(public, words)
     return Scope(user=user, unit_ids=unit_ids, names=pattern, words=words)
 
@@ -309,20 +308,6 @@ def _units_named_by_matters_of(user: User) -> set[int]:
         "answering_unit_id", flat=True)
     offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).values_list("pk", flat=True)
     return {*owners, *answering, *offices}
-
-
-def _titles_the_reader_may_read(user: User) -> set[str]:
-    """Titles of issues the reader shares, of those merged into them, and of answered ones.
-
-    What a title says is the matter of the issue-title work (a title must not be a resident's
-    words), not of scoping: here a title the reader may read is not evidence.
-    """
-    visible = _issues_of(user)
-    titles = Issue.objects.filter(
-        Q(pk__in=visible.values("pk")) | Q(merged_into__in=visible.values("pk"))
-        | Q(answers__isnull=False)
-    ).values_list("title", flat=True)
-    return _prefixes(titles)
 
 
 def _issues_of(user: User):
