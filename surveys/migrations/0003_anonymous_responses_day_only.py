@@ -35,6 +35,7 @@ def _blur(value):
 
 def forwards(apps, schema_editor):
     Response = apps.get_model("surveys", "Response")
+    AuditEntry = apps.get_model("core", "AuditEntry")
     for response in Response.objects.filter(source="lien_ket").iterator(chunk_size=500):
         Response.objects.filter(pk=response.pk).update(
             received_at=_day(response.received_at),
@@ -42,9 +43,13 @@ def forwards(apps, schema_editor):
             data=_blur(response.data),
             xml=MOMENT_IN_XML.sub(r"\1\2", response.xml or ""),
         )
+        # Its receipt in the log names the survey, not the response (the entry's time stays).
+        AuditEntry.objects.filter(
+            object_type="surveys.response", object_id=str(response.pk)
+        ).update(object_type="surveys.survey", object_id=str(response.survey_id))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0002_digest_nonce")]
+    dependencies = [("surveys", "0002_digest_nonce"), ("core", "0006_login_lockout")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -98,11 +98,15 @@ def test_migration_cuts_stored_anonymous_responses_to_the_day(responses):
     Response.objects.filter(pk=anonymous.pk).update(
         received_at=moment, submitted_at=moment, data={"start": MOMENT, "so": "4"},
         xml=f'<data submissionDate="{MOMENT}"><start>{MOMENT}</start></data>')
+    AuditEntry.objects.create(action=AuditEntry.Action.SUBMIT, object_type="surveys.response",
+                              object_id=str(anonymous.pk), summary="Nhận phiếu")
     migration = importlib.import_module("surveys.migrations.0003_anonymous_responses_day_only")
     migration.forwards(apps, None)
     anonymous.refresh_from_db()
     assert is_midnight(anonymous.received_at) and is_midnight(anonymous.submitted_at)
     assert anonymous.data == {"start": "2026-01-10", "so": "4"}
     assert anonymous.xml == '<data submissionDate="2026-01-10"><start>2026-01-10</start></data>'
+    assert not AuditEntry.objects.filter(object_type="surveys.response",
+                                         object_id=str(anonymous.pk)).exists()
     odk.refresh_from_db()
     assert odk.data["start"] == MOMENT
