@@ -15,4 +15,5 @@ def navigation(request: HttpRequest) -> dict:
         "unread_count": unread_notifications(user).count(),
         "is_office": user.is_office,
         "sees_everything": user.sees_everything,
+        "is_leader": user.is_leader,  # reads everything, writes nothing: no write links
     }

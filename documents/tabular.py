@@ -18,7 +18,7 @@ from documents.archive import ArchiveError, check_archive, vn_int
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
-CSV_ENCODINGS = ("utf-8-sig", "utf-8", "cp1258")
+CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")  # single-byte: see _single_byte_encoding
 
 
 class TableError(Exception):
@@ -125,13 +125,62 @@ def _decode(data: bytes) -> str:
         raise TableError(
             "Tệp không phải văn bản CSV (có ký tự nhị phân). Hãy chọn tệp .xlsx hoặc .csv."
         )
-    for encoding in CSV_ENCODINGS:
-        try:
-            # Windows-1258 writes tone marks as combining characters: compose them.
-            return unicodedata.normalize("NFC", data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise TableError("Không nhận ra bảng mã của tệp CSV; hãy lưu lại dưới dạng CSV UTF-8.")
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    encoding = _single_byte_encoding(data)
+    try:
+        # Windows-1258 writes tone marks as combining characters: compose them.
+        return unicodedata.normalize("NFC", data.decode(encoding))
+    except UnicodeDecodeError as exc:
+        raise TableError(UNKNOWN_ENCODING) from exc
+
+
+UNKNOWN_ENCODING = (
+    "Không nhận ra bảng mã của tệp CSV. Các bảng mã được nhận: UTF-8 (khuyên dùng: trong Excel"
+    " chọn “CSV UTF-8”), UTF-16 (Excel “Unicode Text”) và Windows-1258 (tiếng Việt). Hãy lưu"
+    " lại tệp bằng một trong các bảng mã đó."
+)
+
+# Bytes Windows-1258 (Vietnamese) and Windows-1252 (Western Europe, like Latin-1) read apart.
+# Only in Vietnamese: Đ Ơ Ư đ ơ ư and the combining tone marks (grave, hook, tilde, acute, dot),
+# which follow a vowel; the same bytes are Ð Õ Ý ð õ ý and Ì Ò Þ ì ò in Windows-1252.
+_VIETNAMESE_LETTERS = frozenset(b"\xd0\xd5\xdd\xf0\xf5\xfd")
+_TONE_MARKS = frozenset(b"\xcc\xd2\xde\xec\xf2")
+_DIFFERING = _VIETNAMESE_LETTERS | _TONE_MARKS | frozenset(b"\xc3\xe3\xfe\x8a\x8e\x9a\x9e")
+# Vowels a tone mark may follow in Windows-1258: ASCII, â ê ô ơ ư ă (both cases) and the
+# precomposed accented vowels of the code page.
+_VOWELS = frozenset(b"aeiouyAEIOUY\xc2\xca\xd4\xd5\xdd\xc3\xe2\xea\xf4\xf5\xfd\xe3")
+
+
+def _single_byte_encoding(data: bytes) -> str:
+    """Windows-1258 or Windows-1252 for a file that is not UTF-8, decided by evidence.
+
+    Windows-1258 decodes almost any bytes, so a Western file (Latin-1, Windows-1252) would come
+    out garbled where the two code pages differ: ``ì`` becomes a tone mark, ``õ`` an ``ơ``. When
+    no such byte occurs both read the same. Otherwise the file is Vietnamese if it shows ơ/ư/đ
+    or tone marks after vowels and no tone mark elsewhere, Western if it shows none of these;
+    a file that is both is refused with the encodings accepted.
+    """
+    if not any(byte in _DIFFERING for byte in data):
+        return "cp1258"
+    vietnamese = western = 0
+    previous = 0
+    for byte in data:
+        if byte in _VIETNAMESE_LETTERS:
+            vietnamese += 1
+        elif byte in _TONE_MARKS:
+            if previous in _VOWELS:
+                vietnamese += 1
+            else:
+                western += 1
+        previous = byte
+    if vietnamese and not western:
+        return "cp1258"
+    if not vietnamese:
+        return "cp1252"
+    raise TableError(UNKNOWN_ENCODING)
 
 
 def _csv_rows(data: bytes) -> list[list[Cell]]:

@@ -415,7 +415,8 @@ def _stream_links(user: User, report: UnitReport) -> dict:
     """What the page needs to link the report's streams to issues (issue 3): the office and the
     reporting unit's members may link, to the issues they can see, even after submission,
     because linking annotates the report without changing what the unit reported."""
-    can_link = user.is_office or (user.unit_id is not None and user.unit_id == report.unit_id)
+    can_link = user.is_office or (user.role == User.Role.REPORTER
+                                  and user.unit_id == report.unit_id)
     if not can_link:
         return {"can_link_issues": False}
     issues = issues_visible_to(user).filter(merged_into__isnull=True).order_by("-last_seen_on")

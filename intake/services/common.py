@@ -110,10 +110,10 @@ def _unit_for(user: User | None, unit: OrgUnit | None, area: Area | None) -> Org
 
 
 def can_file(user: User) -> bool:
+    """Who records opinion items and meetings: the office, reporters (for their units) and
+    collaborators. Leaders read everything and write nothing."""
     return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_office
-        or user.role in (User.Role.REPORTER, User.Role.COLLABORATOR)
-        or user.is_leader
+        user.is_office or user.role in (User.Role.REPORTER, User.Role.COLLABORATOR)
     )
 
 

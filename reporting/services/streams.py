@@ -20,7 +20,8 @@ def link_stream_issues(*, user: User, stream: OpinionStream, issues: Iterable[Is
     The caller passes issues read through the reader's scope; the office and the reporting
     unit's own members may link."""
     report = stream.report
-    if not (user.is_office or (user.unit_id and user.unit_id == report.unit_id)):
+    if not (user.is_office or (user.role == User.Role.REPORTER and user.unit_id
+                                and user.unit_id == report.unit_id)):
         raise ServiceError("Chỉ đơn vị báo cáo và Ban Xây dựng Đảng được liên kết vấn đề.",
                            field="issues")
     issues = list(issues)

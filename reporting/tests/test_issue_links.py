@@ -169,6 +169,18 @@ def test_only_the_reporting_unit_and_the_office_link(an, binh, vanphong, monthly
     line = _line(an, cell_a, monthly, stream, LINE_A)
     with pytest.raises(ServiceError, match="Chỉ đơn vị báo cáo"):
         services.link_stream_issues(user=binh, stream=line, issues=[a])
+    # Nor a leader or a collaborator of the very unit: leaders write nothing, collaborators
+    # record opinions only (issue 18, finding 4).
+    from orgs.models import User
+
+    leader = User.objects.create_user("ld_cell", password="x", role=User.Role.LEADER,
+                                      unit=cell_a)
+    collaborator = User.objects.create_user("ctv_cell", password="x",
+                                            role=User.Role.COLLABORATOR, unit=cell_a)
+    for user in (leader, collaborator):
+        with pytest.raises(ServiceError, match="Chỉ đơn vị báo cáo"):
+            services.link_stream_issues(user=user, stream=line, issues=[a])
+    assert not line.issues.exists()
     services.link_stream_issues(user=vanphong, stream=line, issues=[a])
     assert list(line.issues.all()) == [a]
 

@@ -32,6 +32,7 @@ from documents.xlsx import save_workbook, write_table
 from surveys.analysis.frame import to_float
 from surveys.analysis.results import SurveyAnalysis
 from surveys.analysis.vocabulary import CATEGORICAL, METHODS, MULTIPLE, NUMERIC, SOURCES, TEXT
+from surveys.models import Response
 
 WEIGHT_NAME = "trong_so"
 SPSS_LABEL_BYTES = 255
@@ -60,6 +61,15 @@ def _mask(text: str) -> str:
     return mask_everything(text)[0]
 
 
+def answered_at(when, source: str) -> str | None:
+    """When a response was answered, as exported: to the minute, but only the day for an
+    anonymous-link response (its time would tie it to whoever was handed the link)."""
+    if not when:
+        return None
+    pattern = "%Y-%m-%d" if source == Response.Source.PUBLIC_LINK else "%Y-%m-%d %H:%M"
+    return timezone.localtime(when).strftime(pattern)
+
+
 def build_export(analysis: SurveyAnalysis) -> ExportTable:
     """The filtered responses, one row each, with their weight when the survey is weighted."""
     table, mask = analysis.table, analysis.mask
@@ -74,11 +84,9 @@ def build_export(analysis: SurveyAnalysis) -> ExportTable:
     ]
     data: list[list] = [[] for _ in index]
     for number, (row, i) in enumerate(zip(data, index, strict=True), start=1):
-        when = table.when[i]
         row += [
             float(number), table.instance_ids[i], table.version[i], table.source[i],
-            timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else None,
-            table.area[i],
+            answered_at(table.when[i], table.source[i]), table.area[i],
         ]
     for question in analysis.questions:
         values = table.column(question.name)[mask]

@@ -20,6 +20,8 @@ imports from a spreadsheet are in :mod:`surveys.collect.imports`.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import re
 import secrets
@@ -176,6 +178,27 @@ def _start_of_today():
     return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
+_MOMENT = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}")
+
+
+def day_only(text: str) -> str:
+    """``text`` with a date-and-time (ISO 8601) cut to its date; any other text unchanged."""
+    found = _MOMENT.match(text or "")
+    return found.group(1) if found else text
+
+
+def day_only_submission(submission: openrosa.Submission) -> openrosa.Submission:
+    """A copy keeping only the day of every moment (``start``, ``end``, ``timeEnd``,
+    ``submissionDate``, any dateTime answer): what is kept of an anonymous-link response."""
+    root = copy.deepcopy(submission.root)
+    for element in root.iter():
+        if element.text:
+            element.text = day_only(element.text)
+        for name, value in list(element.attrib.items()):
+            element.set(name, day_only(value))
+    return dataclasses.replace(submission, root=root)
+
+
 class _LostRace(Exception):
     """Another request stored this instanceID first: roll back everything, return theirs."""
 
@@ -221,6 +244,9 @@ def receive_submission(
         raise CollectError("Cuộc khảo sát này không nhận trả lời qua liên kết ẩn danh.", status=403)
     structure = structure_of(version)
     cleaned = submission.cleaned(structure, mask_text)
+    anonymous = source == Response.Source.PUBLIC_LINK
+    if anonymous:
+        cleaned = day_only_submission(cleaned)
     data = cleaned.answers(structure)
     derived = derived_fields(target, structure, data)  # read before the write lock is taken
     try:
@@ -248,16 +274,24 @@ def receive_submission(
                         xml=cleaned.to_xml(),
                         source=source,
                         interviewer=interviewer,
-                        submitted_at=submission.submitted_at,
+                        submitted_at=_start_of_today() if anonymous else submission.submitted_at,
                         **derived,
                     )
+                    if anonymous:
+                        # received_at is auto_now_add: only an update can keep the day alone.
+                        response.received_at = _start_of_today()
+                        Response.objects.filter(pk=response.pk).update(
+                            received_at=response.received_at
+                        )
             except IntegrityError as exc:
                 raise _LostRace from exc
             _add_attachments(response, attachments)
             audit(
                 actor=collector,
                 action=AuditEntry.Action.SUBMIT,
-                obj=response,
+                # An anonymous answer's log entry names the survey, not the response: its exact
+                # time would otherwise tie the response to whoever was handed the link.
+                obj=target if anonymous else response,
                 unit=target.unit,
                 summary=f"Nhận phiếu khảo sát “{target.title}” qua {SOURCE_LABELS[source]}",
                 data={
