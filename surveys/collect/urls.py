@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys.collect import views
+from surveys.collect import odk_views, views
 
 urlpatterns: list = [
     path("khao-sat/<slug:slug>/thu-thap/", views.survey_collect, name="survey_collect"),
@@ -17,9 +17,9 @@ urlpatterns: list = [
     path("ks/<str:token>/", views.public_survey, name="public_survey"),
     path("ks/<str:token>/xform.xml", views.public_survey_form, name="public_survey_form"),
     # OpenRosa for ODK Collect: the server URL to enter in Collect is <site>/odk
-    path("odk/formList", views.odk_form_list, name="survey_odk_form_list"),
-    path("odk/submission", views.odk_submission, name="survey_odk_submission"),
-    path("odk/forms/<int:pk>/form.xml", views.odk_form_xml, name="survey_odk_form_xml"),
-    path("odk/forms/<int:pk>/manifest", views.odk_manifest, name="survey_odk_manifest"),
+    path("odk/formList", odk_views.odk_form_list, name="survey_odk_form_list"),
+    path("odk/submission", odk_views.odk_submission, name="survey_odk_submission"),
+    path("odk/forms/<int:pk>/form.xml", odk_views.odk_form_xml, name="survey_odk_form_xml"),
+    path("odk/forms/<int:pk>/manifest", odk_views.odk_manifest, name="survey_odk_manifest"),
     path("odk/ma-dang-nhap/", views.odk_credentials, name="survey_odk_credentials"),
 ]

@@ -228,7 +228,7 @@ def test_a_nonce_count_that_does_not_grow_is_refused(client, phone, open_survey)
 
 
 def test_nonces_are_short_lived_and_pruned(client, phone, open_survey):
-    from surveys.collect.views import NONCE_SECONDS
+    from surveys.collect.odk_views import NONCE_SECONDS
     from surveys.models import DigestNonce
 
     assert NONCE_SECONDS <= 300
