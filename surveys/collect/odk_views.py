@@ -4,9 +4,10 @@
 (for example ``http://192.168.1.10:8000/odk``); Collect then asks ``/odk/formList`` and posts to
 ``/odk/submission``. The user name is the person's user name in Lòng Dân and the password is the
 ODK login ("mã đăng nhập ODK") the office issues on
-:func:`surveys.collect.views.odk_credentials`: Collect answers the server's 401 challenge
-with HTTP Digest (over plain HTTP it never sends Basic; over HTTPS it may), and a Digest server needs ``MD5(user:realm:password)``, which cannot be derived from Django's
-PBKDF2 password hash. So the ODK login is its own random password whose HA1 is all that is kept
+:func:`surveys.collect.views.odk_credentials`. Collect answers the server's 401 challenge with
+HTTP Digest (over plain HTTP it never sends Basic; over HTTPS it may), and a Digest server needs
+``MD5(user:realm:password)``, which cannot be derived from Django's PBKDF2 password hash. So the
+ODK login is its own random password whose HA1 is all that is kept
 (:class:`surveys.models.CollectorCredential`); Basic is accepted over HTTPS only. These endpoints
 accept no session cookie: they are exempt from CSRF, so a browser's session must not authorise a
 cross-site post there.
