@@ -18,17 +18,19 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView, exception_handler
 
+from core import tokens
+from core.authentication import TokenAuthentication
 from core.errors import ServiceError
 from core.lockout import lockout_message
 from core.models import AuditEntry
@@ -162,7 +164,11 @@ def _vi_message(exc: exceptions.APIException, context_method: str = "") -> str |
     if isinstance(exc, exceptions.NotAuthenticated):
         return "Chưa xác thực: hãy gửi mã truy cập (Authorization: Token …) hoặc đăng nhập."
     if isinstance(exc, exceptions.AuthenticationFailed):
-        return "Mã truy cập không hợp lệ hoặc tài khoản đã bị khóa."
+        # core.authentication's own words (revoked, expired); DRF's English becomes the default.
+        detail = str(exc.detail)
+        return detail if not detail.isascii() else (
+            "Mã truy cập không hợp lệ hoặc tài khoản đã bị khóa."
+        )
     if isinstance(exc, exceptions.PermissionDenied):
         if str(exc.detail).startswith("CSRF"):
             return (
@@ -229,6 +235,19 @@ def api_not_found(request, *args, **kwargs):
     )
 
 
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "core.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Mã truy cập lấy từ POST /api/v1/token/, gửi dạng “Token <mã>”.",
+        }
+
+
 class ApiPagination(PageNumberPagination):
     page_query_description = "Số trang (từ 1)."
 
@@ -290,8 +309,17 @@ class TokenRequestSerializer(ViSerializer):
     )
 
 
+class TokenRequestWithNameSerializer(TokenRequestSerializer):
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True,
+        help_text="Tên thiết bị (để nhận ra mã trong danh sách mã truy cập).",
+    )
+
+
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="Mã truy cập; chỉ hiện một lần.")
+    name = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
     username = serializers.CharField(read_only=True)
     role = serializers.CharField(read_only=True)
 
@@ -312,23 +340,43 @@ class TokenThrottle(AnonRateThrottle):
 
 
 class TokenView(ApiMixin, APIView):
-    # Exchanges a username and password for the user's API token ("Authorization: Token …").
+    """Issues API tokens (POST) and revokes the one in use (DELETE: the API client's logout).
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    Every POST returns a NEW token, whose secret is shown only in that answer; the database keeps
+    its SHA-256 (core.tokens). See core.tokens for when tokens are revoked.
+    """
+
     throttle_classes = [TokenThrottle]
 
+    # POST needs no authentication (an old, expired token sent along must not get in the way);
+    # DELETE needs the token it revokes. The schema generator asks without a request.
+
+    def _posting(self) -> bool:
+        return getattr(getattr(self, "request", None), "method", "POST") == "POST"
+
+    def get_authenticators(self):
+        return [] if self._posting() else [TokenAuthentication()]
+
+    def get_permissions(self):
+        return [AllowAny()] if self._posting() else [IsAuthenticated()]
+
+    def get_throttles(self):
+        return [TokenThrottle()] if self._posting() else []
+
     @extend_schema(
-        request=TokenRequestSerializer,
+        request=TokenRequestWithNameSerializer,
         responses={200: TokenSerializer, 400: ERROR_SCHEMA},
         summary="Lấy mã truy cập API",
-        description="Đổi tên đăng nhập và mật khẩu lấy mã truy cập; gửi mã trong tiêu đề"
-        " ``Authorization: Token <mã>`` ở các yêu cầu sau. Mỗi lần lấy mã được ghi nhật ký.",
+        description="Đổi tên đăng nhập và mật khẩu lấy một mã truy cập MỚI (mỗi thiết bị một mã,"
+        " đặt tên bằng ``name``); gửi mã trong tiêu đề ``Authorization: Token <mã>`` ở các yêu"
+        " cầu sau. Mã chỉ hiện một lần, hết hạn sau ``expires_at``. Mỗi lần lấy mã được ghi"
+        " nhật ký.",
         auth=[],
     )
     def post(self, request):
-        data = TokenRequestSerializer(data=request.data)
+        data = TokenRequestWithNameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        name = data.validated_data.pop("name", "")
         # authenticate() itself logs a failed attempt through the user_login_failed signal, and
         # django-axes (settings.AXES_*) counts it and refuses even the right password once the
         # account or the address is over the limit.
@@ -337,16 +385,44 @@ class TokenView(ApiMixin, APIView):
             return Response({"detail": lockout_message(), "field": None}, status=429)
         if user is None:
             raise ServiceError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
+        if user.must_change_password:
+            raise ServiceError(
+                "Mật khẩu này là mật khẩu tạm: hãy đăng nhập trang web và đổi mật khẩu trước.",
+                field="password",
+            )
         with transaction.atomic():
-            token, _ = Token.objects.get_or_create(user=user)
+            token, secret = tokens.issue(user, name)
             audit(
                 actor=user,
                 action=AuditEntry.Action.LOGIN,
                 obj=user,
                 unit=user.unit,
-                summary=f"{user.username} lấy mã truy cập API",
+                summary=f"{user.username} lấy mã truy cập API {token.prefix}…"
+                + (f" ({token.name})" if token.name else ""),
             )
-        return Response({"token": token.key, "username": user.username, "role": user.role})
+        return Response(
+            {
+                "token": secret,
+                "name": token.name,
+                "expires_at": serializers.DateTimeField().to_representation(token.expires_at),
+                "username": user.username,
+                "role": user.role,
+            }
+        )
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: ERROR_SCHEMA},
+        summary="Thu hồi mã truy cập đang dùng",
+        description="Đăng xuất của ứng dụng: mã gửi kèm trong ``Authorization`` bị thu hồi,"
+        " không dùng được nữa.",
+        auth=[{"tokenAuth": []}],
+    )
+    def delete(self, request):
+        token = request.auth
+        with transaction.atomic():
+            tokens.revoke(token, actor=request.user, reason="đăng xuất API")
+        return Response(status=204)
 
 
 # --- Audit log ----------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ class AuditEntry(models.Model):
         UNLOCK = "unlock", "Mở khóa đăng nhập"
         REMIND = "remind", "Nhắc hạn"
         GENERATE = "generate", "Tổng hợp"
+        PASSWORD_CHANGE = "password_change", "Đổi mật khẩu"
+        PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
+        TOKEN_REVOKE = "token_revoke", "Thu hồi mã truy cập"
 
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -199,3 +202,33 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class ApiToken(models.Model):
+    """An API access token (issue 18, finding 2): one per device, stored hashed, expiring.
+
+    Only the SHA-256 of the secret is kept, with its first characters (``prefix``) so the owner
+    can tell tokens apart; the secret itself is shown once, when it is issued (``core.tokens``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="người dùng",
+    )
+    name = models.CharField("thiết bị", max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("mã (đầu)", max_length=8, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
+    expires_at = models.DateTimeField("hết hạn")
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'Không tên'} ({self.prefix}…)"

@@ -90,7 +90,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -117,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the office's password reset, every page leads to the password change (core.accounts).
+    "core.accounts.MustChangePasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login refused for too many failures into the Vietnamese lockout page (core.lockout).
     "axes.middleware.AxesMiddleware",
@@ -190,8 +191,13 @@ AXES_ENABLE_ADMIN = False  # the office unlocks on its own page, with an audit e
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 
+# Django ships these validators' messages in Vietnamese (LANGUAGE_CODE "vi"), but for the
+# minimum length's error, which core.passwords gives.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -225,7 +231,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",  # hashed, expiring, revocable (core.tokens)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON nested deeper than 32 levels is refused with a 400 (issue 16).
@@ -258,6 +264,7 @@ LONGDAN_MAX_TEXT = env_int("LONGDAN_MAX_TEXT", 20_000)
 LONGDAN_SURVEY_MAX_ATTACHMENT_MB = env_int("LONGDAN_SURVEY_MAX_ATTACHMENT_MB", 10)
 # Absolute address of the app, for links in e-mails.
 LONGDAN_SITE_URL = env_str("LONGDAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LONGDAN_API_TOKEN_DAYS = env_int("LONGDAN_API_TOKEN_DAYS", 30)  # API tokens expire (core.tokens)
 LONGDAN_TRUSTED_PROXY_COUNT = env_int("LONGDAN_TRUSTED_PROXY_COUNT", 0)  # see core/request.py
 
 # No cache service to run: "default" is Django's per-process memory cache as before; compliance

@@ -128,6 +128,9 @@ class User(AbstractUser):
         verbose_name="đơn vị",
     )
     phone = models.CharField("điện thoại", max_length=20, blank=True)
+    # Set when the office gives a temporary password: every page leads to the password change
+    # until the person picks their own (core.accounts.MustChangePasswordMiddleware).
+    must_change_password = models.BooleanField("phải đổi mật khẩu", default=False)
 
     class Meta:
         verbose_name = "người dùng"

@@ -494,3 +494,38 @@ def _set_m2m(manager: Any, ids: list[int] | None, name: str) -> dict[str, list[s
         return {}
     manager.set(ids)
     return {name: [",".join(map(str, old)), ",".join(map(str, ids))]}
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+# No 0/O, 1/l/I: the office reads the temporary password out over the phone.
+_TEMP_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def reset_password(*, actor: User, user: User) -> str:
+    """The office gives ``user`` a temporary password, returned to be shown once.
+
+    The person must change it at their next login (``must_change_password``); their sessions
+    elsewhere end (the password hash changed) and their API tokens are revoked.
+    """
+    import secrets
+
+    from core import tokens
+
+    require_office(actor, "đặt lại mật khẩu của người khác")
+    if user.pk == actor.pk:
+        raise ServiceError("Hãy đổi mật khẩu của chính bạn ở trang “Đổi mật khẩu”.")
+    temporary = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(12))
+    with transaction.atomic():
+        user.set_password(temporary)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit(
+            actor=actor,
+            action=AuditEntry.Action.PASSWORD_RESET,
+            obj=user,
+            unit=user.unit,
+            summary=f"{actor.username} đặt mật khẩu tạm cho {user.username}",
+        )
+        tokens.revoke_all(user, actor=actor, reason="văn phòng đặt lại mật khẩu")
+    return temporary

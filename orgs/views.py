@@ -394,6 +394,33 @@ def collaborator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- passwords ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["POST"])
+def user_password_reset(request: HttpRequest) -> HttpResponse:
+    """The office sets a temporary password, shown on this answer only (never stored in clear).
+
+    The person must change it at their next login (core.accounts.MustChangePasswordMiddleware).
+    """
+    require_office(request.user, refusal="Chỉ Ban Xây dựng Đảng được đặt lại mật khẩu.")
+    try:
+        target = User.objects.select_related("unit").get(
+            pk=int(request.POST.get("user", "")), is_active=True
+        )
+    except (User.DoesNotExist, ValueError) as exc:
+        raise Http404("Không tìm thấy người dùng.") from exc
+    try:
+        temporary = services.reset_password(actor=request.user, user=target)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("unit_detail", pk=target.unit_id) if target.unit_id else redirect("home")
+    return render(
+        request, "orgs/password_reset_done.html", {"target": target, "temporary": temporary}
+    )
+
+
 # --- locked logins -------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 EXPECTED_PATHS = {
-    "/api/v1/token/": {"post"},
+    "/api/v1/token/": {"post", "delete"},
     "/api/v1/units/": {"get"},
     "/api/v1/units/{id}/": {"get"},
     "/api/v1/areas/": {"get"},

@@ -144,6 +144,8 @@ VERDICTS: dict[str, Verdict] = {
     "api-survey-xlsform": V(SCOPED, "survey_version"),
     # accounts
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
+    "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),
+    "user_password_reset": V(OFFICE),
 }
 
 

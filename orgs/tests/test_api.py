@@ -6,20 +6,24 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import AuditEntry
+from core import tokens
+from core.models import ApiToken, AuditEntry
 from orgs.models import Area, Collaborator, OrgUnit
 
 PASSWORD = "longdan-test"  # the conftest cast's password
 
 
+def api_secret(user, name: str = "") -> str:
+    """A new API token's secret for ``user`` (core.tokens: only its hash is stored)."""
+    return tokens.issue(user, name)[1]
+
+
 def as_user(user) -> APIClient:
     """A client that authenticates the way a script does: with the user's API token."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_secret(user)}")
     return client
 
 
@@ -63,14 +67,14 @@ def test_token_for_username_and_password_is_audited_and_works(an):
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["token"] == Token.objects.get(user=an).key
+    assert ApiToken.objects.get(user=an).key_hash == tokens.hash_secret(body["token"])
     assert (body["username"], body["role"]) == ("an", "reporter")
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN)
     assert entry.actor == an and "mã truy cập API" in entry.summary
     again = APIClient().post(
         "/api/v1/token/", {"username": "an", "password": PASSWORD}, format="json"
     )
-    assert again.json()["token"] == body["token"]  # one token per user, not a new one per call
+    assert again.json()["token"] != body["token"]  # a new token per call (one per device)
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
@@ -86,7 +90,7 @@ def test_wrong_password_is_refused_and_logged(an):
         "detail": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "field": "password",
     }
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).count() == 1
 
 
@@ -97,7 +101,7 @@ def test_inactive_user_gets_no_token(an):
         "/api/v1/token/", {"username": "an", "password": PASSWORD}, format="json"
     )
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_request_names_the_missing_field(db):
@@ -123,7 +127,7 @@ def test_password_guessing_is_throttled(an, settings):
 
 def test_revoked_token_no_longer_works(an):
     client = as_user(an)
-    Token.objects.filter(user=an).delete()
+    ApiToken.objects.filter(user=an).delete()
     assert client.get("/api/v1/units/").status_code == 401
 
 

@@ -4,11 +4,10 @@ conflicts and refusals (nothing half-written), compliance."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.models import AuditEntry, Notification, SocialGroup, Topic
-from orgs.tests.test_api import PASSWORD, as_user
+from orgs.tests.test_api import PASSWORD, api_secret, as_user
 from reporting.compliance import STATUS_LABELS
 from reporting.models import OpinionStream, Period, ReportVersion, UnitReport
 
@@ -77,7 +76,7 @@ def report_b(binh, monthly, cell_b):
 
 def test_token_auth_reads_the_reporters_reports(an, report_a):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=an).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_secret(an)}")
     response = client.get(REPORTS)
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [report_a["id"]]

@@ -15,8 +15,8 @@ from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 
+from core import tokens
 from core.models import Attitude, Channel, Topic
 from intake.models import OpinionItem
 from issues.models import Issue
@@ -458,8 +458,7 @@ def test_api(client, an, cell_a, cell_b):
     mine = make_item("Ngập đường Hòa Bình", cell_a, channel=Channel.PRESS)
     make_item("Ngập đường Hòa Bình tổ 2", cell_b)
     issue = Issue.objects.create(code="VD-9", title="Ngập đường", owner_unit=cell_a)
-    token = Token.objects.create(user=an)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {tokens.issue(an)[1]}"}
 
     response = client.get("/api/v1/search/", {"q": "ngap hoà bình"}, **auth)
     data = response.json()

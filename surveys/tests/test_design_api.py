@@ -7,9 +7,9 @@ import io
 import pytest
 import yaml
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core import tokens
 from odk.tests.builder import with_survey_rows, xlsx_bytes
 from surveys.design import services
 from surveys.design.services import SurveyInput
@@ -71,9 +71,8 @@ def test_create_is_office_only(vanphong, lanhdao, area_1):
 
 
 def test_upload_version_with_token(vanphong, draft_survey):
-    token = Token.objects.create(user=vanphong)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(vanphong)[1]}")
     response = client.post(
         f"/api/v1/surveys/{draft_survey.slug}/versions/",
         {"file": xlsx_file(standard_xlsform_bytes())},
