@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import signal
 
 import pytest
 import time_machine
@@ -194,9 +195,16 @@ def test_a_dead_workers_task_is_requeued_and_finishes_exactly_once(monkeypatch):
     assert statuses[dead.pk] == TaskResultStatus.READY
     assert statuses[live.pk] == statuses[fresh.pk] == TaskResultStatus.RUNNING
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload",
-                 "--backend", "db", "--queue-name", "*", "--worker-id", "new-worker",
-                 "--verbosity", "0")
+    # The worker installs its own SIGINT/SIGTERM/SIGQUIT handlers in this (pytest's) process;
+    # left in place they would turn a later Ctrl+C or SIGTERM into a SystemExit inside some test.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload",
+                     "--backend", "db", "--queue-name", "*", "--worker-id", "new-worker",
+                     "--verbosity", "0")
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     dead.refresh_from_db()
     assert dead.status == TaskResultStatus.SUCCESSFUL and dead.finished_at is not None
     assert dead.worker_ids == ["dead-worker", "new-worker"]

@@ -304,16 +304,12 @@ def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
 
 def _units_named_by_matters_of(user: User) -> set[int]:
     """Units an issue the reader shares names: who handles it, who answered it."""
-    owners = _issues_of(user).exclude(owner_unit__isnull=True).values_list("owner_unit_id",
+    owners = issues_visible_to(user).exclude(owner_unit__isnull=True).values_list("owner_unit_id",
                                                                            flat=True)
     answering = Answer.objects.exclude(answering_unit__isnull=True).values_list(
         "answering_unit_id", flat=True)
     offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).values_list("pk", flat=True)
     return {*owners, *answering, *offices}
-
-
-def _issues_of(user: User):
-    return issues_visible_to(user)
 
 
 # --- objects that fill the routes' arguments ----------------------------------------------------
@@ -338,7 +334,7 @@ def _any(qs, to_kwargs: Callable[[object], dict]) -> Pick:
 
 
 def _issues(scope: Scope) -> list[tuple[dict, bool]]:
-    visible = _issues_of(scope.user)
+    visible = issues_visible_to(scope.user)
     inside = visible.order_by("pk").first()
     outside = Issue.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
     # The issue that carries other units' report lines: the leak issue 14 found.
