@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "issues",
     "search",
     "surveys",
+    "picture",
 ]
 
 MIDDLEWARE = [

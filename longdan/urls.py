@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("search.urls")),
     path("", include("surveys.urls")),
+    path("", include("picture.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]
