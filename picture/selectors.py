@@ -18,8 +18,16 @@ from core.models import Channel, SocialGroup, Topic
 from issues.models import Answer
 from issues.selectors import OPEN_STATUSES, issues_visible_to
 from orgs.models import Area, Collaborator, OrgUnit
+from picture import trending
 from picture.counting import ITEM, STREAM, Cell, RawCounter
-from picture.query import AGGRIEVED, ATTITUDES, CONCERNED, PictureQuery, topic_code
+from picture.query import (
+    AGGRIEVED,
+    ATTITUDES,
+    CONCERNED,
+    PictureQuery,
+    read_query,
+    topic_code,
+)
 from reporting.models import OpinionStream, UnitReport
 from reporting.periods import month_of as report_month_of
 from reporting.selectors import compliance_for, default_template
@@ -55,12 +63,35 @@ def picture_for(query: PictureQuery) -> dict:
         "social_groups": _social_groups(query, current_cells["group"],
                                         current_cells["group_topic"], topics),
         "channels": _channels(query, current_cells["channel"]),
-        "rising": [],
-        "forecast": [],
+        "rising": trending.rising(query, counter, _names_for_rising(query, topics)),
+        "forecast": trending.forecast(query, counter, topics),
         "silent_areas": silent,
         "coverage": coverage(query, current_cells, areas, silent),
         "latent": _latent(current_cells["all"]),
     }
+
+
+def _names_for_rising(query: PictureQuery, topics: dict[str, str]) -> dict[str, dict[str, str]]:
+    issues = issues_visible_to(query.reader).values_list("pk", "code", "title")
+    return {
+        "topic": topics,
+        "area": {str(pk): name for pk, name in Area.objects.values_list("pk", "name")},
+        "issue": {str(pk): f"{code} — {title}" for pk, code, title in issues},
+    }
+
+
+def rising_now(today: dt.date) -> list[dict]:
+    """What is rising in the whole ward in the seven days ending ``today`` (the alerts' source)."""
+    from orgs.models import User
+
+    office = User(username="longdan-alerts", role=User.Role.OFFICE)
+    query = read_query(office, {"period": "7d"}, today=today)
+    counter = counter_for(query)
+    rows = trending.rising(query, counter, _names_for_rising(query, _topic_names()))
+    for row in rows:
+        row["topic_id"] = int(row["key"]) if row["kind"] == "topic" else None
+        row["area_id"] = int(row["key"]) if row["kind"] == "area" else None
+    return rows
 
 
 # -- small numbers ------------------------------------------------------------------------------

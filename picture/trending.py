@@ -1,0 +1,148 @@
+"""The picture's Django side of ``trends``: weekly series from the counter's cells, then what is
+rising, the forecast of the main topics, and latent-opinion proposals.
+
+Only opinion items make these series: a report's streams are dated by the period's last day, and
+counted by the week they would make every month's end look like a burst.
+
+Weeks here are the seven-day windows ending on the *anchor* (the period's last day, or today when
+the period is not over): the last window is "this week", the ones before it the baseline. So a
+rising topic is judged on the latest seven days whatever weekday the leader looks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from picture.counting import ITEM
+from picture.query import AGGRIEVED, PictureQuery
+from trends.forecast import forecast as forecast_weeks
+from trends.forecast import outside
+from trends.rising import SeriesInput, rank_rising
+
+BASELINE_WEEKS = 12
+FORECAST_HISTORY_WEEKS = 104
+FORECAST_HORIZON = 4
+FORECAST_TOPICS = 5
+RISING_LIMIT = 10
+KINDS = {"topic": "chủ đề", "area": "tổ dân phố", "issue": "vấn đề"}
+
+
+@dataclass
+class Weekly:
+    """One key's counts per seven-day window, oldest first; ``concerned`` the aggrieved and
+    opposed among them (the share test)."""
+
+    counts: list[int]
+    concerned: list[int]
+
+
+def anchor_of(query: PictureQuery) -> dt.date:
+    return min(query.window.end, query.today)
+
+
+def weekly_series(counter, dimension: str, anchor: dt.date, weeks: int) -> dict[str, Weekly]:
+    """Every key's counts in the ``weeks`` seven-day windows ending on ``anchor``."""
+    start = anchor - dt.timedelta(days=7 * weeks - 1)
+    series: dict[str, Weekly] = defaultdict(lambda: Weekly([0] * weeks, [0] * weeks))
+    for cell in counter.cells(dimension, start, anchor, by_day=True):
+        if not cell.key or cell.source != ITEM:
+            continue
+        index = weeks - 1 - (anchor - cell.day).days // 7
+        if 0 <= index < weeks:
+            series[cell.key].counts[index] += cell.count
+            if cell.attitude in AGGRIEVED:
+                series[cell.key].concerned[index] += cell.count
+    return series
+
+
+def rising(query: PictureQuery, counter, names: dict[str, dict[str, str]]) -> list[dict]:
+    """Topics, areas and issues whose last seven days rose beyond what the twelve weeks before
+    them lead one to expect (volume, or the share of aggrieved and opposed)."""
+    anchor = anchor_of(query)
+    inputs: dict[str, SeriesInput] = {}
+    for kind in KINDS:
+        for key, weekly in weekly_series(counter, kind, anchor, BASELINE_WEEKS + 1).items():
+            if key not in names[kind]:
+                continue  # an issue the reader does not share, a deleted topic
+            inputs[f"{kind}:{key}"] = SeriesInput(
+                history=weekly.counts[:-1], current=weekly.counts[-1],
+                concerned_history=weekly.concerned[:-1], concerned_current=weekly.concerned[-1],
+            )
+    rows: dict[tuple[str, str], dict] = {}
+    for signal in rank_rising(inputs):  # strongest first
+        kind, _, key = signal.name.partition(":")
+        if (kind, key) in rows:  # volume and share both rose: one row, both reasons
+            rows[kind, key]["reason"] += f" · {signal.reason}"
+            rows[kind, key]["measures"].append(signal.measure)
+            continue
+        rows[kind, key] = {
+            "kind": kind,
+            "kind_label": KINDS[kind],
+            "key": key,
+            "name": names[kind][key],
+            "measure": signal.measure,
+            "measures": [signal.measure],
+            "count": signal.count,
+            "expected_low": signal.expected_low,
+            "expected_high": signal.expected_high,
+            "p_value": round(signal.p_value, 6),
+            "reason": signal.reason,
+            "since": (anchor - dt.timedelta(days=6)).isoformat(),
+            "until": anchor.isoformat(),
+        }
+    rows = list(rows.values())
+    return rows[:RISING_LIMIT]
+
+
+def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[dict]:
+    """The next four weeks of the main topics, each with its 80% and 95% interval; the first
+    forecast week is the current one, marked when its count falls outside."""
+    anchor = anchor_of(query)
+    weeks = FORECAST_HISTORY_WEEKS + 1
+    series = weekly_series(counter, "topic", anchor, weeks)
+    recent = sorted(
+        (key for key in series if key in topic_names),
+        key=lambda key: (-sum(series[key].counts[-BASELINE_WEEKS - 1:-1]), topic_names[key]),
+    )[:FORECAST_TOPICS]
+    begun = _first_week_heard(series)
+    rows = []
+    for key in recent:
+        counts = series[key].counts
+        history = counts[begun:-1]
+        if len(history) < 4:
+            continue
+        predicted = forecast_weeks(history, FORECAST_HORIZON)
+        mark = outside(counts[-1], predicted)
+        rows.append({
+            "code": key,
+            "name": topic_names[key],
+            "seasonal": predicted.seasonal,
+            "method": predicted.method,
+            "history_weeks": predicted.history_weeks,
+            "recent": history[-BASELINE_WEEKS:],
+            "weeks": [
+                {
+                    "start": (anchor - dt.timedelta(days=6) + dt.timedelta(weeks=w.step - 1))
+                    .isoformat(),
+                    "expected": round(w.mean, 1),
+                    "low": w.low95, "high": w.high95, "low80": w.low80, "high80": w.high80,
+                }
+                for w in predicted.weeks
+            ],
+            "current": {
+                "count": mark.current, "low": mark.low, "high": mark.high,
+                "outside": mark.outside, "direction": mark.direction, "reason": mark.reason,
+            },
+        })
+    return rows
+
+
+def _first_week_heard(series: dict[str, Weekly]) -> int:
+    """The first week anything was heard at all: the weeks before it are before the ward began
+    recording, not weeks of silence, and would drag every forecast down."""
+    return min(
+        (index for weekly in series.values() for index, n in enumerate(weekly.counts) if n),
+        default=0,
+    )
