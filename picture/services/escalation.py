@@ -300,7 +300,7 @@ def _escalate(direction_id: int, today: dt.date):
                    .select_related("unit").order_by("unit__name")]
         waiting = f" Chưa hoàn thành: {', '.join(pending)}." if pending else ""
         text = f"Chỉ đạo {direction.code} quá hạn {late} ngày: {direction.text}"
-        text = f"{text[:400 - len(waiting)]}{waiting}"
+        text = f"{text[:400 - len(waiting)].rstrip(' .')}.{waiting}"
         escalated = not _claimed(direction, step=ESCALATE, today=today)
         if escalated:
             DirectionUpdate.objects.create(
