@@ -267,6 +267,9 @@ LONGDAN_SURVEY_MAX_ATTACHMENT_MB = env_int("LONGDAN_SURVEY_MAX_ATTACHMENT_MB", 1
 LONGDAN_SITE_URL = env_str("LONGDAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LONGDAN_API_TOKEN_DAYS = env_int("LONGDAN_API_TOKEN_DAYS", 30)  # API tokens expire (core.tokens)
 LONGDAN_TRUSTED_PROXY_COUNT = env_int("LONGDAN_TRUSTED_PROXY_COUNT", 0)  # see core/request.py
+# Issues and directions due within this many days remind their units (picture.services.escalation)
+LONGDAN_DIRECTION_REMIND_DAYS = env_int("LONGDAN_DIRECTION_REMIND_DAYS", 3)
+LONGDAN_DIGEST_HOUR = env_int("LONGDAN_DIGEST_HOUR", 7)  # local hour the daily alert digests go
 
 # No cache service to run: "default" is Django's per-process memory cache as before; compliance
 # results are kept per process ("compliance") under a generation token that every process reads

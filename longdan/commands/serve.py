@@ -272,6 +272,13 @@ PERIODIC_TASKS = (
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
     "intake.tasks.retrain_models",
+    # picture: alerts, reminders and escalation (after the burst detector, so a tick's bursts
+    # are usually told in the same tick)
+    "picture.tasks.alert_bursts",
+    "picture.tasks.alert_rising",
+    "picture.tasks.alert_overdue",
+    "picture.tasks.remind_due",
+    "picture.tasks.send_digests",
 )
 
 

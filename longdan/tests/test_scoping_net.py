@@ -146,6 +146,8 @@ VERDICTS: dict[str, Verdict] = {
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
     "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),
     "user_password_reset": V(OFFICE),
+    # picture: alerts and subscriptions (the office and leaders; one's own rows only)
+    "picture:follow": V(OFFICE), "picture:unfollow": V(WRITE),
 }
 
 

@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 from longdan.commands.serve import PERIODIC_TASKS
 
-TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks"]
+TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks", "picture.tasks"]
 
 
 @pytest.mark.parametrize("name", TASK_MODULES)
