@@ -44,6 +44,12 @@ def alert_rising(today: str | None = None) -> dict:
 
 
 @task()
+def propose_latent(today: str | None = None) -> dict:
+    """Growing worry with no issue yet → candidates the office confirms or dismisses."""
+    return services.propose_latent_candidates(today=_day(today)).as_dict()
+
+
+@task()
 def alert_overdue(today: str | None = None) -> dict:
     """Overdue issues → the office and the leaders; overdue directions → escalated."""
     day = _day(today)

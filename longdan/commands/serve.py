@@ -276,6 +276,7 @@ PERIODIC_TASKS = (
     # are usually told in the same tick)
     "picture.tasks.alert_bursts",
     "picture.tasks.alert_rising",
+    "picture.tasks.propose_latent",
     "picture.tasks.alert_overdue",
     "picture.tasks.remind_due",
     "picture.tasks.send_digests",

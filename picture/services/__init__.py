@@ -1,7 +1,8 @@
 """The picture's writes (issue 8): one module a subject, their public names re-exported here.
 
 - ``alerts``: who is told about what (subscriptions), alerts once a day per subject, digests;
-- ``escalation``: the sources of alerts, reminders of what falls due and escalation past it.
+- ``escalation``: the sources of alerts, reminders of what falls due and escalation past it;
+- ``proposals``: latent opinion the engine proposes to the office.
 """
 
 from picture.services.alerts import (
@@ -24,9 +25,11 @@ from picture.services.escalation import (
     remind_directions_due,
     remind_issues_due,
 )
+from picture.services.proposals import ProposalRun, propose_latent_candidates
 
 __all__ = [
-    "AlertResult", "Delivery", "DigestRun", "SourceRun", "alert_bursts", "alert_overdue_issues",
+    "AlertResult", "Delivery", "DigestRun", "ProposalRun", "propose_latent_candidates",
+    "SourceRun", "alert_bursts", "alert_overdue_issues",
     "alert_rising", "escalate_overdue_directions", "may_subscribe", "raise_alert", "recipients",
     "remind_directions_due", "remind_issues_due", "send_daily_digests", "subscribe",
     "unsubscribe",
