@@ -14,12 +14,14 @@ weak prior (one pseudo-week at the mean of the first weeks) starts the filter.
   ``BURN_IN`` weeks), as Harvey and Fernandes do.
 - **Seasonality**, when at least ``SEASON`` (52) weeks of history exist: each week's exposure ``s``
   is a seasonal index from the same weeks of the other years (a window of ± ``SEASON_HALF_WINDOW``
-  weeks around t ± 52, t ± 104, …; a forecast week has only the earlier years), the ratio of what
-  those weeks counted to what the overall mean predicts, shrunk toward 1 by a gamma prior of
-  ``SEASON_PRIOR`` counts (a sparse topic gets an index near 1, a busy one its own profile). It
-  is the classical ratio-to-mean seasonal index, used as the exposure ("explanatory variable")
-  of the same model. The seasonal model is kept only when its one-step log-likelihood beats the
-  flat model's, so a series with no real season is not made noisier.
+  weeks around t ± 52, t ± 104, …, triangular weights; a forecast week has only the earlier
+  years), the ratio of what those weeks counted to what the overall mean predicts, shrunk toward 1
+  by a gamma prior of ``SEASON_PRIOR`` counts (a sparse topic gets an index near 1, a busy one its
+  own profile). It is the classical ratio-to-mean seasonal index, used as the exposure
+  ("explanatory variable") of the same model. The seasonal and the flat model are then mixed with
+  weights from their one-step log-likelihoods on the weeks that have an index (Bayesian model
+  averaging with equal prior odds): a strong season takes over, a series with no real season stays
+  flat, an unclear one is hedged.
 - Week-to-week noise beyond Poisson (bursts of opinions about one event) has its own dispersion
   φ (a quasi-Poisson scaling: a week's count weighs ``y / φ`` in the update, and the predictive
   variance is ``mean · (φ + s / b)``, a negative binomial matched to it). Without it the model
@@ -27,7 +29,7 @@ weak prior (one pseudo-week at the mean of the first weeks) starts the filter.
   chosen together on a grid by the one-step log-likelihood.
 - Multi-step forecasts discount ``h`` times (``a ω^h``, ``b ω^h``): the same mean, a wider
   negative binomial.
-- Intervals are the central 80% and 95% ranges of the predictive negative binomial. Counts are
+- Intervals are the central 80% and 95% ranges of the predictive distribution. Counts are
   discrete, so the intervals hold at least their level where the model is right; their measured
   coverage is in ``trends/tests/test_forecast.py`` and, on the demo ward, ``docs/PERFORMANCE.md``.
 
@@ -79,8 +81,10 @@ class Forecast:
     """The forecast of the next weeks and how it was made."""
 
     weeks: tuple[ForecastWeek, ...]
+    # The seasonal model weighs more than the flat one (its weight: 0 below 52 weeks of history).
     seasonal: bool
     seasonal_weight: float
+    # The discount factor and the dispersion of the heavier model.
     omega: float
     dispersion: float
     history_weeks: int
@@ -105,8 +109,9 @@ def forecast(
 ) -> Forecast:
     """Forecast the ``horizon`` weeks after ``history`` (weekly counts, oldest first).
 
-    ``seasonal=None`` uses the seasonal model when there are at least 52 weeks and it fits the
-    history better; ``True`` or ``False`` forces the choice (``True`` still needs 52 weeks).
+    ``seasonal=None`` mixes the seasonal and the flat model by how well each forecast the history
+    one week ahead (when there are at least 52 weeks); ``True`` or ``False`` forces one of them
+    (``True`` still needs 52 weeks).
     """
     y = as_counts(history, "history")
     if not 1 <= horizon <= SEASON:
