@@ -14,12 +14,14 @@ weak prior (one pseudo-week at the mean of the first weeks) starts the filter.
   ``BURN_IN`` weeks), as Harvey and Fernandes do.
 - **Seasonality**, when at least ``SEASON`` (52) weeks of history exist: each week's exposure ``s``
   is a seasonal index from the same weeks of the other years (a window of ± ``SEASON_HALF_WINDOW``
-  weeks around t ± 52, t ± 104, …; a forecast week has only the earlier years), the ratio of what
-  those weeks counted to what the overall mean predicts, shrunk toward 1 by a gamma prior of
-  ``SEASON_PRIOR`` counts (a sparse topic gets an index near 1, a busy one its own profile). It
-  is the classical ratio-to-mean seasonal index, used as the exposure ("explanatory variable")
-  of the same model. The seasonal model is kept only when its one-step log-likelihood beats the
-  flat model's, so a series with no real season is not made noisier.
+  weeks around t ± 52, t ± 104, …, triangular weights; a forecast week has only the earlier
+  years), the ratio of what those weeks counted to what the overall mean predicts, shrunk toward 1
+  by a gamma prior of ``SEASON_PRIOR`` counts (a sparse topic gets an index near 1, a busy one its
+  own profile). It is the classical ratio-to-mean seasonal index, used as the exposure
+  ("explanatory variable") of the same model. The seasonal and the flat model are then mixed with
+  weights from their one-step log-likelihoods on the weeks that have an index (Bayesian model
+  averaging with equal prior odds): a strong season takes over, a series with no real season stays
+  flat, an unclear one is hedged.
 - Week-to-week noise beyond Poisson (bursts of opinions about one event) has its own dispersion
   φ (a quasi-Poisson scaling: a week's count weighs ``y / φ`` in the update, and the predictive
   variance is ``mean · (φ + s / b)``, a negative binomial matched to it). Without it the model
@@ -27,7 +29,7 @@ weak prior (one pseudo-week at the mean of the first weeks) starts the filter.
   chosen together on a grid by the one-step log-likelihood.
 - Multi-step forecasts discount ``h`` times (``a ω^h``, ``b ω^h``): the same mean, a wider
   negative binomial.
-- Intervals are the central 80% and 95% ranges of the predictive negative binomial. Counts are
+- Intervals are the central 80% and 95% ranges of the predictive distribution. Counts are
   discrete, so the intervals hold at least their level where the model is right; their measured
   coverage is in ``trends/tests/test_forecast.py`` and, on the demo ward, ``docs/PERFORMANCE.md``.
 
@@ -47,7 +49,7 @@ from scipy import signal, special
 from trends._counts import NegBinom, TrendsError, as_count, as_counts
 
 SEASON = 52
-SEASON_HALF_WINDOW = 2
+SEASON_HALF_WINDOW = 3
 SEASON_PRIOR = 5.0
 BURN_IN = 4
 OMEGAS = np.array([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 1.0])
@@ -79,7 +81,10 @@ class Forecast:
     """The forecast of the next weeks and how it was made."""
 
     weeks: tuple[ForecastWeek, ...]
+    # The seasonal model weighs more than the flat one (its weight: 0 below 52 weeks of history).
     seasonal: bool
+    seasonal_weight: float
+    # The discount factor and the dispersion of the heavier model.
     omega: float
     dispersion: float
     history_weeks: int
@@ -104,26 +109,31 @@ def forecast(
 ) -> Forecast:
     """Forecast the ``horizon`` weeks after ``history`` (weekly counts, oldest first).
 
-    ``seasonal=None`` uses the seasonal model when there are at least 52 weeks and it fits the
-    history better; ``True`` or ``False`` forces the choice (``True`` still needs 52 weeks).
+    ``seasonal=None`` mixes the seasonal and the flat model by how well each forecast the history
+    one week ahead (when there are at least 52 weeks); ``True`` or ``False`` forces one of them
+    (``True`` still needs 52 weeks).
     """
     y = as_counts(history, "history")
     if not 1 <= horizon <= SEASON:
         raise TrendsError(f"«horizon» phải từ 1 đến {SEASON} tuần.")
     n = y.size
-    flat_exposure = np.ones(n + horizon)
-    flat = _fit(y, flat_exposure)
-    chosen, is_seasonal = flat, False
+    flat = _fit(y, np.ones(n + horizon))
+    models, weights = [flat], [1.0]
     if n >= SEASON and seasonal is not False:
-        exposure = seasonal_exposure(y, n + horizon)
+        exposure, informed = seasonal_exposure(y, n + horizon)
         fitted = _fit(y, exposure)
-        if seasonal or fitted.loglik > flat.loglik:
-            chosen, is_seasonal = fitted, True
+        # Weighed on the weeks that have a seasonal index, the same weeks for both models.
+        mask = informed[:n]
+        gain = float(fitted.logpmf[mask].sum() - flat.logpmf[mask].sum())
+        weight = 1.0 if seasonal else float(special.expit(gain))
+        models, weights = [flat, fitted], [1.0 - weight, weight]
+    main = models[int(np.argmax(weights))]
     return Forecast(
-        weeks=tuple(_forecast_week(chosen, n, step) for step in range(1, horizon + 1)),
-        seasonal=is_seasonal,
-        omega=chosen.omega,
-        dispersion=chosen.dispersion,
+        weeks=tuple(_forecast_week(models, weights, n, step) for step in range(1, horizon + 1)),
+        seasonal=main is not flat,
+        seasonal_weight=weights[-1] if len(models) == 2 else 0.0,
+        omega=main.omega,
+        dispersion=main.dispersion,
         history_weeks=n,
     )
 
@@ -155,6 +165,7 @@ class _Fitted:
     b: float
     exposure: np.ndarray
     loglik: float
+    logpmf: np.ndarray
 
 
 def _fit(y: np.ndarray, exposure: np.ndarray) -> _Fitted:
@@ -181,10 +192,17 @@ def _fit(y: np.ndarray, exposure: np.ndarray) -> _Fitted:
             best = _Fitted(
                 omega=float(omega), dispersion=float(DISPERSIONS[index]),
                 a=float(a_last[index]), b=float(b_last[index]), exposure=exposure,
-                loglik=float(totals[index]),
+                loglik=float(totals[index]), logpmf=_after_burn_in(logpmf[index]),
             )
     assert best is not None
     return best
+
+
+def _after_burn_in(logpmf: np.ndarray) -> np.ndarray:
+    """The one-step log-probabilities with the burn-in weeks zeroed (they count for no model)."""
+    kept = logpmf.copy()
+    kept[:BURN_IN] = 0.0
+    return kept
 
 
 def _prior(y: np.ndarray) -> tuple[float, float]:
@@ -201,6 +219,9 @@ def _filter(
     a_t = ω a_{t-1} + y_t / φ is a first-order recursive filter, run by ``lfilter`` on the counts
     alone; the prior's share decays as ω^(t+1).
     """
+    if y.size == 0:
+        empty = np.empty((len(phis), 0))
+        return empty, empty, np.full(len(phis), a0), np.full(len(phis), b0)
     decay = omega ** np.arange(1, y.size + 1)
     counts = signal.lfilter([1.0], [1.0, -omega], y)
     exposures = signal.lfilter([1.0], [1.0, -omega], s)
@@ -222,26 +243,39 @@ def _nb_logpmf(y: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> np.ndar
     )
 
 
-def _forecast_week(fitted: _Fitted, n: int, step: int) -> ForecastWeek:
-    shrink = fitted.omega**step
-    a, b = fitted.a * shrink, fitted.b * shrink
-    s = float(fitted.exposure[n + step - 1])
-    mean = a / b * s
-    predictive = NegBinom(mean=mean, variance=mean * (fitted.dispersion + s / b))
+def _forecast_week(
+    models: list[_Fitted], weights: list[float], n: int, step: int
+) -> ForecastWeek:
+    """The week's predictive: each model's negative binomial, mixed by the models' weights."""
+    means, cdfs = [], []
+    for fitted in models:
+        shrink = fitted.omega**step
+        a, b = fitted.a * shrink, fitted.b * shrink
+        s = float(fitted.exposure[n + step - 1])
+        mean = a / b * s
+        means.append(mean)
+        cdfs.append(NegBinom(mean=mean, variance=mean * (fitted.dispersion + s / b)))
+    bound = max(d.quantile(0.999) for d in cdfs) + 1
+    counts = np.arange(bound + 1)
+    cdf = sum(w * d.cdf(counts) for w, d in zip(weights, cdfs, strict=True))
+
+    def quantile(q: float) -> int:
+        return int(min(np.searchsorted(cdf, q - 1e-12), bound))
+
     return ForecastWeek(
         step=step,
-        mean=mean,
-        low80=predictive.quantile(0.10),
-        high80=predictive.quantile(0.90),
-        low95=predictive.quantile(0.025),
-        high95=predictive.quantile(0.975),
+        mean=float(np.dot(weights, means)),
+        low80=quantile(0.10),
+        high80=quantile(0.90),
+        low95=quantile(0.025),
+        high95=quantile(0.975),
     )
 
 
-def seasonal_exposure(y: np.ndarray, length: int) -> np.ndarray:
+def seasonal_exposure(y: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
     """The seasonal index of weeks 0..length-1 from the same weeks (± ``SEASON_HALF_WINDOW``) of
     the *other* years in ``y``, shrunk toward 1 by ``SEASON_PRIOR`` counts (1 where no other year
-    exists).
+    exists), and which weeks have an index from another year.
 
     A week of the history takes its index from the years before and after it, never from itself
     (the in-sample fit and its likelihood stay honest); a forecast week has only earlier years.
@@ -249,14 +283,21 @@ def seasonal_exposure(y: np.ndarray, length: int) -> np.ndarray:
     n = y.size
     mean = float(y.mean()) if n else 0.0
     exposure = np.ones(length)
+    informed = np.zeros(length, dtype=bool)
     if mean <= 0:
-        return exposure
+        return exposure, informed
     offsets = np.arange(-SEASON_HALF_WINDOW, SEASON_HALF_WINDOW + 1)
+    # A triangular window: the same week weighs most, so a sharp season is not smeared.
+    kernel = 1.0 - np.abs(offsets) / (SEASON_HALF_WINDOW + 1)
     years = max(length, n) // SEASON + 2
     shifts = SEASON * np.concatenate((np.arange(-years, 0), np.arange(1, years + 1)))
     for t in range(length):
         weeks = (t + shifts[:, None] + offsets[None, :]).ravel()
-        weeks = weeks[(weeks >= 0) & (weeks < n)]
-        if weeks.size:
-            exposure[t] = (SEASON_PRIOR + y[weeks].sum()) / (SEASON_PRIOR + weeks.size * mean)
-    return exposure
+        weights = np.broadcast_to(kernel, (shifts.size, offsets.size)).ravel()
+        inside = (weeks >= 0) & (weeks < n)
+        if inside.any():
+            seen = float(np.dot(weights[inside], y[weeks[inside]]))
+            expected = float(weights[inside].sum()) * mean
+            exposure[t] = (SEASON_PRIOR + seen) / (SEASON_PRIOR + expected)
+            informed[t] = True
+    return exposure, informed

@@ -79,7 +79,7 @@ def test_noise_is_not_flagged_more_often_than_the_nominal_rate(kind, mean):
     false-alarm rate stays under 3% (Poisson: about 1% or less; negative binomial of size 2,
     whose dispersion is estimated from few weeks: 1.5–2.5%)."""
     rng = np.random.default_rng(2024)
-    trials, flagged = 2500, 0
+    trials, flagged = 2000, 0
     for trial in range(trials):
         weeks = 8 + trial % 5
         if kind == "poisson":
