@@ -21,6 +21,7 @@ BENCHES = {
     "weighting": ["bench_survey_weighting.py"],
     "analysis": ["bench_survey_analysis.py"],
     "openrosa": ["bench_openrosa.py"],
+    "forecast": ["bench_forecast.py"],
 }
 
 
