@@ -1,3 +1,13 @@
+from django.urls import path
+
+from picture import views_briefs
+
 app_name = "picture"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # The weekly brief (Bản tin dư luận): archive, on demand, page with the assessment, DOCX.
+    path("ban-tin/", views_briefs.brief_list, name="brief_list"),
+    path("ban-tin/moi/", views_briefs.brief_new, name="brief_new"),
+    path("ban-tin/<int:pk>/", views_briefs.brief_detail, name="brief_detail"),
+    path("ban-tin/<int:pk>/docx", views_briefs.brief_docx, name="brief_docx"),
+]
