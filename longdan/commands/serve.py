@@ -280,6 +280,7 @@ PERIODIC_TASKS = (
     "picture.tasks.alert_overdue",
     "picture.tasks.remind_due",
     "picture.tasks.send_digests",
+    "picture.brief_tasks.draft_weekly_brief",
 )
 
 

@@ -37,6 +37,7 @@ from issues.selectors import issues_visible_to
 from longdan import demo
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
+from picture.models import Brief
 from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
 from surveys.models import FormVersion, Question, Survey
 
@@ -148,6 +149,9 @@ VERDICTS: dict[str, Verdict] = {
     "user_password_reset": V(OFFICE),
     # picture: alerts and subscriptions (the office and leaders; one's own rows only)
     "picture:follow": V(OFFICE), "picture:unfollow": V(WRITE),
+    # picture: the weekly brief is the whole ward's (leaders and the office; a unit: not found)
+    "picture:brief_list": V(OFFICE), "picture:brief_new": V(OFFICE),
+    "picture:brief_detail": V(OFFICE, "brief"), "picture:brief_docx": V(OFFICE, "brief"),
 }
 
 
@@ -401,6 +405,7 @@ OBJECTS: dict[str, Pick] = {
     "question": _surveys(lambda s: {"slug": s.slug, "pk": _first_question(s).pk}),
     "odk_form": _surveys(lambda s: {"pk": _latest_version(s).pk}),
     "token": lambda scope: [({"token": "khong-phai-ma-that-0123456789"}, True)],
+    "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
 }
 
 

@@ -1,8 +1,10 @@
-"""The picture's writes (issue 8): one module a subject, their public names re-exported here.
+"""The picture's writes (issue 8): one module a subject, their public names re-exported here
+(callers use ``from picture import services``).
 
 - ``alerts``: who is told about what (subscriptions), alerts once a day per subject, digests;
 - ``escalation``: the sources of alerts, reminders of what falls due and escalation past it;
-- ``proposals``: latent opinion the engine proposes to the office.
+- ``proposals``: latent opinion the engine proposes to the office;
+- ``briefs``: the weekly brief (Bản tin dư luận) and briefs on demand.
 """
 
 from picture.services.alerts import (
@@ -16,6 +18,14 @@ from picture.services.alerts import (
     subscribe,
     unsubscribe,
 )
+from picture.services.briefs import (
+    brief_figures,
+    brief_window,
+    draft_brief,
+    export_docx,
+    period_window,
+    update_notes,
+)
 from picture.services.escalation import (
     SourceRun,
     alert_bursts,
@@ -28,9 +38,15 @@ from picture.services.escalation import (
 from picture.services.proposals import ProposalRun, propose_latent_candidates
 
 __all__ = [
-    "AlertResult", "Delivery", "DigestRun", "ProposalRun", "propose_latent_candidates",
-    "SourceRun", "alert_bursts", "alert_overdue_issues",
-    "alert_rising", "escalate_overdue_directions", "may_subscribe", "raise_alert", "recipients",
-    "remind_directions_due", "remind_issues_due", "send_daily_digests", "subscribe",
-    "unsubscribe",
+    # alerts
+    "AlertResult", "Delivery", "DigestRun", "may_subscribe", "raise_alert", "recipients",
+    "send_daily_digests", "subscribe", "unsubscribe",
+    # briefs
+    "brief_figures", "brief_window", "draft_brief", "export_docx", "period_window",
+    "update_notes",
+    # escalation
+    "SourceRun", "alert_bursts", "alert_overdue_issues", "alert_rising",
+    "escalate_overdue_directions", "remind_directions_due", "remind_issues_due",
+    # proposals
+    "ProposalRun", "propose_latent_candidates",
 ]
