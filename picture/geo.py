@@ -322,7 +322,9 @@ def _position_problem(position) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    """A coordinate as a person reads it: no exponent, a decimal comma."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def _flatten(geometry: dict) -> dict:

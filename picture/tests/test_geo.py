@@ -107,7 +107,7 @@ def test_positions_outside_wgs84_are_refused_with_a_hint():
     lines = lines_of(collection(feature("Tổ 1", projected), feature("Tổ 2", swapped)))
     assert len(lines) == 2
     assert lines[0].startswith("Đối tượng 1 (Tổ 1): vòng ngoài có điểm thứ 1 ngoài khoảng")
-    assert "VN-2000" in lines[0]
+    assert "(kinh độ 590000, vĩ độ 2306000;" in lines[0] and "VN-2000" in lines[0]
     assert lines[1].startswith("Đối tượng 2 (Tổ 2):") and "bị đảo chỗ" in lines[1]
 
 

@@ -44,35 +44,66 @@
     return { list: list, byId: byId };
   }
 
-  /* A "nice" round maximum (1, 2, 2.5, 5 × 10^k) so the legend reads well. */
-  function niceMax(value) {
-    if (!(value > 0)) return 0;
-    var power = Math.pow(10, Math.floor(Math.log10(value)));
-    var steps = [1, 2, 2.5, 5, 10];
-    for (var i = 0; i < steps.length; i++) {
-      if (steps[i] * power >= value) return steps[i] * power;
-    }
-    return 10 * power;
+  /* Classes by quintiles of the areas' values (a ward's counts are skewed: equal intervals
+     would paint most areas alike), each break rounded so the legend reads well. */
+  function quantile(sorted, q) {
+    var at = q * (sorted.length - 1);
+    var low = Math.floor(at);
+    var high = Math.min(sorted.length - 1, low + 1);
+    return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
+  }
+
+  function roundBreak(value, measure) {
+    if (measure === "aggrieved_share") return Math.round(value * 100) / 100;
+    return value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
   }
 
   function scaleFor(measure, figures, shapedIds) {
-    var max = 0;
+    var values = [];
     shapedIds.forEach(function (id) {
       var f = figures.byId[id];
-      if (f && isNumber(f[measure])) max = Math.max(max, f[measure]);
+      if (f && isNumber(f[measure])) values.push(f[measure]);
     });
-    if (measure === "aggrieved_share") max = Math.min(1, max);
-    var top = niceMax(max) || (measure === "aggrieved_share" ? 0.05 : 1);
-    var step = top / 5;
+    values.sort(function (a, b) { return a - b; });
+    var breaks = [];
+    if (values.length) {
+      [0.2, 0.4, 0.6, 0.8].forEach(function (q) {
+        var cut = roundBreak(quantile(values, q), measure);
+        var last = breaks.length ? breaks[breaks.length - 1] : values[0];
+        if (cut > last && cut <= values[values.length - 1]) breaks.push(cut);
+      });
+    }
+    var ramp = MEASURES[measure].colours;
+    var classes = breaks.length + 1;
+    var colours = [];
+    for (var i = 0; i < classes; i++) {
+      colours.push(ramp[classes === 1 ? 2 : Math.round(i * (ramp.length - 1) / (classes - 1))]);
+    }
     return {
       measure: measure,
-      step: step,
+      breaks: breaks,
+      colours: colours,
+      single: values.length ? values[0] : null,
       colour: function (v) {
         if (!isNumber(v)) return NO_DATA;
-        var index = Math.min(4, Math.max(0, Math.floor(v / step)));
-        return MEASURES[measure].colours[index];
+        var index = 0;
+        while (index < breaks.length && v >= breaks[index]) index++;
+        return colours[index];
       },
     };
+  }
+
+  function legendLabels(scale) {
+    var format = MEASURES[scale.measure].format;
+    var breaks = scale.breaks;
+    if (!breaks.length) {
+      return scale.single === null ? [] : ["tất cả " + format(scale.single)];
+    }
+    return scale.colours.map(function (_, i) {
+      if (i === 0) return "dưới " + format(breaks[0]);
+      if (i === breaks.length) return "từ " + format(breaks[i - 1]);
+      return format(breaks[i - 1]) + "–" + format(breaks[i]);
+    });
   }
 
   function tooltipHtml(name, figure) {
@@ -103,11 +134,9 @@
     if (!scale) { legend.innerHTML = ""; return; }
     var spec = MEASURES[scale.measure];
     var parts = ['<span class="area-map-legend-title">' + escapeHtml(spec.label) + "</span>"];
-    spec.colours.forEach(function (colour, i) {
-      var low = spec.format(i * scale.step);
-      var high = spec.format((i + 1) * scale.step);
-      parts.push('<span class="area-map-key"><i style="background:' + colour + '"></i>' +
-        escapeHtml(low + "–" + high) + "</span>");
+    legendLabels(scale).forEach(function (label, i) {
+      parts.push('<span class="area-map-key"><i style="background:' + scale.colours[i] +
+        '"></i>' + escapeHtml(label) + "</span>");
     });
     var missing = shapedIds.some(function (id) {
       var f = figures.byId[id];
@@ -179,9 +208,15 @@
       onEachFeature: function (feature, path) {
         var id = String(feature.properties.id);
         var html = tooltipHtml(feature.properties.name, figures.byId[id]);
+        path.on("add", function () {
+          var element = path.getElement();
+          element.setAttribute("data-area-id", id);
+          element.setAttribute("aria-label", feature.properties.name);
+        });
         if (TOUCH) {
           path.bindPopup(html + '<br><a class="area-map-drill" href="' +
-            escapeHtml(drillUrl(id)) + '">Xem ý kiến của tổ này →</a>');
+            escapeHtml(drillUrl(id)) + '">Xem ý kiến của tổ này →</a>',
+            { maxWidth: Math.max(160, canvas.clientWidth - 60), autoPanPadding: [12, 12] });
         } else {
           path.bindTooltip(html, { sticky: true, direction: "top" });
           path.on("click", function () { window.location.assign(drillUrl(id)); });
@@ -191,12 +226,16 @@
       },
     }).addTo(map);
 
-    function fit() { map.fitBounds(layer.getBounds(), { padding: [6, 6] }); }
+    function fit() {
+      fitHeight(canvas, layer.getBounds());
+      map.invalidateSize();
+      map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+    }
     fit();
     var timer = null;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { map.invalidateSize(); fit(); }, 150);
+      timer = setTimeout(fit, 150);
     });
 
     setUpToggle(root, measures, state, function (measure) {
@@ -206,6 +245,19 @@
     });
     renderLegend(root, scale, figures, shapedIds);
     root.setAttribute("data-ready", "true");
+  }
+
+  /* The canvas as tall as the ward is, for its width (within bounds), so a wide ward does not
+     leave half a phone screen empty and a tall one is not squeezed. */
+  function fitHeight(canvas, bounds) {
+    var south = bounds.getSouth(), north = bounds.getNorth();
+    var wide = (bounds.getEast() - bounds.getWest()) *
+      Math.cos(((south + north) / 2) * Math.PI / 180);
+    if (!(wide > 0)) return;
+    var ratio = (north - south) / wide;
+    var height = canvas.clientWidth * ratio + 24;
+    var most = Math.max(260, window.innerHeight * 0.7);
+    canvas.style.height = Math.round(Math.min(most, Math.max(220, height))) + "px";
   }
 
   function setUpToggle(root, measures, state, change) {
