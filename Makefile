@@ -26,6 +26,9 @@ $(ASSETS): package.json package-lock.json $(wildcard webform/*)
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
+	mkdir -p static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
 	node webform/build.mjs
 	touch $@
 

@@ -143,6 +143,8 @@ VERDICTS: dict[str, Verdict] = {
     "api-survey-detail": V(SCOPED, "survey"), "api-survey-questions": V(SCOPED, "survey"),
     "api-survey-status": V(WRITE, "survey"), "api-survey-versions": V(SCOPED, "survey"),
     "api-survey-xlsform": V(SCOPED, "survey_version"),
+    # picture
+    "picture:area_boundaries": V(OFFICE), "picture:area_shapes": V(SCOPED),
     # accounts
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
     "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),

@@ -4,7 +4,8 @@
 - ``alerts``: who is told about what (subscriptions), alerts once a day per subject, digests;
 - ``escalation``: the sources of alerts, reminders of what falls due and escalation past it;
 - ``proposals``: latent opinion the engine proposes to the office;
-- ``briefs``: the weekly brief (Bản tin dư luận) and briefs on demand.
+- ``briefs``: the weekly brief (Bản tin dư luận) and briefs on demand;
+- ``geo``: area boundaries imported from GeoJSON, and the demo's generated shapes.
 """
 
 from picture.services.alerts import (
@@ -35,6 +36,13 @@ from picture.services.escalation import (
     remind_directions_due,
     remind_issues_due,
 )
+from picture.services.geo import (
+    MAX_GEOJSON_BYTES,
+    ImportResult,
+    ShapesRejected,
+    generate_demo_shapes,
+    import_area_shapes,
+)
 from picture.services.proposals import ProposalRun, propose_latent_candidates
 
 __all__ = [
@@ -47,6 +55,9 @@ __all__ = [
     # escalation
     "SourceRun", "alert_bursts", "alert_overdue_issues", "alert_rising",
     "escalate_overdue_directions", "remind_directions_due", "remind_issues_due",
+    # geo
+    "MAX_GEOJSON_BYTES", "ImportResult", "ShapesRejected", "generate_demo_shapes",
+    "import_area_shapes",
     # proposals
     "ProposalRun", "propose_latent_candidates",
 ]
