@@ -272,7 +272,9 @@ def report_progress(
         _update(current, user, DirectionUpdate.Kind.PROGRESS, unit=unit, note=note,
                 status=part_status)
         if current.status != before:
-            _update(current, user, DirectionUpdate.Kind.STATUS, status=current.status,
+            # Follows from the units' parts, so no person made it: every unit addressed reads
+            # this line, and must not learn who in another unit reported.
+            _update(current, None, DirectionUpdate.Kind.STATUS, status=current.status,
                     note=f"{STATUS_LABELS[before]} → {STATUS_LABELS[current.status]}")
         audit(actor=user, action=AuditEntry.Action.UPDATE, obj=current, unit=unit,
               summary=f"{unit.name} báo cáo tiến độ {current.code}: "
