@@ -23,7 +23,7 @@ class DirectionFilterForm(forms.Form):
                              choices=[("", "Mọi loại"), *Direction.Kind.choices])
     unit = forms.ModelChoiceField(label="Đơn vị thực hiện", queryset=OrgUnit.objects.none(),
                                   required=False, empty_label="Mọi đơn vị")
-    overdue = forms.BooleanField(label="Chỉ chỉ đạo quá hạn", required=False)
+    overdue = forms.BooleanField(label="Chỉ hiện chỉ đạo quá hạn", required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput,
                              initial=DEFAULT_SORT)
 
@@ -41,8 +41,8 @@ class DirectionForm(forms.Form):
     )
     unit_ids = forms.ModelMultipleChoiceField(
         label="Đơn vị thực hiện", queryset=OrgUnit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Giữ Ctrl (hoặc Cmd) để chọn nhiều đơn vị.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-check"}),
+        help_text="Đánh dấu một hoặc nhiều đơn vị.",
     )
     due_on = forms.DateField(label="Hạn hoàn thành", widget=DATE_WIDGET)
     action = forms.ChoiceField(label="Việc cần làm", choices=Direction.Action.choices,
