@@ -35,6 +35,14 @@ class PartSerializer(serializers.Serializer):
 
 
 class DirectionSerializer(serializers.ModelSerializer):
+    # Plain strings: choice fields here would collide with the other "status", "kind" and
+    # "action" enums of the schema.
+    status = serializers.CharField(read_only=True, help_text="open | in_progress | done |"
+                                   " cancelled")
+    kind = serializers.CharField(read_only=True, help_text="direction | task")
+    action = serializers.CharField(read_only=True)
+    target = serializers.CharField(read_only=True, help_text="issue | report | area | topic"
+                                   " | (trống)")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     state = serializers.CharField(read_only=True, help_text="open | acknowledged | in_progress |"
