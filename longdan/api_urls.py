@@ -8,6 +8,7 @@ from core.api import AuditViewSet, TokenView, api_not_found
 from intake.api import ItemViewSet, SuggestView
 from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, CollaboratorViewSet, UnitViewSet
+from picture.direction_api import DirectionViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
 from search.api import SearchView
 from surveys.analysis.api import EstimateView, SurveyResultsView, WeighView
@@ -25,6 +26,7 @@ router.register("items", ItemViewSet, basename="api-item")
 router.register("issues", IssueViewSet, basename="api-issue")
 router.register("answers", AnswerViewSet, basename="api-answer")
 router.register("surveys", SurveyViewSet, basename="api-survey")
+router.register("directions", DirectionViewSet, basename="api-direction")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

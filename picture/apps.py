@@ -10,3 +10,13 @@ class PictureConfig(AppConfig):
         from picture import receivers
 
         receivers.connect()
+        self._register_report_sections()
+
+    @staticmethod
+    def _register_report_sections() -> None:
+        # The consolidated report carries the Standing Committee's directions (reporting is
+        # below picture and asks for them through its registry).
+        from picture.direction_report import SECTION_KEY, SECTION_TITLE, direction_lines
+        from reporting.extensions import register_section
+
+        register_section(SECTION_KEY, SECTION_TITLE, direction_lines)

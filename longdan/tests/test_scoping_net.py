@@ -35,9 +35,11 @@ from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from issues.selectors import issues_visible_to
 from longdan import demo
+from longdan.demo.directions import build_directions
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
-from picture.models import Brief
+from picture.direction_selectors import directions_visible_to
+from picture.models import Brief, Direction, DirectionAssignment
 from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
 from surveys.models import FormVersion, Question, Survey
 
@@ -145,6 +147,16 @@ VERDICTS: dict[str, Verdict] = {
     "api-survey-xlsform": V(SCOPED, "survey_version"),
     # picture
     "picture:area_boundaries": V(OFFICE), "picture:area_shapes": V(SCOPED),
+    # picture: directions, the unit's directions and accountability
+    "picture:direction_list": V(SCOPED), "picture:direction_export": V(SCOPED),
+    "picture:direction_create": V(OFFICE), "picture:direction_detail": V(SCOPED, "direction"),
+    "picture:direction_ack": V(WRITE, "direction"),
+    "picture:direction_progress": V(WRITE, "direction"),
+    "picture:direction_status": V(WRITE, "direction"),
+    "picture:unit_directions": V(SCOPED, "unit"),
+    "picture:unit_accountability": V(SCOPED, "unit"),
+    "picture:unit_accountability_export": V(SCOPED, "unit"),
+    "api-direction-list": V(SCOPED), "api-direction-detail": V(SCOPED, "direction"),
     # accounts
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
     "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),
@@ -210,8 +222,25 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with transaction.atomic():
             demo.load_demo(today=TODAY, months=1)
+            if not Direction.objects.exists():
+                build_directions(TODAY)  # directions in every state, shared by several units
+            _direction_for_every_reader()
             yield
             transaction.set_rollback(True)
+
+
+def _direction_for_every_reader() -> None:
+    """One direction addressed to every reader's unit and to units outside all their scopes."""
+    from core.dates import local_today
+    from picture.services import create_direction
+
+    units = {user.unit_id for user in readers()}
+    others = OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                    children__isnull=True).exclude(pk__in=units)
+    leader = User.objects.get(username=demo.LEADER_USERNAME)
+    create_direction(author=leader, text="Nắm tình hình dư luận, báo cáo kết quả.",
+                     due_on=local_today() + dt.timedelta(days=30),
+                     unit_ids=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]])
 
 
 def readers() -> list[User]:
@@ -352,6 +381,17 @@ def _issues(scope: Scope) -> list[tuple[dict, bool]]:
     return [({"pk": obj.pk}, own) for obj, own in found if obj]
 
 
+def _directions(scope: Scope) -> list[tuple[dict, bool]]:
+    visible = directions_visible_to(scope.user)
+    inside = visible.order_by("pk").first()
+    outside = Direction.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+    # A direction the reader shares with units outside their scope: their names must not show.
+    others = DirectionAssignment.objects.exclude(unit_id__in=scope.unit_ids)
+    shared = visible.filter(pk__in=others.values("direction_id")).order_by("pk").first()
+    found = [(inside, True), (shared, True), (outside, False)]
+    return [({"pk": obj.pk}, own) for obj, own in found if obj]
+
+
 def _streams(scope: Scope) -> list[tuple[dict, bool]]:
     return [({"report_pk": s.report_id, "stream_pk": s.pk}, own)
             for s, own in _pairs(OpinionStream.objects.all(), "report__unit_id", scope)]
@@ -398,6 +438,7 @@ OBJECTS: dict[str, Pick] = {
     "meeting": _by_unit(lambda: Meeting.objects.filter(unit__isnull=False), "unit_id",
                         lambda m: {"pk": m.pk}),
     "issue": _issues,
+    "direction": _directions,
     "alert": _any(BurstAlert.objects.all, lambda a: {"pk": a.pk}),
     "answer": _any(Answer.objects.all, lambda a: {"pk": a.pk}),
     "survey": _surveys(lambda s: {"slug": s.slug}),

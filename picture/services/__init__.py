@@ -5,6 +5,7 @@
 - ``escalation``: the sources of alerts, reminders of what falls due and escalation past it;
 - ``proposals``: latent opinion the engine proposes to the office;
 - ``briefs``: the weekly brief (Bản tin dư luận) and briefs on demand;
+- ``directions``: leaders' directions and gap tasks, followed by the units they address;
 - ``geo``: area boundaries imported from GeoJSON, and the demo's generated shapes.
 """
 
@@ -26,6 +27,16 @@ from picture.services.briefs import (
     export_docx,
     period_window,
     update_notes,
+)
+from picture.services.directions import (
+    acknowledge,
+    addressable_units,
+    can_act_for,
+    can_close,
+    can_direct,
+    create_direction,
+    report_progress,
+    set_status,
 )
 from picture.services.escalation import (
     SourceRun,
@@ -52,6 +63,9 @@ __all__ = [
     # briefs
     "brief_figures", "brief_window", "draft_brief", "export_docx", "period_window",
     "update_notes",
+    # directions
+    "acknowledge", "addressable_units", "can_act_for", "can_close", "can_direct",
+    "create_direction", "report_progress", "set_status",
     # escalation
     "SourceRun", "alert_bursts", "alert_overdue_issues", "alert_rising",
     "escalate_overdue_directions", "remind_directions_due", "remind_issues_due",

@@ -26,6 +26,7 @@ from documents.docx_layout import DocSection, DocTable, PartyDocument, render_do
 from documents.xlsx import save_workbook, write_table
 from orgs.models import User
 from reporting import consolidation as calc
+from reporting import extensions
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
@@ -161,14 +162,21 @@ def generate_consolidated(
         reports, period=period, expected_units=compliance["expected_units"],
         section_keys=template.section_keys(),
     )
+    titles = [dict(section) for section in template.sections]
+    sections = dict(result.sections)
+    # Sections the apps above reporting register (the Standing Committee's directions, ...).
+    for title, text in extensions.drafted_sections(period.start, period.end):
+        if title["key"] not in sections:
+            titles.append(title)
+            sections[title["key"]] = text
     data = result.as_data() | {
         "compliance": compliance,
-        "section_titles": [dict(section) for section in template.sections],
+        "section_titles": titles,
         "generated_at": timezone.now().isoformat(),
     }
     try:
         with transaction.atomic():
-            return _store_draft(user, template, period, result.sections, data)
+            return _store_draft(user, template, period, sections, data)
     except IntegrityError as exc:
         raise ConflictError(
             "Báo cáo tổng hợp kỳ này vừa được người khác tạo. Hãy tải lại trang."

@@ -1,0 +1,43 @@
+"""The registry of sections the apps above reporting add to the consolidated report."""
+
+import datetime as dt
+
+import pytest
+
+from reporting import extensions
+from reporting.periods import parse_period
+from reporting.services import consolidation as cs
+
+
+@pytest.fixture
+def section():
+    calls = []
+
+    def provider(start, end, unit_ids):
+        calls.append((start, end, unit_ids))
+        return ["- Dòng thứ nhất.", "", "- Dòng thứ hai."]
+
+    extensions.register_section("thu_nghiem", "Phần thử nghiệm", provider)
+    yield calls
+    extensions.unregister_section("thu_nghiem")
+
+
+def test_a_registered_section_is_drafted_into_the_report(section, vanphong, monthly):
+    report = cs.generate_consolidated(user=vanphong, period=parse_period("2025-11"))
+    assert section == [(dt.date(2025, 11, 1), dt.date(2025, 11, 30), None)]
+    assert report.sections["thu_nghiem"] == "- Dòng thứ nhất.\n- Dòng thứ hai."
+    titles = cs.section_titles(report)
+    assert titles[-1] == {"key": "thu_nghiem", "title": "Phần thử nghiệm"}
+    headings = [s.heading for s in cs.party_document(report).sections]
+    assert any(h.endswith("PHẦN THỬ NGHIỆM") for h in headings)
+
+
+def test_registering_twice_keeps_one_section_and_an_empty_one_says_so(vanphong, monthly):
+    extensions.register_section("rong", "Phần rỗng", lambda s, e, u: [])
+    extensions.register_section("rong", "Phần rỗng", lambda s, e, u: [])
+    try:
+        assert [s.key for s in extensions.registered_sections()].count("rong") == 1
+        report = cs.generate_consolidated(user=vanphong, period=parse_period("2025-11"))
+        assert report.sections["rong"] == extensions.EMPTY_TEXT
+    finally:
+        extensions.unregister_section("rong")
