@@ -238,7 +238,16 @@ def chart_pngs(brief: Brief) -> list[bytes]:
     ]
 
 
-def _insert_after_heading(document, heading: str, pictures: list[bytes]) -> int:
+def chart_scale(notes: str) -> float:
+    """The charts give way to a long assessment: up to a quarter smaller at NOTES_MAX characters,
+    so the brief stays on two pages (each line of notes costs about what 4% of the charts do)."""
+    extra = max(0, len(notes or "") - 100)
+    return 1.0 - 0.25 * min(1.0, extra / 200)
+
+
+def _insert_after_heading(
+    document, heading: str, pictures: list[bytes], scale: float = 1.0
+) -> int:
     """Place the pictures side by side, in a borderless row right under the paragraph reading
     ``heading`` (one under the other would take a third of a page the brief does not have)."""
     for element in document.element.body.iterchildren():
@@ -252,7 +261,7 @@ def _insert_after_heading(document, heading: str, pictures: list[bytes]) -> int:
             cell.width = Mm(width)
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width - 3))
+            paragraph.add_run().add_picture(io.BytesIO(png), width=Mm((width - 3) * scale))
         element.addnext(table._tbl)
         return len(pictures)
     return 0
@@ -277,7 +286,7 @@ def _tighten_after_tables(document) -> None:
 def render_brief(brief: Brief) -> bytes:
     document = build_document(brief_document(brief))
     _tighten_after_tables(document)
-    _insert_after_heading(document, CHARTS_HEADING, chart_pngs(brief))
+    _insert_after_heading(document, CHARTS_HEADING, chart_pngs(brief), chart_scale(brief.notes))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

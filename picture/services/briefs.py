@@ -39,7 +39,10 @@ LIST_LIMIT = 10
 HISTORY_WEEKS = 12
 CHART_TOPICS = 3
 DUE_SOON_DAYS = 7
-NOTES_MAX = 1500
+# The office's assessment: about three lines. The charts give way to it (brief_docx.chart_scale) so
+# the brief stays on two pages with every list full (LibreOffice renders the worst case in
+# picture/tests/test_briefs_demo.py).
+NOTES_MAX = 300
 LIVE_DIRECTIONS = (Direction.Status.OPEN, Direction.Status.IN_PROGRESS)
 
 

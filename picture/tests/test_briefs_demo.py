@@ -26,7 +26,7 @@ from picture.brief_docx import CHARTS_HEADING, DOC_TYPE, render_brief
 from picture.models import Brief
 from picture.query import read_query
 from picture.selectors import picture_for
-from picture.services.briefs import TOP_TOPICS, office_reader
+from picture.services.briefs import NOTES_MAX, TOP_TOPICS, office_reader
 from picture.window import week_of
 
 TODAY = dt.date(2026, 1, 10)  # a Saturday: the last brief is the week of 29/12–04/01
@@ -164,8 +164,9 @@ def _worst_case(brief: Brief) -> Brief:
     ]
     worst = copy.copy(brief)
     worst.data = data
-    worst.notes = ("Dư luận tuần qua tập trung vào môi trường và trật tự.\n"
-                   "Đề nghị Ban Thường vụ chỉ đạo Ủy ban nhân dân phường xử lý rác tồn đọng.")
+    sentence = ("Dư luận tuần qua tập trung vào môi trường và trật tự; đề nghị Ban Thường vụ chỉ "
+                "đạo Ủy ban nhân dân phường xử lý rác tồn đọng. ")
+    worst.notes = (sentence * 10)[:NOTES_MAX]  # the longest assessment the office may write
     return worst
 
 
