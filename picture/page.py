@@ -340,3 +340,29 @@ def latent_candidates(query: PictureQuery):
     if query.unit_ids is not None:
         candidates = candidates.filter(area__unit_id__in=query.unit_ids)
     return list(candidates[:20])
+
+
+RISING_KINDS = {"topic": "Chủ đề", "area": "Tổ dân phố", "issue": "Vấn đề", "group": "Nhóm"}
+
+
+def rising_rows(query: PictureQuery, rising: list[dict]) -> list[dict]:
+    """The rising list with a link from each name: a topic or an area to its records in the
+    period, an issue to its page (the count is over the detector's own window, so not a link)."""
+    base = reverse("picture:drill")
+    rows = []
+    for row in rising:
+        kind, key = row.get("kind", ""), str(row.get("key", "") or "")
+        url = None
+        if kind == "topic" and key:
+            url = f"{base}?{urlencode(query.params(topic=key))}"
+        elif kind == "area" and key.isdigit():
+            count = row.get("count")
+            narrowed = replace(query, area=Area(pk=int(key)))
+            hidden = not isinstance(count, int) or refused(narrowed, count)
+            url = None if hidden else f"{base}?{urlencode(query.params(area=key))}"
+        elif kind == "issue" and key.isdigit():
+            url = reverse("issue_detail", args=[int(key)])
+        rows.append({**row, "kind_label": RISING_KINDS.get(kind, ""), "url": url,
+                     "expected_low": row.get("expected_low"),
+                     "expected_high": row.get("expected_high")})
+    return rows

@@ -66,6 +66,7 @@ def picture_context(request: HttpRequest, query) -> dict:
         "groups": arrange.group_rows(data["social_groups"], link),
         "channels": arrange.channel_rows(data["channels"], link),
         "areas": arrange.area_rows(data["areas"], link),
+        "rising": arrange.rising_rows(query, data["rising"]),
         "gaps": arrange.gaps(data["coverage"], can_act=can_act),
         "can_act": can_act,
         "candidates": arrange.latent_candidates(query),
@@ -74,9 +75,18 @@ def picture_context(request: HttpRequest, query) -> dict:
         "latent_streams": link.number(data["latent"]["stream_mentions"], latent="1",
                                       source="stream"),
         "empty": empty,
+        "elapsed": _elapsed(query),
         "last_heard": last_heard_on(query) if empty else None,
         "export_query": "?" + urlencode(query.params()),
     }
+
+
+def _elapsed(query) -> dict | None:
+    """A period still running is compared with a whole one: the page says how far it has got."""
+    window = query.window
+    if window.end <= query.today:
+        return None
+    return {"days": (query.today - window.start).days + 1, "of": window.days}
 
 
 def render_picture(request: HttpRequest) -> HttpResponse:

@@ -371,6 +371,34 @@ def test_the_office_confirms_or_dismisses_latent_candidates(client, world):
                                      object_id=str(second.pk)).exists()
 
 
+# -- rising and forecast, as the lead's selector fills them ------------------------------------
+
+
+def test_rising_and_forecast_panels_render_their_lists(client, world, monkeypatch):
+    from picture import views
+    from picture.selectors import picture_for
+
+    def filled(query):
+        data = picture_for(query)
+        data["rising"] = [{"kind": "topic", "key": str(world.env.pk), "name": "Môi trường",
+                           "count": 12, "expected_low": 2, "expected_high": 4,
+                           "reason": "12 ý kiến trong 7 ngày; bình thường 2–4"}]
+        data["forecast"] = [{"code": str(world.env.pk), "name": "Môi trường",
+                             "weeks": [{"start": "2026-03-23", "expected": 3.2, "low": 1,
+                                        "high": 6}],
+                             "current": {"count": 9, "outside": True}}]
+        return data
+
+    _login(client, world.lanhdao)
+    empty = client.get(PICTURE, {"period": "2026-03"}).content.decode()
+    assert "Không có chủ đề, vấn đề hay tổ dân phố nào tăng vượt mức" in empty
+    assert "Chưa đủ lịch sử để dự báo" in empty
+    monkeypatch.setattr(views, "picture_for", filled)
+    html = client.get(PICTURE, {"period": "2026-03"}).content.decode()
+    assert "12 ý kiến trong 7 ngày; bình thường 2–4" in html
+    assert f"topic={world.env.pk}" in html and "ngoài dự báo" in html and "(1–6)" in html
+
+
 # -- home and menu ------------------------------------------------------------------------------
 
 
