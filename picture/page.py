@@ -111,16 +111,26 @@ def next_window(window: Window) -> Window | None:
     return parse_window(f"{day.year}-H{1 if day.month <= 6 else 2}", day)
 
 
-def period_choices(query: PictureQuery) -> dict:
-    today, window = query.today, query.window
+def _kinds(today: dt.date) -> list[tuple[str, str, str]]:
     quarter = (today.month - 1) // 3 + 1
-    kinds = [
+    return [
         ("week", "Tuần", week_of(today).code),
         ("month", "Tháng", month_of(today).code),
         ("quarter", "Quý", f"{today.year}-Q{quarter}"),
         ("half", "6 tháng", f"{today.year}-H{1 if today.month <= 6 else 2}"),
         ("year", "Năm", str(today.year)),
     ]
+
+
+def kind_links(today: dt.date) -> dict:
+    """The period picker when the query could not be read: each kind, this one, no filter."""
+    return {"kinds": [{"kind": kind, "label": label, "url": "?" + urlencode({"period": code}),
+                       "active": False} for kind, label, code in _kinds(today)]}
+
+
+def period_choices(query: PictureQuery) -> dict:
+    today, window = query.today, query.window
+    kinds = _kinds(today)
     previous = window.previous()
     following = next_window(window)
     return {

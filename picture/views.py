@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import local_today
 from core.errors import ServiceError
 from core.views import xlsx_download
 from picture import drilldown, exports
@@ -27,6 +28,7 @@ from picture.query import PARAMETERS, QueryError, read_query
 from picture.selectors import last_heard_on, picture_for
 from picture.services import gaps
 from picture.services import latent as latent_services
+from picture.window import HELP as WINDOW_HELP
 
 DRILL_PAGE_SIZE = 25
 DRILL_PARAMETERS = (*PARAMETERS, "attitude", "source", "latent", "sort")
@@ -43,7 +45,8 @@ def _params(request: HttpRequest) -> dict[str, str]:
 
 def _error_page(request: HttpRequest, error: QueryError, params: dict) -> HttpResponse:
     context = {"error": error, "raw": params, "selected": params,
-               "choices": arrange.filter_choices(request.user)}
+               "choices": arrange.filter_choices(request.user),
+               "period": arrange.kind_links(local_today()), "period_help": WINDOW_HELP}
     return render(request, "picture/picture.html", context, status=400)
 
 
