@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from longdan.home import home
+
 urlpatterns = [
     path(
         "dang-nhap/",
@@ -10,6 +12,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
+    path("", home, name="home"),
     path("", include("reporting.urls")),
     path("", include("reporting.urls_consolidated")),
     path("", include("orgs.urls")),

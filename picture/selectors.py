@@ -366,7 +366,6 @@ def _areas_in_scope(query: PictureQuery) -> list[Area]:
 
 def _areas(query, cells: list[Cell], areas: list[Area], silent_ids: set[int]) -> list[dict]:
     grouped = _by_key(cells)
-    sensitive = bool(query.group)
     rows = []
     for area in areas:
         group = grouped.get(str(area.pk), [])
@@ -375,16 +374,16 @@ def _areas(query, cells: list[Cell], areas: list[Area], silent_ids: set[int]) ->
             "id": area.pk,
             "name": area.name,
             "population": area.population,
-            "count": shown(query, count, sensitive=sensitive),
+            # An area is a place where people know each other: a 1 or 2 may be a person.
+            "count": shown(query, count, sensitive=True),
             "per_1000": round(count * 1000 / area.population, 2) if area.population else None,
             "aggrieved_share": _share(_sum(group, attitudes=AGGRIEVED),
                                       _sum(group, attitudes=ATTITUDES)),
             "silent": area.pk in silent_ids,
         })
-    if not query.sees_small_cells and sensitive:
-        for row in rows:
-            if row["count"] == SMALL_LABEL:
-                row["per_1000"] = row["aggrieved_share"] = None
+    for row in rows:
+        if row["count"] == SMALL_LABEL:
+            row["per_1000"] = row["aggrieved_share"] = None
     return rows
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from picture import accountability_views, alert_views, direction_views, geo_views, views_briefs
+from picture import (
+    accountability_views,
+    alert_views,
+    direction_views,
+    geo_views,
+    views,
+    views_briefs,
+)
 
 app_name = "picture"
 
@@ -30,4 +37,11 @@ urlpatterns: list = [
          name="unit_accountability"),
     path("don-vi/<int:pk>/trach-nhiem/xuat.xlsx", accountability_views.unit_accountability_export,
          name="unit_accountability_export"),
+    path("buc-tranh/", views.picture, name="picture"),
+    path("buc-tranh/xuat.xlsx", views.picture_export, name="picture_export"),
+    path("buc-tranh/ho-so/", views.drill, name="drill"),
+    path("buc-tranh/ho-so/xuat.xlsx", views.drill_export, name="drill_export"),
+    path("buc-tranh/khoang-trong/giao/", views.gap_task, name="gap_task"),
+    path("buc-tranh/tiem-an/<int:pk>/<slug:decision>/", views.latent_decide,
+         name="latent_decide"),
 ]

@@ -3,7 +3,6 @@ from django.urls import path
 from reporting import views
 
 urlpatterns: list = [
-    path("", views.home, name="home"),
     path("bao-cao/", views.report_list, name="report_list"),
     path("bao-cao/xuat.xlsx", views.report_export, name="report_export"),
     path("bao-cao/moi/", views.report_start, name="report_start"),

@@ -38,6 +38,7 @@ from issues.services.lifecycle import (
     change_status,
     rename,
 )
+from issues.services.opening import open_issue
 
 __all__ = [
     "BURST_HISTORY_DAYS",
@@ -58,6 +59,7 @@ __all__ = [
     "group_pending_items",
     "merge_issues",
     "next_code",
+    "open_issue",
     "rename",
     "publish_answer",
     "split_issue",

@@ -123,6 +123,12 @@ VERDICTS: dict[str, Verdict] = {
     "survey_weights": V(SCOPED, "survey"), "survey_export": V(SCOPED, "survey_export"),
     "survey_report_docx": V(SCOPED, "survey"), "survey_public_results": V(PUBLIC, "survey"),
     "question_bank": V(SCOPED), "question_series": V(SCOPED),
+    # picture: half a year of the demo, so every panel and the drill-downs hold rows
+    "picture:picture": V(SCOPED, query="period=6m"),
+    "picture:picture_export": V(SCOPED, query="period=6m"),
+    "picture:drill": V(SCOPED, query="period=6m"),
+    "picture:drill_export": V(SCOPED, query="period=6m"),
+    "picture:gap_task": V(WRITE), "picture:latent_decide": V(WRITE, "latent_candidate"),
     # API
     "api-schema": V(STATIC), "api-docs": V(STATIC), "api-token": V(WRITE),
     "api-not-found": V(STATIC),
@@ -449,6 +455,7 @@ OBJECTS: dict[str, Pick] = {
     "odk_form": _surveys(lambda s: {"pk": _latest_version(s).pk}),
     "token": lambda scope: [({"token": "khong-phai-ma-that-0123456789"}, True)],
     "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
+    "latent_candidate": lambda scope: [({"pk": 1, "decision": "bo-qua"}, True)],
 }
 
 

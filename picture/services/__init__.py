@@ -3,9 +3,10 @@
 
 - ``alerts``: who is told about what (subscriptions), alerts once a day per subject, digests;
 - ``escalation``: the sources of alerts, reminders of what falls due and escalation past it;
-- ``proposals``: latent opinion the engine proposes to the office;
+- ``proposals``: latent opinion the engine proposes to the office; ``latent``: its decisions;
 - ``briefs``: the weekly brief (Bản tin dư luận) and briefs on demand;
 - ``directions``: leaders' directions and gap tasks, followed by the units they address;
+- ``gaps``: the tasks that fill the picture's coverage gaps;
 - ``geo``: area boundaries imported from GeoJSON, and the demo's generated shapes.
 """
 
@@ -47,6 +48,7 @@ from picture.services.escalation import (
     remind_directions_due,
     remind_issues_due,
 )
+from picture.services.gaps import create_gap_task, may_fill_gaps, resolve_gap
 from picture.services.geo import (
     MAX_GEOJSON_BYTES,
     ImportResult,
@@ -54,6 +56,7 @@ from picture.services.geo import (
     generate_demo_shapes,
     import_area_shapes,
 )
+from picture.services.latent import confirm_candidate, dismiss_candidate
 from picture.services.proposals import ProposalRun, propose_latent_candidates
 
 __all__ = [
@@ -69,9 +72,12 @@ __all__ = [
     # escalation
     "SourceRun", "alert_bursts", "alert_overdue_issues", "alert_rising",
     "escalate_overdue_directions", "remind_directions_due", "remind_issues_due",
+    # gaps
+    "create_gap_task", "may_fill_gaps", "resolve_gap",
     # geo
     "MAX_GEOJSON_BYTES", "ImportResult", "ShapesRejected", "generate_demo_shapes",
     "import_area_shapes",
-    # proposals
+    # latent candidates: proposals and decisions
+    "confirm_candidate", "dismiss_candidate",
     "ProposalRun", "propose_latent_candidates",
 ]
