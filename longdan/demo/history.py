@@ -124,8 +124,12 @@ def plan_items(matters: list[dict], meetings: list[dict], *, start: dt.date, tod
     if plan.rising_key:
         topic = by_key[plan.rising_key]["topic"]
         same_topic = {m["key"] for m in matters if m["topic"] == topic}
-        earlier = plan.weekly(same_topic)[:-RISING_WEEKS] or [0]
-        counts = tuple(max(earlier) + margin for margin in RISING_MARGINS)
+        weeks = plan.weekly(same_topic)
+        earlier, others = weeks[:-RISING_WEEKS] or [0], weeks[-RISING_WEEKS:]
+        # The topic's weeks climb by the margins above its busiest earlier week, and the rising
+        # matter alone already stands above it: the rest of the topic only adds to the rise.
+        tops = [max(earlier) + margin + max(others) for margin in RISING_MARGINS]
+        counts = tuple(top - other for top, other in zip(tops, others, strict=True))
         plan.entries += _growing(plan.rising_key, counts, start, today, rng)
     return plan
 
