@@ -131,7 +131,6 @@ class _Opinions:
     def _schedule(self) -> None:
         self.plan = history.plan_items(opinions.MATTERS, opinions.MEETINGS, start=self.start,
                                        today=self.today, rng=self.rng)
-        self.plan.silent_from = self.silent_from
         for planned in self.plan.entries:
             matter = self.matters[planned.key]
             if planned.meeting is None:
@@ -143,10 +142,12 @@ class _Opinions:
         self.entries.sort(key=lambda e: (e.day, e.meeting is None, e.meeting or 0))
 
     def _areas_for(self, matter: dict, day: dt.date) -> list[Area]:
-        """Where the matter may be heard on ``day``: nowhere silent once the silence began."""
+        """Where the matter may be heard on ``day`` (a list to draw from): nowhere silent once
+        the silence began; before it, the silent areas were lively (three times as likely), so
+        their silence stands out."""
         areas = self.areas[matter["areas"]]
         if day < self.silent_from:
-            return areas
+            return [*areas, *(a for a in areas if a.pk in self.silent for _ in range(2))]
         return [a for a in areas if a.pk not in self.silent]
 
     def _channel(self, matter: dict) -> str:
@@ -337,7 +338,8 @@ class _Opinions:
     def _confirm_public_labels(self) -> None:
         """The office reads the residents' forms and confirms most of their labels."""
         for entry in self.entries:
-            if entry.channel == opinions.PUBLIC and self.rng.random() < 0.7:
+            if entry.channel == opinions.PUBLIC and self.rng.random() < entry.matter.get(
+                    "labelled", 0.7):
                 topic_ids = [self.topic_of[entry.matter["key"]].pk]
                 attitudes = entry.matter["attitudes"]
                 attitude = self.rng.choices(list(attitudes), list(attitudes.values()))[0]
