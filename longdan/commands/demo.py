@@ -18,8 +18,9 @@ def register(commands) -> None:
     )
     demo.add_argument("--reset", action="store_true",
                       help="xóa dữ liệu mẫu cũ (báo cáo, người dùng, nhật ký) rồi nạp lại")
-    demo.add_argument("--months", type=int, default=6,
-                      help="số tháng báo cáo mẫu trước tháng hiện tại (mặc định: 6)")
+    demo.add_argument("--months", type=int, default=None,
+                      help="số tháng báo cáo và ý kiến mẫu trước tháng hiện tại, từ 1 đến 24"
+                      " (mặc định: 18)")
     demo.set_defaults(handler=cmd_demo, needs_django=True)
 
 
@@ -36,9 +37,12 @@ def cmd_demo(args) -> int:
         raise CliError("cơ sở dữ liệu đã có đơn vị không thuộc dữ liệu mẫu; không nạp dữ liệu mẫu.")
     else:
         out("Đang nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng…")
-        summary = demo.load_demo(reset=args.reset, months=args.months, stdout=sys.stdout)
+        months = demo.DEFAULT_MONTHS if args.months is None else args.months
+        summary = demo.load_demo(reset=args.reset, months=months, stdout=sys.stdout)
         _print_summary(summary)
     _print_logins(demo.current_logins(), demo.PASSWORD)
+    out()
+    out(demo.current_story().leader_line())
     return 0
 
 

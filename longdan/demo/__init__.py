@@ -1,28 +1,55 @@
-"""The demo ward: phường Hòa Bình, thành phố Hải Phòng, with six months of monthly reports.
+"""The demo ward: phường Hòa Bình, thành phố Hải Phòng, with 18 months of reports and opinions.
 
 ``load_demo`` builds the ward into an empty database so that every screen shows something true on
 first start: 55 grassroots Party organisations (one merged mid-window, one opened later), the
 agencies and mass organisations, ~65 residential groups holding 47,168 residents, responsible
-persons (three units deliberately without one), collaborators, and the monthly reports of the six
-months before ``today`` plus the current month so far: mostly on time, some late, some missing, a
-few returned for revision.
+persons (three units deliberately without one), collaborators, the monthly reports of the
+``months`` months before ``today`` (18 by default, 1 to 24) plus the current month so far (mostly
+on time, some late, some missing, a few returned for revision), and the opinion items of every
+channel over the same months (at least the last 90 days), grouped into issues and followed up.
 
-Reports go through ``reporting.services`` (so versions and audit entries exist exactly as in real
-use); the timestamps those services stamp with "now" are then moved back to when the event is
-supposed to have happened. Everything is drawn from one seeded ``random.Random``: the same ``today``
-gives the same ward, the same people and the same reports.
+The opinion history is what the picture (``/buc-tranh/``) reads: a few to a few dozen items a week
+with seasons (flooding May–October, school fees in August, dengue July–October, prices before
+Tết); one topic rising in the last three weeks, mostly aggrieved; two residential groups silent
+for the last ten weeks (no item, no report stream); a latent worry growing over the last four
+weeks with no issue followed and a few report streams flagged latent; the issues, answers and the
+burst alert as before. ``history`` schedules the items (pure, testable alone); ``story`` reads
+back where the leader should look first (``DemoSummary.leader_line``, printed by ``longdan
+demo``).
+
+Reports and items go through the services (``reporting.services``, ``intake.services``,
+``issues.services``: masking, versions and audit entries exist exactly as in real use); the
+timestamps those services stamp with "now" are then moved back to when the event is supposed to
+have happened. Everything is drawn from seeded ``random.Random`` generators: the same ``today``
+and ``months`` give the same ward, the same people, reports and opinions.
 
 Only the grassroots organisations are assigned the monthly template (expected = 55, as in the
 plan); the agencies and mass organisations exist in the tree, without reports of their own.
 
+Optional steps (``builder.OPTIONAL_STEPS``: ``shapes``, ``directions``, ``briefs``, in that
+order). Another part of the demo plugs in by adding a module ``longdan/demo/<name>.py`` with:
+
+* ``build_<name>(...)``: called after the surveys, inside the load's transaction, with the
+  keyword arguments it declares among ``today`` (the demo's day, a ``date``), ``stdout`` (a text
+  stream for progress lines, or None) and ``now`` (the demo's "now", an aware ``datetime``; rows
+  stamped later than it would lie in the future). It writes through the services like the rest
+  and may return a dict of counts (kept in ``DemoSummary.steps[name]``).
+* optionally ``drop_<name>()``: called by ``drop_demo`` (``--reset``), the last step first,
+  before anything else is deleted, to remove the rows that would block deleting the ward.
+
+A module that does not exist is skipped, so each step can be merged on its own; a new step is a
+new name in ``OPTIONAL_STEPS``.
+
 The package, by subject: ``loading`` (the entry points: load, drop, is it loaded), ``builder``
-(the order of the build and its summary), ``world`` (units, residential groups), ``people``
-(users, responsible persons, collaborators), ``reports`` (six months of monthly reports and what
-they say), ``opinions`` (opinion items, issues, answers and alerts of the last three months),
-``surveys`` (two survey rounds and their responses), ``summary`` (what was loaded, the logins),
-``constants``; the invented data lives in ``names`` and ``opinion_data``.
+(the order of the build, the optional steps, the summary), ``world`` (units, residential groups),
+``people`` (users, responsible persons, collaborators), ``reports`` (the monthly reports and what
+they say), ``history`` (the schedule of the opinion items), ``opinions`` (opinion items, issues,
+answers and alerts), ``story`` (where the leader should look first), ``surveys`` (two survey
+rounds and their responses), ``summary`` (what was loaded, the logins), ``constants``; the
+invented data lives in ``names`` and ``opinion_data``.
 """
 
+from longdan.demo.builder import OPTIONAL_STEPS
 from longdan.demo.constants import (
     GRASSROOTS_KINDS,
     LEADER_USERNAME,
@@ -32,10 +59,13 @@ from longdan.demo.constants import (
     SEED,
     WARD_FORMED,
 )
-from longdan.demo.loading import drop_demo, is_loaded, load_demo
+from longdan.demo.loading import DEFAULT_MONTHS, drop_demo, is_loaded, load_demo
+from longdan.demo.story import DemoStory, current_story
 from longdan.demo.summary import DemoLogin, DemoSummary, current_logins
 
 __all__ = [
+    "DEFAULT_MONTHS",
+    "OPTIONAL_STEPS",
     "GRASSROOTS_KINDS",
     "LEADER_USERNAME",
     "OFFICE_USERNAME",
@@ -44,8 +74,10 @@ __all__ = [
     "SEED",
     "WARD_FORMED",
     "DemoLogin",
+    "DemoStory",
     "DemoSummary",
     "current_logins",
+    "current_story",
     "drop_demo",
     "is_loaded",
     "load_demo",

@@ -1,9 +1,13 @@
 """The demo ward's build, in order: the tree, the people, the monthly reports, the opinions, the
-surveys; then the summary of what was loaded. Everything is drawn from one seeded generator."""
+surveys, the optional steps (``OPTIONAL_STEPS``); then the summary of what was loaded and where
+the leader should look first. Everything is drawn from seeded generators."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
+import inspect
 import random
 from collections import Counter
 from typing import TextIO
@@ -15,16 +19,45 @@ from core.models import AuditEntry, SocialGroup, Topic
 from core.services import audit
 from intake.models import Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
-from longdan.demo.constants import GRASSROOTS_KINDS, PASSWORD, SEED, WARD_FORMED
+from longdan.demo import history
+from longdan.demo.constants import (
+    GRASSROOTS_KINDS,
+    OPINION_WINDOW_DAYS,
+    PASSWORD,
+    SEED,
+    WARD_FORMED,
+)
 from longdan.demo.opinions import _Opinions
 from longdan.demo.people import _People
 from longdan.demo.reports import _Reports
+from longdan.demo.story import silent_areas, tell_story
 from longdan.demo.summary import DemoSummary, current_logins
 from longdan.demo.surveys import DemoSurveys
 from longdan.demo.world import _World
 from orgs.models import Area, Collaborator, OrgUnit, User
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
 from reporting.periods import last_months, month_of
+
+# Steps other parts of the demo may add, run in this order after the surveys when their module
+# exists: ``longdan/demo/<name>.py`` with ``build_<name>(...)`` (see the package docstring).
+OPTIONAL_STEPS = ("shapes", "directions", "briefs")
+
+
+def optional_steps() -> list[tuple[str, object]]:
+    """The optional steps present, in order: (name, module), imported only when they exist."""
+    found = []
+    for name in OPTIONAL_STEPS:
+        if importlib.util.find_spec(f"longdan.demo.{name}") is not None:
+            found.append((name, importlib.import_module(f"longdan.demo.{name}")))
+    return found
+
+
+def call_with(function, **available):
+    """Call ``function`` with the keyword arguments among ``available`` that it accepts."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return function(**available)
+    return function(**{k: v for k, v in available.items() if k in parameters})
 
 
 class _Builder(_World, _People, _Reports):
@@ -39,6 +72,11 @@ class _Builder(_World, _People, _Reports):
         self.now = self._reference_now(today)
         self.window = last_months(month_of(today).previous(), months)
         self.keys = [*self.window, month_of(today)]
+        # Opinion items span the report months, and at least the last 90 days (the follow-up of
+        # the current issues reaches that far back).
+        self.opinion_start = min(self.window[0].start,
+                                 today - dt.timedelta(days=OPINION_WINDOW_DAYS))
+        self.silent_from = today - dt.timedelta(weeks=history.SILENT_WEEKS)
         self.stdout = stdout
         self.summary = DemoSummary(months=[key.code for key in self.window])
         self.outcomes: Counter[str] = Counter()
@@ -61,6 +99,7 @@ class _Builder(_World, _People, _Reports):
         self.ward, self.office_unit = self._ward_and_agencies()
         self.units = self._grassroots()
         self._areas()
+        self.silent_areas = silent_areas()
         self.password_hash = make_password(PASSWORD)  # hashed once: PBKDF2 is slow by design
         self.office_user, self.leader = self._office_and_leader()
         self._reporters()
@@ -76,14 +115,24 @@ class _Builder(_World, _People, _Reports):
         self.say(f"Tạo báo cáo tháng {self.keys[0].code} … {self.keys[-1].code}…")
         for key in self.keys:
             self._month(key)
-        self.say("Tạo ý kiến 90 ngày qua, vấn đề dư luận, trả lời và cảnh báo…")
+        self.say(f"Tạo ý kiến từ {self.opinion_start:%d/%m/%Y}, vấn đề dư luận, trả lời và"
+                 " cảnh báo…")
         _Opinions(self).build()
         self.say("Tạo hai đợt khảo sát dư luận và phiếu trả lời…")
         self.survey_counts = DemoSurveys(office=self.office_user, ward=self.ward,
                                          today=self.today).build()
+        self._optional_steps()
         audit(actor=None, action=AuditEntry.Action.CREATE, object_type="demo",
-              summary="Nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng")
+              summary="Nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng",
+              data={"today": self.today.isoformat(), "months": len(self.window)})
         return self._summary()
+
+    def _optional_steps(self) -> None:
+        self.summary.steps = {}
+        for name, module in optional_steps():
+            result = call_with(getattr(module, f"build_{name}"), today=self.today,
+                               stdout=self.stdout, now=self.now)
+            self.summary.steps[name] = result if isinstance(result, dict) else {}
 
     # --- result --------------------------------------------------------------------------------
 
@@ -112,4 +161,7 @@ class _Builder(_World, _People, _Reports):
         summary.answers = Answer.objects.count()
         summary.surveys = self.survey_counts["surveys"]
         summary.survey_responses = self.survey_counts["responses"]
+        reaches_further = self.opinion_start < self.today - dt.timedelta(days=OPINION_WINDOW_DAYS)
+        summary.opinion_start = self.opinion_start if reaches_further else None
+        summary.story = tell_story(self.today)
         return summary

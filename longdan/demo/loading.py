@@ -15,7 +15,7 @@ from core.models import AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from longdan.demo import names
-from longdan.demo.builder import _Builder
+from longdan.demo.builder import _Builder, optional_steps
 from longdan.demo.constants import LEADER_USERNAME, OFFICE_USERNAME
 from longdan.demo.summary import DemoSummary
 from orgs.models import Area, Collaborator, OrgUnit, User
@@ -28,6 +28,8 @@ from reporting.models import (
 from surveys.models import PopulationMargin, Response, Survey
 from textops.models import EngineState
 
+DEFAULT_MONTHS = 18  # the history the opinion picture needs: seasons, trends, a forecast
+
 
 def is_loaded() -> bool:
     return OrgUnit.objects.filter(code=names.WARD_CODE).exists()
@@ -38,7 +40,7 @@ def load_demo(
     today: dt.date | None = None,
     stdout: TextIO | None = None,
     reset: bool = False,
-    months: int = 6,
+    months: int = DEFAULT_MONTHS,
 ) -> DemoSummary:
     """Build the demo ward; refuse (ServiceError) if the database already holds units.
 
@@ -73,6 +75,11 @@ def drop_demo() -> None:
         )
     try:
         with transaction.atomic():
+            # The optional steps' own rows first, the last step first: they hang off the rest.
+            for name, module in reversed(optional_steps()):
+                drop = getattr(module, f"drop_{name}", None)
+                if drop is not None:
+                    drop()
             # Surveys, then opinion intake and issues: they hold protected links to units.
             Response.objects.all().delete()
             Survey.objects.all().delete()

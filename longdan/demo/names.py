@@ -484,6 +484,39 @@ STREAMS = [
         "proposal": "Đề nghị tăng cường kiểm tra an toàn thực phẩm đối với các điểm bán hàng"
         " quanh trường học.",
     },
+    # The last months only (``last_months``), where they are heard (``former``): the tap water
+    # of Thủy Hà (the topic rising in the last weeks) and the talk of moving the temporary
+    # market of An Lư (the latent worry the residential cells flag).
+    {
+        "key": "nuoc_sach", "topic": "Đời sống", "weight": 12, "last_months": 2,
+        "former": "Thủy Hà", "groups_of_units": ("residential",),
+        "summaries": [
+            "Nhân dân {area} bức xúc vì mất nước máy nhiều ngày, có hôm nước đục, có mùi lạ mà"
+            " không được công ty cấp nước thông báo trước.",
+        ],
+        "attitudes": [("buc_xuc", 7), ("ban_khoan", 2)],
+        "reaches": [("nhieu_y_kien", 5), ("da_so", 3)],
+        "social_groups": ["Phụ nữ", "Người cao tuổi, hưu trí", "Công nhân"],
+        "channels": [("khu_dan_cu", 5), ("mang_xa_hoi", 3), ("cong_tac_vien", 2)],
+        "latent": 0.0,
+        "proposal": "Đề nghị UBND phường làm việc với công ty cấp nước, thông báo lịch cắt nước"
+        " và kiểm tra chất lượng nước máy khu vực Thủy Hà.",
+    },
+    {
+        "key": "cho_tam", "topic": "Thu nhập", "weight": 8, "last_months": 2,
+        "former": "An Lư", "groups_of_units": ("residential",),
+        "summaries": [
+            "Tiểu thương chợ tạm An Lư bàn tán việc chợ có thể bị giải tỏa, lo mất chỗ buôn bán"
+            " và thu nhập; chưa có ý kiến chính thức nhưng tâm lý hoang mang đang lan rộng.",
+        ],
+        "attitudes": [("ban_khoan", 8), ("phan_doi", 1)],
+        "reaches": [("mot_so_y_kien", 6), ("nhieu_y_kien", 3)],
+        "social_groups": ["Tiểu thương", "Phụ nữ"],
+        "channels": [("cong_tac_vien", 4), ("khu_dan_cu", 4)],
+        "latent": 0.85,
+        "proposal": "Đề nghị UBND phường sớm thông tin về quy hoạch chợ tạm An Lư để tiểu thương"
+        " yên tâm buôn bán.",
+    },
 ]
 
 # Sentences for the narrative sections; {m} is the month label, {who} the unit's people.

@@ -1,8 +1,9 @@
-"""Opinion data of the demo ward: what residents said in the last three months, and how.
+"""Opinion data of the demo ward: what residents said over the demo's months, and how.
 
 Each matter is one thing the ward talks about (the same matters as the monthly reports): the
-sentences people use for it, who tends to raise it, through which channels, how the office
-follows it up (owner, due date, status) and which words of a report's opinion stream point to it.
+sentences people use for it, who tends to raise it, through which channels, how often and in
+which season, how the office follows it up (owner, due date, status) and which words of a
+report's opinion stream point to it. ``history`` turns the rates into the days items arrive on.
 The first sentence of a matter is written like a headline: the earliest item of the matter opens
 its issue, whose title is built from that item's topic, key words and area (never copied from a
 resident's sentence: ``textengine.titles``).
@@ -13,21 +14,31 @@ site (``.example``, a reserved domain) or to a made-up residents' group.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from longdan.demo.constants import WARD_FORMED
+
 # Channels (core.models.Channel values). "khac" is the public feedback form.
 RESIDENTIAL, COLLABORATOR, SOCIAL, PRESS, FRONT, PUBLIC = (
     "khu_dan_cu", "cong_tac_vien", "mang_xa_hoi", "bao_chi", "mttq", "khac",
 )
 
 # A matter:
-#   key, topic (core.models.Topic name), count (items over the window, meeting points apart),
-#   days: (oldest, newest) in days before ``today``; burst: extra items in the last 3 days;
+#   key, topic (core.models.Topic name);
+#   how often (``history``): per_week (items in an ordinary week), months: {month: factor} (the
+#   season), tet: factor in the four weeks before Tết and the week after, since: the first day it
+#   can be heard, newest: days before ``today`` of its last item, burst: extra items in the last
+#   3 days, role: "rising" (the topic rising in the last weeks) or "latent" (the worry growing
+#   with no issue followed yet); labelled: share of staff-filed items a person labelled;
+#   latent_share: share of items the filer flags as latent opinion;
 #   channels: weights; attitudes: weights; groups: social group names;
 #   areas: "hb" / "al" / "th" / "any" (the former ward whose residential groups the items come
 #   from); texts: what people say (first one the headline); stream_words: folded words of a
 #   report's opinion stream that summarise this matter; plan: how the office follows it up.
 MATTERS: list[dict] = [
     {
-        "key": "rac_cho", "topic": "Môi trường", "count": 52, "days": (88, 1),
+        "key": "rac_cho", "topic": "Môi trường", "per_week": 3.5, "newest": 1,
+        "months": {5: 1.3, 6: 1.4, 7: 1.4, 8: 1.3},  # the heat makes the smell worse
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 5, SOCIAL: 2, PUBLIC: 2, FRONT: 1},
         "attitudes": {"buc_xuc": 6, "ban_khoan": 3, "phan_doi": 1},
         "groups": ["Tiểu thương", "Phụ nữ", "Người cao tuổi, hưu trí"],
@@ -51,7 +62,8 @@ MATTERS: list[dict] = [
         "plan": {"owner": "ubnd-phuong", "steps": [("watch", 70), ("assign", 40, -6)]},
     },
     {
-        "key": "ngap_ung", "topic": "Môi trường", "count": 42, "days": (85, 2),
+        "key": "ngap_ung", "topic": "Môi trường", "per_week": 0.3, "newest": 2,
+        "months": {5: 5, 6: 8, 7: 11, 8: 12, 9: 12, 10: 7},  # the rainy season, May to October
         "channels": {RESIDENTIAL: 5, COLLABORATOR: 3, SOCIAL: 2, PUBLIC: 2},
         "attitudes": {"buc_xuc": 5, "ban_khoan": 5},
         "groups": ["Người cao tuổi, hưu trí", "Phụ nữ", "Tiểu thương"],
@@ -72,7 +84,8 @@ MATTERS: list[dict] = [
         "plan": {"owner": "ubnd-phuong", "steps": [("assign", 30, 12)]},
     },
     {
-        "key": "gpmb", "topic": "Kinh tế - xã hội", "count": 36, "days": (90, 4),
+        "key": "gpmb", "topic": "Kinh tế - xã hội", "per_week": 2.4, "newest": 4,
+        "since": dt.date(2025, 3, 1),  # the riverside road's land clearance was announced
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 2, SOCIAL: 2, PRESS: 1, FRONT: 2},
         "attitudes": {"ban_khoan": 5, "buc_xuc": 3, "phan_doi": 2, "dong_tinh": 1},
         "groups": ["Nông dân", "Người cao tuổi, hưu trí", "Tiểu thương"],
@@ -91,11 +104,12 @@ MATTERS: list[dict] = [
             "Một số hộ phản đối phương án bồi thường giải phóng mặt bằng đường ven sông Cấm, đề"
             " nghị tổ chức đối thoại trực tiếp.",
         ],
-        "stream_words": ["ven song", "giai phong mat bang"],
+        "stream_words": ["ven song", "giai phong mat bang"], "latent_share": 0.3,
         "plan": {"owner": "ubnd-phuong", "steps": [("watch", 62), ("assign", 21, -3)]},
     },
     {
-        "key": "ten_phuong", "topic": "Chính quyền", "count": 40, "days": (89, 8),
+        "key": "ten_phuong", "topic": "Chính quyền", "per_week": 2.6, "newest": 8,
+        "since": WARD_FORMED,
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 3, SOCIAL: 2, PUBLIC: 3, FRONT: 1},
         "attitudes": {"ban_khoan": 6, "dong_tinh": 2, "buc_xuc": 1},
         "groups": ["Người cao tuổi, hưu trí", "Cán bộ, đảng viên", "Doanh nhân"],
@@ -119,7 +133,8 @@ MATTERS: list[dict] = [
                  "steps": [("watch", 75), ("assign", 50, -20), ("resolve", 16), ("answer", 12)]},
     },
     {
-        "key": "gia_dien", "topic": "Đời sống", "count": 36, "days": (80, 3),
+        "key": "gia_dien", "topic": "Đời sống", "per_week": 1.2, "newest": 3,
+        "months": {5: 1.6, 6: 2, 7: 2.2, 8: 2, 9: 1.5},  # the bills of the hot months
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 3, SOCIAL: 3, PUBLIC: 1, FRONT: 1},
         "attitudes": {"ban_khoan": 5, "buc_xuc": 4},
         "groups": ["Công nhân", "Người cao tuổi, hưu trí", "Phụ nữ"],
@@ -140,7 +155,8 @@ MATTERS: list[dict] = [
         "plan": {"owner": "ubnd-phuong", "steps": [("assign", 25, 8), ("resolve", 4)]},
     },
     {
-        "key": "hoc_phi", "topic": "Giáo dục", "count": 32, "days": (88, 20),
+        "key": "hoc_phi", "topic": "Giáo dục", "per_week": 0.25, "newest": 20,
+        "months": {5: 3, 6: 4, 8: 18, 9: 12, 10: 3},  # enrolment, then the start of the school year
         "channels": {RESIDENTIAL: 3, COLLABORATOR: 3, SOCIAL: 3, PUBLIC: 3},
         "attitudes": {"ban_khoan": 5, "buc_xuc": 3, "dong_tinh": 1},
         "groups": ["Phụ nữ", "Công nhân", "Học sinh, sinh viên"],
@@ -162,7 +178,7 @@ MATTERS: list[dict] = [
                  "steps": [("assign", 60, -35), ("resolve", 34), ("answer", 30), ("close", 10)]},
     },
     {
-        "key": "bhyt", "topic": "Y tế", "count": 28, "days": (84, 2),
+        "key": "bhyt", "topic": "Y tế", "per_week": 1.8, "newest": 2, "months": {1: 1.4, 12: 1.4},
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 3, FRONT: 2, PUBLIC: 1},
         "attitudes": {"ban_khoan": 6, "buc_xuc": 2, "dong_tinh": 1},
         "groups": ["Người cao tuổi, hưu trí", "Nông dân", "Phụ nữ"],
@@ -181,7 +197,8 @@ MATTERS: list[dict] = [
         "plan": {"owner": "tram-y-te", "steps": [("watch", 30)]},
     },
     {
-        "key": "an_ninh", "topic": "Trật tự an toàn xã hội", "count": 28, "days": (75, 2),
+        "key": "an_ninh", "topic": "Trật tự an toàn xã hội", "per_week": 1.8, "newest": 2,
+        "tet": 1.8,  # thefts before Tết
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 4, SOCIAL: 2, PUBLIC: 2},
         "attitudes": {"buc_xuc": 5, "ban_khoan": 5},
         "groups": ["Người cao tuổi, hưu trí", "Phụ nữ", "Thanh niên"],
@@ -200,7 +217,8 @@ MATTERS: list[dict] = [
     },
     {
         # The surge of the last three days: a wave of scam calls using the merger as a pretext.
-        "key": "lua_dao", "topic": "Trật tự an toàn xã hội", "count": 6, "days": (60, 8),
+        "key": "lua_dao", "topic": "Trật tự an toàn xã hội", "per_week": 0.4, "newest": 8,
+        "since": WARD_FORMED,
         "burst": 14,
         "channels": {RESIDENTIAL: 3, COLLABORATOR: 4, SOCIAL: 4, PUBLIC: 2, PRESS: 1},
         "attitudes": {"ban_khoan": 5, "buc_xuc": 5},
@@ -218,11 +236,12 @@ MATTERS: list[dict] = [
             "Người dân đề nghị phát loa cảnh báo lừa đảo qua cuộc gọi giả danh cán bộ phường cập"
             " nhật định danh điện tử.",
         ],
-        "stream_words": ["lua dao"],
+        "stream_words": ["lua dao"], "latent_share": 0.3,
         "plan": {"owner": "cong-an-phuong", "steps": []},  # just detected: the alert is new
     },
     {
-        "key": "viec_lam_kcn", "topic": "Việc làm", "count": 32, "days": (70, 3),
+        "key": "viec_lam_kcn", "topic": "Việc làm", "per_week": 1.8, "newest": 3,
+        "months": {11: 1.4, 12: 1.6, 1: 1.6},  # orders fall at the end of the year
         "channels": {RESIDENTIAL: 3, COLLABORATOR: 3, SOCIAL: 3, FRONT: 3, PRESS: 1},
         "attitudes": {"ban_khoan": 6, "buc_xuc": 3},
         "groups": ["Công nhân", "Thanh niên", "Phụ nữ"],
@@ -241,7 +260,7 @@ MATTERS: list[dict] = [
         "plan": {"owner": "mttq-phuong", "steps": [("assign", 18, 20)]},
     },
     {
-        "key": "karaoke", "topic": "Văn hóa", "count": 18, "days": (80, 15),
+        "key": "karaoke", "topic": "Văn hóa", "per_week": 1.0, "newest": 15, "tet": 2.0,
         "channels": {RESIDENTIAL: 4, COLLABORATOR: 2, PUBLIC: 3, SOCIAL: 1},
         "attitudes": {"buc_xuc": 7, "ban_khoan": 2},
         "groups": ["Người cao tuổi, hưu trí", "Học sinh, sinh viên"],
@@ -255,6 +274,90 @@ MATTERS: list[dict] = [
         ],
         "stream_words": ["karaoke", "gay on"],
         "plan": {"owner": "ubnd-phuong", "steps": [("watch", 60), ("close", 12)]},
+    },
+    {
+        # Dengue in the rainy season: the health station's work, followed by the units.
+        "key": "sot_xuat_huyet", "topic": "Y tế", "per_week": 0.05, "newest": 20,
+        "months": {7: 20, 8: 35, 9: 45, 10: 30, 11: 8},
+        "channels": {RESIDENTIAL: 5, COLLABORATOR: 3, FRONT: 1, PUBLIC: 1},
+        "attitudes": {"ban_khoan": 7, "buc_xuc": 2},
+        "groups": ["Phụ nữ", "Người cao tuổi, hưu trí"],
+        "areas": "any",
+        "texts": [
+            "Số ca sốt xuất huyết trong khu dân cư tăng, người dân đề nghị phun thuốc diệt muỗi.",
+            "Trong ngõ đã có mấy người mắc sốt xuất huyết, bà con mong trạm y tế sớm phun thuốc"
+            " diệt muỗi.",
+            "Nhiều vũng nước đọng sau mưa, muỗi nhiều, người dân lo sốt xuất huyết lây lan, đề"
+            " nghị tổng vệ sinh và phun thuốc diệt muỗi.",
+            "Phụ huynh lo trẻ nhỏ mắc sốt xuất huyết khi dịch tăng, mong được hướng dẫn phòng"
+            " bệnh và diệt bọ gậy.",
+        ],
+        "stream_words": ["sot xuat huyet"],
+        "plan": {"owner": "tram-y-te", "steps": []},
+    },
+    {
+        # Prices before Tết: every year, the weeks before the new year.
+        "key": "gia_ca_tet", "topic": "Đời sống", "per_week": 0.15, "newest": 3, "tet": 14,
+        "channels": {RESIDENTIAL: 4, COLLABORATOR: 2, FRONT: 3, SOCIAL: 2},
+        "attitudes": {"ban_khoan": 6, "buc_xuc": 3},
+        "groups": ["Công nhân", "Tiểu thương", "Người cao tuổi, hưu trí"],
+        "areas": "any",
+        "texts": [
+            "Giá thực phẩm ở chợ tăng mạnh trước Tết, người lao động thu nhập thấp lo chi tiêu"
+            " Tết.",
+            "Gần Tết giá thịt, rau và giá thực phẩm ở chợ tăng vọt, công nhân thuê trọ lo không"
+            " đủ tiền sắm Tết.",
+            "Người dân phản ánh một số hàng quán tự ý tăng giá dịp Tết, đề nghị kiểm tra niêm yết"
+            " giá thực phẩm.",
+            "Hưu trí lương thấp lo giá cả dịp Tết tăng cao, mong có điểm bán hàng bình ổn giá.",
+        ],
+        "stream_words": ["gia thuc pham", "gia ca"],
+        "plan": {"owner": "ubnd-phuong", "steps": []},
+    },
+    {
+        # The topic rising in the last three weeks: the tap water of Thủy Hà, cut and cloudy.
+        "key": "nuoc_sach", "topic": "Đời sống", "per_week": 0.2, "newest": 0,
+        "role": "rising", "labelled": 1.0,
+        "channels": {RESIDENTIAL: 4, COLLABORATOR: 3, SOCIAL: 4, PUBLIC: 3, FRONT: 1},
+        "attitudes": {"buc_xuc": 8, "ban_khoan": 2, "phan_doi": 1},
+        "groups": ["Phụ nữ", "Người cao tuổi, hưu trí", "Công nhân"],
+        "areas": "th",
+        "texts": [
+            "Nước máy khu vực Thủy Hà mất nước nhiều ngày, có hôm nước đục và có mùi lạ.",
+            "Khu vực Thủy Hà lại mất nước từ sáng, bà con phải đi xin nước máy nấu ăn, không"
+            " thấy công ty cấp nước thông báo.",
+            "Nước máy ở Thủy Hà chảy ra đục ngầu, có mùi lạ, người dân không dám dùng để nấu ăn.",
+            "Cả tuần nay khu vực Thủy Hà mất nước vào giờ cao điểm, nước máy yếu không lên được"
+            " bồn, người dân rất bức xúc.",
+            "Đề nghị công ty cấp nước kiểm tra chất lượng nước máy khu vực Thủy Hà và thông báo"
+            " lịch mất nước cho dân biết.",
+            "Đã đóng tiền nước đầy đủ mà khu vực Thủy Hà cứ mất nước liên tục, nước máy đục,"
+            " bà con bức xúc.",
+        ],
+        "stream_words": ["nuoc may", "mat nuoc"],
+        "plan": {"owner": "ubnd-phuong", "steps": []},  # new: the leader should look at it
+    },
+    {
+        # The latent worry: talk of moving the temporary market of An Lư, with no issue
+        # followed yet; heard by collaborators and the residential cells, rarely said openly.
+        "key": "cho_tam", "topic": "Thu nhập", "per_week": 0.0, "newest": 0,
+        "role": "latent", "labelled": 1.0, "latent_share": 0.6,
+        "channels": {COLLABORATOR: 5, RESIDENTIAL: 3, SOCIAL: 1},
+        "attitudes": {"ban_khoan": 8, "phan_doi": 1},
+        "groups": ["Tiểu thương", "Phụ nữ"],
+        "areas": "al",
+        "texts": [
+            "Tiểu thương chợ tạm An Lư nghe tin chợ sắp bị giải tỏa, lo mất chỗ buôn bán, mất"
+            " thu nhập.",
+            "Bà con buôn bán ở chợ tạm An Lư bàn tán chuyện chợ sắp bị giải tỏa mà chưa thấy"
+            " thông báo, lo không biết chuyển đi đâu.",
+            "Nhiều hộ tiểu thương chợ tạm An Lư lo thu nhập cả nhà trông vào sạp hàng, nếu chợ"
+            " bị giải tỏa thì không biết làm gì.",
+            "Có người nói chợ tạm An Lư sẽ giải tỏa sau Tết để làm bãi xe, tiểu thương lo lắng"
+            " nhưng chưa ai dám hỏi phường.",
+        ],
+        "stream_words": ["cho tam"],
+        "plan": {"owner": "ubnd-phuong", "steps": []},  # no issue followed yet
     },
 ]
 

@@ -1,8 +1,9 @@
-"""Opinion items, issues, answers and alerts of the demo's last three months."""
+"""Opinion items, issues, answers and alerts of the demo's months (``history`` schedules them)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import unicodedata
 from collections import Counter
@@ -19,8 +20,9 @@ from intake import services as intake_services
 from intake.models import Meeting, OpinionItem, ResidentContact, Sensitivity
 from issues import services as issue_services
 from issues.models import Answer, BurstAlert, Issue, IssueEvent
+from longdan.demo import history
 from longdan.demo import opinion_data as opinions
-from longdan.demo.constants import OPINION_WINDOW_DAYS, SEED
+from longdan.demo.constants import SEED
 from orgs.models import Area, Collaborator, OrgUnit, User
 from reporting import services as reporting_services
 from reporting.models import OpinionStream
@@ -61,13 +63,16 @@ class _Opinions:
     Its own seeded generator: the ward and its reports stay exactly what they were without it.
     """
 
-    WINDOW_DAYS = OPINION_WINDOW_DAYS
     LABELLED = 0.85  # share of staff-filed items whose topic and attitude a person confirmed
+    CLOSE_AFTER_DAYS = 60  # an issue nobody raised for this long was closed by the office
 
     def __init__(self, builder: _Builder):
         self.b = builder
         self.rng = random.Random(SEED + 3)
         self.today = builder.today
+        self.start = builder.opinion_start
+        self.silent = {area.pk for area in builder.silent_areas}
+        self.silent_from = builder.silent_from
         self.office = builder.office_user
         self.matters = {m["key"]: m for m in opinions.MATTERS}
         self.topic_of = {m["key"]: builder._topic(m["topic"]) for m in opinions.MATTERS}
@@ -81,7 +86,7 @@ class _Opinions:
         }
         self.units = {u.code: u for u in OrgUnit.objects.select_related("responsible_person")}
         self.entries: list[_Entry] = []
-        self.ips = iter(opinions.PUBLIC_IPS * 8)
+        self.ips = itertools.cycle(opinions.PUBLIC_IPS)
         self.seen: set[str] = set()
         self.link_number = 0
 
@@ -97,6 +102,7 @@ class _Opinions:
         self._follow_up()
         self._link_streams()
         self._stamp(self.b.now, issue_services.detect_bursts, today=self.today)
+        self._close_quiet_issues()
         self._issue_times()
         self.b.say(f"  {len(self.entries)} ý kiến, {run.new_issues} vấn đề được máy nhóm,"
                    f" {BurstAlert.objects.count()} cảnh báo dư luận mới nổi.")
@@ -123,20 +129,26 @@ class _Opinions:
         return self.today - dt.timedelta(days=ago)
 
     def _schedule(self) -> None:
-        for matter in opinions.MATTERS:
-            oldest, newest = matter["days"]
-            for _ in range(matter["count"]):
-                ago = self.rng.randint(newest, oldest)
-                self.entries.append(_Entry(self._day(ago), matter, self._channel(matter)))
-            for _ in range(matter.get("burst", 0)):  # the surge: the last three days
-                ago = self.rng.choices([0, 1, 2], [3, 4, 3])[0]
-                self.entries.append(_Entry(self._day(ago), matter, self._channel(matter)))
-        for index, meeting in enumerate(opinions.MEETINGS):
-            for key in meeting["points"]:
-                self.entries.append(_Entry(self._day(meeting["ago"]), self.matters[key],
-                                           meeting["kind"], meeting=index))
+        self.plan = history.plan_items(opinions.MATTERS, opinions.MEETINGS, start=self.start,
+                                       today=self.today, rng=self.rng)
+        for planned in self.plan.entries:
+            matter = self.matters[planned.key]
+            if planned.meeting is None:
+                self.entries.append(_Entry(planned.day, matter, self._channel(matter)))
+            else:
+                kind = opinions.MEETINGS[planned.meeting]["kind"]
+                self.entries.append(_Entry(planned.day, matter, kind, meeting=planned.meeting))
         # Day order, meetings first within a day: the earliest item of a matter opens its issue.
         self.entries.sort(key=lambda e: (e.day, e.meeting is None, e.meeting or 0))
+
+    def _areas_for(self, matter: dict, day: dt.date) -> list[Area]:
+        """Where the matter may be heard on ``day`` (a list to draw from): nowhere silent once
+        the silence began; before it, the silent areas were lively (three times as likely), so
+        their silence stands out."""
+        areas = self.areas[matter["areas"]]
+        if day < self.silent_from:
+            return [*areas, *(a for a in areas if a.pk in self.silent for _ in range(2))]
+        return [a for a in areas if a.pk not in self.silent]
 
     def _channel(self, matter: dict) -> str:
         channels = matter["channels"]
@@ -172,7 +184,7 @@ class _Opinions:
         return text
 
     def _labels(self, matter: dict) -> tuple[list[int], str]:
-        if self.rng.random() >= self.LABELLED:
+        if self.rng.random() >= matter.get("labelled", self.LABELLED):
             return [], ""  # left to the engine's suggestion, to be confirmed later
         attitudes = matter["attitudes"]
         attitude = self.rng.choices(list(attitudes), list(attitudes.values()))[0]
@@ -228,7 +240,8 @@ class _Opinions:
 
     def _file_one(self, entry: _Entry) -> _Filing:
         matter, channel = entry.matter, entry.channel
-        area = self.rng.choice(self.areas[matter["areas"]])
+        allowed = self._areas_for(matter, entry.day)
+        area = self.rng.choice(allowed)
         text = self._text(entry)
         at = self._at(entry.day)
         if channel == opinions.PUBLIC:
@@ -236,11 +249,12 @@ class _Opinions:
         topic_ids, attitude = self._labels(matter)
         user, unit, link, reach = self.office, None, "", ""
         if channel == opinions.COLLABORATOR:
-            mine = [c for c in self.collaborators
-                    if {a.pk for a in c.areas.all()} & {a.pk for a in self.areas[matter["areas"]]}]
-            collaborator = self.rng.choice(mine or self.collaborators)
+            allowed_ids = {a.pk for a in allowed}
+            heard = {c.pk: self._heard_by(c, entry.day) for c in self.collaborators}
+            mine = [c for c in self.collaborators if {a.pk for a in heard[c.pk]} & allowed_ids]
+            collaborator = self.rng.choice(mine or [c for c in self.collaborators if heard[c.pk]])
             user = collaborator.user
-            area = self.rng.choice(list(collaborator.areas.all()))
+            area = self.rng.choice(heard[collaborator.pk])
         elif channel == opinions.RESIDENTIAL:
             user = self._reporter_for(area)
             unit = area.unit if user is self.office else None
@@ -255,7 +269,7 @@ class _Opinions:
             user=user, text=text, channel=channel, received_on=entry.day, area=area, unit=unit,
             topic_ids=topic_ids, attitude=attitude, social_group_ids=self._groups(matter),
             reach=reach, source_link=link,
-            latent=matter["key"] in ("gpmb", "lua_dao") and self.rng.random() < 0.3,
+            latent=self.rng.random() < matter.get("latent_share", 0.0),
             sensitivity=Sensitivity.SENSITIVE if attitude == "phan_doi" else Sensitivity.NORMAL,
         )
 
@@ -263,6 +277,12 @@ class _Opinions:
             entry.item = item
 
         return _Filing(at, intake_services.file_item, kwargs, done)
+
+    def _heard_by(self, collaborator: Collaborator, day: dt.date) -> list[Area]:
+        areas = list(collaborator.areas.all())
+        if day < self.silent_from:
+            return areas
+        return [a for a in areas if a.pk not in self.silent]
 
     def _link(self, channel: str, matter: dict) -> str:
         self.link_number += 1
@@ -296,7 +316,7 @@ class _Opinions:
         spec = opinions.MEETINGS[index]
         day = self._day(spec["ago"])
         entries = [e for e in self.entries if e.meeting == index]
-        area = self.areas[spec["area"]][0]
+        area = next(a for a in self.areas[spec["area"]] if a.pk not in self.silent)
         points = []
         for entry in entries:
             topic_ids, attitude = self._labels(entry.matter)
@@ -318,7 +338,8 @@ class _Opinions:
     def _confirm_public_labels(self) -> None:
         """The office reads the residents' forms and confirms most of their labels."""
         for entry in self.entries:
-            if entry.channel == opinions.PUBLIC and self.rng.random() < 0.7:
+            if entry.channel == opinions.PUBLIC and self.rng.random() < entry.matter.get(
+                    "labelled", 0.7):
                 topic_ids = [self.topic_of[entry.matter["key"]].pk]
                 attitudes = entry.matter["attitudes"]
                 attitude = self.rng.choices(list(attitudes), list(attitudes.values()))[0]
@@ -441,6 +462,19 @@ class _Opinions:
             if linked >= 24:
                 return
 
+    def _close_quiet_issues(self) -> None:
+        """Issues nobody followed and nobody raised for two months were closed by the office a
+        few weeks after their last item (the history before the demo's last weeks)."""
+        quiet = (Issue.objects.filter(status=Issue.Status.DETECTED, merged_into__isnull=True,
+                                      last_seen_on__lt=self._day(self.CLOSE_AFTER_DAYS))
+                 .order_by("last_seen_on", "pk"))
+        for issue in quiet:
+            day = min(issue.last_seen_on + dt.timedelta(days=self.rng.randint(14, 40)),
+                      self._day(1))
+            self._stamp(self._at(day), issue_services.change_status, user=self.office,
+                        issue=issue, to_status=Issue.Status.CLOSED, note=STEP_NOTES["quiet"],
+                        expected_version=None)
+
     def _issue_times(self) -> None:
         """An issue was created with its first item and last changed with its last event."""
         for issue_id, first, last in (IssueEvent.objects.values_list("issue_id")
@@ -455,6 +489,7 @@ STEP_NOTES = {
     "watch": "Giao cộng tác viên và các chi bộ khu dân cư tiếp tục nắm tình hình.",
     "resolve": "Đơn vị chịu trách nhiệm báo cáo đã xử lý xong, đề nghị trả lời nhân dân.",
     "close": "Không còn ý kiến mới sau khi xử lý, trả lời; đóng vấn đề.",
+    "quiet": "Không còn ý kiến mới; đã nắm và giải thích tại cơ sở, đóng vấn đề.",
 }
 
 

@@ -52,6 +52,8 @@ class _Reports:
         deadline = key.deadline(self.template.deadline_day)
         if unit.row.closed_on and unit.row.closed_on <= key.end:
             return _Plan("none")  # merged during the month: its last report never came
+        if self._heard_areas(unit, key) == [] and unit.areas:
+            return _Plan("none")  # the silent cell: nobody there reports any more
         if unit.reporter is None:
             weights = {"on_time": 5, "late": 40, "draft": 0, "none": 55}
         else:
@@ -144,8 +146,26 @@ class _Reports:
 
     # --- what reports say ----------------------------------------------------------------------
 
+    def _heard_areas(self, unit: _Unit, key: PeriodKey) -> list[Area]:
+        """The unit's areas a report of month ``key`` may name: none silent once the silence
+        began (a stream counts on its month's last day)."""
+        if key.end < self.silent_from:
+            return list(unit.areas)
+        silent = {area.pk for area in self.silent_areas}
+        return [area for area in unit.areas if area.pk not in silent]
+
+    def _stream_fits(self, stream: dict, unit: _Unit, key: PeriodKey) -> bool:
+        """A stream of the unit's kind; the recent ones (the rising topic, the latent worry)
+        only in the last months and where they are heard."""
+        if unit.group not in stream["groups_of_units"]:
+            return False
+        if stream.get("former") and stream["former"] != unit.former_ward:
+            return False
+        last = stream.get("last_months")
+        return last is None or key in self.keys[-last:]
+
     def _pick_streams(self, unit: _Unit, key: PeriodKey) -> list[dict]:
-        pool = [s for s in names.STREAMS if unit.group in s["groups_of_units"]]
+        pool = [s for s in names.STREAMS if self._stream_fits(s, unit, key)]
         weights = []
         for stream in pool:
             weight = stream["weight"]
@@ -173,8 +193,9 @@ class _Reports:
     def _content(self, unit: _Unit, key: PeriodKey):
         chosen = self._pick_streams(unit, key)
         rows = []
+        heard = self._heard_areas(unit, key)
         for stream in chosen:
-            area = self.rng.choice(unit.areas) if unit.areas else None
+            area = self.rng.choice(heard) if heard else None
             summary = self._fill(self.rng.choice(stream["summaries"]), unit, area)
             group_names = self.rng.sample(stream["social_groups"], self.rng.randint(1, 2))
             rows.append((stream, services.StreamInput(

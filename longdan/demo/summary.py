@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from longdan.demo.constants import (
@@ -10,6 +11,7 @@ from longdan.demo.constants import (
     OPINION_WINDOW_DAYS,
     PASSWORD,
 )
+from longdan.demo.story import DemoStory
 from orgs.models import User
 
 
@@ -35,8 +37,9 @@ class DemoSummary:
     reports: int = 0
     streams: int = 0
     months: list[str] = field(default_factory=list)
-    outcomes: dict[str, int] = field(default_factory=dict)  # over the six closed months
-    items: int = 0  # opinion items of the last ~90 days
+    outcomes: dict[str, int] = field(default_factory=dict)  # over the closed months
+    items: int = 0  # opinion items since ``opinion_start``
+    opinion_start: dt.date | None = None  # None: the last OPINION_WINDOW_DAYS days
     channels: dict[str, int] = field(default_factory=dict)
     meetings: int = 0
     issues: int = 0
@@ -45,17 +48,28 @@ class DemoSummary:
     surveys: int = 0
     survey_responses: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
+    story: DemoStory = field(default_factory=DemoStory)  # where the leader should look first
+    steps: dict[str, dict] = field(default_factory=dict)  # optional steps run: name → counts
     password: str = PASSWORD
     seconds: float = 0.0
 
     def opinion_line(self) -> str:
         """The opinion side of the summary, in the words ``longdan demo`` prints it."""
         return (
-            f"Ý kiến {OPINION_WINDOW_DAYS} ngày qua: {_number(self.items)} ý kiến từ"
+            f"Ý kiến {self.opinion_span()}: {_number(self.items)} ý kiến từ"
             f" {len(self.channels)} kênh (có {_number(self.meetings)} buổi tiếp xúc cử tri,"
             f" đối thoại), {_number(self.issues)} vấn đề dư luận, {_number(self.answers)} trả lời,"
             f" giải thích đã công bố, {_number(self.alerts)} cảnh báo dư luận mới nổi."
         )
+
+    def opinion_span(self) -> str:
+        """"90 ngày qua" for the shortest demo, "từ 01/07/2025" when it reaches further back."""
+        if self.opinion_start is None:
+            return f"{OPINION_WINDOW_DAYS} ngày qua"
+        return f"từ {self.opinion_start:%d/%m/%Y}"
+
+    def leader_line(self) -> str:
+        return self.story.leader_line()
 
     def survey_line(self) -> str:
         return (

@@ -179,15 +179,22 @@ def test_consolidate_refuses_a_wrong_suffix(capsys, db, tmp_path):
 
 
 def test_demo_loads_once_then_prints_the_logins_again(capsys, db):
-    code, out, err = run(capsys, "demo")
+    # One month keeps the test short; the 18 months of the default are tested in test_demo.
+    code, out, err = run(capsys, "demo", "--months", "1")
     assert code == 0, err
     assert "http://127.0.0.1:8000" in out and "longdan-demo" in out
     assert "vanphong" in out and "lanhdao" in out and "cb01" in out
     assert OrgUnit.objects.filter(kind__in=demo.GRASSROOTS_KINDS, closed_on__isnull=True).count() \
         == 55
+    # Last, where the leader should look first: the same story on the second run.
+    leader = out.strip().splitlines()[-1]
+    assert leader.startswith("Lãnh đạo: đăng nhập lanhdao / longdan-demo, mở /buc-tranh/")
+    assert "chủ đề đang nóng lên" in leader and "2 tổ dân phố im lặng" in leader
+    assert "dư luận tiềm ẩn" in leader
     code, again, err = run(capsys, "demo")
     assert code == 0, err
     assert "đã được nạp trước đó" in again and "cb01" in again
+    assert again.strip().splitlines()[-1] == leader
     assert authenticate(username="cb01", password="longdan-demo") is not None
 
 
@@ -257,7 +264,9 @@ def test_subprocess_database_not_set_up(tmp_path):
 
 
 def test_subprocess_demo_then_compliance_then_reminders(tmp_path):
-    first = longdan(tmp_path, "demo")
+    # Four months keep the subprocess short (the merger and the new cell both lie before last
+    # month, so it expects 55); the 18 months of the default are tested in test_demo.
+    first = longdan(tmp_path, "demo", "--months", "4")
     assert first.returncode == 0, first.stderr
     assert "vanphong" in first.stdout and "http://127.0.0.1:8000" in first.stdout
     again = longdan(tmp_path, "demo")

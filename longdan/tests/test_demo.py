@@ -1,4 +1,6 @@
-"""The demo ward: its shape, its six months of reports, its logins, and that it loads the same way.
+"""The demo ward: its shape, its 18 months of reports and opinions, its logins, and that it loads
+the same way. The opinion history the picture needs (seasons, the rising topic, the silent areas,
+the latent worry) is tested in ``test_demo_history``, on the same world.
 
 The ward is loaded once for the module inside a transaction that is rolled back at the end, so the
 other test modules still start from an empty database.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
@@ -15,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import ServiceError
-from core.models import AuditEntry
+from core.models import AuditEntry, Topic
 from core.text import fold
 from intake.models import Meeting, OpinionItem, ResidentContact
 from issues.models import Answer, BurstAlert, Issue, IssueEvent
@@ -28,15 +31,16 @@ from reporting.periods import parse_period
 from reporting.selectors import compliance_for
 from surveys.models import PopulationMargin, Question, Response, Survey
 
-TODAY = dt.date(2026, 1, 10)  # the window is July–December 2025, the ward's first half-year
-WINDOW = [f"2025-{month:02d}" for month in range(7, 13)]
+TODAY = dt.date(2026, 1, 10)  # the window is July 2024 – December 2025 (18 months)
+WINDOW = [f"{year}-{month:02d}" for year, month in
+          [(2024, m) for m in range(7, 13)] + [(2025, m) for m in range(1, 13)]]
 
 
-# Measured on this 2-core machine (SQLite file, `longdan demo`): about 22 s for the whole ward,
-# of which about 9 s for the opinion items, issues, answers and alerts. PostgreSQL over TCP
-# pays a round trip per query (about 170 s here while other test suites ran beside it). The
-# bounds leave room for a busy CI machine.
-LOAD_SECONDS = {"sqlite": 60, "postgresql": 300}
+# Measured on this 2-core machine (SQLite file, `longdan demo`, 18 months): about 30 s of CPU
+# for the whole ward, of which about two thirds for the ~1,800 opinion items, issues, answers
+# and alerts (66 s of wall time while other test suites ran beside it). PostgreSQL over TCP pays
+# a round trip per query. The bounds leave room for a busy CI machine.
+LOAD_SECONDS = {"sqlite": 180, "postgresql": 900}
 PHONE_OR_ID = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[ .-]?\d{3}[ .-]?\d{3,4}(?!\d)|\d{9,12}")
 
 
@@ -105,7 +109,7 @@ def test_the_ward_has_55_grassroots_organisations_and_the_agencies(world, db):
 
 
 def test_one_cell_merged_and_one_opened_during_the_window(world, db):
-    window_start, window_end = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
+    window_start, window_end = dt.date(2024, 7, 1), dt.date(2025, 12, 31)
     merged = OrgUnit.objects.get(closed_on__isnull=False)
     assert window_start < merged.closed_on < window_end
     assert not merged.areas.exists()  # its residential groups went to the cell it merged into
@@ -234,11 +238,13 @@ def test_the_demo_loads_within_the_stated_time(world, db):
     assert world.seconds < LOAD_SECONDS[connection.vendor], f"{world.seconds:.1f} s"
 
 
-def test_opinion_items_of_the_last_90_days_from_every_channel(world, db):
+def test_opinion_items_of_the_window_from_every_channel(world, db):
     items = OpinionItem.objects.all()
-    assert 300 <= items.count() <= 600 and world.items == items.count()
+    assert 1_200 <= items.count() <= 2_800 and world.items == items.count()
     days = set(items.values_list("received_on", flat=True))
-    assert min(days) >= TODAY - dt.timedelta(days=90) and max(days) <= TODAY
+    assert min(days) >= dt.date(2024, 7, 1) and max(days) <= TODAY
+    assert world.opinion_line().startswith(f"Ý kiến từ 01/07/2024: {items.count():,}"
+                                           .replace(",", "."))
     channels = set(items.values_list("channel", flat=True))
     assert {"cong_tac_vien", "khu_dan_cu", "tiep_xuc_cu_tri", "doi_thoai", "khac", "bao_chi",
             "mang_xa_hoi", "mttq"} <= channels
@@ -369,3 +375,120 @@ def test_two_survey_rounds_with_a_skewed_sample_and_population_margins(world, db
     assert not Response.objects.filter(area__isnull=True).exists()
     assert all(PHONE_OR_ID.search(text or "") is None
                for text in Response.objects.values_list("data__kien_nghi", flat=True))
+
+
+# --- the history the opinion picture needs (issue 8) ----------------------------------------------
+
+WORRIED = ("ban_khoan", "buc_xuc", "phan_doi")
+
+
+def weekly(items, weeks: int) -> list[int]:
+    """Items per seven-day week ending on TODAY, the last ``weeks`` weeks, oldest first."""
+    counts = Counter((TODAY - day).days // 7 for day in items.values_list("received_on",
+                                                                           flat=True))
+    return [counts.get(week, 0) for week in range(weeks - 1, -1, -1)]
+
+
+def by_month(items) -> Counter:
+    return Counter(f"{day:%Y-%m}" for day in items.values_list("received_on", flat=True))
+
+
+def test_items_and_streams_in_every_month(world, db):
+    items = by_month(OpinionItem.objects.all())
+    streams = Counter(OpinionStream.objects.values_list("report__period__code", flat=True))
+    for code in [*WINDOW, "2026-01"]:
+        assert items[code] >= 20, code
+        assert streams[code] >= 50 or code == "2026-01", code
+    assert streams["2026-01"] > 0  # the current month's drafts and early reports
+
+
+def test_weekly_volumes_are_those_of_a_ward(world, db):
+    weeks = weekly(OpinionItem.objects.all(), 78)
+    ordinary = sorted(weeks[:-3])
+    assert ordinary[0] >= 3 and ordinary[-1] <= 60
+    assert 10 <= ordinary[len(ordinary) // 2] <= 40
+
+
+def test_seasons_flooding_school_fees_dengue_and_tet_prices(world, db):
+    def months_of(words: str) -> Counter:
+        return by_month(OpinionItem.objects.filter(text_folded__contains=words,
+                                                   meeting__isnull=True))
+
+    flooding = months_of("ngap ung")
+    rainy = sum(n for code, n in flooding.items() if 5 <= int(code[5:]) <= 10)
+    assert rainy > 4 * (sum(flooding.values()) - rainy)
+    fees = months_of("hoc phi")
+    assert fees.most_common(1)[0][0][5:] in ("08", "09")
+    assert fees["2025-08"] > 3 * max(fees[f"2025-{m:02d}"] for m in (1, 2, 3, 4, 11, 12))
+    dengue = months_of("sot xuat huyet")
+    season = sum(n for code, n in dengue.items() if 7 <= int(code[5:]) <= 10)
+    assert season > 0.8 * sum(dengue.values())
+    prices = months_of("gia thuc pham")
+    assert prices.most_common(1)[0][0] in ("2025-01", "2025-02")  # Tết: 29 January 2025
+
+
+def test_one_topic_rises_in_the_last_three_weeks_mostly_aggrieved(world, db):
+    story = world.story
+    topic = Topic.objects.get(name=story.rising_topic)
+    items = OpinionItem.objects.filter(topics=topic)
+    weeks = weekly(items, 78)
+    earlier, last = weeks[:-3], weeks[-3:]
+    assert min(last) > max(earlier)
+    ordinary = sorted(earlier)[len(earlier) // 2]
+    assert last[-1] >= 3 * max(ordinary, 1)
+    recent = items.filter(received_on__gt=TODAY - dt.timedelta(weeks=3))
+    aggrieved = recent.filter(attitude__in=("buc_xuc", "phan_doi")).count()
+    assert aggrieved > 0.6 * recent.count()
+    assert story.rising_weeks == last and story.rising_week == last[-1]
+
+
+def test_two_areas_are_silent_for_eight_weeks_after_a_normal_history(world, db):
+    names_ = world.story.silent_areas
+    areas = list(Area.objects.filter(name__in=names_))
+    assert len(areas) == 2 and world.story.silent_weeks >= 8
+    since = TODAY - dt.timedelta(weeks=8)
+    for area in areas:
+        assert not OpinionItem.objects.filter(area=area, received_on__gte=since).exists()
+        assert not OpinionStream.objects.filter(area=area, report__period__end__gte=since).exists()
+        before = OpinionItem.objects.filter(area=area, received_on__lt=since)
+        assert before.count() >= 10, area.name
+        assert len(by_month(before)) >= 6  # heard across the months, not once
+    # Around them the ward is heard as usual.
+    others = OpinionItem.objects.filter(received_on__gte=since).exclude(area__in=areas)
+    assert others.values("area").distinct().count() >= 40
+
+
+def test_a_latent_worry_grows_with_no_issue_followed(world, db):
+    story = world.story
+    topic = Topic.objects.get(name=story.latent_topic)
+    worried = OpinionItem.objects.filter(topics=topic, attitude__in=WORRIED)
+    weeks = weekly(worried, 78)
+    assert sum(weeks[:-4]) == 0  # not heard before
+    last = weeks[-4:]
+    assert all(a < b for a, b in zip(last, last[1:], strict=False)) and last == story.latent_weeks
+    issues = Issue.objects.filter(items__in=worried).distinct()
+    assert issues.exists()
+    assert all(i.status == Issue.Status.DETECTED and i.owner_unit_id is None
+               for i in issues)  # grouped by the engine, but nobody has taken it up
+    assert worried.filter(latent=True).exists()
+    streams = OpinionStream.objects.filter(topic=topic, latent=True,
+                                           report__period__code__in=["2025-12", "2026-01"])
+    assert streams.count() == story.latent_streams >= 1
+
+
+def test_the_leader_is_told_where_to_look_first(world, db):
+    line = world.leader_line()
+    assert line.startswith("Lãnh đạo: đăng nhập lanhdao / longdan-demo, mở /buc-tranh/")
+    story = world.story
+    assert f"chủ đề đang nóng lên: {story.rising_topic}" in line
+    assert f"2 tổ dân phố im lặng: {', '.join(story.silent_areas)}" in line
+    assert f"dư luận tiềm ẩn: {story.latent_topic}" in line
+    # Read back from the database, not written in: the CLI's second run tells the same story.
+    assert demo.current_story().leader_line() == line
+
+
+def test_old_quiet_issues_were_closed_by_the_office(world, db):
+    old = Issue.objects.filter(merged_into__isnull=True,
+                               last_seen_on__lt=TODAY - dt.timedelta(days=60))
+    assert old.exists()
+    assert not old.filter(status=Issue.Status.DETECTED).exists()
