@@ -19,7 +19,8 @@ from orgs.models import Area, OrgUnit, User
 from orgs.selectors import descendant_ids, visible_unit_ids
 from picture.window import Window, WindowError, parse_window
 
-DEFAULT_SILENT_WEEKS = 4
+# Two monthly report cycles without a word from any channel.
+DEFAULT_SILENT_WEEKS = 8
 PARAMETERS = ("period", "unit", "area", "topic", "group", "channel", "silent_weeks")
 
 

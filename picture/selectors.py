@@ -388,7 +388,7 @@ def _areas(query, cells: list[Cell], areas: list[Area], silent_ids: set[int]) ->
 
 
 def silent_areas(query: PictureQuery, areas: list[Area]) -> list[dict]:
-    """Areas in scope from which no channel heard anything in the last N weeks, largest first.
+    """Areas in scope from which no channel heard anything in the last N weeks.
 
     Silence is about the area, whatever the topic, group or channel filter: only the unit and
     area filters narrow it."""
@@ -410,7 +410,9 @@ def silent_areas(query: PictureQuery, areas: list[Area]) -> list[dict]:
                 "weeks_silent": ((anchor - last).days // 7) if last else None,
                 "action": "assign_collaborator",
             })
-    rows.sort(key=lambda row: (-row["population"], row["name"]))
+    # Never heard first, then the longest silence, then the most residents unheard.
+    rows.sort(key=lambda row: (row["last_heard"] is not None, -(row["weeks_silent"] or 0),
+                               -row["population"], row["name"]))
     return rows
 
 

@@ -22,6 +22,10 @@ from trends.forecast import outside
 from trends.rising import SeriesInput, rank_rising
 
 BASELINE_WEEKS = 12
+# The weeks between the baseline and the current one (a guard band, as Farrington's and the EARS
+# C2/C3 methods keep): a rise that builds over three weeks would otherwise raise its own baseline
+# and never be flagged.
+GUARD_WEEKS = 2
 FORECAST_HISTORY_WEEKS = 104
 FORECAST_HORIZON = 4
 FORECAST_TOPICS = 5
@@ -58,17 +62,20 @@ def weekly_series(counter, dimension: str, anchor: dt.date, weeks: int) -> dict[
 
 
 def rising(query: PictureQuery, counter, names: dict[str, dict[str, str]]) -> list[dict]:
-    """Topics, areas and issues whose last seven days rose beyond what the twelve weeks before
-    them lead one to expect (volume, or the share of aggrieved and opposed)."""
+    """Topics, areas and issues whose last seven days rose beyond what twelve weeks before them
+    (ending two weeks earlier) lead one to expect (volume, or the share of aggrieved and
+    opposed)."""
     anchor = anchor_of(query)
     inputs: dict[str, SeriesInput] = {}
     for kind in KINDS:
-        for key, weekly in weekly_series(counter, kind, anchor, BASELINE_WEEKS + 1).items():
+        weeks = BASELINE_WEEKS + GUARD_WEEKS + 1
+        for key, weekly in weekly_series(counter, kind, anchor, weeks).items():
             if key not in names[kind]:
                 continue  # an issue the reader does not share, a deleted topic
             inputs[f"{kind}:{key}"] = SeriesInput(
-                history=weekly.counts[:-1], current=weekly.counts[-1],
-                concerned_history=weekly.concerned[:-1], concerned_current=weekly.concerned[-1],
+                history=weekly.counts[:BASELINE_WEEKS], current=weekly.counts[-1],
+                concerned_history=weekly.concerned[:BASELINE_WEEKS],
+                concerned_current=weekly.concerned[-1],
             )
     rows: dict[tuple[str, str], dict] = {}
     for signal in rank_rising(inputs):  # strongest first

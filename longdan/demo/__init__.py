@@ -26,22 +26,12 @@ and ``months`` give the same ward, the same people, reports and opinions.
 Only the grassroots organisations are assigned the monthly template (expected = 55, as in the
 plan); the agencies and mass organisations exist in the tree, without reports of their own.
 
-Optional steps (``builder.OPTIONAL_STEPS``: ``shapes``, ``directions``, ``briefs``, in that
-order). Another part of the demo plugs in by adding a module ``longdan/demo/<name>.py`` with:
-
-* ``build_<name>(...)``: called after the surveys, inside the load's transaction, with the
-  keyword arguments it declares among ``today`` (the demo's day, a ``date``), ``stdout`` (a text
-  stream for progress lines, or None) and ``now`` (the demo's "now", an aware ``datetime``; rows
-  stamped later than it would lie in the future). It writes through the services like the rest
-  and may return a dict of counts (kept in ``DemoSummary.steps[name]``).
-* optionally ``drop_<name>()``: called by ``drop_demo`` (``--reset``), the last step first,
-  before anything else is deleted, to remove the rows that would block deleting the ward.
-
-A module that does not exist is skipped, so each step can be merged on its own; a new step is a
-new name in ``OPTIONAL_STEPS``.
+The picture's steps (``builder._picture_steps``, after the surveys): ``shapes`` (boundaries
+generated for the invented areas, marked as such), ``directions`` (directions and gap tasks in
+every state, by the leader) and ``briefs`` (the weekly briefs of the last eight weeks).
 
 The package, by subject: ``loading`` (the entry points: load, drop, is it loaded), ``builder``
-(the order of the build, the optional steps, the summary), ``world`` (units, residential groups),
+(the order of the build, the picture's steps, the summary), ``world`` (units, residential groups),
 ``people`` (users, responsible persons, collaborators), ``reports`` (the monthly reports and what
 they say), ``history`` (the schedule of the opinion items), ``opinions`` (opinion items, issues,
 answers and alerts), ``story`` (where the leader should look first), ``surveys`` (two survey
@@ -49,7 +39,6 @@ rounds and their responses), ``summary`` (what was loaded, the logins), ``consta
 invented data lives in ``names`` and ``opinion_data``.
 """
 
-from longdan.demo.builder import OPTIONAL_STEPS
 from longdan.demo.constants import (
     GRASSROOTS_KINDS,
     LEADER_USERNAME,
@@ -65,7 +54,6 @@ from longdan.demo.summary import DemoLogin, DemoSummary, current_logins
 
 __all__ = [
     "DEFAULT_MONTHS",
-    "OPTIONAL_STEPS",
     "GRASSROOTS_KINDS",
     "LEADER_USERNAME",
     "OFFICE_USERNAME",

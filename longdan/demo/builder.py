@@ -1,13 +1,10 @@
 """The demo ward's build, in order: the tree, the people, the monthly reports, the opinions, the
-surveys, the optional steps (``OPTIONAL_STEPS``); then the summary of what was loaded and where
-the leader should look first. Everything is drawn from seeded generators."""
+surveys, the picture's steps (shapes, directions, briefs); then the summary of what was loaded
+and where the leader should look first. Everything is drawn from seeded generators."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
-import inspect
 import random
 from collections import Counter
 from typing import TextIO
@@ -20,6 +17,7 @@ from core.services import audit
 from intake.models import Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from longdan.demo import history
+from longdan.demo.briefs import build_briefs
 from longdan.demo.constants import (
     GRASSROOTS_KINDS,
     OPINION_WINDOW_DAYS,
@@ -27,37 +25,19 @@ from longdan.demo.constants import (
     SEED,
     WARD_FORMED,
 )
+from longdan.demo.directions import build_directions
 from longdan.demo.opinions import _Opinions
 from longdan.demo.people import _People
 from longdan.demo.reports import _Reports
+from longdan.demo.shapes import build_shapes
 from longdan.demo.story import silent_areas, tell_story
 from longdan.demo.summary import DemoSummary, current_logins
 from longdan.demo.surveys import DemoSurveys
 from longdan.demo.world import _World
 from orgs.models import Area, Collaborator, OrgUnit, User
+from picture.services import propose_latent_candidates
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
 from reporting.periods import last_months, month_of
-
-# Steps other parts of the demo may add, run in this order after the surveys when their module
-# exists: ``longdan/demo/<name>.py`` with ``build_<name>(...)`` (see the package docstring).
-OPTIONAL_STEPS = ("shapes", "directions", "briefs")
-
-
-def optional_steps() -> list[tuple[str, object]]:
-    """The optional steps present, in order: (name, module), imported only when they exist."""
-    found = []
-    for name in OPTIONAL_STEPS:
-        if importlib.util.find_spec(f"longdan.demo.{name}") is not None:
-            found.append((name, importlib.import_module(f"longdan.demo.{name}")))
-    return found
-
-
-def call_with(function, **available):
-    """Call ``function`` with the keyword arguments among ``available`` that it accepts."""
-    parameters = inspect.signature(function).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return function(**available)
-    return function(**{k: v for k, v in available.items() if k in parameters})
 
 
 class _Builder(_World, _People, _Reports):
@@ -121,18 +101,22 @@ class _Builder(_World, _People, _Reports):
         self.say("Tạo hai đợt khảo sát dư luận và phiếu trả lời…")
         self.survey_counts = DemoSurveys(office=self.office_user, ward=self.ward,
                                          today=self.today).build()
-        self._optional_steps()
+        self._picture_steps()
         audit(actor=None, action=AuditEntry.Action.CREATE, object_type="demo",
               summary="Nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng",
               data={"today": self.today.isoformat(), "months": len(self.window)})
         return self._summary()
 
-    def _optional_steps(self) -> None:
-        self.summary.steps = {}
-        for name, module in optional_steps():
-            result = call_with(getattr(module, f"build_{name}"), today=self.today,
-                               stdout=self.stdout, now=self.now)
-            self.summary.steps[name] = result if isinstance(result, dict) else {}
+    def _picture_steps(self) -> None:
+        """What the leaders' picture needs beyond opinion: the areas' (generated) boundaries,
+        directions in every state, the weekly briefs of the last eight weeks, and the latent
+        opinion the engine proposes today."""
+        self.summary.steps = {
+            "shapes": {"areas": build_shapes(stdout=self.stdout)},
+            "directions": build_directions(self.today, stdout=self.stdout),
+            "briefs": {"briefs": len(build_briefs(self.today, stdout=self.stdout))},
+            "latent": {"proposed": len(propose_latent_candidates(today=self.today).proposed)},
+        }
 
     # --- result --------------------------------------------------------------------------------
 

@@ -15,10 +15,19 @@ from core.models import AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from longdan.demo import names
-from longdan.demo.builder import _Builder, optional_steps
+from longdan.demo.builder import _Builder
 from longdan.demo.constants import LEADER_USERNAME, OFFICE_USERNAME
 from longdan.demo.summary import DemoSummary
 from orgs.models import Area, Collaborator, OrgUnit, User
+from picture.models import (
+    Alert,
+    Brief,
+    Direction,
+    DirtyDay,
+    LatentCandidate,
+    Rollup,
+    Subscription,
+)
 from reporting.models import (
     ConsolidatedReport,
     Reminder,
@@ -75,11 +84,11 @@ def drop_demo() -> None:
         )
     try:
         with transaction.atomic():
-            # The optional steps' own rows first, the last step first: they hang off the rest.
-            for name, module in reversed(optional_steps()):
-                drop = getattr(module, f"drop_{name}", None)
-                if drop is not None:
-                    drop()
+            # The picture's rows first: directions hold protected links to units, and the
+            # rollups, alerts and briefs count what is about to go.
+            for model in (Direction, Brief, Alert, Subscription, LatentCandidate, Rollup,
+                          DirtyDay):
+                model.objects.all().delete()
             # Surveys, then opinion intake and issues: they hold protected links to units.
             Response.objects.all().delete()
             Survey.objects.all().delete()

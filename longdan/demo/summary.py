@@ -49,7 +49,7 @@ class DemoSummary:
     survey_responses: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     story: DemoStory = field(default_factory=DemoStory)  # where the leader should look first
-    steps: dict[str, dict] = field(default_factory=dict)  # optional steps run: name → counts
+    steps: dict[str, dict] = field(default_factory=dict)  # the picture's steps: name → counts
     password: str = PASSWORD
     seconds: float = 0.0
 

@@ -5,16 +5,12 @@ days and window lengths; and the hook through which other parts add their demo s
 from __future__ import annotations
 
 import datetime as dt
-import importlib.machinery
-import io
 import random
-import sys
-import types
 from collections import Counter
 
 import pytest
 
-from longdan.demo import builder, history
+from longdan.demo import history
 from longdan.demo import opinion_data as opinions
 
 CASES = [
@@ -89,39 +85,3 @@ def test_a_poisson_draw_has_its_mean():
     rng = random.Random(3)
     draws = [history.poisson(rng, 4.0) for _ in range(4000)]
     assert 3.8 < sum(draws) / len(draws) < 4.2 and history.poisson(rng, 0) == 0
-
-
-# --- the optional steps other parts of the demo plug in -------------------------------------------
-
-
-@pytest.fixture
-def fake_step(monkeypatch):
-    """A step module ``longdan.demo.fake_step`` that records how it was called."""
-    calls = []
-    module = types.ModuleType("longdan.demo.fake_step")
-    module.__spec__ = importlib.machinery.ModuleSpec("longdan.demo.fake_step", None)
-
-    def build_fake_step(today, stdout=None):
-        calls.append((today, stdout))
-        return {"rows": 3}
-
-    module.build_fake_step = build_fake_step
-    module.drop_fake_step = lambda: calls.append("drop")
-    monkeypatch.setitem(sys.modules, "longdan.demo.fake_step", module)
-    monkeypatch.setattr(builder, "OPTIONAL_STEPS", ("fake_step", "not_written_yet"))
-    return calls
-
-
-def test_optional_steps_run_when_their_module_exists_with_the_arguments_they_take(fake_step):
-    assert [name for name, _ in builder.optional_steps()] == ["fake_step"]
-    stub = types.SimpleNamespace(today=dt.date(2026, 1, 10), stdout=io.StringIO(),
-                                 now=dt.datetime(2026, 1, 10, 10, tzinfo=dt.UTC),
-                                 summary=types.SimpleNamespace())
-    builder._Builder._optional_steps(stub)
-    assert fake_step == [(stub.today, stub.stdout)]  # ``now`` not passed: not declared
-    assert stub.summary.steps == {"fake_step": {"rows": 3}}
-
-
-def test_call_with_passes_everything_to_a_function_taking_keywords():
-    assert builder.call_with(lambda **kw: sorted(kw), today=1, stdout=2) == ["stdout", "today"]
-    assert builder.call_with(lambda stdout=None: stdout, today=1, stdout=2) == 2

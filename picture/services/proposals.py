@@ -40,12 +40,24 @@ def propose_latent_candidates(*, today: dt.date) -> ProposalRun:
     run = ProposalRun(day=today)
     office = User(username="longdan-latent", role=User.Role.OFFICE)
     counter = counter_for(read_query(office, {"period": "7d"}, today=today))
-    series = [*_series(counter, "topic", today), *_series(counter, "area_topic", today)]
-    for proposal in latent_candidates(series):
+    for proposal in _proposals(counter, today):
         candidate = _record(proposal, today)
         if candidate is not None:
             run.proposed.append(candidate.pk)
     return run
+
+
+def _proposals(counter, today: dt.date) -> list:
+    """The engine's proposals, kept few enough for the office to read: a topic proposed
+    ward-wide is not proposed again area by area, and of a topic's areas only the strongest is."""
+    topics = latent_candidates(_series(counter, "topic", today))
+    taken = {int(p.topic) for p in topics}
+    areas = []
+    for proposal in latent_candidates(_series(counter, "area_topic", today)):  # strongest first
+        if int(proposal.topic) not in taken:
+            areas.append(proposal)
+            taken.add(int(proposal.topic))
+    return [*topics, *areas]
 
 
 def _weekly_concerned(counter, dimension: str, today: dt.date) -> dict[str, list[int]]:
@@ -75,10 +87,12 @@ def _series(counter, dimension: str, today: dt.date) -> list[LatentSeries]:
 
 
 def _covered() -> tuple[set[int], set[tuple[int | None, int]]]:
-    """Topics an open issue follows, and (area, topic) pairs — area None: the whole ward, which
-    covers the topic in every area."""
-    open_issues = Issue.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True,
-                                       topic__isnull=False)
+    """Topics an issue the office has taken up follows, and (area, topic) pairs — area None: the
+    whole ward, which covers the topic in every area. An issue the engine formed on its own
+    (just detected, nobody owning it) follows nothing yet: every item lands in one."""
+    open_issues = Issue.objects.filter(
+        status__in=OPEN_STATUSES, merged_into__isnull=True, topic__isnull=False
+    ).exclude(status=Issue.Status.DETECTED, owner_unit__isnull=True)
     pairs = set(open_issues.values_list("area_id", "topic_id"))
     return {topic for _, topic in pairs}, pairs
 

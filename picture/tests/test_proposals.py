@@ -35,16 +35,21 @@ def growing_worry(vanphong, cell_a, area_1):
 def test_growing_worry_without_an_issue_is_proposed_once(growing_worry, lanhdao):
     run = propose_latent_candidates(today=TODAY)
     candidates = LatentCandidate.objects.filter(topic=growing_worry)
-    assert candidates.count() >= 1 and len(run.proposed) == candidates.count()
+    # Ward-wide, and not again for its one area.
+    assert candidates.count() == 1 and run.proposed == [candidates.get().pk]
     ward_wide = candidates.get(area__isnull=True)
     assert ward_wide.count == 10 and "«Giáo dục»" in ward_wide.reason
     assert propose_latent_candidates(today=TODAY).proposed == []
     assert propose_latent_candidates(today=TODAY + dt.timedelta(days=1)).proposed == []
 
 
-def test_flat_worry_or_worry_an_issue_follows_is_not_proposed(growing_worry, vanphong):
+def test_worry_an_issue_the_office_took_up_follows_is_not_proposed(growing_worry, vanphong):
     from issues.models import Issue
 
-    Issue.objects.create(code="VD-1", title="Học phí", topic=growing_worry,
-                         status=Issue.Status.WATCHING)
+    detected = Issue.objects.create(code="VD-1", title="Học phí", topic=growing_worry,
+                                    status=Issue.Status.DETECTED)
+    assert propose_latent_candidates(today=TODAY).proposed != []  # formed, not taken up
+    LatentCandidate.objects.all().delete()
+    detected.status = Issue.Status.WATCHING
+    detected.save()
     assert propose_latent_candidates(today=TODAY).proposed == []
