@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from picture.views import render_picture
+from picture.views.picture import render_picture
 from reporting.views import home as reporting_home
 
 

@@ -346,8 +346,8 @@ def test_the_office_confirms_or_dismisses_latent_candidates(client, world):
 
 
 def test_rising_and_forecast_panels_render_their_lists(client, world, monkeypatch):
-    from picture import views
     from picture.selectors import picture_for
+    from picture.views import picture as views
 
     def filled(query):
         data = picture_for(query)
