@@ -35,7 +35,6 @@ from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from issues.selectors import issues_visible_to
 from longdan import demo
-from longdan.demo.directions import build_directions
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from picture.direction_selectors import directions_visible_to
@@ -227,9 +226,7 @@ def world(django_db_setup, django_db_blocker):
     """The demo ward, one month of it, loaded once and rolled back at the end."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            demo.load_demo(today=TODAY, months=1)
-            if not Direction.objects.exists():
-                build_directions(TODAY)  # directions in every state, shared by several units
+            demo.load_demo(today=TODAY, months=1)  # with directions, shapes and briefs
             _direction_for_every_reader()
             yield
             transaction.set_rollback(True)

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from core.models import AuditEntry
 from longdan import demo
-from longdan.demo.directions import PLANS, build_directions
+from longdan.demo.directions import PLANS
 from orgs.models import User
 from picture import direction_selectors as selectors
 from picture.models import Direction, DirectionUpdate
@@ -22,8 +22,8 @@ TODAY = dt.date(2026, 1, 10)
 def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with transaction.atomic():
-            demo.load_demo(today=TODAY, months=1)
-            yield build_directions(TODAY)
+            summary = demo.load_demo(today=TODAY, months=1)  # its directions are a demo step
+            yield summary.steps["directions"]
             transaction.set_rollback(True)
 
 
