@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 
 from core.models import Attitude, Channel, SocialGroup, Topic
@@ -20,6 +21,7 @@ from picture.drilldown import NO_TOPIC, refused
 from picture.models import Direction, LatentCandidate
 from picture.query import PictureQuery
 from picture.selectors import SMALL_LABEL
+from picture.window import DEFAULT as DEFAULT_WINDOW
 from picture.window import MONTH, QUARTER, RANGE, WEEK, YEAR, Window, month_of, week_of
 
 ATTITUDE_COLUMNS = [(value, label) for value, label in Attitude.choices]
@@ -114,6 +116,7 @@ def next_window(window: Window) -> Window | None:
 def _kinds(today: dt.date) -> list[tuple[str, str, str]]:
     quarter = (today.month - 1) // 3 + 1
     return [
+        ("recent", "4 tuần qua", DEFAULT_WINDOW),
         ("week", "Tuần", week_of(today).code),
         ("month", "Tháng", month_of(today).code),
         ("quarter", "Quý", f"{today.year}-Q{quarter}"),
@@ -135,7 +138,7 @@ def period_choices(query: PictureQuery) -> dict:
     following = next_window(window)
     return {
         "kinds": [{"kind": kind, "label": label, "url": "?" + urlencode(query.params(period=code)),
-                   "active": window.kind == kind}
+                   "active": window.code == code if kind == "recent" else window.kind == kind}
                   for kind, label, code in kinds],
         "previous": {"label": previous.label,
                      "url": "?" + urlencode(query.params(period=window_code(previous)))},
@@ -349,7 +352,9 @@ def latent_candidates(query: PictureQuery):
     ).select_related("topic", "area")
     if query.unit_ids is not None:
         candidates = candidates.filter(area__unit_id__in=query.unit_ids)
-    return list(candidates[:20])
+    # The newest first; of a day's, the ward-wide ones, then the most opinions.
+    ordered = candidates.order_by("-detected_on", F("area_id").asc(nulls_first=True), "-count")
+    return list(ordered[:20])
 
 
 RISING_KINDS = {"topic": "Chủ đề", "area": "Tổ dân phố", "issue": "Vấn đề", "group": "Nhóm"}

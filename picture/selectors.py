@@ -331,8 +331,9 @@ def buckets(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
 
 def heat_table(query: PictureQuery, counter, names: dict[str, str]) -> dict:
     window = query.window
-    spans = buckets(window.start, window.end)
-    cells = counter.cells("topic", window.start, window.end, by_day=True)
+    last = min(window.end, query.today)  # the weeks still to come are not zeros
+    spans = buckets(window.start, last)
+    cells = counter.cells("topic", window.start, last, by_day=True)
     grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(spans))
     for cell in cells:
         for index, (first, last, _) in enumerate(spans):

@@ -16,6 +16,7 @@ from reporting.periods import PeriodError
 
 WEEK, MONTH, QUARTER, HALF, YEAR, RANGE = "week", "month", "quarter", "half", "year", "range"
 LONGEST_DAYS = 3 * 366 + 1
+DEFAULT = "4w"
 
 HELP = (
     "tuần (2026-W48), tháng (2026-11), quý (2026-Q4), 6 tháng (2026-H2), năm (2026), "
@@ -109,10 +110,9 @@ _RECENT = re.compile(r"^(\d{1,3})([dwm])$")
 
 
 def parse_window(text: str | None, today: dt.date) -> Window:
-    """Read a period as the reader wrote it; an empty one is the current month to date."""
-    raw = (text or "").strip()
-    if not raw:
-        return month_of(today)
+    """Read a period as the reader wrote it; an empty one is the last four weeks (a month that
+    began yesterday would show a leader almost nothing)."""
+    raw = (text or "").strip() or DEFAULT
     window = _parse(raw, today)
     if window.end < window.start:
         raise WindowError(f"Kỳ '{raw}': ngày bắt đầu sau ngày kết thúc.")
