@@ -1,5 +1,6 @@
 """A leader on a phone opens the picture of opinion in Chromium: the attitude chart is drawn by the
-locally served Chart.js, and a number of the topic table opens exactly the items behind it.
+locally served Chart.js, the map of the ward by the locally served Leaflet, and a number of the
+topic table opens exactly the items behind it.
 
 Set LONGDAN_E2E_SCREENSHOTS=<dir> to keep screenshots of the picture and the drill-down."""
 
@@ -27,8 +28,12 @@ def heard(cell_a, cell_b, area_1):
     """Seven opinions on the environment (four aggrieved) and two on order, heard today."""
     from core.models import Channel, Topic
     from intake.models import OpinionItem
+    from orgs.models import Area
+    from picture.services import generate_demo_shapes
     from textengine.normalize import fold
 
+    generate_demo_shapes(areas=[area_1, Area.objects.create(name="Tổ dân phố 2", population=600,
+                                                            unit=cell_b)])
     env = Topic.objects.get(name="Môi trường")
     order = Topic.objects.get(name="Trật tự an toàn xã hội")
     today = local_today()
@@ -80,6 +85,10 @@ def test_a_leader_on_a_phone_reads_the_picture_and_drills_into_a_number(
             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
             return n; }""")
         assert painted > 500, painted
+        # The map draws both areas' boundaries (no tile server: only the polygons).
+        shapes = page.locator("#ban-do .area-map-canvas svg path.leaflet-interactive")
+        shapes.first.scroll_into_view_if_needed()
+        expect(shapes).to_have_count(2)
         _shot(page, "picture_phone")
 
         # The menu folds under one button on a phone and opens on a tap.
