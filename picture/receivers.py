@@ -1,9 +1,159 @@
 """Listeners on the floors below: every write that changes what the picture counts marks the days
-it touches as dirty (picture.rollups); the worker, or the next read of those days, refreshes
-them."""
+it touches as dirty (picture.rollups), in the writer's transaction; the worker, enqueued after the
+commit, refreshes them.
+
+What is followed: an opinion item saved (its old day too, when the day moved) or deleted, its
+topics and social groups changed; an opinion stream saved, deleted or relabelled (it counts only
+while its report is submitted, on the report period's last day); a report submitted, returned or
+deleted; items linked to issues in bulk (``issues.signals.items_relinked``) and filed in bulk
+(``intake.signals.items_filed``, a safety net after the commit); a unit moved in the org tree, or
+an area, topic, social group or issue deleted (their rows are changed by cascades that send no
+signal), which marks everything.
+"""
 
 from __future__ import annotations
 
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from core.models import SocialGroup, Topic
+from intake.models import OpinionItem
+from intake.signals import items_filed
+from issues.models import Issue
+from issues.signals import items_relinked
+from orgs.models import Area, OrgUnit
+from picture import rollups
+from reporting.models import OpinionStream, UnitReport
+
+UID = "picture.rollups."
+
+
+# -- opinion items ------------------------------------------------------------------------------
+
+
+def item_before_save(sender, instance: OpinionItem, raw=False, **kwargs) -> None:
+    """An edit that moves an item to another day leaves its old day stale too."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    old = OpinionItem.objects.filter(pk=instance.pk).values_list("received_on", flat=True).first()
+    if old is not None and old != instance.received_on:
+        rollups.mark_days([old])
+
+
+def item_saved(sender, instance: OpinionItem, raw=False, **kwargs) -> None:
+    if not raw:
+        rollups.mark_days([instance.received_on])
+
+
+def item_deleted(sender, instance: OpinionItem, **kwargs) -> None:
+    rollups.mark_days([instance.received_on])
+
+
+def item_labels_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """``item.topics`` or ``item.social_groups`` changed (reversed: ``topic.opinionitem_set``)."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        rollups.mark_days([instance.received_on])
+    elif action == "pre_clear":
+        field = "topics" if isinstance(instance, Topic) else "social_groups"
+        ids = OpinionItem.objects.filter(**{field: instance}).values_list("pk", flat=True)
+        rollups.mark_days(rollups.days_of_items(ids))
+    else:
+        rollups.mark_days(rollups.days_of_items(pk_set or ()))
+
+
+def items_announced(sender, *, item_ids, **kwargs) -> None:
+    """Filed in bulk (after the commit): each item's save already marked its day; this is the
+    safety net for rows written without a save (say by an import that bypassed the ORM)."""
+    rollups.mark_days(rollups.days_of_items(item_ids))
+
+
+def items_linked(sender, *, item_ids, **kwargs) -> None:
+    rollups.mark_days(rollups.days_of_items(item_ids))
+
+
+# -- opinion streams and reports ----------------------------------------------------------------
+
+
+def stream_changed(sender, instance: OpinionStream, raw=False, **kwargs) -> None:
+    if raw or instance.report_id is None:
+        return
+    report = (
+        UnitReport.objects.filter(pk=instance.report_id)
+        .values_list("state", "period__end").first()
+    )
+    if report and report[0] == UnitReport.State.SUBMITTED:
+        rollups.mark_days([report[1]])
+
+
+def stream_labels_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        stream_changed(sender, instance)
+    elif action == "pre_clear":
+        rel = {SocialGroup: "social_groups", Issue: "issues"}.get(type(instance))
+        if rel:
+            ids = OpinionStream.objects.filter(**{rel: instance}).values_list("pk", flat=True)
+            rollups.mark_days(rollups.days_of_streams(ids))
+    else:
+        rollups.mark_days(rollups.days_of_streams(pk_set or ()))
+
+
+def report_saved(sender, instance: UnitReport, raw=False, **kwargs) -> None:
+    """A report counts while submitted: submitting, returning (and editing a returned report,
+    harmlessly) changes its period's last day."""
+    if raw:
+        return
+    if instance.state == UnitReport.State.SUBMITTED or instance.first_submitted_at is not None:
+        rollups.mark_days([instance.period.end])
+
+
+def report_deleted(sender, instance: UnitReport, **kwargs) -> None:
+    if instance.state == UnitReport.State.SUBMITTED:
+        rollups.mark_days([instance.period.end])
+
+
+# -- the org tree and the labels every row may carry --------------------------------------------
+
+
+def unit_before_save(sender, instance: OrgUnit, raw=False, **kwargs) -> None:
+    """A unit moved under another parent: every ancestor chain below it changed."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    old = OrgUnit.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    if old != instance.parent_id:
+        rollups.mark_everything()
+
+
+def label_deleted(sender, instance, **kwargs) -> None:
+    rollups.mark_everything()
+
+
+def issue_deleted(sender, instance: Issue, **kwargs) -> None:
+    ids = OpinionItem.objects.filter(issue=instance).values_list("pk", flat=True)
+    rollups.mark_days(rollups.days_of_items(ids))
+    streams = OpinionStream.objects.filter(issues=instance).values_list("pk", flat=True)
+    rollups.mark_days(rollups.days_of_streams(streams))
+
 
 def connect() -> None:
-    """Filled in by the rollups (issue 8)."""
+    pre_save.connect(item_before_save, sender=OpinionItem, dispatch_uid=UID + "item_before")
+    post_save.connect(item_saved, sender=OpinionItem, dispatch_uid=UID + "item_saved")
+    post_delete.connect(item_deleted, sender=OpinionItem, dispatch_uid=UID + "item_deleted")
+    for field in (OpinionItem.topics, OpinionItem.social_groups):
+        m2m_changed.connect(item_labels_changed, sender=field.through,
+                            dispatch_uid=UID + f"item_{field.field.name}")
+    items_filed.connect(items_announced, dispatch_uid=UID + "items_filed")
+    items_relinked.connect(items_linked, dispatch_uid=UID + "items_relinked")
+    post_save.connect(stream_changed, sender=OpinionStream, dispatch_uid=UID + "stream_saved")
+    post_delete.connect(stream_changed, sender=OpinionStream, dispatch_uid=UID + "stream_deleted")
+    for field in (OpinionStream.social_groups, OpinionStream.issues):
+        m2m_changed.connect(stream_labels_changed, sender=field.through,
+                            dispatch_uid=UID + f"stream_{field.field.name}")
+    post_save.connect(report_saved, sender=UnitReport, dispatch_uid=UID + "report_saved")
+    post_delete.connect(report_deleted, sender=UnitReport, dispatch_uid=UID + "report_deleted")
+    pre_save.connect(unit_before_save, sender=OrgUnit, dispatch_uid=UID + "unit_before")
+    for model in (Area, Topic, SocialGroup):
+        pre_delete.connect(label_deleted, sender=model, dispatch_uid=UID + f"{model.__name__}")
+    pre_delete.connect(issue_deleted, sender=Issue, dispatch_uid=UID + "issue_deleted")

@@ -272,6 +272,7 @@ PERIODIC_TASKS = (
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
     "intake.tasks.retrain_models",
+    "picture.rollup_tasks.refresh_rollups",
 )
 
 
