@@ -137,23 +137,36 @@ def issue_deleted(sender, instance: Issue, **kwargs) -> None:
     rollups.mark_days(rollups.days_of_streams(streams))
 
 
+_CONNECTED: list[tuple] = []  # (signal, sender, dispatch_uid) of each connection
+
+
+def _on(signal, receiver, uid: str, sender=None) -> None:
+    signal.connect(receiver, sender=sender, dispatch_uid=UID + uid)
+    _CONNECTED.append((signal, sender, UID + uid))
+
+
+def disconnect() -> None:
+    """Stop following writes (the benchmark's "rollups off"; connect() follows them again)."""
+    while _CONNECTED:
+        signal, sender, uid = _CONNECTED.pop()
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+
+
 def connect() -> None:
-    pre_save.connect(item_before_save, sender=OpinionItem, dispatch_uid=UID + "item_before")
-    post_save.connect(item_saved, sender=OpinionItem, dispatch_uid=UID + "item_saved")
-    post_delete.connect(item_deleted, sender=OpinionItem, dispatch_uid=UID + "item_deleted")
+    _on(pre_save, item_before_save, "item_before", OpinionItem)
+    _on(post_save, item_saved, "item_saved", OpinionItem)
+    _on(post_delete, item_deleted, "item_deleted", OpinionItem)
     for field in (OpinionItem.topics, OpinionItem.social_groups):
-        m2m_changed.connect(item_labels_changed, sender=field.through,
-                            dispatch_uid=UID + f"item_{field.field.name}")
-    items_filed.connect(items_announced, dispatch_uid=UID + "items_filed")
-    items_relinked.connect(items_linked, dispatch_uid=UID + "items_relinked")
-    post_save.connect(stream_changed, sender=OpinionStream, dispatch_uid=UID + "stream_saved")
-    post_delete.connect(stream_changed, sender=OpinionStream, dispatch_uid=UID + "stream_deleted")
+        _on(m2m_changed, item_labels_changed, f"item_{field.field.name}", field.through)
+    _on(items_filed, items_announced, "items_filed")
+    _on(items_relinked, items_linked, "items_relinked")
+    _on(post_save, stream_changed, "stream_saved", OpinionStream)
+    _on(post_delete, stream_changed, "stream_deleted", OpinionStream)
     for field in (OpinionStream.social_groups, OpinionStream.issues):
-        m2m_changed.connect(stream_labels_changed, sender=field.through,
-                            dispatch_uid=UID + f"stream_{field.field.name}")
-    post_save.connect(report_saved, sender=UnitReport, dispatch_uid=UID + "report_saved")
-    post_delete.connect(report_deleted, sender=UnitReport, dispatch_uid=UID + "report_deleted")
-    pre_save.connect(unit_before_save, sender=OrgUnit, dispatch_uid=UID + "unit_before")
+        _on(m2m_changed, stream_labels_changed, f"stream_{field.field.name}", field.through)
+    _on(post_save, report_saved, "report_saved", UnitReport)
+    _on(post_delete, report_deleted, "report_deleted", UnitReport)
+    _on(pre_save, unit_before_save, "unit_before", OrgUnit)
     for model in (Area, Topic, SocialGroup):
-        pre_delete.connect(label_deleted, sender=model, dispatch_uid=UID + f"{model.__name__}")
-    pre_delete.connect(issue_deleted, sender=Issue, dispatch_uid=UID + "issue_deleted")
+        _on(pre_delete, label_deleted, model.__name__, model)
+    _on(pre_delete, issue_deleted, "issue_deleted", Issue)

@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -163,14 +163,15 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
 
 
 def _write(cells: dict[tuple, list[int]]) -> int:
-    rows = [
-        Rollup(scope=scope, dimension=dimension, day=day, key=key, attitude=attitude,
-               source=source, count=count, latent=latent)
-        for (scope, dimension, day, key, attitude, source), (count, latent) in cells.items()
-        if count
-    ]
-    for start in range(0, len(rows), BATCH):
-        Rollup.objects.bulk_create(rows[start:start + BATCH])
+    """Insert the cells with one prepared statement (a rebuild writes millions: no model
+    instances, no ORM per row)."""
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    sql = (f"INSERT INTO {table} (scope, dimension, day, {connection.ops.quote_name('key')},"
+           " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    rows = [(*key, count, latent) for key, (count, latent) in cells.items() if count]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start:start + BATCH])
     return len(rows)
 
 
