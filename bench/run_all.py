@@ -21,6 +21,8 @@ BENCHES = {
     "weighting": ["bench_survey_weighting.py"],
     "analysis": ["bench_survey_analysis.py"],
     "openrosa": ["bench_openrosa.py"],
+    # The full city (--scale 1) takes hours to generate; `make bench` runs a twentieth of it.
+    "picture": ["bench_picture.py", "--scale", "0.05"],
 }
 
 

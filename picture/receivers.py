@@ -22,6 +22,7 @@ from issues.models import Issue
 from issues.signals import items_relinked
 from orgs.models import Area, OrgUnit
 from picture import rollups
+from picture.models import DirtyDay
 from reporting.models import OpinionStream, UnitReport
 
 UID = "picture.rollups."
@@ -63,9 +64,13 @@ def item_labels_changed(sender, instance, action: str, reverse: bool, pk_set, **
 
 
 def items_announced(sender, *, item_ids, **kwargs) -> None:
-    """Filed in bulk (after the commit): each item's save already marked its day; this is the
-    safety net for rows written without a save (say by an import that bypassed the ORM)."""
-    rollups.mark_days(rollups.days_of_items(item_ids))
+    """Filed in bulk (after the commit). Each item's save already marked its day in the filing
+    transaction; only items whose day has no mark standing (rows written without a save) are
+    marked here, so an ordinary filing writes nothing more."""
+    days = set(rollups.days_of_items(item_ids))
+    if days:
+        marked = set(DirtyDay.objects.filter(day__in=days).values_list("day", flat=True))
+        rollups.mark_days(days - marked)
 
 
 def items_linked(sender, *, item_ids, **kwargs) -> None:

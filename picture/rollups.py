@@ -20,6 +20,8 @@ included. Distinct counts per unit add up exactly because an item has one unit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -33,6 +35,8 @@ from picture.counting import _ITEM_KEYS, _STREAM_KEYS, DIMENSIONS, ITEM, STREAM,
 from picture.models import WARD, DirtyDay, Rollup
 from reporting.models import OpinionStream, UnitReport
 
+logger = logging.getLogger(__name__)
+
 # The one mark that says "every day is stale" (the org tree changed): no real day is this old.
 EVERYTHING = dt.date(1, 1, 1)
 BATCH = 5000
@@ -43,16 +47,25 @@ REBUILD_CHUNK_DAYS = 31
 
 
 def mark_days(days: Iterable[dt.date | None]) -> None:
-    """Mark ``days`` stale: one upsert, in the caller's transaction, and a refresh after commit."""
-    wanted = sorted({day for day in days if day is not None})
+    """Mark ``days`` stale: one upsert in the caller's transaction (a day this transaction
+    already marked is not written again), and a refresh enqueued after the commit."""
+    wanted = {day for day in days if day is not None}
     if not wanted:
         return
+    hook = _hook_of_this_savepoint()
+    if hook is not None:
+        wanted -= hook.days
+        if not wanted:
+            return
     now = timezone.now()
     DirtyDay.objects.bulk_create(
-        [DirtyDay(day=day, marked_at=now) for day in wanted],
+        [DirtyDay(day=day, marked_at=now) for day in sorted(wanted)],
         update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"],
     )
-    schedule_refresh()
+    if hook is None:
+        hook = _RefreshAfterCommit()
+        transaction.on_commit(hook)
+    hook.days |= wanted
 
 
 def mark_everything() -> None:
@@ -60,26 +73,50 @@ def mark_everything() -> None:
     mark_days([EVERYTHING])
 
 
+# A refresh recomputes every stale day, so one enqueued every few seconds per process is enough;
+# the days marked meanwhile stay exact (a read counts them raw) and the scheduler catches up.
+ENQUEUE_EVERY_S = 5.0
+_last_enqueued = [float("-inf")]
+
+
 class _RefreshAfterCommit:
-    """The on-commit hook that enqueues one refresh per transaction, however many writes."""
+    """The on-commit hook of one transaction (or savepoint) that marked days: remembers them, so
+    a second write on the same day costs nothing, and enqueues a refresh once it commits."""
+
+    def __init__(self) -> None:
+        self.days: set[dt.date] = set()
 
     def __call__(self) -> None:
+        now = time.monotonic()
+        if now - _last_enqueued[0] < ENQUEUE_EVERY_S:
+            return
+        _last_enqueued[0] = now
         from picture import rollup_tasks
 
         try:
             rollup_tasks.refresh_rollups.enqueue()
         except Exception:  # noqa: BLE001 - the scheduler's periodic run catches up
-            import logging
-
-            logging.getLogger(__name__).exception("Không xếp được việc cập nhật số liệu tổng hợp.")
+            logger.exception("Không xếp được việc cập nhật số liệu tổng hợp.")
 
 
-def schedule_refresh() -> None:
+def _forget_marks() -> None:
+    """Marks are being cleared in this transaction: the hooks' memory of them is void."""
+    for _, hook, *_ in transaction.get_connection().run_on_commit:
+        if isinstance(hook, _RefreshAfterCommit):
+            hook.days.clear()
+
+
+def _hook_of_this_savepoint() -> _RefreshAfterCommit | None:
+    """The hook registered in the current savepoint, if any. Django drops a hook with the
+    savepoint it was registered in, so a hook found here remembers only marks still standing."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        if any(isinstance(hook[1], _RefreshAfterCommit) for hook in connection.run_on_commit):
-            return
-    transaction.on_commit(_RefreshAfterCommit())
+    if not connection.in_atomic_block:
+        return None
+    current = set(connection.savepoint_ids)
+    for savepoints, hook, *_ in connection.run_on_commit:
+        if isinstance(hook, _RefreshAfterCommit) and savepoints == current:
+            return hook
+    return None
 
 
 def days_of_items(item_ids: Iterable[int]) -> list[dt.date]:
@@ -197,6 +234,7 @@ def refresh_dirty(days: Iterable[dt.date] | None = None) -> int:
     The marks are deleted before the raw rows are read: a writer that marks a day again while
     this runs waits for this transaction and leaves its own mark, so nothing is lost."""
     with transaction.atomic():
+        _forget_marks()
         marks = DirtyDay.objects.all()
         if days is not None:
             marks = marks.filter(day__in=list(days))
@@ -234,5 +272,6 @@ def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every rollup from the raw rows in one transaction (after the org tree changed,
     or to check the table); ``progress(done, total)`` is told the days done. Returns the days."""
     with transaction.atomic():
+        _forget_marks()
         DirtyDay.objects.all().delete()
         return _rebuild(progress)
