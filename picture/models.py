@@ -47,6 +47,8 @@ class Rollup(models.Model):
             )
         ]
         indexes = [
+            # On PostgreSQL migration 0002 adds a covering copy of this index (rollup_cover): a
+            # reader's range is an index-only scan and never reads the table at random.
             models.Index(fields=["scope", "dimension", "day"], name="rollup_scope_dim_day"),
             # A refresh replaces one day in every scope; the last day a key was heard (silent
             # areas) is one seek per key.
