@@ -2,6 +2,10 @@
 
 Target (issue 2): under 1 s. Baseline measured in the same run: the obvious ORM approach, one
 query per unit and period. Run: `.venv/bin/python bench/bench_compliance.py [--runs 5]`.
+
+Since the compliance cache (``reporting/cache.py``) a second call is a cache hit, so the two are
+measured apart (issue 8): the **cold** computation, with the kept results dropped before each run
+(outside the timing), which is what the 1 s target is about, and the **cached** read.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ import argparse
 import datetime as dt
 import json
 import random
+import statistics
 import sys
+import time
 
 from _setup import django_on_fresh_sqlite, git_revision, machine, timed
 
@@ -128,7 +134,23 @@ def main() -> int:
             period.total.submitted,
             period.total.on_time,
         ) == (code, expected, submitted, on_time), code
-    ours_median, ours_all = timed(ours, args.runs)
+    from django.core.cache import caches
+
+    from reporting.cache import RESULTS_ALIAS
+
+    def cold_runs() -> list[float]:
+        times = []
+        for _ in range(args.runs):
+            caches[RESULTS_ALIAS].clear()  # outside the timing: the next call computes
+            start = time.perf_counter()
+            ours()
+            times.append(time.perf_counter() - start)
+        return times
+
+    ours_all = cold_runs()
+    ours_median = statistics.median(ours_all)
+    ours()  # kept
+    cached_median, cached_all = timed(ours, max(args.runs, 20))
     base_median, base_all = timed(lambda: naive_compliance(template, end), args.baseline_runs)
     result = {
         "benchmark": "compliance 3,321 units x 12 months (SQLite)",
@@ -136,8 +158,10 @@ def main() -> int:
         "revision": git_revision(),
         "date": dt.date.today().isoformat(),
         "reports": report_count,
-        "ours_median_s": round(ours_median, 4),
-        "ours_runs_s": [round(t, 4) for t in ours_all],
+        "cold_median_s": round(ours_median, 4),
+        "cold_runs_s": [round(t, 4) for t in ours_all],
+        "cached_median_s": round(cached_median, 5),
+        "cached_runs_s": [round(t, 5) for t in cached_all],
         "baseline_median_s": round(base_median, 4),
         "baseline_runs_s": [round(t, 4) for t in base_all],
         "speedup": round(base_median / ours_median, 1),

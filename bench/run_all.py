@@ -22,6 +22,8 @@ BENCHES = {
     "analysis": ["bench_survey_analysis.py"],
     "openrosa": ["bench_openrosa.py"],
     "forecast": ["bench_forecast.py"],
+    # The full city (--scale 1) takes hours to generate; `make bench` runs a twentieth of it.
+    "picture": ["bench_picture.py", "--scale", "0.05"],
 }
 
 

@@ -8,6 +8,7 @@ from core.api import AuditViewSet, TokenView, api_not_found
 from intake.api import ItemViewSet, SuggestView
 from issues.api import AnswerViewSet, IssueViewSet
 from orgs.api import AreaViewSet, CollaboratorViewSet, UnitViewSet
+from picture.api import PictureView
 from picture.direction_api import DirectionViewSet
 from reporting.api import ComplianceView, PeriodViewSet, ReportViewSet, TemplateViewSet
 from search.api import SearchView
@@ -35,6 +36,7 @@ urlpatterns = [
     path("compliance/", ComplianceView.as_view(), name="api-compliance"),
     path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("picture/", PictureView.as_view(), name="api-picture"),
     # Before the router: its "surveys/<slug>/" would take "weigh" and "estimate" for slugs.
     path("surveys/weigh/", WeighView.as_view(), name="api-survey-weigh"),
     path("surveys/estimate/", EstimateView.as_view(), name="api-survey-estimate"),

@@ -4,17 +4,24 @@ A cell is one (day or None, key, attitude, source, count, latent) along one dime
 (``all``, ``topic``, ``area``, ``group``, ``channel``, ``group_topic``, ``area_topic``, ``issue``;
 see ``picture.models.Rollup``). :class:`RawCounter` counts the raw rows (items and the streams of
 submitted reports) with plain aggregate queries: it is the reference every faster path must equal,
-and the "naive query" the benchmarks measure against.
+and the "naive query" the benchmarks measure against. :class:`RollupCounter` reads the same cells
+from the rollups (``picture.rollups``) of the reader's scope, counting the few days not yet
+refreshed from the raw rows; ``picture.selectors.counter_for`` chooses between them.
+
+Both counters return their cells in one order (day, key, attitude, source), so that panels which
+keep the order of equal counts read the same from either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from intake.models import OpinionItem
+from picture.models import Rollup
 from picture.query import PictureQuery
 from reporting.models import OpinionStream, UnitReport
 
@@ -108,12 +115,28 @@ class RawCounter:
     def cells(
         self, dimension: str, start: dt.date, end: dt.date, *, by_day: bool = False
     ) -> list[Cell]:
-        return [
+        return _ordered([
             *self._cells(self.items(start, end), _ITEM_KEYS[dimension], ITEM,
                          "received_on" if by_day else None),
             *self._cells(self.streams(start, end), _STREAM_KEYS[dimension], STREAM,
                          "report__period__end" if by_day else None),
-        ]
+        ])
+
+    def day_totals(self, dimension: str, start: dt.date, end: dt.date) -> list[Cell]:
+        """Per day and key, every attitude and source together (the heat table's cells)."""
+        return _day_totals(self.cells(dimension, start, end, by_day=True))
+
+    def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
+        """The last day in ``start..end`` each key of a one-field dimension was heard."""
+        (item_field,), (stream_field,) = _ITEM_KEYS[dimension], _STREAM_KEYS[dimension]
+        latest: dict[str, dt.date] = {}
+        for rows, field_name, day_field in (
+            (self.items(start, end), item_field, "received_on"),
+            (self.streams(start, end), stream_field, "report__period__end"),
+        ):
+            for values in rows.values(field_name).annotate(last=Max(day_field)).order_by():
+                _keep_latest(latest, _key(values, (field_name,)), values["last"])
+        return latest
 
     @staticmethod
     def _cells(rows: QuerySet, fields: tuple[str, ...], source: str, day_field: str | None):
@@ -133,3 +156,199 @@ class RawCounter:
             )
             for values in aggregated.order_by()
         ]
+
+
+def _ordered(cells: list[Cell]) -> list[Cell]:
+    return sorted(cells, key=lambda c: (c.day or dt.date.min, c.key, c.attitude, c.source))
+
+
+def _day_totals(cells: list[Cell]) -> list[Cell]:
+    totals: dict[tuple, int] = defaultdict(int)
+    for cell in cells:
+        totals[(cell.day, cell.key)] += cell.count
+    return _ordered([Cell(day=day, key=key, attitude="", source="", count=n)
+                     for (day, key), n in totals.items()])
+
+
+def _keep_latest(latest: dict[str, dt.date], key: str, day: dt.date | None) -> None:
+    if day is not None and (key not in latest or day > latest[key]):
+        latest[key] = day
+
+
+# -- the rollups --------------------------------------------------------------------------------
+
+# Beyond this many stale days in a range a read counts the raw rows instead (the worker is
+# catching up, say after the org tree moved): still exact, never a recomputation on a page load.
+MAX_DIRTY_DAYS = 31
+
+
+def _same(key: str) -> str:
+    return key
+
+
+def _blank(key: str) -> str:
+    return ""
+
+
+def _first(key: str) -> str:
+    return key.partition(":")[0]
+
+
+def _second(key: str) -> str:
+    return key.partition(":")[2]
+
+
+# With one filter, the cuboid that answers a dimension: (cuboid, how its key matches the filter
+# value: "exact", "prefix" or "suffix", how the cuboid's key becomes the dimension's key).
+# A dimension missing here is counted from the raw rows: under a topic filter the raw "topic"
+# dimension holds every topic of the items that carry it (an item has several), which no cuboid
+# keeps; likewise social groups.
+_PLANS: dict[str, dict[str, tuple]] = {
+    "": {dimension: (dimension, None, _same) for dimension in DIMENSIONS},
+    "area": {
+        "all": ("area", "exact", _blank),
+        "area": ("area", "exact", _same),
+        "topic": ("area_topic", "prefix", _second),
+    },
+    "topic": {
+        "all": ("topic", "exact", _blank),
+        "area": ("area_topic", "suffix", _first),
+        "group": ("group_topic", "suffix", _first),
+    },
+    "group": {
+        "all": ("group", "exact", _blank),
+        "topic": ("group_topic", "prefix", _second),
+    },
+    "channel": {
+        "all": ("channel", "exact", _blank),
+        "channel": ("channel", "exact", _same),
+    },
+}
+
+
+def single_filter(query: PictureQuery) -> tuple[str, str] | None:
+    """The query's one filter beyond the unit as (name, key value); ("", "") for none; None for
+    two or more (no cuboid crosses three labels)."""
+    filters = [
+        (name, value) for name, value in (
+            ("area", str(query.area.pk) if query.area else ""),
+            ("topic", str(query.topic.pk) if query.topic else ""),
+            ("group", str(query.group.pk) if query.group else ""),
+            ("channel", query.channel),
+        ) if value
+    ]
+    if len(filters) > 1:
+        return None
+    return filters[0] if filters else ("", "")
+
+
+def rollups_answer(query: PictureQuery) -> bool:
+    """The rollups hold the query's scope (the ward or one subtree) and at most one filter."""
+    return query.scope >= 0 and single_filter(query) is not None
+
+
+class RollupCounter:
+    """Counts from the rollups of the query's scope (``query.scope``).
+
+    The query must be one :func:`rollups_answer` accepts. With no filter every dimension is
+    read from its own cuboid; with one filter the dimensions a cuboid crosses with it are (see
+    ``_PLANS``) and the others fall back to :class:`RawCounter`. Days still marked stale in the
+    range are counted from the raw rows of the same scope and filters, so the result is exact.
+    """
+
+    def __init__(self, query: PictureQuery):
+        self.query = query
+        self.raw = RawCounter(query)
+        name, value = single_filter(query) or ("", "")
+        self.plans, self.value = _PLANS[name], value
+
+    def _rows(self, cuboid: str, match: str | None, start, end, dirty: set[dt.date]):
+        rows = Rollup.objects.filter(
+            scope=self.query.scope, dimension=cuboid, day__range=(start, end)
+        )
+        if dirty:
+            rows = rows.exclude(day__in=sorted(dirty))
+        if match == "exact":
+            rows = rows.filter(key=self.value)
+        elif match == "prefix":
+            rows = rows.filter(key__startswith=f"{self.value}:")
+        elif match == "suffix":
+            rows = rows.filter(key__endswith=f":{self.value}")
+        return rows
+
+    def _dirty(self, start: dt.date, end: dt.date) -> set[dt.date] | None:
+        from picture.rollups import dirty_between  # the rollups count with this module's keys
+
+        dirty = dirty_between(start, end)
+        if dirty is None or len(dirty) > MAX_DIRTY_DAYS:
+            return None
+        return dirty
+
+    def cells(
+        self, dimension: str, start: dt.date, end: dt.date, *, by_day: bool = False
+    ) -> list[Cell]:
+        plan, dirty = self.plans.get(dimension), self._dirty(start, end)
+        if plan is None or dirty is None:
+            return self.raw.cells(dimension, start, end, by_day=by_day)
+        cuboid, match, rekey = plan
+        rows = self._rows(cuboid, match, start, end, dirty)
+        if by_day:
+            values = rows.values_list("day", "key", "attitude", "source", "count", "latent")
+        else:
+            values = rows.values_list("key", "attitude", "source").annotate(
+                n=Sum("count"), n_latent=Sum("latent")
+            ).order_by()
+            values = [(None, *row) for row in values]
+        merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        for day, key, attitude, source, count, latent in values:
+            cell = merged[(day, rekey(key), attitude, source)]
+            cell[0] += count
+            cell[1] += latent or 0
+        for first, last in _runs(dirty):
+            for cell in self.raw.cells(dimension, first, last, by_day=by_day):
+                total = merged[(cell.day, cell.key, cell.attitude, cell.source)]
+                total[0] += cell.count
+                total[1] += cell.latent
+        return _ordered([
+            Cell(day=day, key=key, attitude=attitude, source=source, count=n, latent=latent)
+            for (day, key, attitude, source), (n, latent) in merged.items() if n
+        ])
+
+    def day_totals(self, dimension: str, start: dt.date, end: dt.date) -> list[Cell]:
+        plan, dirty = self.plans.get(dimension), self._dirty(start, end)
+        if plan is None or dirty is None:
+            return self.raw.day_totals(dimension, start, end)
+        cuboid, match, rekey = plan
+        rows = self._rows(cuboid, match, start, end, dirty)
+        cells = [
+            Cell(day=day, key=rekey(key), attitude="", source="", count=n)
+            for day, key, n in rows.values_list("day", "key").annotate(n=Sum("count")).order_by()
+        ]
+        for first, last in _runs(dirty):
+            cells.extend(self.raw.day_totals(dimension, first, last))
+        return _day_totals(cells)
+
+    def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
+        plan, dirty = self.plans.get(dimension), self._dirty(start, end)
+        if plan is None or dirty is None:
+            return self.raw.last_heard(dimension, start, end)
+        cuboid, match, rekey = plan
+        rows = self._rows(cuboid, match, start, end, dirty)
+        latest: dict[str, dt.date] = {}
+        for key, day in rows.values_list("key").annotate(last=Max("day")).order_by():
+            _keep_latest(latest, rekey(key), day)
+        for first, last in _runs(dirty):
+            for key, day in self.raw.last_heard(dimension, first, last).items():
+                _keep_latest(latest, key, day)
+        return latest
+
+
+def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as (first, last) runs: one raw query per run, not per day."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]

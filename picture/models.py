@@ -46,7 +46,17 @@ class Rollup(models.Model):
                 name="rollup_cell",
             )
         ]
-        indexes = [models.Index(fields=["scope", "dimension", "day"], name="rollup_scope_dim_day")]
+        indexes = [
+            # On PostgreSQL migration 0002 adds a covering copy of this index (rollup_cover): a
+            # reader's range is an index-only scan and never reads the table at random.
+            models.Index(fields=["scope", "dimension", "day"], name="rollup_scope_dim_day"),
+            # A refresh replaces one day in every scope; the last day a key was heard (silent
+            # areas) is one seek per key.
+            models.Index(fields=["day"], name="rollup_day"),
+            models.Index(
+                fields=["scope", "dimension", "key", "day"], name="rollup_scope_dim_key_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope}/{self.dimension}/{self.day}/{self.key}: {self.count}"

@@ -19,7 +19,7 @@ from issues.models import Answer
 from issues.selectors import OPEN_STATUSES, issues_visible_to
 from orgs.models import Area, Collaborator, OrgUnit
 from picture import trending
-from picture.counting import ITEM, STREAM, Cell, RawCounter
+from picture.counting import ITEM, STREAM, Cell, RawCounter, RollupCounter, rollups_answer
 from picture.query import (
     AGGRIEVED,
     ATTITUDES,
@@ -39,8 +39,13 @@ LATENT_LOOKBACK_MONTHS = 6
 
 
 def counter_for(query: PictureQuery):
-    """The fastest counter that answers ``query`` exactly (the raw rows for now)."""
-    return RawCounter(query)
+    """The fastest counter that answers ``query`` exactly.
+
+    The rollups (``RollupCounter``) when they hold the reader's scope — the whole ward, or one
+    unit's subtree (every reader's scope is one of these) — and the query has at most one filter
+    (area, topic, social group or channel; a dimension no cuboid crosses with that filter is
+    counted from the raw rows); the raw rows (``RawCounter``) otherwise."""
+    return RollupCounter(query) if rollups_answer(query) else RawCounter(query)
 
 
 def picture_for(query: PictureQuery) -> dict:
@@ -331,9 +336,9 @@ def buckets(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
 
 def heat_table(query: PictureQuery, counter, names: dict[str, str]) -> dict:
     window = query.window
-    last = min(window.end, query.today)  # the weeks still to come are not zeros
-    spans = buckets(window.start, last)
-    cells = counter.cells("topic", window.start, last, by_day=True)
+    until = min(window.end, query.today)  # the weeks still to come are not zeros
+    spans = buckets(window.start, until)
+    cells = counter.day_totals("topic", window.start, until)
     grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(spans))
     for cell in cells:
         for index, (first, last, _) in enumerate(spans):
@@ -397,10 +402,7 @@ def silent_areas(query: PictureQuery, areas: list[Area]) -> list[dict]:
     anchor = min(query.window.end, query.today)
     since = anchor - dt.timedelta(weeks=query.silent_weeks) + dt.timedelta(days=1)
     lookback = anchor - dt.timedelta(days=365)
-    last_heard: dict[str, dt.date] = {}
-    for cell in counter.cells("area", lookback, anchor, by_day=True):
-        if cell.key and (cell.key not in last_heard or cell.day > last_heard[cell.key]):
-            last_heard[cell.key] = cell.day
+    last_heard = counter.last_heard("area", lookback, anchor)
     rows = []
     for area in areas:
         last = last_heard.get(str(area.pk))

@@ -49,8 +49,9 @@ def group_task(monkeypatch) -> CountingTask:
 def test_an_item_filed_alone_enqueues_grouping(an, group_task, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = file(an, TEXTS[0])
-    assert [type(c) for c in callbacks] == [services.FiledItems]
-    assert callbacks[0].item_ids == [item.pk]
+    # Apps above may add their own hooks (the picture's rollups); intake's is one.
+    filed = [c for c in callbacks if isinstance(c, services.FiledItems)]
+    assert len(filed) == 1 and filed[0].item_ids == [item.pk]
     assert group_task.calls == 1
     item.refresh_from_db()
     assert item.issue_id is not None  # the immediate backend ran the grouping
@@ -63,7 +64,7 @@ def test_many_items_in_one_transaction_enqueue_one_task(
         with transaction.atomic():
             for text in TEXTS * 4:
                 file(an, text)
-    assert len(callbacks) == 1
+    assert sum(isinstance(c, services.FiledItems) for c in callbacks) == 1
     assert group_task.calls == 1
     assert not OpinionItem.objects.filter(issue__isnull=True).exists()
 
@@ -115,7 +116,8 @@ def test_a_rolled_back_transaction_enqueues_nothing(
                 raise RuntimeError("rolled back")
         except RuntimeError:
             pass
-    assert callbacks == [] and group_task.calls == 0
+    assert not any(isinstance(c, services.FiledItems) for c in callbacks)
+    assert group_task.calls == 0
     assert not OpinionItem.objects.exists()
 
 

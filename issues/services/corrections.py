@@ -13,7 +13,7 @@ from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
 from issues.services.common import _event, _locked
 from issues.services.grouping import _new_issue
-from issues.signals import issue_merged
+from issues.signals import issue_merged, items_relinked
 from orgs.models import User
 from textengine.grouping import Grouper
 from textengine.mask import mask_text
@@ -57,7 +57,9 @@ def merge_issues(*, user: User, keep: Issue, other: Issue) -> Issue:
         except KeyError as exc:
             raise ServiceError("Máy nhóm không biết vấn đề này; hãy báo quản trị.",
                                field="other") from exc
+        moving = list(OpinionItem.objects.filter(issue=gone).values_list("pk", flat=True))
         moved = OpinionItem.objects.filter(issue=gone).update(issue=kept)
+        items_relinked.send(sender=Issue, item_ids=moving)
         for answer in gone.answers.all():
             answer.issues.add(kept)
         # Apps above (reporting's streams) carry their own links, in this transaction.
@@ -113,6 +115,7 @@ def split_issue(*, user: User, issue: Issue, item_ids: Iterable[int], title: str
                  .prefetch_related("topics").order_by("received_on", "id").first())
         created = _new_issue(engine_id=new_engine_id, item=first, title=title, actor=user)
         OpinionItem.objects.filter(pk__in=ids).update(issue=created)
+        items_relinked.send(sender=Issue, item_ids=ids)
         _refresh_span(created)
         created.save()
         _refresh_span(source)

@@ -14,6 +14,7 @@ from core.models import AuditEntry, Topic
 from core.services import audit
 from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
+from issues.signals import items_relinked
 from textengine.grouping import Grouper
 from textengine.titles import TITLE_MAX as TITLE_MAX
 from textengine.titles import build_title, matter_words
@@ -120,6 +121,7 @@ def _group_batch(grouper: Grouper, items: list[OpinionItem], run: GroupingRun) -
             updated_at=timezone.now(),
         )
     run.issue_ids.extend(touched)
+    items_relinked.send(sender=Issue, item_ids=[item.pk for item in items])
 
 
 def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:

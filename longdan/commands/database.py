@@ -44,6 +44,21 @@ def require_migrated() -> None:
         )
 
 
+def reader_for(unit_ref: str | None):
+    """An unsaved reader for a command: the office (all units), or a member of one unit, who
+    sees that unit and the units below it (``longdan compliance``, ``longdan picture``)."""
+    from core.text import fold
+    from orgs.models import OrgUnit, User
+
+    if not unit_ref:
+        return User(username="longdan-cli", role=User.Role.OFFICE)
+    unit = (OrgUnit.objects.filter(code=unit_ref).first()
+            or OrgUnit.objects.filter(name_folded=fold(unit_ref)).first())
+    if unit is None:
+        raise CliError(f"không tìm thấy đơn vị '{unit_ref}' (theo mã hoặc tên).")
+    return User(username="longdan-cli", role=User.Role.REPORTER, unit=unit)
+
+
 def migrate() -> None:
     from django.core.management import call_command
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from core.errors import ServiceError
-from longdan.commands.database import require_migrated
+from longdan.commands.database import reader_for, require_migrated
 from longdan.commands.parser import CliError, out, refusing
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
@@ -63,20 +63,6 @@ def _template_for(key: PeriodKey, template_id: int | None):
     return template
 
 
-def _reader_for(unit_ref: str | None):
-    """An unsaved reader: the office (all units), or one unit and the units below it."""
-    from core.text import fold
-    from orgs.models import OrgUnit, User
-
-    if not unit_ref:
-        return User(username="longdan-cli", role=User.Role.OFFICE)
-    unit = (OrgUnit.objects.filter(code=unit_ref).first()
-            or OrgUnit.objects.filter(name_folded=fold(unit_ref)).first())
-    if unit is None:
-        raise CliError(f"không tìm thấy đơn vị '{unit_ref}' (theo mã hoặc tên).")
-    return User(username="longdan-cli", role=User.Role.REPORTER, unit=unit)
-
-
 @refusing(ServiceError, PeriodError)
 def cmd_compliance(args) -> int:
     key = parse_period(args.period)
@@ -84,7 +70,7 @@ def cmd_compliance(args) -> int:
     from reporting.selectors import compliance_for
 
     template = _template_for(key, args.template)
-    view = compliance_for(_reader_for(args.unit), template=template, period=key)
+    view = compliance_for(reader_for(args.unit), template=template, period=key)
     if args.json:
         out(json.dumps(view.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -272,6 +272,7 @@ PERIODIC_TASKS = (
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
     "intake.tasks.retrain_models",
+    "picture.rollup_tasks.refresh_rollups",  # first: what the others read
     # picture: alerts, reminders and escalation (after the burst detector, so a tick's bursts
     # are usually told in the same tick)
     "picture.tasks.alert_bursts",

@@ -133,6 +133,7 @@ VERDICTS: dict[str, Verdict] = {
     "api-not-found": V(STATIC),
     "api-compliance": V(SCOPED), "api-suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i"),
     "api-search": V(SCOPED, query="q=r%C3%A1c"), "api-survey-weigh": V(WRITE),
+    "api-picture": V(SCOPED, query="period=2025"),
     "api-survey-estimate": V(WRITE), "api-survey-results": V(SCOPED, "survey"),
     "api-unit-list": V(SCOPED), "api-unit-detail": V(SCOPED, "unit"),
     "api-area-list": V(SCOPED), "api-area-detail": V(REFERENCE, "area"),

@@ -1,0 +1,370 @@
+"""The opinion picture on a city-sized ward (issue 8): every panel through the rollups against the
+plain aggregate query over the raw rows (``RawCounter``), measured in the same run.
+
+Dataset at --scale 1: 1,000,000 items and 300,000 report streams over 3 years, 120 areas, 6,000
+units (a ward committee, 60 đảng bộ, 5,939 chi bộ), 2,000 issues. Rows are written with
+``bulk_create`` (no signals), then ``rebuild_all`` builds the rollups (timed).
+
+Measured, for the office, a mid-level unit (a đảng bộ) and a leaf (a chi bộ), for a month and a
+year: the p95 of each panel (totals, topics, heat, areas, social groups, channels, silent areas)
+with the rollups and with the raw rows; the write of one item (``file_item``) p95 with the rollups
+followed and not; the refresh of one stale day. Before timing, the two pictures are compared.
+
+Run: `.venv/bin/python bench/bench_picture.py --scale 0.05` (SQLite, a throw-away file) or with
+`--database-url postgres://root@127.0.0.1:5432/bench_picture` (the database is created, and
+emptied by the migrations' flush first). The bar: every panel p95 < 200 ms on both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+
+from _setup import django_on_fresh_sqlite, git_revision, machine
+
+TODAY = dt.date(2026, 11, 20)
+DAYS = 3 * 365
+PANELS = ("totals", "topics", "heat", "areas", "social_groups", "channels", "silent_areas")
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def django_on_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if name in ("test", "test_test", "postgres", "root"):
+        sys.exit(f"Không dùng cơ sở dữ liệu '{name}' cho phép đo; hãy đặt tên riêng.")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+# -- the dataset --------------------------------------------------------------------------------
+
+
+def build(scale: float, rng: random.Random, say) -> dict:
+    from django.db import transaction
+
+    from core.models import Attitude, Channel, Reach, SocialGroup, Topic
+    from intake.models import OpinionItem
+    from issues.models import Issue
+    from orgs.models import Area, OrgUnit
+    from reporting.models import OpinionStream, ReportTemplate, UnitReport
+    from reporting.periods import PeriodKey
+    from reporting.services import ensure_period
+
+    n_items, n_streams = int(1_000_000 * scale), int(300_000 * scale)
+    with transaction.atomic():
+        root = OrgUnit.objects.create(code="thanh-uy", name="Đảng ủy", kind="dang_uy")
+        mids = OrgUnit.objects.bulk_create([
+            OrgUnit(code=f"db-{i}", name=f"Đảng bộ {i}", name_folded=f"dang bo {i}",
+                    kind="dang_bo", parent=root) for i in range(60)])
+        leaves = OrgUnit.objects.bulk_create([
+            OrgUnit(code=f"cb-{i}", name=f"Chi bộ {i}", name_folded=f"chi bo {i}",
+                    kind="chi_bo", parent=mids[i % 60]) for i in range(5939)])
+        areas = Area.objects.bulk_create([
+            Area(name=f"Tổ dân phố {i}", name_folded=f"to dan pho {i}",
+                 population=rng.randint(300, 1500), unit=leaves[i * 13 % len(leaves)])
+            for i in range(120)])
+        issues = Issue.objects.bulk_create([
+            Issue(code=f"VD-{i}", title=f"Vấn đề {i}", title_folded=f"van de {i}")
+            for i in range(2000)])
+    topics = list(Topic.objects.values_list("pk", flat=True))
+    groups = list(SocialGroup.objects.values_list("pk", flat=True))
+    channels, attitudes = Channel.values, ["", *Attitude.values]
+    weights = [10, 40, 25, 15, 10][: len(attitudes)]
+    # Units are not equal: a tenth of the leaves hear most (a Zipf-like share).
+    busy = leaves[: len(leaves) // 10]
+    first = TODAY - dt.timedelta(days=DAYS - 1)
+
+    def unit():
+        roll = rng.random()
+        if roll < 0.05:
+            return None
+        if roll < 0.10:
+            return rng.choice(mids)
+        return rng.choice(busy) if roll < 0.6 else rng.choice(leaves)
+
+    started = time.perf_counter()
+    item_topics = OpinionItem.topics.through
+    item_groups = OpinionItem.social_groups.through
+    batch = 20_000
+    for start in range(0, n_items, batch):
+        with transaction.atomic():
+            rows = OpinionItem.objects.bulk_create([
+                OpinionItem(
+                    text="Ý kiến người dân", text_folded="y kien nguoi dan",
+                    channel=rng.choice(channels),
+                    received_on=first + dt.timedelta(days=rng.randrange(DAYS)),
+                    area=rng.choice(areas) if rng.random() < 0.9 else None, unit=unit(),
+                    attitude=rng.choices(attitudes, weights)[0], latent=rng.random() < 0.03,
+                    issue=rng.choice(issues) if rng.random() < 0.3 else None,
+                ) for _ in range(min(batch, n_items - start))
+            ], batch_size=2000)
+            item_topics.objects.bulk_create([
+                item_topics(opinionitem_id=row.pk, topic_id=topic)
+                for row in rows for topic in rng.sample(topics, rng.choice((0, 1, 1, 1, 2)))
+            ], batch_size=5000)
+            item_groups.objects.bulk_create([
+                item_groups(opinionitem_id=row.pk, socialgroup_id=group)
+                for row in rows for group in rng.sample(groups, rng.choice((0, 0, 1, 1, 2)))
+            ], batch_size=5000)
+        say(f"  ý kiến {min(start + batch, n_items):,}/{n_items:,}")
+    items_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    template = ReportTemplate.objects.get(period_kind="month")
+    months, key = [], PeriodKey(TODAY.year, "month", TODAY.month)
+    for _ in range(36):
+        key = key.previous()
+        months.append(ensure_period(key))
+    pairs = set()
+    while len(pairs) < max(1, int(n_streams / 1.5)):
+        pairs.add((rng.choice(busy if rng.random() < 0.5 else leaves).pk, rng.randrange(36)))
+    stream_groups = OpinionStream.social_groups.through
+    stream_issues = OpinionStream.issues.through
+    pairs = sorted(pairs)
+    written = 0
+    for start in range(0, len(pairs), 10_000):
+        with transaction.atomic():
+            reports = UnitReport.objects.bulk_create([
+                UnitReport(template=template, period=months[month], unit_id=unit_id,
+                           state=rng.choices(["submitted", "returned", "draft"], [90, 3, 7])[0])
+                for unit_id, month in pairs[start:start + 10_000]
+            ], batch_size=2000)
+            streams = []
+            for report in reports:
+                for position in range(rng.choice((1, 1, 2))):
+                    streams.append(OpinionStream(
+                        report=report, position=position, topic_id=rng.choice(topics),
+                        summary="Luồng ý kiến", attitude=rng.choices(Attitude.values)[0],
+                        reach=Reach.SOME, channel=rng.choice(channels),
+                        area=rng.choice(areas) if rng.random() < 0.7 else None,
+                        latent=rng.random() < 0.1,
+                    ))
+            streams = OpinionStream.objects.bulk_create(streams, batch_size=2000)
+            written += len(streams)
+            stream_groups.objects.bulk_create([
+                stream_groups(opinionstream_id=s.pk, socialgroup_id=g)
+                for s in streams for g in rng.sample(groups, rng.choice((0, 1, 2)))
+            ], batch_size=5000)
+            stream_issues.objects.bulk_create([
+                stream_issues(opinionstream_id=s.pk, issue_id=rng.choice(issues).pk)
+                for s in streams if rng.random() < 0.2
+            ], batch_size=5000)
+        say(f"  báo cáo {min(start + 10_000, len(pairs)):,}/{len(pairs):,}")
+    streams_s = time.perf_counter() - started
+    mid = max(mids, key=lambda m: m.pk % 7)  # any đảng bộ: they are alike
+    leaf = busy[0]
+    return {"items": n_items, "streams": written, "reports": len(pairs), "units": 6000,
+            "areas": 120, "mid": mid, "leaf": leaf, "items_s": round(items_s, 1),
+            "streams_s": round(streams_s, 1)}
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def counter(kind: str):
+    from picture import selectors
+    from picture.counting import RawCounter
+
+    if kind == "raw":
+        original = selectors.counter_for
+        selectors.counter_for = RawCounter
+        try:
+            yield
+        finally:
+            selectors.counter_for = original
+    else:
+        yield
+
+
+def panels(query) -> dict:
+    """Each panel as picture_for builds it, one callable per panel."""
+    from picture import selectors as s
+
+    def cells(dim, window=None):
+        window = window or query.window
+        return s.counter_for(query).cells(dim, window.start, window.end)
+
+    names = s._topic_names()
+    areas = s._areas_in_scope(query)
+    return {
+        "totals": lambda: s._totals(query, cells("all"), cells("all", query.window.previous())),
+        "topics": lambda: s._topics(query, cells("topic"), names),
+        "heat": lambda: s.heat_table(query, s.counter_for(query), names),
+        "areas": lambda: s._areas(query, cells("area"), areas, set()),
+        "social_groups": lambda: s._social_groups(query, cells("group"), cells("group_topic"),
+                                                  names),
+        "channels": lambda: s._channels(query, cells("channel")),
+        "silent_areas": lambda: s.silent_areas(query, areas),
+    }
+
+
+def time_panels(query, kind: str, runs: int) -> dict:
+    from django.core.cache import caches
+
+    out = {}
+    with counter(kind):
+        for name, fn in panels(query).items():
+            times = []
+            for _ in range(runs):
+                caches["compliance"].clear()  # the totals' on-time rate: cold every time
+                start = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - start)
+            out[name] = {"p95_ms": round(p95(times) * 1000, 1),
+                         "median_ms": round(statistics.median(times) * 1000, 1)}
+    return out
+
+
+def time_writes(runs: int, rng: random.Random) -> dict:
+    from core.models import Attitude, Channel, Topic
+    from intake.services import file_item
+    from orgs.models import Area, OrgUnit, User
+    from picture import receivers
+
+    user = User.objects.create(username="vanphong-bench", role=User.Role.OFFICE)
+    area = Area.objects.order_by("pk").first()
+    unit = OrgUnit.objects.get(code="cb-0")
+    topic = Topic.objects.order_by("pk").first()
+
+    def write():
+        file_item(user=user, text="Người dân phản ánh đường ngập nước sau mưa lớn.",
+                  channel=Channel.RESIDENTIAL, received_on=TODAY, area=area, unit=unit,
+                  topic_ids=[topic.pk], attitude=Attitude.WORRIED)
+
+    result = {}
+    for label, follow in (("rollups_on", True), ("rollups_off", False)):
+        if not follow:
+            receivers.disconnect()
+        write()  # warm
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            write()
+            times.append(time.perf_counter() - start)
+        result[label] = {"p95_ms": round(p95(times) * 1000, 2),
+                         "median_ms": round(statistics.median(times) * 1000, 2)}
+        if not follow:
+            receivers.connect()
+    return result
+
+
+def time_refresh(runs: int) -> dict:
+    from picture import rollups
+
+    day = TODAY - dt.timedelta(days=40)
+    times = []
+    for _ in range(runs):
+        rollups.mark_days([day])
+        start = time.perf_counter()
+        rollups.refresh_dirty()
+        times.append(time.perf_counter() - start)
+    from intake.models import OpinionItem
+
+    return {"day": day.isoformat(), "items_that_day": OpinionItem.objects.filter(
+        received_on=day).count(), "median_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(p95(times) * 1000, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--raw-runs", type=int, default=5)
+    parser.add_argument("--write-runs", type=int, default=60)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    if args.database_url:
+        django_on_postgres(args.database_url)
+        database = "PostgreSQL"
+    else:
+        django_on_sqlite = django_on_fresh_sqlite("picture")
+        database = f"SQLite ({django_on_sqlite})"
+    from django.db import connection
+
+    from orgs.models import User
+    from picture.query import read_query
+    from picture.rollups import rebuild_all
+    from picture.selectors import picture_for
+
+    rng = random.Random(8)
+    data = build(args.scale, rng, say)
+    started = time.perf_counter()
+    rebuild_all(progress=lambda done, total: done % 310 == 0 and say(f"  tổng hợp {done}/{total}"))
+    rebuild_s = time.perf_counter() - started
+    from picture.models import Rollup
+
+    rollup_rows = Rollup.objects.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    readers = {
+        "office": User.objects.create(username="office-bench", role=User.Role.OFFICE),
+        "mid": User.objects.create(username="mid-bench", role=User.Role.REPORTER,
+                                   unit=data.pop("mid")),
+        "leaf": User.objects.create(username="leaf-bench", role=User.Role.REPORTER,
+                                    unit=data.pop("leaf")),
+    }
+    results = {}
+    for period in ("2026-10", "2026"):
+        for who, reader in readers.items():
+            query = read_query(reader, {"period": period}, today=TODAY)
+            with counter("raw"):
+                raw = picture_for(query)
+            assert picture_for(query) == raw, (period, who)  # equal before compared
+            say(f"  đo {period} {who}")
+            results[f"{period} {who}"] = {
+                "rollups": time_panels(query, "rollups", args.runs),
+                "raw": time_panels(query, "raw", args.raw_runs),
+                "items": raw["totals"]["items"],
+            }
+    worst = max(panel["p95_ms"] for row in results.values()
+                for panel in row["rollups"].values())
+    report = {
+        "benchmark": f"picture, scale {args.scale} ({database})",
+        "machine": machine(), "revision": git_revision(), "date": dt.date.today().isoformat(),
+        "load_avg": os.getloadavg(),
+        "data": {**data, "rollup_rows": rollup_rows, "rebuild_s": round(rebuild_s, 1)},
+        "panels": results,
+        "worst_rollup_panel_p95_ms": worst,
+        "write_one_item": time_writes(args.write_runs, rng),
+        "refresh_one_day": time_refresh(5),
+        "target_panel_p95_ms": 200, "target_write_p95_ms": 10,
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

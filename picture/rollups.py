@@ -1,0 +1,277 @@
+"""Keeping the rollups (``picture.models.Rollup``) equal to the raw rows.
+
+Writes only *mark* what they touch: every save or delete that changes what the picture counts
+upserts the days it touches into ``DirtyDay`` in its own transaction (one small statement; see
+``picture.receivers``). The worker recomputes those days (:func:`refresh_dirty`, enqueued after
+the commit and by the scheduler); a change that moves everything (a unit moved in the org tree,
+an area, topic or social group deleted) marks the whole history stale with one row,
+:data:`EVERYTHING`, which :func:`refresh_dirty` answers with :func:`rebuild_all`.
+
+A read never recomputes: ``picture.counting.RollupCounter`` reads the rollups of the clean days
+and counts the few dirty days of its range from the raw rows of its own scope (bounded work, no
+write from a page load), so the picture is exact at every moment.
+
+Recomputing a day: for each dimension, one aggregate query per source groups the day's items (and
+the streams of submitted reports whose period ends that day) by unit; each unit's counts are then
+added to the ward (:data:`~picture.models.WARD`) and to every ancestor of the unit, itself
+included. Distinct counts per unit add up exactly because an item has one unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from intake.models import OpinionItem
+from orgs.models import OrgUnit
+from picture.counting import _ITEM_KEYS, _STREAM_KEYS, DIMENSIONS, ITEM, STREAM, _key
+from picture.models import WARD, DirtyDay, Rollup
+from reporting.models import OpinionStream, UnitReport
+
+logger = logging.getLogger(__name__)
+
+# The one mark that says "every day is stale" (the org tree changed): no real day is this old.
+EVERYTHING = dt.date(1, 1, 1)
+BATCH = 5000
+REBUILD_CHUNK_DAYS = 31
+
+
+# -- marking (inside the writer's transaction) --------------------------------------------------
+
+
+def mark_days(days: Iterable[dt.date | None]) -> None:
+    """Mark ``days`` stale: one upsert in the caller's transaction (a day this transaction
+    already marked is not written again), and a refresh enqueued after the commit."""
+    wanted = {day for day in days if day is not None}
+    if not wanted:
+        return
+    hook = _hook_of_this_savepoint()
+    if hook is not None:
+        wanted -= hook.days
+        if not wanted:
+            return
+    now = timezone.now()
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(day=day, marked_at=now) for day in sorted(wanted)],
+        update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"],
+    )
+    if hook is None:
+        hook = _RefreshAfterCommit()
+        transaction.on_commit(hook)
+    hook.days |= wanted
+
+
+def mark_everything() -> None:
+    """The org tree (or a label every row may carry) changed: every day is stale."""
+    mark_days([EVERYTHING])
+
+
+# A refresh recomputes every stale day, so one enqueued every few seconds per process is enough;
+# the days marked meanwhile stay exact (a read counts them raw) and the scheduler catches up.
+ENQUEUE_EVERY_S = 5.0
+_last_enqueued = [float("-inf")]
+
+
+class _RefreshAfterCommit:
+    """The on-commit hook of one transaction (or savepoint) that marked days: remembers them, so
+    a second write on the same day costs nothing, and enqueues a refresh once it commits."""
+
+    def __init__(self) -> None:
+        self.days: set[dt.date] = set()
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now - _last_enqueued[0] < ENQUEUE_EVERY_S:
+            return
+        _last_enqueued[0] = now
+        from picture import rollup_tasks
+
+        try:
+            rollup_tasks.refresh_rollups.enqueue()
+        except Exception:  # noqa: BLE001 - the scheduler's periodic run catches up
+            logger.exception("Không xếp được việc cập nhật số liệu tổng hợp.")
+
+
+def _forget_marks() -> None:
+    """Marks are being cleared in this transaction: the hooks' memory of them is void."""
+    for _, hook, *_ in transaction.get_connection().run_on_commit:
+        if isinstance(hook, _RefreshAfterCommit):
+            hook.days.clear()
+
+
+def _hook_of_this_savepoint() -> _RefreshAfterCommit | None:
+    """The hook registered in the current savepoint, if any. Django drops a hook with the
+    savepoint it was registered in, so a hook found here remembers only marks still standing."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    current = set(connection.savepoint_ids)
+    for savepoints, hook, *_ in connection.run_on_commit:
+        if isinstance(hook, _RefreshAfterCommit) and savepoints == current:
+            return hook
+    return None
+
+
+def days_of_items(item_ids: Iterable[int]) -> list[dt.date]:
+    ids = list(item_ids)
+    if not ids:
+        return []
+    return list(OpinionItem.objects.filter(pk__in=ids).values_list("received_on", flat=True)
+                .distinct().order_by())
+
+
+def days_of_streams(stream_ids: Iterable[int]) -> list[dt.date]:
+    """The days counted streams sit on (streams of unsubmitted reports count nowhere)."""
+    ids = list(stream_ids)
+    if not ids:
+        return []
+    return list(
+        OpinionStream.objects.filter(pk__in=ids, report__state=UnitReport.State.SUBMITTED)
+        .values_list("report__period__end", flat=True).distinct().order_by()
+    )
+
+
+# -- reading the marks --------------------------------------------------------------------------
+
+
+def dirty_between(start: dt.date, end: dt.date) -> set[dt.date] | None:
+    """The stale days in ``start..end``; ``None`` when everything is stale."""
+    days = set(
+        DirtyDay.objects.filter(Q(day__range=(start, end)) | Q(day=EVERYTHING))
+        .values_list("day", flat=True)
+    )
+    if EVERYTHING in days:
+        return None
+    return days
+
+
+# -- recomputing --------------------------------------------------------------------------------
+
+
+def ancestry() -> dict[int, list[int]]:
+    """Each unit's scopes: the ward, the unit itself and every unit above it."""
+    parents = dict(OrgUnit.objects.values_list("pk", "parent_id"))
+    chains: dict[int, list[int]] = {}
+    for unit_id in parents:
+        chain, seen, current = [WARD], set(), unit_id
+        while current is not None and current not in seen:  # a cycle cannot loop forever
+            seen.add(current)
+            chain.append(current)
+            current = parents.get(current)
+        chains[unit_id] = chain
+    return chains
+
+
+def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple, list[int]]:
+    """(scope, dimension, day, key, attitude, source) -> [count, latent] for ``days``."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    items = OpinionItem.objects.filter(received_on__in=days)
+    streams = OpinionStream.objects.filter(
+        report__state=UnitReport.State.SUBMITTED, report__period__end__in=days
+    )
+    sources = (
+        (items, _ITEM_KEYS, "unit_id", "received_on", ITEM),
+        (streams, _STREAM_KEYS, "report__unit_id", "report__period__end", STREAM),
+    )
+    for rows, keys, unit_field, day_field, source in sources:
+        for dimension in DIMENSIONS:
+            fields = keys[dimension]
+            grouped = rows.values(unit_field, day_field, *fields, "attitude").annotate(
+                n=Count("pk", distinct=True),
+                n_latent=Count("pk", filter=Q(latent=True), distinct=True),
+            ).order_by()
+            for values in grouped:
+                key = _key(values, fields)
+                unit_id = values[unit_field]
+                scopes = chains.get(unit_id, [WARD]) if unit_id is not None else [WARD]
+                for scope in scopes:
+                    cell = cells[(scope, dimension, values[day_field], key,
+                                  values["attitude"] or "", source)]
+                    cell[0] += values["n"]
+                    cell[1] += int(values["n_latent"] or 0)
+    return cells
+
+
+def _write(cells: dict[tuple, list[int]]) -> int:
+    """Insert the cells with one prepared statement (a rebuild writes millions: no model
+    instances, no ORM per row)."""
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    sql = (f"INSERT INTO {table} (scope, dimension, day, {connection.ops.quote_name('key')},"
+           " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    rows = [(*key, count, latent) for key, (count, latent) in cells.items() if count]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start:start + BATCH])
+    return len(rows)
+
+
+def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None = None) -> int:
+    """Replace the rollups of ``days`` (every scope) by a count of the raw rows; caller holds
+    the transaction. Returns the number of rollup rows written."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    chains = ancestry() if chains is None else chains
+    written = 0
+    for start in range(0, len(days), 200):  # keep each IN (...) list short
+        chunk = days[start:start + 200]
+        Rollup.objects.filter(day__in=chunk).delete()
+        written += _write(_day_cells(chunk, chains))
+    return written
+
+
+def refresh_dirty(days: Iterable[dt.date] | None = None) -> int:
+    """Recompute the stale days (all of them, or those of ``days`` that are stale) in one
+    transaction and clear their marks; a mark of :data:`EVERYTHING` means a full rebuild.
+
+    The marks are deleted before the raw rows are read: a writer that marks a day again while
+    this runs waits for this transaction and leaves its own mark, so nothing is lost."""
+    with transaction.atomic():
+        _forget_marks()
+        marks = DirtyDay.objects.all()
+        if days is not None:
+            marks = marks.filter(day__in=list(days))
+        stale = sorted(marks.values_list("day", flat=True))
+        if not stale:
+            return 0
+        if EVERYTHING in stale:
+            DirtyDay.objects.all().delete()
+            return _rebuild()
+        DirtyDay.objects.filter(day__in=stale).delete()
+        recompute_days(stale)
+        return len(stale)
+
+
+def _all_days() -> list[dt.date]:
+    item_days = OpinionItem.objects.values_list("received_on", flat=True).distinct().order_by()
+    stream_days = (
+        UnitReport.objects.filter(state=UnitReport.State.SUBMITTED)
+        .values_list("period__end", flat=True).distinct().order_by()
+    )
+    return sorted(set(item_days) | set(stream_days))
+
+
+def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    Rollup.objects.all().delete()
+    days, chains = _all_days(), ancestry()
+    for start in range(0, len(days), REBUILD_CHUNK_DAYS):
+        recompute_days(days[start:start + REBUILD_CHUNK_DAYS], chains)
+        if progress is not None:
+            progress(min(start + REBUILD_CHUNK_DAYS, len(days)), len(days))
+    return len(days)
+
+
+def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute every rollup from the raw rows in one transaction (after the org tree changed,
+    or to check the table); ``progress(done, total)`` is told the days done. Returns the days."""
+    with transaction.atomic():
+        _forget_marks()
+        DirtyDay.objects.all().delete()
+        return _rebuild(progress)

@@ -1,0 +1,259 @@
+"""The rollups equal the raw rows: on seeded random wards (items, streams, units, filters), the
+picture read through the rollups is the picture counted from the raw rows, before a refresh (the
+stale days are counted raw), after it, and after edits, deletions, label changes, a report
+returned and submitted again, issue links in bulk and a unit moved in the org tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from core.models import Attitude, Channel, SocialGroup, Topic
+from intake.models import OpinionItem
+from issues.models import Issue
+from issues.signals import items_relinked
+from orgs.models import Area, OrgUnit, User
+from picture import rollups, selectors
+from picture.counting import DIMENSIONS, RawCounter, RollupCounter
+from picture.models import DirtyDay, Rollup
+from picture.query import read_query
+from reporting.models import OpinionStream, ReportTemplate, UnitReport
+from reporting.periods import PeriodKey
+from reporting.services import ensure_period
+
+TODAY = dt.date(2026, 11, 20)
+FIRST = dt.date(2026, 7, 1)
+ATTITUDES = ["", *Attitude.values]
+
+
+class World:
+    """A random ward: a three-level tree, areas, issues, items and submitted reports' streams."""
+
+    def __init__(self, seed: int, office: User):
+        self.rng = rng = random.Random(seed)
+        self.office = office
+        root = OrgUnit.objects.create(code="r", name="Gốc", kind=OrgUnit.Kind.WARD_COMMITTEE)
+        mids = [OrgUnit.objects.create(code=f"m{i}", name=f"Đảng bộ {i}", parent=root,
+                                       kind=OrgUnit.Kind.PARTY_COMMITTEE) for i in range(2)]
+        self.leaves = [OrgUnit.objects.create(code=f"l{i}", name=f"Chi bộ {i}", parent=mids[i % 2],
+                                              kind=OrgUnit.Kind.PARTY_CELL) for i in range(4)]
+        self.units = [root, *mids, *self.leaves]
+        self.areas = [Area.objects.create(name=f"Tổ {i}", population=100 * (i + 1),
+                                          unit=rng.choice(self.leaves)) for i in range(5)]
+        self.topics = list(Topic.objects.order_by("pk")[:5])
+        self.groups = list(SocialGroup.objects.order_by("pk")[:4])
+        self.issues = [Issue.objects.create(code=f"VD-{i}", title=f"Vấn đề {i}")
+                       for i in range(3)]
+        self.readers = [office] + [
+            User.objects.create(username=f"u{unit.code}", role=User.Role.REPORTER, unit=unit)
+            for unit in (mids[0], self.leaves[3])
+        ]
+        self.template = ReportTemplate.objects.get(period_kind="month")
+        for _ in range(120):
+            self.new_item()
+        for month in (7, 8, 9, 10):
+            for unit in rng.sample(self.units, 4):
+                self.new_report(unit, month)
+
+    def day(self) -> dt.date:
+        return FIRST + dt.timedelta(days=self.rng.randrange((TODAY - FIRST).days + 1))
+
+    def new_item(self) -> OpinionItem:
+        rng = self.rng
+        item = OpinionItem.objects.create(
+            text="Ý kiến", channel=rng.choice(Channel.values), received_on=self.day(),
+            unit=rng.choice([None, *self.units, *self.leaves]),
+            area=rng.choice([None, *self.areas]), attitude=rng.choice(ATTITUDES),
+            latent=rng.random() < 0.2, issue=rng.choice([None, None, *self.issues]),
+        )
+        item.topics.set(rng.sample(self.topics, rng.randrange(3)))
+        item.social_groups.set(rng.sample(self.groups, rng.randrange(3)))
+        return item
+
+    def new_report(self, unit: OrgUnit, month: int) -> UnitReport:
+        rng = self.rng
+        report = UnitReport.objects.create(
+            template=self.template, period=ensure_period(PeriodKey(2026, "month", month)),
+            unit=unit, state=UnitReport.State.SUBMITTED,
+        )
+        for position in range(rng.randrange(1, 4)):
+            stream = OpinionStream.objects.create(
+                report=report, position=position, topic=rng.choice(self.topics),
+                summary="Luồng", attitude=rng.choice(Attitude.values), reach="many",
+                area=rng.choice([None, *self.areas]), channel=rng.choice(Channel.values),
+                latent=rng.random() < 0.3,
+            )
+            stream.social_groups.set(rng.sample(self.groups, rng.randrange(3)))
+            stream.issues.set(rng.sample(self.issues, rng.randrange(2)))
+        return report
+
+    def queries(self):
+        rng = self.rng
+        periods = rng.sample(
+            ["2026-11", "2026-Q3", "2026-09-10..2026-11-20", "2026-W45", "2026"], 3
+        )
+        filters = [{}, {"area": str(rng.choice(self.areas).pk)},
+                   {"topic": str(rng.choice(self.topics).pk)},
+                   {"group": str(rng.choice(self.groups).pk)},
+                   {"channel": rng.choice(Channel.values)},
+                   {"topic": str(self.topics[0].pk), "area": str(self.areas[0].pk)}]
+        for reader in self.readers:
+            for period in periods:
+                for extra in rng.sample(filters, 2):
+                    yield read_query(reader, {"period": period, **extra}, today=TODAY)
+        yield read_query(self.office, {"period": "2026-Q4", "unit": "m1"}, today=TODAY)
+
+
+@pytest.fixture
+def office(db):
+    return User.objects.create(username="office", role=User.Role.OFFICE)
+
+
+def _raw_picture(query, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(selectors, "counter_for", RawCounter)
+        return selectors.picture_for(query)
+
+
+def _assert_equal(world: World, monkeypatch) -> int:
+    compared = 0
+    for query in world.queries():
+        assert selectors.picture_for(query) == _raw_picture(query, monkeypatch), query
+        compared += 1
+    return compared
+
+
+def _assert_counters_equal(world: World) -> None:
+    """Every dimension, by day or not, for each scope and single filter."""
+    for query in world.queries():
+        if not (query.scope >= 0 and sum(map(bool, (query.area, query.topic, query.group,
+                                                      query.channel))) <= 1):
+            continue
+        fast, raw = RollupCounter(query), RawCounter(query)
+        for dimension in DIMENSIONS:
+            for by_day in (False, True):
+                start, end = query.window.start, query.window.end
+                assert fast.cells(dimension, start, end, by_day=by_day) == raw.cells(
+                    dimension, start, end, by_day=by_day), (query, dimension, by_day)
+        assert fast.last_heard("area", FIRST, TODAY) == raw.last_heard("area", FIRST, TODAY)
+
+
+def _table() -> list[tuple]:
+    return sorted(Rollup.objects.values_list(
+        "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"))
+
+
+def _edit(world: World) -> None:
+    rng = world.rng
+    items = list(OpinionItem.objects.order_by("pk"))
+    for item in rng.sample(items, 10):  # edits: day, attitude, unit, area
+        item.received_on = world.day()
+        item.attitude = rng.choice(ATTITUDES)
+        item.unit = rng.choice([None, *world.units])
+        item.area = rng.choice([None, *world.areas])
+        item.save()
+    for item in rng.sample(items, 5):
+        item.delete()
+    items = list(OpinionItem.objects.order_by("pk"))
+    rng.choice(items).topics.add(world.topics[-1])
+    rng.choice(items).topics.clear()
+    rng.choice(items).social_groups.remove(*world.groups)
+    world.topics[1].opinionitem_set.add(*rng.sample(items, 4))  # the reverse side
+    world.groups[0].opinionitem_set.clear()
+    for _ in range(5):
+        world.new_item()
+    moved = [item.pk for item in rng.sample(items, 6)]  # issue links in bulk, as grouping does
+    OpinionItem.objects.filter(pk__in=moved).update(issue=world.issues[0])
+    items_relinked.send(sender=Issue, item_ids=moved)
+
+    reports = list(UnitReport.objects.order_by("pk"))
+    returned = reports[0]
+    returned.state = UnitReport.State.RETURNED
+    returned.first_submitted_at = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+    returned.save()
+    again = reports[1]
+    again.state = UnitReport.State.RETURNED
+    again.first_submitted_at = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+    again.save()
+    again.state = UnitReport.State.SUBMITTED
+    again.save()
+    stream = OpinionStream.objects.filter(report__state=UnitReport.State.SUBMITTED).first()
+    stream.social_groups.set(world.groups[:1])
+    stream.attitude = Attitude.OPPOSE
+    stream.save()
+    OpinionStream.objects.filter(report__state=UnitReport.State.SUBMITTED).last().delete()
+    reports[2].delete()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_rollups_equal_the_raw_rows_through_every_change(seed, office, monkeypatch):
+    world = World(seed, office)
+    assert DirtyDay.objects.exists()  # every write marked its day
+    # Before any refresh: the stale days are counted from the raw rows.
+    _assert_equal(world, monkeypatch)
+    assert not Rollup.objects.exists()
+
+    assert rollups.refresh_dirty() > 0
+    assert not DirtyDay.objects.exists()
+    assert Rollup.objects.exists()
+    assert _assert_equal(world, monkeypatch) > 15
+    _assert_counters_equal(world)
+
+    _edit(world)
+    assert DirtyDay.objects.exists()
+    _assert_equal(world, monkeypatch)  # stale days counted raw, clean days from the rollups
+    _assert_counters_equal(world)
+    rollups.refresh_dirty()
+    refreshed = _table()
+    rollups.rebuild_all()
+    assert _table() == refreshed  # a refresh of the stale days equals a full rebuild
+    _assert_equal(world, monkeypatch)
+    _assert_counters_equal(world)
+
+    leaf = world.leaves[0]  # the org tree moves: every chain below the unit changed
+    leaf.parent = world.units[2]
+    leaf.save()
+    assert DirtyDay.objects.filter(day=rollups.EVERYTHING).exists()
+    _assert_equal(world, monkeypatch)  # everything stale: the raw rows answer
+    rollups.refresh_dirty()
+    assert not DirtyDay.objects.exists()
+    _assert_equal(world, monkeypatch)
+    _assert_counters_equal(world)
+
+
+def test_a_read_writes_nothing_and_refreshes_nothing(office, monkeypatch):
+    world = World(7, office)
+    marks = DirtyDay.objects.count()
+    query = read_query(office, {"period": "2026"}, today=TODAY)
+    selectors.picture_for(query)
+    assert DirtyDay.objects.count() == marks and not Rollup.objects.exists()
+    assert isinstance(selectors.counter_for(query), RollupCounter)
+    assert world
+
+
+def test_the_counter_is_chosen_by_scope_and_filters(office):
+    world = World(5, office)
+    ward = read_query(office, {"period": "2026-11"}, today=TODAY)
+    unit = read_query(world.readers[1], {"period": "2026-11"}, today=TODAY)
+    one = read_query(office, {"period": "2026-11", "topic": str(world.topics[0].pk)},
+                     today=TODAY)
+    two = read_query(office, {"period": "2026-11", "topic": str(world.topics[0].pk),
+                              "channel": Channel.RESIDENTIAL}, today=TODAY)
+    stranger = User.objects.create(username="x", role=User.Role.REPORTER)
+    nobody = read_query(stranger, {"period": "2026-11"}, today=TODAY)
+    assert [type(selectors.counter_for(q)) for q in (ward, unit, one, two, nobody)] == [
+        RollupCounter, RollupCounter, RollupCounter, RawCounter, RawCounter]
+
+
+def test_a_refresh_keeps_a_mark_made_while_it_ran(office):
+    """Marks are cleared before the raw rows are read, so a mark made later survives."""
+    World(9, office)
+    rollups.refresh_dirty()
+    item = OpinionItem.objects.first()
+    item.attitude = Attitude.OPPOSE
+    item.save()
+    assert list(DirtyDay.objects.values_list("day", flat=True)) == [item.received_on]
+    assert rollups.refresh_dirty(days=[dt.date(2020, 1, 1)]) == 0  # not stale: nothing done
+    assert DirtyDay.objects.count() == 1
