@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from core.audit_labels import object_type_label
 from core.mime import XLSX_TYPE
 from core.models import AuditEntry
 from core.selectors import (
@@ -142,14 +142,6 @@ class AuditFilterForm(forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-
-
-def object_type_label(label: str) -> str:
-    """ "orgs.orgunit" -> "Đơn vị" (the model's Vietnamese name), falling back to the label."""
-    try:
-        return str(apps.get_model(label)._meta.verbose_name).capitalize()
-    except (LookupError, ValueError):
-        return label or "—"
 
 
 def _audit_filter(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilter]:
