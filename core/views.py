@@ -4,22 +4,25 @@ the XLSX list export, and the office-only guard of views."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
-from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from core.audit_labels import object_type_label
 from core.mime import XLSX_TYPE
 from core.models import AuditEntry
 from core.selectors import (
@@ -30,6 +33,8 @@ from core.selectors import (
 )
 from core.services import audit, mark_notifications_read
 from documents.xlsx import save_workbook, write_table
+
+logger = logging.getLogger(__name__)
 
 AUDIT_PAGE_SIZE = 50
 NOTIFICATION_PAGE_SIZE = 50
@@ -137,14 +142,6 @@ class AuditFilterForm(forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-
-
-def object_type_label(label: str) -> str:
-    """ "orgs.orgunit" -> "Đơn vị" (the model's Vietnamese name), falling back to the label."""
-    try:
-        return str(apps.get_model(label)._meta.verbose_name).capitalize()
-    except (LookupError, ValueError):
-        return label or "—"
 
 
 def _audit_filter(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilter]:
@@ -256,3 +253,21 @@ def system_health(request: HttpRequest) -> HttpResponse:
         "failed": states.get(OutgoingEmail.State.FAILED, 0),
         "sent": states.get(OutgoingEmail.State.SENT, 0),
     })
+
+
+# --- the CSRF failure page (settings.CSRF_FAILURE_VIEW) --------------------------------------
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form post: an expired session or a stale form, told in Vietnamese.
+
+    ``reason`` is Django's English diagnosis; it goes to the log, never to the reader."""
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    message = (
+        "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ. Hãy tải lại trang rồi gửi lại,"
+        " hoặc đăng nhập lại."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "field": None}, status=403)
+    login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+    return render(request, "errors/csrf.html", {"login_url": login_url}, status=403)

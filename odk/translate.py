@@ -52,8 +52,9 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
         (r"Language '(?P<lang>[^']+)' is missing the (?P<s>\w+) columns? (?P<c>.+?)\.?$",
          "Ngôn ngữ '{lang}' thiếu cột {c} ở trang {s}."),
         (r"This form uses or_other and translations",
-         "Biểu mẫu dùng or_other cùng nhiều ngôn ngữ: phương án 'Khác' và câu hỏi ghi rõ sẽ "
-         "có nhãn tiếng Anh ('Other', 'Specify other.') chưa dịch."),
+         "Biểu mẫu dùng or_other cùng nhiều ngôn ngữ: phương án 'Khác' và câu hỏi 'Khác (ghi "
+         "rõ)' được tự đặt nhãn tiếng Việt (tiếng Anh cho cột tiếng Anh); các ngôn ngữ khác "
+         "nên tự thêm phương án 'other' vào danh sách."),
         (r"The following language declarations do not contain valid machine-readable codes: "
          r"(?P<l>.+?)\.?$",
          "Tên ngôn ngữ chưa kèm mã ngôn ngữ chuẩn: {l}. Có thể ghi dạng 'Tiếng Việt (vi)'."),

@@ -31,6 +31,7 @@ from typing import Any
 from documents.archive import ArchiveError, check_archive, vn_int
 from odk.expressions import check_expressions
 from odk.issues import Issue, column_letter
+from odk.or_other import vietnamese_or_other
 from odk.questions import extract_questions
 from odk.translate import locate
 from odk.workbook import Sheet, WorkbookTooLarge, detect_file_type, read_headers
@@ -301,6 +302,7 @@ def convert_xlsform(
             default_language=None,
             warnings=pyxform_warnings,
         )
+        definition = vietnamese_or_other(definition)
         survey_element = create_survey_element_from_dict(definition)
         xform = survey_element.to_xml(validate=False, pretty_print=False,
                                       warnings=pyxform_warnings)

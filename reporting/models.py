@@ -182,6 +182,10 @@ class OpinionStream(models.Model):
         return f"{self.topic}: {self.summary[:60]}"
 
 
+# What each kept version of a report records, as the reader says it (the stored codes stay).
+VERSION_ACTIONS = {"create": "tạo", "save": "lưu", "submit": "nộp", "return": "trả lại"}
+
+
 class ReportVersion(models.Model):
     """A frozen copy of a report at each save, submit and return: every version is kept."""
 
@@ -201,7 +205,8 @@ class ReportVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} — phiên bản {self.number} ({self.action})"
+        action = VERSION_ACTIONS.get(self.action, self.action)
+        return f"{self.report} — phiên bản {self.number} ({action})"
 
 
 class Reminder(models.Model):

@@ -124,3 +124,49 @@ def last_months(end: PeriodKey, count: int) -> list[PeriodKey]:
     while len(months) < count:
         months.append(months[-1].previous())
     return list(reversed(months))
+
+
+# --- the period picker (kind, then year and month or half) ----------------------------------
+
+PICKER_FIELD = "Kỳ báo cáo"
+
+
+def code_from_picker(data) -> str:
+    """The period code ("2026-11", "2026-H2", "2026") the picker's selects stand for.
+
+    ``data`` is the posted form (``period_kind``, ``period_year``, ``period_month``,
+    ``period_half``); a form without a picker may post ``period`` as a code, read as it is.
+    Raises :class:`PeriodError` naming the field that is missing."""
+    kind = (data.get("period_kind") or "").strip()
+    if not kind:
+        return (data.get("period") or "").strip()
+    if kind not in KIND_LABELS:
+        raise PeriodError(f"{PICKER_FIELD}: chọn loại kỳ (tháng, 6 tháng hoặc năm).")
+    year = (data.get("period_year") or "").strip()
+    if not year.isdigit():
+        raise PeriodError(f"{PICKER_FIELD}: chọn năm.")
+    if kind == YEAR:
+        return year
+    if kind == HALF:
+        half = (data.get("period_half") or "").strip().upper()
+        if half not in ("H1", "H2"):
+            raise PeriodError(f"{PICKER_FIELD}: chọn 6 tháng đầu năm hoặc 6 tháng cuối năm.")
+        return f"{year}-{half}"
+    month = (data.get("period_month") or "").strip()
+    if not month.isdigit():
+        raise PeriodError(f"{PICKER_FIELD}: chọn tháng.")
+    return f"{year}-{int(month):02d}"
+
+
+def picker_initial(today: dt.date) -> dict:
+    """What the picker shows first: last month (the one usually consolidated), and the years
+    around it to choose from."""
+    last_month = month_of(today).previous()
+    return {
+        "kind": MONTH,
+        "year": last_month.year,
+        "month": last_month.number,
+        "half": "H1" if today.month <= 6 else "H2",
+        "years": list(range(today.year + 1, today.year - 5, -1)),
+        "months": list(range(1, 13)),
+    }

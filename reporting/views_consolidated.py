@@ -15,13 +15,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.mime import DOCX_TYPE, XLSX_TYPE
 from core.views import require_office
 from reporting import consolidation as calc
 from reporting import services
 from reporting.models import ConsolidatedReport
-from reporting.periods import PeriodError, PeriodKey, parse_period
+from reporting.periods import (
+    PeriodError,
+    PeriodKey,
+    code_from_picker,
+    parse_period,
+    picker_initial,
+)
 
 REFUSAL = "Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp."
 
@@ -60,6 +67,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
         "period_text": period_text,
         "period_error": period_error,
         "can_edit": request.user.is_office,
+        "picker": picker_initial(local_today()),
     })
 
 
@@ -68,7 +76,8 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 def consolidated_generate(request: HttpRequest) -> HttpResponse:
     require_office(request.user, refusal=REFUSAL, hide_from_units=True)
     try:
-        key = parse_period(request.POST.get("period", ""))
+        # The page's period picker posts its selects; API-like clients may post a code.
+        key = parse_period(code_from_picker(request.POST))
         consolidated = services.generate_consolidated(user=request.user, period=key)
     except PeriodError as exc:
         messages.error(request, str(exc))
