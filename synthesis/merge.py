@@ -210,7 +210,9 @@ def _merge_block(indices, statements, forms: _Forms, threshold, label):
         cluster_forms = [distinct[p] for p in cluster]
         best = _representative(forms.rows[cluster_forms], mult[cluster])
         members = sorted(k for f in cluster_forms for k in by_form[f])
-        representative = by_form[cluster_forms[best]][0]
+        # Of the statements sharing the chosen form, one written with diacritics, the first.
+        representative = min(by_form[cluster_forms[best]],
+                             key=lambda k: (statements[k].text.isascii(), k))
         members.remove(representative)
         members.insert(0, representative)
         statement = statements[representative]

@@ -70,6 +70,15 @@ def _is_abbreviation(token: str) -> bool:
     return core in _NEVER_END or (len(core) == 1 and core.isalpha())
 
 
+def _strip_markers(sentence: str) -> str:
+    """``sentence`` without the list markers it opens with ("- ", "1. ", "a) ", even "- 1. ")."""
+    while True:
+        stripped = _BULLET_RE.sub("", sentence, count=1).strip()
+        if stripped == sentence:
+            return sentence
+        sentence = stripped
+
+
 def _split_line(line: str) -> list[str]:
     out: list[str] = []
     start = 0
@@ -81,11 +90,11 @@ def _split_line(line: str) -> list[str]:
             continue
         if not _starts_sentence(line[match.end():]):
             continue
-        piece = line[start:match.end()].strip()
+        piece = _strip_markers(line[start:match.end()].strip())
         if piece:
             out.append(piece)
         start = match.end()
-    tail = line[start:].strip()
+    tail = _strip_markers(line[start:].strip())
     if tail:
         out.append(tail)
     return out
@@ -97,8 +106,7 @@ def split_sentences(text: str | None) -> list[str]:
         return []
     sentences: list[str] = []
     for raw_line in _LINE_RE.split(str(text)):
-        line = _SPACE_RE.sub(" ", raw_line).strip()
-        line = _BULLET_RE.sub("", line, count=1).strip()
+        line = _strip_markers(_SPACE_RE.sub(" ", raw_line).strip())
         if line:
             sentences.extend(_split_line(line))
     return sentences
