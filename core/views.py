@@ -59,6 +59,24 @@ def require_office(user: Any, *, refusal: str = "", hide_from_units: bool = Fals
 # --- XLSX export, shared by every list page ------------------------------------------------
 
 
+def sort_links(
+    request: HttpRequest, keys: Iterable[str], current: str, *, pages: Sequence[str] = ("page",)
+) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (a second click reverses it) and its
+    arrow. The other parameters stay; the page numbers (``pages``) go back to the first page."""
+    links = {}
+    for key in keys:
+        query = request.GET.copy()
+        for name in pages:
+            query.pop(name, None)
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        query["sort"] = key if active and descending else f"-{key}" if active else key
+        arrow = ("▼" if descending else "▲") if active else ""
+        links[key] = {"url": "?" + query.urlencode(), "arrow": arrow}
+    return links
+
+
 def _cell(value: Any) -> Any:
     """openpyxl refuses aware datetimes: write them as local wall-clock time."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):

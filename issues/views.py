@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.dates import local_today
 from core.errors import ServiceError
 from core.request import client_address
-from core.views import require_office, xlsx_response
+from core.views import require_office, sort_links, xlsx_response
 from issues import selectors, services
 from issues.forms import (
     AnswerForm,
@@ -55,19 +55,6 @@ def _filters(request: HttpRequest) -> tuple[IssueFilterForm, selectors.IssueFilt
     )
 
 
-def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
-    links = {}
-    for key in selectors.ISSUE_SORTS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        active = current.lstrip("-") == key
-        descending = current.startswith("-")
-        query["sort"] = key if active and descending else f"-{key}" if active else key
-        links[key] = {"url": "?" + query.urlencode(),
-                      "arrow": ("▼" if descending else "▲") if active else ""}
-    return links
-
-
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -79,7 +66,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filters": filters,
-        "sorts": _sort_links(request, filters.sort),
+        "sorts": sort_links(request, selectors.ISSUE_SORTS, filters.sort),
         "query": query.urlencode(),
         "today": local_today(),
         "filtered": any([filters.status, filters.topic_id, filters.owner_id, filters.overdue,

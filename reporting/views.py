@@ -23,7 +23,7 @@ from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from core.views import require_office, xlsx_download
+from core.views import require_office, sort_links, xlsx_download
 from documents.xlsx import write_table
 from issues.selectors import get_issue_for, issues_visible_to
 from orgs.models import User
@@ -116,20 +116,6 @@ def _report_filter(request: HttpRequest) -> tuple[ReportFilterForm, pages.Report
     )
 
 
-def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
-    """For each sortable column: the URL that sorts by it (toggling direction) and an arrow."""
-    links = {}
-    for key in pages.REPORT_SORTS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        active = current.lstrip("-") == key
-        descending = current.startswith("-")
-        query["sort"] = key if active and descending else f"-{key}" if active else key
-        arrow = ("▼" if descending else "▲") if active else ""
-        links[key] = {"url": "?" + query.urlencode(), "arrow": arrow}
-    return links
-
-
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     form, filters = _report_filter(request)
@@ -146,7 +132,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "filtered": bool(filters.period or filters.unit_query or filters.state),
-        "sorts": _sort_links(request, filters.sort),
+        "sorts": sort_links(request, pages.REPORT_SORTS, filters.sort),
         "query": query.urlencode(),
         "template": template,
         "can_start": template is not None

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.dates import local_today
 from core.errors import ServiceError
 from core.models import Topic
-from core.views import xlsx_response
+from core.views import sort_links, xlsx_response
 from issues.selectors import get_issue_for, issues_visible_to
 from orgs.models import Area, OrgUnit
 from orgs.selectors import get_unit_for
@@ -55,19 +55,6 @@ def _filters(request: HttpRequest) -> tuple[DirectionFilterForm, selectors.Direc
     )
 
 
-def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
-    links = {}
-    for key in selectors.DIRECTION_SORTS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        active = current.lstrip("-") == key
-        descending = current.startswith("-")
-        query["sort"] = key if active and descending else f"-{key}" if active else key
-        links[key] = {"url": "?" + query.urlencode(),
-                      "arrow": ("▼" if descending else "▲") if active else ""}
-    return links
-
-
 @login_required
 def direction_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -79,7 +66,7 @@ def direction_list(request: HttpRequest) -> HttpResponse:
     return render(request, "picture/direction_list.html", {
         "form": form,
         "page": page,
-        "sorts": _sort_links(request, filters.sort),
+        "sorts": sort_links(request, selectors.DIRECTION_SORTS, filters.sort),
         "query": query.urlencode(),
         "counts": selectors.direction_counts(request.user),
         "can_direct": services.can_direct(request.user),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.dates import local_today
 from core.errors import ServiceError
-from core.views import xlsx_download
+from core.views import sort_links, xlsx_download
 from picture import drilldown, exports
 from picture import page as arrange
 from picture.models import LatentCandidate
@@ -102,6 +102,9 @@ def render_picture(request: HttpRequest) -> HttpResponse:
     return render(request, "picture/picture.html", picture_context(request, query))
 
 
+DRILL_SORTS = ("day", "area", "channel", "attitude", "unit")
+
+
 @login_required
 @require_GET
 def picture(request: HttpRequest) -> HttpResponse:
@@ -144,22 +147,8 @@ def drill(request: HttpRequest) -> HttpResponse:
         "result": result, "spec": spec, "items": items, "streams": streams,
         "parts": drilldown.describe(spec), "back": back,
         "export": "?" + urlencode(spec.params()),
-        "sorts": _sort_links(request, spec.sort),
+        "sorts": sort_links(request, DRILL_SORTS, spec.sort, pages=("page", "spage")),
     })
-
-
-def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
-    links = {}
-    for key in ("day", "area", "channel", "attitude", "unit"):
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.pop("spage", None)
-        active = current.lstrip("-") == key
-        descending = current.startswith("-")
-        query["sort"] = key if active and descending else f"-{key}" if active else key
-        links[key] = {"url": "?" + query.urlencode(),
-                      "arrow": ("▼" if descending else "▲") if active else ""}
-    return links
 
 
 @login_required
