@@ -218,7 +218,8 @@ def remind_issues_due(*, today: dt.date) -> SourceRun:
 
 def _remind_issue(issue_id: int, today: dt.date) -> bool:
     with transaction.atomic():
-        issue = Issue.objects.select_for_update().select_related("owner_unit").get(pk=issue_id)
+        issue = (Issue.objects.select_for_update(of=("self",)).select_related("owner_unit")
+                 .get(pk=issue_id))  # only the issue: its owner may be absent (outer join)
         unit = issue.owner_unit
         if _claimed(issue, step=REMIND, today=today, unit_id=unit.pk):
             return False

@@ -16,9 +16,9 @@ from picture.models import LatentCandidate
 
 
 def _locked_proposal(candidate: LatentCandidate) -> LatentCandidate:
-    locked = LatentCandidate.objects.select_for_update().select_related("topic", "area").get(
-        pk=candidate.pk
-    )
+    # Lock the candidate alone: its area may be absent, and PostgreSQL cannot lock an outer join.
+    locked = (LatentCandidate.objects.select_for_update(of=("self",))
+              .select_related("topic", "area").get(pk=candidate.pk))
     if locked.state != LatentCandidate.State.PROPOSED:
         raise ConflictError(
             f"Đề xuất này đã được xử lý ({locked.get_state_display().lower()}).", field="state"
