@@ -25,14 +25,14 @@ def weekly_topic_series(today: dt.date, weeks: int) -> dict[str, list[int]]:
     from orgs.models import User
     from picture.counting import RawCounter
     from picture.query import read_query
-    from picture.selectors import _topic_names
-    from picture.trending import _first_week_heard, weekly_series
+    from picture.selectors import topic_names
+    from picture.trending import first_week_heard, weekly_series
 
     office = User(username="bench", role=User.Role.OFFICE)
     counter = RawCounter(read_query(office, {"period": "7d"}, today=today))
     series = weekly_series(counter, "topic", today, weeks)
-    begun = _first_week_heard(series)
-    names = _topic_names()
+    begun = first_week_heard(series)
+    names = topic_names()
     return {names.get(key, key): weekly.counts[begun:] for key, weekly in series.items()}
 
 

@@ -207,7 +207,7 @@ def panels(query) -> dict:
         window = window or query.window
         return s.counter_for(query).cells(dim, window.start, window.end)
 
-    names = s._topic_names()
+    names = s.topic_names()
     areas = s._areas_in_scope(query)
     return {
         "totals": lambda: s._totals(query, cells("all"), cells("all", query.window.previous())),

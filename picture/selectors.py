@@ -55,7 +55,7 @@ def picture_for(query: PictureQuery) -> dict:
     current_cells = {dim: counter.cells(dim, window.start, window.end)
                      for dim in ("all", "topic", "area", "group", "channel", "group_topic")}
     previous_all = counter.cells("all", previous.start, previous.end)
-    topics, areas = _topic_names(), _areas_in_scope(query)
+    topics, areas = topic_names(), _areas_in_scope(query)
     silent = silent_areas(query, areas)
     silent_ids = {row["id"] for row in silent}
     return {
@@ -92,7 +92,7 @@ def rising_now(today: dt.date) -> list[dict]:
     office = User(username="longdan-alerts", role=User.Role.OFFICE)
     query = read_query(office, {"period": "7d"}, today=today)
     counter = counter_for(query)
-    rows = trending.rising(query, counter, _names_for_rising(query, _topic_names()))
+    rows = trending.rising(query, counter, _names_for_rising(query, topic_names()))
     for row in rows:
         row["topic_id"] = int(row["key"]) if row["kind"] == "topic" else None
         row["area_id"] = int(row["key"]) if row["kind"] == "area" else None
@@ -224,7 +224,7 @@ def on_time_rate(query: PictureQuery) -> dict | None:
 # -- topics, groups, channels -------------------------------------------------------------------
 
 
-def _topic_names() -> dict[str, str]:
+def topic_names() -> dict[str, str]:
     return {topic_code(topic): topic.name for topic in Topic.objects.all()}
 
 

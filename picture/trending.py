@@ -113,7 +113,7 @@ def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[
         (key for key in series if key in topic_names),
         key=lambda key: (-sum(series[key].counts[-BASELINE_WEEKS - 1:-1]), topic_names[key]),
     )[:FORECAST_TOPICS]
-    begun = _first_week_heard(series)
+    begun = first_week_heard(series)
     rows = []
     for key in recent:
         counts = series[key].counts
@@ -146,7 +146,7 @@ def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[
     return rows
 
 
-def _first_week_heard(series: dict[str, Weekly]) -> int:
+def first_week_heard(series: dict[str, Weekly]) -> int:
     """The first week anything was heard at all: the weeks before it are before the ward began
     recording, not weeks of silence, and would drag every forecast down."""
     return min(
