@@ -107,9 +107,18 @@ def test_a_leader_on_a_phone_reads_the_picture_and_drills_into_a_number(
         expect(page.get_by_test_id("drill-total")).to_have_text("7")
         expect(page.locator("tr[data-item]")).to_have_count(7)
         expect(page.locator("table.drill-items")).not_to_contain_text("trật tự")
+        # The table's headers are hidden on a phone; the sort bar offers the same keys.
+        expect(page.locator("table.drill-items thead")).to_be_hidden()
+        bar = page.get_by_role("navigation", name="Sắp xếp")
+        expect(bar).to_be_visible()
+        bar.get_by_role("link", name="Thái độ").tap()
+        page.wait_for_url(re.compile(r"sort=attitude"))
+        expect(bar.locator("a.active")).to_have_text("Thái độ ▲")
+        expect(page.locator("tr[data-item]")).to_have_count(7)
         _shot(page, "drill_phone")
 
         # Back to the picture, the aggrieved share opens the four aggrieved items of all topics.
+        page.go_back()  # the drill-down before it was sorted
         page.go_back()
         page.locator(".kpi-card.share .kpi-split a.drill").tap()
         expect(page.get_by_test_id("drill-total")).to_have_text("4")

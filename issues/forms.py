@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from core.models import Topic
 from issues.models import Answer, Issue
 from issues.selectors import DEFAULT_ISSUE_SORT, ISSUE_SORTS
-from orgs.models import OrgUnit
+from orgs.models import Area, OrgUnit
 
 STATUS_FILTER_CHOICES = [("", "Mọi trạng thái"), ("open", "Đang mở (chưa trả lời dân)")] + list(
     Issue.Status.choices
@@ -36,10 +36,23 @@ class IssueFilterForm(forms.Form):
     overdue = forms.BooleanField(label="Chỉ vấn đề quá hạn", required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput,
                              initial=DEFAULT_ISSUE_SORT)
+    # Set by the picture's links (a unit with its sub-units, an area); shown as chips, not selects:
+    # a city has thousands of units.
+    unit = forms.ModelChoiceField(
+        label="Đơn vị (kể cả đơn vị trực thuộc)", queryset=OrgUnit.objects.none(),
+        required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Đơn vị: không có hoặc ngoài phạm vi bạn được xem."},
+    )
+    area = forms.ModelChoiceField(
+        label="Tổ dân phố", queryset=Area.objects.all(), required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Tổ dân phố: không có tổ dân phố này."},
+    )
 
-    def __init__(self, *args, owners: QuerySet[OrgUnit], **kwargs):
+    def __init__(self, *args, owners: QuerySet[OrgUnit], units: QuerySet[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.fields["unit"].queryset = units
 
 
 class StatusForm(forms.Form):

@@ -69,6 +69,15 @@ class IssueFilter:
     overdue: bool = False
     query: str = ""
     sort: str = DEFAULT_ISSUE_SORT
+    # A unit and its sub-units: the issues they own or heard (as the picture counts them).
+    unit_ids: frozenset[int] | None = None
+    area_id: int | None = None
+
+
+def owned_or_heard_by(issues: QuerySet[Issue], unit_ids) -> QuerySet[Issue]:
+    """The issues a group of units owns, or holds an item one of them received."""
+    heard = OpinionItem.objects.filter(unit_id__in=unit_ids, issue__isnull=False)
+    return issues.filter(Q(owner_unit_id__in=unit_ids) | Q(pk__in=heard.values("issue_id")))
 
 
 def filtered_issues(user: User, filters: IssueFilter) -> QuerySet[Issue]:
@@ -86,6 +95,10 @@ def filtered_issues(user: User, filters: IssueFilter) -> QuerySet[Issue]:
         issues = issues.filter(topic_id=filters.topic_id)
     if filters.owner_id:
         issues = issues.filter(owner_unit_id=filters.owner_id)
+    if filters.unit_ids is not None:
+        issues = owned_or_heard_by(issues, filters.unit_ids)
+    if filters.area_id:
+        issues = issues.filter(area_id=filters.area_id)
     if filters.overdue:
         issues = issues.filter(status__in=OPEN_STATUSES, due_on__lt=local_today())
     if filters.query:

@@ -31,6 +31,7 @@ from issues.forms import (
     TrackForm,
 )
 from issues.models import Issue
+from orgs.selectors import descendant_ids, units_visible_to
 
 PAGE_SIZE = 25
 ITEMS_SHOWN = 200
@@ -41,7 +42,8 @@ TRACK_LIMIT, TRACK_WINDOW = 20, 600  # lookups per address per 10 minutes: codes
 
 
 def _filters(request: HttpRequest) -> tuple[IssueFilterForm, selectors.IssueFilter]:
-    form = IssueFilterForm(request.GET or None, owners=selectors.owner_units_for(request.user))
+    form = IssueFilterForm(request.GET or None, owners=selectors.owner_units_for(request.user),
+                           units=units_visible_to(request.user))
     if not form.is_bound or not form.is_valid():
         return form, selectors.IssueFilter()
     data = form.cleaned_data
@@ -49,6 +51,8 @@ def _filters(request: HttpRequest) -> tuple[IssueFilterForm, selectors.IssueFilt
         status=data["status"] or "",
         topic_id=data["topic"].pk if data["topic"] else None,
         owner_id=data["owner"].pk if data["owner"] else None,
+        unit_ids=frozenset(descendant_ids(data["unit"].pk)) if data["unit"] else None,
+        area_id=data["area"].pk if data["area"] else None,
         overdue=data["overdue"],
         query=data["q"].strip(),
         sort=data["sort"] or selectors.DEFAULT_ISSUE_SORT,
@@ -70,7 +74,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "today": local_today(),
         "filtered": any([filters.status, filters.topic_id, filters.owner_id, filters.overdue,
-                         filters.query]),
+                         filters.query, filters.unit_ids is not None, filters.area_id]),
     })
 
 

@@ -381,3 +381,20 @@ def rising_rows(query: PictureQuery, rising: list[dict]) -> list[dict]:
                      "expected_low": row.get("expected_low"),
                      "expected_high": row.get("expected_high")})
     return rows
+
+
+def issue_links(query) -> dict[str, str]:
+    """The issue list narrowed as the headline's issue figures count: the topic, the area, a unit
+    with its sub-units (``picture.selectors.issue_figures``)."""
+    narrow = {}
+    if query.topic:
+        narrow["topic"] = query.topic.pk
+    if query.area:
+        narrow["area"] = query.area.pk
+    if query.unit is not None:
+        narrow["unit"] = query.unit.pk
+    base = reverse("issue_list")
+    return {
+        "open": f"{base}?{urlencode({'status': 'open', **narrow})}",
+        "overdue": f"{base}?{urlencode({'overdue': 'on', **narrow})}",
+    }

@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q
 
 from core.models import Channel, SocialGroup, Topic
 from issues.models import Answer
-from issues.selectors import OPEN_STATUSES, issues_visible_to
+from issues.selectors import OPEN_STATUSES, issues_visible_to, owned_or_heard_by
 from orgs.models import Area, Collaborator, OrgUnit
 from picture import trending
 from picture.counting import ITEM, STREAM, Cell, RawCounter, RollupCounter, rollups_answer
@@ -172,10 +172,7 @@ def issue_figures(query: PictureQuery) -> dict:
     """Open and overdue issues now, and issues answered in the period, in the reader's scope."""
     issues = issues_visible_to(query.reader).filter(merged_into__isnull=True)
     if query.unit is not None:
-        issues = issues.filter(
-            Q(owner_unit_id__in=query.unit_ids)
-            | Q(pk__in=_issues_heard_in(query.unit_ids))
-        )
+        issues = owned_or_heard_by(issues, query.unit_ids)
     if query.topic:
         issues = issues.filter(topic=query.topic)
     if query.area:
@@ -189,12 +186,6 @@ def issue_figures(query: PictureQuery) -> dict:
         "issues_overdue": open_issues.filter(due_on__lt=query.today).count(),
         "issues_answered": answered.count(),
     }
-
-
-def _issues_heard_in(unit_ids):
-    from intake.models import OpinionItem
-
-    return OpinionItem.objects.filter(unit_id__in=unit_ids, issue__isnull=False).values("issue_id")
 
 
 def on_time_rate(query: PictureQuery) -> dict | None:

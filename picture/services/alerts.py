@@ -88,14 +88,15 @@ def _area_ids(area_id: int | None, unit_id: int | None) -> set[int]:
 
 
 def recipients(
-    *, kind: str, topic: Any = None, area: Any = None, unit: Any = None
+    *, kind: str, topic: Any = None, area: Any = None, unit: Any = None, also: Any = (),
 ) -> list[Delivery]:
     """Who gets an alert of ``kind`` about ``topic`` / ``area`` / ``unit``, and how.
 
     A person with several matching subscriptions gets it at once if any of them says so, by
     e-mail if any of the deciding ones does. A person reached only by escalation (no matching
     subscription) gets it as a subscription's defaults say: at once, by e-mail when they have an
-    address.
+    address. ``also`` (ids) names people who must be told whatever they subscribed to, such as
+    the leader who gave a direction that falls due; only the office and leaders are kept.
     """
     topic_id, areas = _id(topic), _area_ids(_id(area), _id(unit))
     people = User.objects.filter(is_active=True, role__in=SUBSCRIBER_ROLES)
@@ -114,6 +115,9 @@ def recipients(
     if kind in ESCALATED_KINDS:
         for user in people.order_by("pk"):
             deliveries.setdefault(user.pk, Delivery(user=user))
+    named = {_id(person) for person in also} - {None} - set(deliveries)
+    for user in people.filter(pk__in=named).order_by("pk"):
+        deliveries[user.pk] = Delivery(user=user)
     return [deliveries[k] for k in sorted(deliveries)]
 
 
@@ -138,11 +142,12 @@ class AlertResult:
 
 def raise_alert(
     *, kind: str, subject: str, text: str, url: str = "", topic: Any = None, area: Any = None,
-    unit: Any = None, day: dt.date | None = None,
+    unit: Any = None, day: dt.date | None = None, also: Any = (),
 ) -> AlertResult:
     """Tell the people who must know about ``subject``, each at most once on ``day``.
 
-    ``topic``, ``area`` and ``unit`` (instances or ids) route the alert to subscriptions; ``day``
+    ``topic``, ``area`` and ``unit`` (instances or ids) route the alert to subscriptions, ``also``
+    adds people who must know (see :func:`recipients`); ``day``
     defaults to the local date. Returns who was told, who had been already, and the e-mails
     queued. Safe to call again and from several workers: a repeat on the same day does nothing.
     """
@@ -152,7 +157,7 @@ def raise_alert(
     day = day or timezone.localdate()
     result = AlertResult(subject=subject, day=day)
     with transaction.atomic():
-        deliveries = recipients(kind=kind, topic=topic, area=area, unit=unit)
+        deliveries = recipients(kind=kind, topic=topic, area=area, unit=unit, also=also)
         already = _already_told(subject, day)
         for delivery in deliveries:
             if delivery.user.pk in already or not _claim(delivery, kind, subject, text, url, day,

@@ -7,8 +7,9 @@ idempotent for its day:
   (``picture.selectors.rising_now``) become alerts to their subscribers;
 - an open issue past its due date is an alert to the office and every leader, once a day;
 - an issue or a direction due within ``LONGDAN_DIRECTION_REMIND_DAYS`` days reminds the people of
-  the unit that must act (in-app), once a day per unit; a direction past its due date is
-  escalated: a history line and an alert to the office and every leader, once a day.
+  the unit that must act (in-app), once a day per unit; a direction due soon is also an alert to
+  the leader who gave it and to the subscribers of its topic or area; a direction past its due
+  date is escalated: a history line and an alert to the office and every leader, once a day.
 
 A reminder or an escalation is claimed under a lock on the row it concerns (the issue, the
 direction's unit assignment, the direction): the claim is its audit entry ("remind", with the day
@@ -256,7 +257,25 @@ def remind_directions_due(*, today: dt.date) -> SourceRun:
             run.reminders += 1
         else:
             run.skipped += 1
+    for direction in soon.filter(assignments__in=assignments).distinct().order_by("due_on", "pk"):
+        run.add(_alert_direction_due(direction, today))
     return run
+
+
+def _alert_direction_due(direction: Direction, today: dt.date):
+    """The leader who gave a direction, and whoever follows its topic or area, learn that it falls
+    due with units still working on it; once a day, like every alert."""
+    pending = list(direction.assignments.exclude(status__in=FINISHED)
+                   .order_by("unit__name").values_list("unit__name", flat=True))
+    when = _days((direction.due_on - today).days)
+    waiting = f" Chưa hoàn thành: {', '.join(pending)}."
+    text = f"Chỉ đạo {direction.code} {when} (hạn {direction.due_on:%d/%m/%Y}): {direction.text}"
+    text = f"{text[:400 - len(waiting)].rstrip(' .')}.{waiting}"
+    return raise_alert(
+        kind=Alert.Kind.DIRECTION_DUE, subject=f"direction-due:{direction.pk}", text=text,
+        url=direction_url(direction), topic=direction.topic_id, area=direction.area_id,
+        day=today, also=[direction.author_id],
+    )
 
 
 def _remind_assignment(assignment_id: int, today: dt.date) -> bool:

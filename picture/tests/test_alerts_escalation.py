@@ -81,14 +81,22 @@ def test_a_direction_due_in_two_days_reminds_the_units_that_have_not_finished(
     with at(D):
         run = remind_directions_due(today=local_today())
         again = remind_directions_due(today=local_today())
-    assert (run.reminders, again.reminders, again.skipped) == (1, 0, 1)
+    # Skipped on the second run: the unit's reminder and the leader's alert, both sent already.
+    assert (run.reminders, again.reminders, again.skipped) == (1, 0, 2)
     [text] = notified(people["an"])
     assert text.startswith("Nhắc hạn chỉ đạo CĐ-2026-001: Chi bộ Tổ dân phố 1 chưa hoàn thành, "
                            "còn 2 ngày (hạn 12/03/2026)")
     assert notified(people["binh"]) == []  # cell_b is done
     assert updates(direction, DirectionUpdate.Kind.REMINDED) == [
         ("chi-bo-1", "Nhắc hạn: còn 2 ngày (hạn 12/03/2026).")]
-    assert not Alert.objects.exists()  # a reminder is the unit's, not an alert to leaders
+    # The reminder is the unit's; the leader who gave the direction gets one alert that it falls
+    # due (the office, not subscribed, does not).
+    [alert] = Alert.objects.all()
+    assert (alert.user, alert.kind, alert.subject) == (
+        people["leader"], Alert.Kind.DIRECTION_DUE, f"direction-due:{direction.pk}")
+    assert alert.text == ("Chỉ đạo CĐ-2026-001 còn 2 ngày (hạn 12/03/2026): Nắm tình hình rác "
+                          "thải ở chợ Hòa Bình, báo cáo kết quả. Chưa hoàn thành: "
+                          "Chi bộ Tổ dân phố 1.")
     with at(days(1)):
         remind_directions_due(today=local_today())
     with at(days(2)):
@@ -97,6 +105,26 @@ def test_a_direction_due_in_two_days_reminds_the_units_that_have_not_finished(
     assert len(texts) == 3  # once a day, each day of the window
     assert "còn 1 ngày (hạn 12/03/2026)" in texts[1]
     assert "hôm nay là hạn cuối (hạn 12/03/2026)" in texts[2]
+
+
+def test_a_direction_falling_due_alerts_its_author_and_the_subscribers_of_its_topic_once_a_day(
+        people, cell_a):
+    topic = Topic.objects.create(name="Môi trường (hạn)")
+    other = Topic.objects.create(name="Giá cả (hạn)")
+    subscribe(user=people["office"], topic=topic)
+    direction = make_direction("CĐ-2026-010", due_on=days(1), units=[cell_a],
+                               author=people["leader"], topic=topic)
+    make_direction("CĐ-2026-011", due_on=days(1), units=[cell_a], topic=other)  # nobody follows
+    with at(D):
+        run = remind_directions_due(today=local_today())
+        again = remind_directions_due(today=local_today())
+    assert (run.alerts, again.alerts) == (2, 0)
+    told = Alert.objects.filter(kind=Alert.Kind.DIRECTION_DUE)
+    assert sorted(told.values_list("user__username", "subject")) == [
+        ("lanhdao", f"direction-due:{direction.pk}"), ("vanphong", f"direction-due:{direction.pk}")]
+    DirectionAssignment.objects.filter(direction=direction).update(status=Direction.Status.DONE)
+    with at(days(1)):
+        assert remind_directions_due(today=local_today()).alerts == 0  # everyone finished
 
 
 def test_a_direction_not_yet_in_the_window_or_finished_is_not_reminded(people, cell_a):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -183,10 +184,24 @@ def _pages(docx: bytes, folder: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
+def _times_with_vietnamese() -> bool:
+    """LibreOffice lays Times New Roman out with Liberation Serif; only version 2 has the
+    Vietnamese letters (with 1.x they come from a wider font and the count means nothing)."""
+    listing = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=vi", "family"], capture_output=True, text=True, check=False).stdout
+    return bool(listing) and "Liberation Serif" in listing
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed: the page count cannot be"
                            " measured (apt-get install libreoffice-writer-nogui)")
 def test_the_brief_fits_on_two_pages_as_libreoffice_lays_it_out(latest, tmp_path):
+    if not _times_with_vietnamese():
+        message = ("Thiếu phông Liberation Serif có chữ Việt (apt-get install fonts-liberation2):"
+                   " không đo được số trang như Word.")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     assert _pages(render_brief(latest), tmp_path / "demo") <= 2
     assert _pages(render_brief(_worst_case(latest)), tmp_path / "worst") <= 2
 

@@ -388,3 +388,44 @@ def test_a_leader_lands_on_the_picture_and_the_office_keeps_its_home(client, wor
     for group in ("Chu kỳ báo cáo", "Tiếp nhận", "Khảo sát", "Bức tranh &amp; Chỉ đạo",
                   "Danh mục", "Hệ thống"):
         assert f"<summary>{group}</summary>" in html
+
+
+# -- the headline's issue figures link to the same issues ----------------------------------------
+
+
+def _issue(code, *, status=Issue.Status.ASSIGNED, **fields):
+    return Issue.objects.create(code=code, title=f"Vấn đề {code}", title_folded=f"van de {code}",
+                                status=status, **fields)
+
+
+def test_the_issue_figures_link_to_the_issue_list_narrowed_the_same_way(client, world):
+    past = dt.date(2026, 3, 1)
+    _issue("VD-1", owner_unit=world.cell_a, topic=world.env, area=world.area_1, due_on=past)
+    _issue("VD-2", owner_unit=world.cell_b, topic=world.env, area=world.area_2)
+    heard = _issue("VD-3", owner_unit=world.cell_b, topic=world.order, area=world.area_3)
+    first = OpinionItem.objects.filter(unit=world.cell_a).order_by("pk").first()
+    OpinionItem.objects.filter(pk=first.pk).update(issue=heard)  # cell_a heard cell_b's issue
+    _issue("VD-4", owner_unit=world.cell_b, topic=world.env, status=Issue.Status.ANSWERED)
+    _login(client, world.vanphong)
+    narrowings = [{}, {"unit": "chi-bo-1"}, {"topic": str(world.env.pk)},
+                  {"area": str(world.area_2.pk)}, {"unit": "chi-bo-1", "topic": str(world.env.pk)}]
+    for narrowing in narrowings:
+        response = client.get(PICTURE, {"period": "2026-03", **narrowing})
+        assert response.status_code == 200, narrowing
+        totals, links = response.context["data"]["totals"], response.context["issue_links"]
+        for figure, key in (("issues_open", "open"), ("issues_overdue", "overdue")):
+            listed = client.get(links[key])
+            assert listed.status_code == 200
+            codes = [issue.code for issue in listed.context["page"].object_list]
+            assert len(codes) == totals[figure], (narrowing, figure, codes)
+    unit_only = client.get(PICTURE, {"period": "2026-03", "unit": "chi-bo-1"})
+    listed = client.get(unit_only.context["issue_links"]["open"])
+    assert sorted(i.code for i in listed.context["page"].object_list) == ["VD-1", "VD-3"]
+    assert "Chi bộ Tổ dân phố 1 và đơn vị trực thuộc" in listed.content.decode()
+
+
+def test_the_issue_list_refuses_a_unit_outside_the_readers_scope(client, world):
+    _login(client, world.an)
+    response = client.get("/van-de/", {"unit": str(world.cell_b.pk)})
+    assert response.status_code == 200
+    assert "Đơn vị: không có hoặc ngoài phạm vi bạn được xem." in response.content.decode()

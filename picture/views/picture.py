@@ -63,6 +63,7 @@ def picture_context(request: HttpRequest, query) -> dict:
         "choices": arrange.filter_choices(request.user),
         "selected": query.params(),
         "headline": arrange.headline(query, totals, link),
+        "issue_links": arrange.issue_links(query),
         "topics": arrange.topic_rows(query, data["topics"], link),
         "chart": arrange.chart_data(data["topics"]),
         "heat": arrange.heat_rows(query, data["heat"], link),
@@ -103,6 +104,9 @@ def render_picture(request: HttpRequest) -> HttpResponse:
 
 
 DRILL_SORTS = ("day", "area", "channel", "attitude", "unit")
+# On a phone the tables become cards without headers, so the sort keys are offered as a bar.
+DRILL_SORT_LABELS = {"day": "Ngày", "area": "Tổ dân phố", "channel": "Kênh",
+                     "attitude": "Thái độ", "unit": "Đơn vị"}
 
 
 @login_required
@@ -143,11 +147,13 @@ def drill(request: HttpRequest) -> HttpResponse:
     items = Paginator(result.items, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     streams = Paginator(result.streams, DRILL_PAGE_SIZE).get_page(request.GET.get("spage"))
     back = "?" + urlencode(spec.query.params())
+    sorts = sort_links(request, DRILL_SORTS, spec.sort, pages=("page", "spage"))
     return render(request, "picture/drill.html", {
         "result": result, "spec": spec, "items": items, "streams": streams,
         "parts": drilldown.describe(spec), "back": back,
         "export": "?" + urlencode(spec.params()),
-        "sorts": sort_links(request, DRILL_SORTS, spec.sort, pages=("page", "spage")),
+        "sorts": sorts,
+        "sort_bar": [{"label": label, **sorts[key]} for key, label in DRILL_SORT_LABELS.items()],
     })
 
 
