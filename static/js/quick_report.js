@@ -14,6 +14,9 @@
   var timer = null;
   var pending = null;
   var lastSent = "";
+  // Every request gets a number; only the answer to the latest one counts. An aborted request
+  // can still deliver an answer already on its way, and a slow one can overtake a newer one.
+  var sequence = 0;
 
   [["topic", topic], ["attitude", attitude]].forEach(function (pair) {
     if (!pair[1]) return;
@@ -65,6 +68,7 @@
     var value = text.value.trim();
     if (value.length < 6) {
       // Too short to judge (or erased): forget what was suggested for the earlier text.
+      sequence += 1;
       if (pending && pending.abort) pending.abort();
       if (lastSent) show({});
       lastSent = "";
@@ -72,6 +76,7 @@
     }
     if (value === lastSent) return;
     lastSent = value;
+    var mine = ++sequence;
     if (pending && pending.abort) pending.abort();
     var controller = window.AbortController ? new AbortController() : null;
     pending = controller;
@@ -85,8 +90,20 @@
       signal: controller ? controller.signal : undefined,
     })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) show(data); })
-      .catch(function () { /* offline or aborted: the person picks by hand */ });
+      .then(function (data) {
+        if (mine !== sequence || text.value.trim() !== value) {
+          // The person has written something else since: this answer is not about their text.
+          form.dataset.staleAnswers = String(Number(form.dataset.staleAnswers || 0) + 1);
+          return;
+        }
+        // No answer for the current text (a server error): what was suggested for the earlier
+        // text must not stay as if it were about this one.
+        show(data || {});
+      })
+      .catch(function () {
+        // Offline, or aborted by a newer request: the person picks by hand.
+        if (mine === sequence) show({});
+      });
   }
 
   text.addEventListener("input", function () {
