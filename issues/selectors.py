@@ -243,11 +243,32 @@ def track(code: str) -> TrackResult | None:
     if issue is not None and issue.merged_into_id:
         issue = issue.merged_into  # the alias leads to where the matter is followed now
     linked = Q(items=item) | Q(issues=issue) if issue else Q(items=item)
-    answers = published_answers().filter(linked)
+    answers = list(published_answers().filter(linked).distinct())
     return TrackResult(
         code=item.tracking_code,
         received_on=item.received_on,
         channel_label=item.get_channel_display(),
-        status_label=issue.get_status_display() if issue else "Đang chờ phân loại",
-        answers=list(answers.distinct()),
+        status_label=resident_status(issue, answered=bool(answers)),
+        answers=answers,
     )
+
+
+# What a resident reads of the matter their opinion joined: what was done, in their words, not the
+# office's working states ("Mới phát hiện" means nothing to them, least of all beside an answer).
+RESIDENT_STATUS = {
+    Issue.Status.DETECTED: "Đã tiếp nhận, đang xem xét",
+    Issue.Status.WATCHING: "Đã tiếp nhận, đang theo dõi",
+    Issue.Status.ASSIGNED: "Đã chuyển cơ quan có trách nhiệm xử lý",
+    Issue.Status.RESOLVED: "Đã giải quyết, đang chuẩn bị trả lời",
+    Issue.Status.ANSWERED: "Đã trả lời",
+    Issue.Status.CLOSED: "Đã kết thúc theo dõi",
+}
+
+
+def resident_status(issue: Issue | None, *, answered: bool) -> str:
+    """The status a resident reads: a published answer says more than any working state."""
+    if answered:
+        return "Đã trả lời"
+    if issue is None:
+        return "Đã tiếp nhận, đang chờ phân loại"
+    return RESIDENT_STATUS.get(issue.status, issue.get_status_display())

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from core.models import Topic
 from intake.models import ResidentContact
 from issues import services
-from issues.models import Answer, BurstAlert
+from issues.models import Answer, BurstAlert, Issue
 from issues.tests.helpers import FLOOD, GARBAGE, D, item, refreshed, three_issues
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def test_tracking_code_shows_status_and_answer_only(client, answered):
     response = client.get("/tra-cuu/", {"ma": " hb7k2m "})
     html = response.content.decode()
     result = response.context["result"]
-    assert (result.code, result.status_label) == ("HB7K2M", "Đã trả lời dân")
+    assert (result.code, result.status_label) == ("HB7K2M", "Đã trả lời")
     assert result.answers == [answer]
     # Not the issue, which gathers other residents' opinions (issue 18).
     issue = answer.issues.get()
@@ -216,6 +216,20 @@ def test_tracking_code_shows_status_and_answer_only(client, answered):
     missing = client.get("/tra-cuu/", {"ma": "ZZZZZZ"})
     assert missing.context["result"] is None and "Không tìm thấy" in missing.content.decode()
     assert client.get("/tra-cuu/").status_code == 200
+
+
+def test_a_published_answer_is_what_the_resident_reads_whatever_the_working_state(
+        client, answered):
+    answer, _ = answered
+    issue = answer.issues.get()
+    for working_state in (Issue.Status.DETECTED, Issue.Status.ASSIGNED):
+        Issue.objects.filter(pk=issue.pk).update(status=working_state)
+        html = client.get("/tra-cuu/", {"ma": "HB7K2M"}).content.decode()
+        assert "Đã trả lời" in html and "Mới phát hiện" not in html
+    answer.published_at = None
+    answer.save()
+    html = client.get("/tra-cuu/", {"ma": "HB7K2M"}).content.decode()
+    assert "Đã chuyển cơ quan có trách nhiệm xử lý" in html and "Đã trả lời" not in html
 
 
 def test_tracking_is_throttled_per_address(client, answered):
@@ -260,6 +274,6 @@ def test_a_residents_name_and_house_never_reach_other_readers(client, an, cell_a
 
     client.logout()
     tracked = client.get("/tra-cuu/", {"ma": "EF34GH"}).content.decode()
-    assert "Đang chờ phân loại" not in tracked and "Mới phát hiện" in tracked
+    assert "đang chờ phân loại" not in tracked and "Đã tiếp nhận, đang xem xét" in tracked
     for secret in (*RESIDENT_WORDS, issue.title, issue.code):
         assert secret not in tracked
