@@ -1,19 +1,58 @@
-"""The home page (``/``) by role: a leader of the Standing Committee lands on the picture of
-opinion (what residents think); the office and the units keep the reporting cycle's home.
+"""The home page (``/``) by role: each person lands on what they do.
 
-It lives at the top floor because it chooses between two apps (reporting below, picture above)."""
+- a leader of the Standing Committee: the picture of opinion (what residents think);
+- a collaborator: the quick report, the opinions they wrote down with what became of them, the
+  surveys they collect for;
+- a unit (a chi bộ, an agency such as the UBND, the MTTQ or the HĐND, an organisation): what waits
+  for it (directions to carry out, issues to handle and answer), then its reporting cycle;
+- the office: the reporting cycle's compliance of the month.
+
+It lives at the top floor because it chooses between apps (reporting below, picture above).
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from core.dates import local_today
+from longdan import home_selectors as selectors
+from orgs.models import User
 from picture.views.picture import render_picture
 from reporting.views import home as reporting_home
+from reporting.views import home_context as reporting_context
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_leader:
+    user = request.user
+    if user.is_leader:
         return render_picture(request)
+    if user.role == User.Role.COLLABORATOR:
+        return collaborator_home(request)
+    if user.unit_id and not user.sees_everything:
+        return unit_home(request)
     return reporting_home(request)
+
+
+def collaborator_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "longdan/home_collaborator.html", {
+        "items": selectors.recent_items(user),
+        "month": selectors.month_figures(user),
+        "areas": selectors.covered_areas(user),
+        "surveys": selectors.surveys_to_collect(user),
+        "today": local_today(),
+    })
+
+
+def unit_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = reporting_context(user)
+    context.update({
+        "directions": selectors.directions_waiting(user),
+        "issues": selectors.issues_to_handle(user),
+        "today": local_today(),
+    })
+    return render(request, "longdan/home_unit.html", context)

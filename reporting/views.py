@@ -79,11 +79,16 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    return render(request, "reporting/home.html", home_context(request.user))
+
+
+def home_context(user) -> dict:
+    """The reporting cycle as the home page shows it: the office's compliance of the month due,
+    or a unit's report of the period and its recent ones."""
     template = default_template("month")
     context: dict = {"template": template}
     if template is None:
-        return render(request, "reporting/home.html", context)
+        return context
     if user.sees_everything:
         today = local_today()
         due = pages.default_compliance_month(template, today)
@@ -99,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         rows = pages.unit_periods(user.unit, template)
         context["rows"] = rows
         context["now_row"] = rows[0]
-    return render(request, "reporting/home.html", context)
+    return context
 
 
 # --- list and export -----------------------------------------------------------------------
