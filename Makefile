@@ -32,9 +32,14 @@ $(ASSETS): package.json package-lock.json $(wildcard webform/*)
 	node webform/build.mjs
 	touch $@
 
+# The demo's address (printed, and in e-mail links) follows HOST and PORT; its e-mails are
+# written to var/mail/ instead of the screen, where they would bury the account list.
+DEMO_ENV := LONGDAN_SITE_URL=http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT) \
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+
 demo: setup
-	$(BIN)/longdan demo
-	$(BIN)/longdan serve --host $(HOST) --port $(PORT)
+	$(DEMO_ENV) $(BIN)/longdan demo
+	$(DEMO_ENV) $(BIN)/longdan serve --host $(HOST) --port $(PORT)
 
 serve: setup
 	$(BIN)/longdan serve --host $(HOST) --port $(PORT)

@@ -7,7 +7,6 @@ import sys
 from core.errors import ServiceError
 from longdan.commands.database import migrate
 from longdan.commands.parser import CliError, out, refusing
-from longdan.commands.serve import DEFAULT_HOST, DEFAULT_PORT, url
 
 
 def register(commands) -> None:
@@ -40,10 +39,18 @@ def cmd_demo(args) -> int:
         months = demo.DEFAULT_MONTHS if args.months is None else args.months
         summary = demo.load_demo(reset=args.reset, months=months, stdout=sys.stdout)
         _print_summary(summary)
-    _print_logins(demo.current_logins(), demo.PASSWORD)
+    _print_mail_place()
     out()
     out(demo.current_story().leader_line())
+    _print_logins(demo.current_logins(), demo.PASSWORD)  # last: what the person needs next
     return 0
+
+
+def _print_mail_place() -> None:
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        out(f"Thư điện tử (nhắc hạn, cảnh báo) được ghi vào thư mục {settings.EMAIL_FILE_PATH}.")
 
 
 def _print_summary(summary) -> None:
@@ -62,8 +69,10 @@ def _print_summary(summary) -> None:
 
 
 def _print_logins(logins, password: str) -> None:
+    from django.conf import settings
+
     out()
-    out(f"Mở {url(DEFAULT_HOST, DEFAULT_PORT)} và đăng nhập (mật khẩu chung: {password}):")
+    out(f"Mở {settings.LONGDAN_SITE_URL} và đăng nhập (mật khẩu chung: {password}):")
     if not logins:
         out("  (chưa có tài khoản nào)")
     width = max((len(login.username) for login in logins), default=8)

@@ -319,3 +319,17 @@ def _wait_for(url: str, server: subprocess.Popen, timeout: float = 300) -> int:
         except OSError:
             time.sleep(0.5)
     pytest.fail("longdan serve không trả lời")
+
+
+def test_the_demo_prints_the_address_it_is_served_at(settings, capsys):
+    """`make demo PORT=8080` sets LONGDAN_SITE_URL: the printed address follows it."""
+    from longdan.commands import demo as demo_command
+
+    settings.LONGDAN_SITE_URL = "http://127.0.0.1:8080"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = "/tmp/longdan-mail"
+    demo_command._print_mail_place()
+    demo_command._print_logins([], "longdan-demo")
+    printed = capsys.readouterr().out
+    assert "Mở http://127.0.0.1:8080 và đăng nhập" in printed and ":8000" not in printed
+    assert "được ghi vào thư mục /tmp/longdan-mail" in printed
