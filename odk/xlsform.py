@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from documents.archive import ArchiveError, check_archive, vn_int
+from odk.appearance import searchable_long_lists
 from odk.expressions import check_expressions
 from odk.issues import Issue, column_letter
 from odk.or_other import vietnamese_or_other
@@ -302,7 +303,7 @@ def convert_xlsform(
             default_language=None,
             warnings=pyxform_warnings,
         )
-        definition = vietnamese_or_other(definition)
+        definition = searchable_long_lists(vietnamese_or_other(definition))
         survey_element = create_survey_element_from_dict(definition)
         xform = survey_element.to_xml(validate=False, pretty_print=False,
                                       warnings=pyxform_warnings)
