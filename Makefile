@@ -29,6 +29,8 @@ $(ASSETS): package.json package-lock.json $(wildcard webform/*)
 	mkdir -p static/vendor/leaflet/images
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.default.min.css static/vendor/tom-select/
 	node webform/build.mjs
 	touch $@
 

@@ -101,6 +101,13 @@ def test_reporter_submits_and_office_sees_it_counted(
     row.locator("select[name$='-channel']").select_option("khu_dan_cu")
     row.locator("select[name$='-area']").select_option(label="Tổ dân phố 1")
     row.locator("input[name$='-latent']").check()
+    # Social groups: a searchable multi-select, typed without diacritics, two picked without Ctrl.
+    groups = row.locator(".ts-control input")
+    for typed, name in (("phu nu", "Phụ nữ"), ("thanh nien", "Thanh niên")):
+        groups.fill(typed)
+        page.locator(".ts-dropdown .option", has_text=name).first.click()
+    chosen = row.locator("select[name$='-social_groups'] option:checked")
+    expect(chosen).to_have_count(2)
 
     # Autosave (triggered now rather than after 15 s) answers with the server's new version.
     page.evaluate("window.longdanAutosave()")

@@ -53,6 +53,7 @@
     holder.innerHTML = html.trim();
     var row = holder.firstElementChild;
     streams.appendChild(row);
+    if (window.longdanEnhanceSelects) window.longdanEnhanceSelects(row);
     total.value = String(index + 1);
     renumber();
     var first = row.querySelector("select, textarea, input:not([type=hidden])");
