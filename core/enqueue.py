@@ -22,12 +22,14 @@ def enqueue_nudge(task):
     Inside a transaction the caller's durability is not ours to lower, and a backend other than
     the database's (one that runs the task on the spot) writes more than a task row: the task
     is then enqueued as usual."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db import DatabaseBackend
 
+    backend = task_backends[getattr(task, "backend", DEFAULT_TASK_BACKEND_ALIAS)]
     if (
         connection.vendor != "postgresql"
         or connection.in_atomic_block
-        or not isinstance(task.get_backend(), DatabaseBackend)
+        or not isinstance(backend, DatabaseBackend)
     ):
         return task.enqueue()
     with transaction.atomic():
