@@ -162,6 +162,61 @@ def rounds(write, runs: int, count: int) -> dict:
     return result
 
 
+def breakdown(write, runs: int) -> dict:
+    """Where one filing's time goes: each statement's ``execute()`` and each COMMIT, timed
+    around the driver call (median and p95 over ``runs`` filings), and the rest (Python)."""
+    from django.db import connection
+
+    spent: list[tuple[str, float]] = []
+
+    def wrapper(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((sql, time.perf_counter() - start))
+
+    commit = connection._commit
+
+    def timed_commit():
+        start = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            spent.append(("COMMIT", time.perf_counter() - start))
+
+    per: dict[str, list[float]] = {}
+    totals, in_db = [], []
+    connection._commit = timed_commit
+    try:
+        for _ in range(runs):
+            spent.clear()
+            with connection.execute_wrapper(wrapper):
+                start = time.perf_counter()
+                write()
+                totals.append(time.perf_counter() - start)
+            in_db.append(sum(t for _, t in spent))
+            for position, (sql, t) in enumerate(spent):
+                table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+                key = f"{position:02d} {sql.split(None, 1)[0]} {table.group(1) if table else ''}"
+                per.setdefault(key.strip(), []).append(t)
+    finally:
+        del connection._commit  # the instance attribute; the class's method again
+
+    def ms(times):
+        return {
+            "median_ms": round(statistics.median(times) * 1000, 2),
+            "p95_ms": round(p95(times) * 1000, 2),
+        }
+
+    return {
+        "filing": ms(totals),
+        "in_driver": ms(in_db),
+        "python": ms([t - d for t, d in zip(totals, in_db, strict=True)]),
+        "statements": {key: ms(times) for key, times in sorted(per.items())},
+    }
+
+
 def profile(write, runs: int) -> None:
     try:
         from pyinstrument import Profiler
@@ -190,6 +245,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="profile this many filings")
+    parser.add_argument("--breakdown", type=int, default=0, help="time each statement of N")
     args = parser.parse_args()
 
     if args.database_url:
@@ -213,6 +269,8 @@ def main() -> int:
         "rounds": rounds(write, args.runs, args.rounds),
         "load_avg_after": os.getloadavg(),
     }
+    if args.breakdown:
+        report["breakdown"] = breakdown(write, args.breakdown)
     for label in ("rollups_on", "rollups_off"):
         rows = report["rounds"][label]
         report[label] = {
