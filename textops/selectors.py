@@ -72,18 +72,26 @@ def topic_code(topic) -> str:
     )
 
 
+def topic_lookup_for_code(code: str | None) -> dict | None:
+    """The field lookup that finds the core.models.Topic an engine label stands for (the first
+    match in the topics' order), or None when the label stands for none. A writer that reads
+    other topics anyway folds it into that query (``intake``: one query, not two)."""
+    if not code:
+        return None
+    if code.startswith(CUSTOM_TOPIC_PREFIX) and code[len(CUSTOM_TOPIC_PREFIX) :].isdigit():
+        return {"pk": int(code[len(CUSTOM_TOPIC_PREFIX) :])}
+    name = TOPICS.get(code)
+    if name is None:
+        return None
+    return {"name_folded": core_fold(name)}
+
+
 def topic_for_code(code: str | None):
     """The core.models.Topic an engine label stands for, or None."""
     from core.models import Topic
 
-    if not code:
-        return None
-    if code.startswith(CUSTOM_TOPIC_PREFIX) and code[len(CUSTOM_TOPIC_PREFIX) :].isdigit():
-        return Topic.objects.filter(pk=int(code[len(CUSTOM_TOPIC_PREFIX) :])).first()
-    name = TOPICS.get(code)
-    if name is None:
-        return None
-    return Topic.objects.filter(name_folded=core_fold(name)).first()
+    lookup = topic_lookup_for_code(code)
+    return Topic.objects.filter(**lookup).first() if lookup else None
 
 
 def suggestion_payload(text: str) -> dict:
@@ -102,8 +110,9 @@ def suggestion_payload(text: str) -> dict:
     attitude = attitude_s.label if attitude_s.label in ATTITUDES else ""
     return {
         "topic_id": topic.pk if topic else None,
-        "topic_name": topic.name if topic else (TOPICS.get(topic_s.label, topic_s.name)
-                                                if topic_s.label else ""),
+        "topic_name": topic.name
+        if topic
+        else (TOPICS.get(topic_s.label, topic_s.name) if topic_s.label else ""),
         "topic_score": round(float(topic_s.score), 3),
         "attitude": attitude,
         "attitude_label": dict(Attitude.choices).get(attitude, ""),

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db.models import Q
 
 from core.dates import local_today
 from core.errors import ServiceError
@@ -82,11 +83,30 @@ def _source_link(url: str) -> str:
 
 
 def _topics(topic_ids: Iterable[int] | None) -> list[Topic]:
+    return _topics_and_suggestion(topic_ids, None)[0]
+
+
+def _topics_and_suggestion(
+    topic_ids: Iterable[int] | None, suggestion: dict | None
+) -> tuple[list[Topic], Topic | None]:
+    """The chosen topics (every id must exist) and the engine's suggested topic, in one query.
+
+    ``suggestion``: a field lookup (``textops.selectors.topic_lookup_for_code``); the topic is
+    the first row in the topics' order that matches it, as ``.filter(**lookup).first()``."""
     ids = {int(pk) for pk in (topic_ids or [])}
-    topics = list(Topic.objects.filter(pk__in=ids))
+    wanted = Q(pk__in=ids)
+    if suggestion:
+        wanted |= Q(**suggestion)
+    rows = list(Topic.objects.filter(wanted)) if ids or suggestion else []
+    topics = [row for row in rows if row.pk in ids]
     if len(topics) != len(ids):
         raise ServiceError("Có chủ đề không tồn tại.", field="topics")
-    return topics
+    matches = [row for row in rows if suggestion and _matches(row, suggestion)]
+    return topics, (matches[0] if matches else None)
+
+
+def _matches(row, lookup: dict) -> bool:
+    return all(getattr(row, key) == value for key, value in lookup.items())
 
 
 def _social_groups(group_ids: Iterable[int] | None) -> list[SocialGroup]:
