@@ -56,7 +56,7 @@ def month_figures(user: User, today: dt.date | None = None) -> CollectorMonth:
 
 def covered_areas(user: User) -> list[Area]:
     record = Collaborator.objects.filter(user=user).first()
-    return list(record.areas.order_by("name")) if record else []
+    return list(record.areas.order_by("sort_key", "name")) if record else []
 
 
 def surveys_to_collect(user: User) -> list[Survey]:

@@ -76,7 +76,8 @@ class UnitForm(forms.Form):
     name = forms.CharField(label="Tên đơn vị", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=OrgUnit.Kind.choices)
     parent = UnitChoiceField(
-        label="Đơn vị cấp trên", required=False, queryset=OrgUnit.objects.order_by("name"),
+        label="Đơn vị cấp trên", required=False,
+        queryset=OrgUnit.objects.order_by("sort_key", "name"),
         empty_label="(không có — cấp cao nhất)",
     )
     opened_on = forms.DateField(label="Ngày thành lập", widget=DATE)
@@ -110,7 +111,8 @@ class UnitCreateForm(forms.Form):
     name = forms.CharField(label="Tên đơn vị", max_length=200)
     kind = forms.ChoiceField(label="Loại", choices=OrgUnit.Kind.choices)
     parent = UnitChoiceField(
-        label="Đơn vị cấp trên", required=False, queryset=OrgUnit.objects.order_by("name"),
+        label="Đơn vị cấp trên", required=False,
+        queryset=OrgUnit.objects.order_by("sort_key", "name"),
         empty_label="(không có — cấp cao nhất)",
     )
     opened_on = forms.DateField(label="Ngày thành lập", widget=DATE)
@@ -123,7 +125,8 @@ class AreaForm(forms.Form):
     population = forms.IntegerField(label="Số nhân khẩu", min_value=0, initial=0)
     households = forms.IntegerField(label="Số hộ", min_value=0, initial=0)
     unit = UnitChoiceField(
-        label="Chi bộ phụ trách", required=False, queryset=OrgUnit.objects.order_by("name"),
+        label="Chi bộ phụ trách", required=False,
+        queryset=OrgUnit.objects.order_by("sort_key", "name"),
         empty_label="(chưa giao)",
     )
 
@@ -140,9 +143,10 @@ class AreaForm(forms.Form):
 
 class CollaboratorForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
-    unit = UnitChoiceField(label="Đơn vị", queryset=OrgUnit.objects.order_by("name"))
+    unit = UnitChoiceField(label="Đơn vị", queryset=OrgUnit.objects.order_by("sort_key", "name"))
     areas = forms.ModelMultipleChoiceField(
-        label="Địa bàn phụ trách", required=False, queryset=Area.objects.order_by("name"),
+        label="Địa bàn phụ trách", required=False,
+        queryset=Area.objects.order_by("sort_key", "name"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     topics = forms.ModelMultipleChoiceField(

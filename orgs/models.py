@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import Topic
-from core.text import fold
+from core.text import fold, natural_key
+
+SORT_KEY_LENGTH = 500
+
+
+def sort_key_of(name: str) -> str:
+    return natural_key(name)[:SORT_KEY_LENGTH]
 
 
 class OrgUnit(models.Model):
@@ -29,6 +35,9 @@ class OrgUnit(models.Model):
     code = models.SlugField("mã đơn vị", max_length=40, unique=True)
     name = models.CharField("tên đơn vị", max_length=200)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    # Natural order ("Chi bộ An Lư 2" before "… An Lư 10"): see core.text.natural_key.
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, db_index=True,
+                                default="")
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -50,7 +59,7 @@ class OrgUnit(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         constraints = [
@@ -65,6 +74,7 @@ class OrgUnit(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
+        self.sort_key = sort_key_of(self.name)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -80,6 +90,8 @@ class Area(models.Model):
 
     name = models.CharField("tên tổ dân phố", max_length=120)
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, db_index=True,
+                                default="")
     former_ward = models.CharField(
         "thuộc phường cũ", max_length=120, blank=True, help_text="Địa danh cũ vẫn dùng trong dân."
     )
@@ -95,7 +107,7 @@ class Area(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
         verbose_name = "tổ dân phố"
         verbose_name_plural = "tổ dân phố"
         constraints = [models.UniqueConstraint(fields=["name"], name="area_unique_name")]
@@ -105,6 +117,7 @@ class Area(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
+        self.sort_key = sort_key_of(self.name)
         super().save(*args, **kwargs)
 
 

@@ -61,9 +61,9 @@ class TreeRow:
 
 
 def _tree_order() -> tuple[list[int], dict[int, int]]:
-    """Every unit id in depth-first order (siblings by name), and each unit's depth."""
+    """Every unit id in depth-first order (siblings in natural order), and each unit's depth."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in OrgUnit.objects.order_by("name_folded", "pk").values_list(
+    for pk, parent_id in OrgUnit.objects.order_by("sort_key", "name", "pk").values_list(
         "pk", "parent_id"
     ):
         children.setdefault(parent_id, []).append(pk)
@@ -165,8 +165,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = units_visible_to(request.user)
     context = {
         "unit": unit,
-        "children": visible.filter(parent=unit).order_by("name"),
-        "areas": unit.areas.order_by("name"),
+        "children": visible.filter(parent=unit).order_by("sort_key", "name"),
+        "areas": unit.areas.order_by("sort_key", "name"),
         "members": unit.members.filter(is_active=True).order_by("full_name", "username"),
         "collaborators": collaborators_visible_to(request.user).filter(unit=unit),
         "lacks_responsible": units_without_responsible(request.user).filter(pk=unit.pk).exists(),
@@ -216,7 +216,7 @@ def _areas_visible_to(user: User) -> QuerySet[Area]:
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    units = units_visible_to(request.user).order_by("name")
+    units = units_visible_to(request.user).order_by("sort_key", "name")
     form = AreaFilterForm(request.GET or None, units=units)
     areas = _areas_visible_to(request.user)
     if form.is_valid():
@@ -284,7 +284,7 @@ def _filtered_collaborators(
     request: HttpRequest,
 ) -> tuple[CollaboratorFilterForm, QuerySet[Collaborator]]:
     form = CollaboratorFilterForm(
-        request.GET or None, units=units_visible_to(request.user).order_by("name")
+        request.GET or None, units=units_visible_to(request.user).order_by("sort_key", "name")
     )
     data = form.cleaned_data if form.is_valid() else {}
     collaborators = collaborators_visible_to(request.user, data.get("q", ""))

@@ -15,7 +15,7 @@ ALERT_DAYS = 30
 
 def subscriptions_of(user: User) -> QuerySet[Subscription]:
     return (Subscription.objects.filter(user=user).select_related("topic", "area")
-            .order_by("topic__name", "area__name", "pk"))
+            .order_by("topic__name", "area__sort_key", "area__name", "pk"))
 
 
 def alerts_of(user: User, *, today: dt.date, days: int = ALERT_DAYS) -> QuerySet[Alert]:
@@ -33,4 +33,4 @@ def topic_choices() -> QuerySet[Topic]:
 
 
 def area_choices() -> QuerySet[Area]:
-    return Area.objects.order_by("name")
+    return Area.objects.order_by("sort_key", "name")

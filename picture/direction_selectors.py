@@ -76,7 +76,8 @@ def is_overdue(direction: Direction, today: dt.date | None = None) -> bool:
 def assignments_for(user: User, direction: Direction) -> list[DirectionAssignment]:
     """The parts of the direction the reader may see: all, or those of their subtree."""
     ids = visible_unit_ids(user)
-    parts = direction.assignments.select_related("unit", "acknowledged_by").order_by("unit__name")
+    parts = direction.assignments.select_related("unit", "acknowledged_by").order_by(
+        "unit__sort_key", "unit__name")
     return list(parts if ids is None else parts.filter(unit_id__in=ids))
 
 
@@ -107,7 +108,7 @@ def decorate(user: User, directions, today: dt.date | None = None) -> list[Direc
     ids = visible_unit_ids(user)
     parts = DirectionAssignment.objects.filter(direction__in=directions).select_related("unit")
     by_direction: dict[int, list[DirectionAssignment]] = {}
-    for part in parts.order_by("unit__name"):
+    for part in parts.order_by("unit__sort_key", "unit__name"):
         by_direction.setdefault(part.direction_id, []).append(part)
     for direction in directions:
         every = by_direction.get(direction.pk, [])
@@ -179,7 +180,7 @@ def units_for_filter(user: User) -> QuerySet[OrgUnit]:
     ids = visible_unit_ids(user)
     addressed = DirectionAssignment.objects.values("unit_id")
     units = OrgUnit.objects.filter(pk__in=addressed)
-    return (units if ids is None else units.filter(pk__in=ids)).order_by("name")
+    return (units if ids is None else units.filter(pk__in=ids)).order_by("sort_key", "name")
 
 
 def unit_directions(user: User, unit: OrgUnit, *, limit: int = 20) -> list[Direction]:
@@ -226,7 +227,7 @@ def directions_for_period(
         directions = directions.filter(pk__in=addressed.values("direction_id"))
     parts = Prefetch(
         "assignments", queryset=DirectionAssignment.objects.select_related("unit")
-        .order_by("unit__name"),
+        .order_by("unit__sort_key", "unit__name"),
     )
     return list(
         directions.select_related("author", "issue", "area", "topic")

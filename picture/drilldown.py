@@ -29,14 +29,16 @@ ATTITUDE_SETS = {
 }
 ITEM_SORTS = {
     "day": ("received_on", "id"), "-day": ("-received_on", "-id"),
-    "area": ("area__name", "-received_on"), "-area": ("-area__name", "-received_on"),
+    "area": ("area__sort_key", "area__name", "-received_on"),
+    "-area": ("-area__sort_key", "-area__name", "-received_on"),
     "channel": ("channel", "-received_on"), "-channel": ("-channel", "-received_on"),
     "attitude": ("attitude", "-received_on"), "-attitude": ("-attitude", "-received_on"),
 }
 STREAM_SORTS = {
     "day": ("report__period__end", "id"), "-day": ("-report__period__end", "-id"),
-    "unit": ("report__unit__name", "-id"), "-unit": ("-report__unit__name", "-id"),
-    "area": ("area__name", "-id"), "-area": ("-area__name", "-id"),
+    "unit": ("report__unit__sort_key", "-id"), "-unit": ("-report__unit__sort_key", "-id"),
+    "area": ("area__sort_key", "area__name", "-id"),
+    "-area": ("-area__sort_key", "-area__name", "-id"),
     "attitude": ("attitude", "-id"), "-attitude": ("-attitude", "-id"),
 }
 DEFAULT_SORT = "-day"

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from core.models import Attitude, Channel, SocialGroup, Topic
+from core.text import natural_key
 from orgs.models import Area, OrgUnit
 from orgs.selectors import visible_unit_ids
 from picture.drilldown import NO_TOPIC, refused
@@ -156,8 +157,8 @@ def period_choices(query: PictureQuery) -> dict:
 
 def filter_choices(reader) -> dict:
     visible = visible_unit_ids(reader)
-    units = OrgUnit.objects.order_by("name")
-    areas = Area.objects.order_by("name")
+    units = OrgUnit.objects.order_by("sort_key", "name")
+    areas = Area.objects.order_by("sort_key", "name")
     if visible is not None:
         units = units.filter(pk__in=visible)
         areas = areas.filter(unit_id__in=visible)
@@ -293,7 +294,7 @@ def area_rows(areas: list[dict], link: Linker) -> list[dict]:
         "number": link.number(row["count"], area=by_pk.get(row["id"])),
         "aggrieved": percent(row["aggrieved_share"]),
     } for row in areas]
-    rows.sort(key=lambda r: (-(r["per_1000"] or 0), r["name"]))
+    rows.sort(key=lambda r: (-(r["per_1000"] or 0), natural_key(r["name"])))
     return rows
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from django.db.models import Count, Max, Q
 
 from core.models import Channel, SocialGroup, Topic
+from core.text import natural_key
 from issues.models import Answer
 from issues.selectors import OPEN_STATUSES, issues_visible_to, owned_or_heard_by
 from orgs.models import Area, Collaborator, OrgUnit
@@ -358,7 +359,7 @@ def _areas_in_scope(query: PictureQuery) -> list[Area]:
         areas = areas.filter(unit_id__in=query.unit_ids)
     if query.area:
         areas = areas.filter(pk=query.area.pk)
-    return list(areas.order_by("name"))
+    return list(areas.order_by("sort_key", "name"))
 
 
 def _areas(query, cells: list[Cell], areas: list[Area], silent_ids: set[int]) -> list[dict]:
@@ -406,7 +407,7 @@ def silent_areas(query: PictureQuery, areas: list[Area]) -> list[dict]:
             })
     # Never heard first, then the longest silence, then the most residents unheard.
     rows.sort(key=lambda row: (row["last_heard"] is not None, -(row["weeks_silent"] or 0),
-                               -row["population"], row["name"]))
+                               -row["population"], natural_key(row["name"])))
     return rows
 
 
@@ -459,7 +460,7 @@ def _units_never_latent(query: PictureQuery) -> list[dict]:
     )
     counts = reports.values("unit_id").annotate(n=Count("pk"))
     silent_ids = [row["unit_id"] for row in counts if row["unit_id"] not in flagged]
-    units = OrgUnit.objects.filter(pk__in=silent_ids).order_by("name")
+    units = OrgUnit.objects.filter(pk__in=silent_ids).order_by("sort_key", "name")
     return [{"id": u.pk, "code": u.code, "name": u.name, "action": "report_latent"}
             for u in units]
 

@@ -54,7 +54,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = Area.objects.order_by("name")
+        areas = Area.objects.order_by("sort_key", "name")
         units = visible_unit_ids(user)
         if units is not None:
             areas = areas.filter(unit_id__in=units)

@@ -71,3 +71,24 @@ def test_fold_is_the_text_engines_fold_so_every_search_agrees():
 def test_fold_drops_nonspacing_marks_of_combining_class_zero():
     # Found by hypothesis: U+034F is a nonspacing mark whose combining class is 0.
     assert fold("a\u034fb") == "ab"
+
+
+# --- natural order (issue 17) ---------------------------------------------------------------------
+
+
+def test_numbers_sort_as_numbers_and_letters_as_the_vietnamese_alphabet():
+    from core.text import natural_key
+
+    names = ["Tổ dân phố An Lư 10", "Tổ dân phố An Lư 2", "Tổ dân phố Đông Hải",
+             "Tổ dân phố Dương Kinh", "Tổ dân phố An Lư", "Tổ dân phố Ấp Chợ",
+             "Tổ dân phố An Lư 1", "Tổ dân phố Anh Dũng", "tổ dân phố an lư 3"]
+    assert sorted(names, key=natural_key) == [
+        "Tổ dân phố An Lư", "Tổ dân phố An Lư 1", "Tổ dân phố An Lư 2", "tổ dân phố an lư 3",
+        "Tổ dân phố An Lư 10", "Tổ dân phố Anh Dũng", "Tổ dân phố Ấp Chợ",
+        "Tổ dân phố Dương Kinh", "Tổ dân phố Đông Hải",
+    ]
+    # Digits only: any database collation orders it the same way.
+    assert natural_key("Chi bộ Khu dân cư An Lư 12").isdigit()
+    # Tones do not count; composed and decomposed spellings are one key.
+    assert natural_key("Hòa Bình") == natural_key("Hoà Bình") == natural_key("Hoa Binh".replace(
+        "Hoa", "Hóa"))

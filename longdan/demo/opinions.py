@@ -77,7 +77,7 @@ class _Opinions:
         self.matters = {m["key"]: m for m in opinions.MATTERS}
         self.topic_of = {m["key"]: builder._topic(m["topic"]) for m in opinions.MATTERS}
         self.group_of = builder._group
-        areas = list(Area.objects.select_related("unit").order_by("name"))
+        areas = list(Area.objects.select_related("unit").order_by("sort_key", "name"))
         self.areas = {
             "hb": [a for a in areas if a.former_ward == "Hòa Bình cũ"],
             "al": [a for a in areas if a.former_ward == "An Lư"],

@@ -57,7 +57,7 @@ class _People:
         hosts = [*self.rng.sample(residential, 33),
                  *self.rng.sample([u for u in self.units if u.group != "residential"], 3)]
         mass_orgs = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.MASS_ORG).order_by("code"))
-        all_areas = list(Area.objects.order_by("name"))
+        all_areas = list(Area.objects.order_by("sort_key", "name"))
         start = WARD_FORMED + dt.timedelta(days=92)  # the plan sets the team up in Q4 2025
         for index in range(40):
             full_name, _ = self._person()

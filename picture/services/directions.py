@@ -26,6 +26,7 @@ from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, SocialGroup, Topic
 from core.services import audit, notify
+from core.text import natural_key
 from issues.models import Issue
 from orgs.models import Area, OrgUnit, User
 from orgs.selectors import descendant_ids
@@ -89,7 +90,7 @@ def addressable_units(user) -> list[OrgUnit]:
     return list(
         OrgUnit.objects.exclude(kind__in=NOT_ADDRESSABLE)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=today), opened_on__lte=today)
-        .order_by("name")
+        .order_by("sort_key", "name")
     )
 
 
@@ -192,14 +193,14 @@ def _units(author: User, unit_ids: Iterable[int]) -> list[OrgUnit]:
     allowed = {unit.pk: unit for unit in addressable_units(author)}
     refused = sorted(wanted - set(allowed))
     if refused:
-        named = OrgUnit.objects.filter(pk__in=refused).order_by("name")
+        named = OrgUnit.objects.filter(pk__in=refused).order_by("sort_key", "name")
         names = ", ".join(u.name for u in named[:5]) or ", ".join(str(pk) for pk in refused[:5])
         raise ServiceError(
             f"Đơn vị thực hiện: không giao được cho {names} (không có, đã giải thể hoặc là cấp"
             " ủy giao chỉ đạo).",
             field="unit_ids",
         )
-    return sorted((allowed[pk] for pk in wanted), key=lambda u: u.name)
+    return sorted((allowed[pk] for pk in wanted), key=lambda u: natural_key(u.name))
 
 
 def next_code(kind: str, day: dt.date) -> str:

@@ -266,7 +266,7 @@ def _alert_direction_due(direction: Direction, today: dt.date):
     """The leader who gave a direction, and whoever follows its topic or area, learn that it falls
     due with units still working on it; once a day, like every alert."""
     pending = list(direction.assignments.exclude(status__in=FINISHED)
-                   .order_by("unit__name").values_list("unit__name", flat=True))
+                   .order_by("unit__sort_key", "unit__name").values_list("unit__name", flat=True))
     when = _days((direction.due_on - today).days)
     waiting = f" Chưa hoàn thành: {', '.join(pending)}."
     text = f"Chỉ đạo {direction.code} {when} (hạn {direction.due_on:%d/%m/%Y}): {direction.text}"
@@ -317,7 +317,7 @@ def _escalate(direction_id: int, today: dt.date):
         direction = Direction.objects.select_for_update().get(pk=direction_id)
         late = (today - direction.due_on).days
         pending = [a.unit.name for a in direction.assignments.exclude(status__in=FINISHED)
-                   .select_related("unit").order_by("unit__name")]
+                   .select_related("unit").order_by("unit__sort_key", "unit__name")]
         waiting = f" Chưa hoàn thành: {', '.join(pending)}." if pending else ""
         text = f"Chỉ đạo {direction.code} quá hạn {late} ngày: {direction.text}"
         text = f"{text[:400 - len(waiting)].rstrip(' .')}.{waiting}"

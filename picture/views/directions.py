@@ -160,7 +160,7 @@ def direction_create(request: HttpRequest) -> HttpResponse:
     _require_director(request)
     initial, linked = _prefill(request)
     units = OrgUnit.objects.filter(pk__in=[u.pk for u in services.addressable_units(
-        request.user)]).order_by("name")
+        request.user)]).order_by("sort_key", "name")
     form = DirectionForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -173,8 +173,8 @@ DIMENSION_COLUMN = {
 
 def survey_areas(survey: Survey) -> list[Area]:
     """The survey's target areas, or every area of the ward when none are named."""
-    areas = list(survey.target_areas.order_by("name"))
-    return areas or list(Area.objects.order_by("name"))
+    areas = list(survey.target_areas.order_by("sort_key", "name"))
+    return areas or list(Area.objects.order_by("sort_key", "name"))
 
 
 def dimension_categories(survey: Survey, dimension: str) -> list[tuple[str, str]]:

@@ -394,7 +394,7 @@ def odk_credentials(request: HttpRequest) -> HttpResponse:
         User.objects.filter(is_active=True)
         .exclude(role=User.Role.LEADER)
         .select_related("unit", "odk_credential")
-        .order_by("unit__name", "full_name", "username")
+        .order_by("unit__sort_key", "unit__name", "full_name", "username")
     )
     response = render(
         request,
