@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -24,9 +25,12 @@ from core.services import audit
 from core.text import fold, nfc
 from documents.docx_layout import DocSection, DocTable, PartyDocument, render_docx
 from documents.xlsx import save_workbook, write_table
-from orgs.models import User
+from issues.models import Issue
+from issues.selectors import OPEN_STATUSES
+from orgs.models import Area, User
 from reporting import consolidation as calc
 from reporting import extensions
+from reporting.drafting import IssueRef
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
@@ -79,7 +83,8 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
             template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
         )
         .select_related("unit", "period")
-        .prefetch_related("streams__topic", "streams__area", "streams__social_groups")
+        .prefetch_related("streams__topic", "streams__area", "streams__social_groups",
+                          "streams__issues")
         .order_by("period__start", "unit__name")
     )
     channel_labels = dict(Channel.choices)
@@ -98,12 +103,26 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
                     area=stream.area.name if stream.area else "",
                     channel=channel_labels.get(stream.channel, stream.channel),
                     latent=stream.latent,
+                    issues=tuple(sorted(i.code for i in stream.issues.all())),
                 )
                 for stream in report.streams.all()
             ),
+            report_id=report.pk,
         )
         for report in reports
     ]
+
+
+def _issue_refs(period: PeriodKey) -> list[IssueRef]:
+    """The issues a recommendation of the period may concern: not merged away, seen by the
+    period's end, and open or seen during the period (the office reads every issue)."""
+    issues = (
+        Issue.objects.filter(merged_into__isnull=True)
+        .filter(Q(first_seen_on__isnull=True) | Q(first_seen_on__lte=period.end))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(last_seen_on__gte=period.start))
+        .order_by("code")
+    )
+    return [IssueRef(pk=i.pk, code=i.code, title=i.title, summary=i.summary) for i in issues]
 
 
 def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
@@ -158,9 +177,11 @@ def generate_consolidated(
         )
     compliance = _compliance_data(user, template, period)
     reports = _submitted_reports(template, [m.code for m in period.months()])
+    previous = _submitted_reports(template, [m.code for m in period.previous().months()])
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
-        section_keys=template.section_keys(),
+        section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
+        places=Area.objects.values_list("name", flat=True),
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)

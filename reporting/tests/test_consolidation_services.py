@@ -63,9 +63,9 @@ def test_generate_uses_submitted_reports_only_and_audits(world, vanphong):
     # Two chi bộ had to report in November (the closed one closed in September).
     assert data["expected_units"] == 2
     assert report.sections["du_luan_noi_bat"].startswith(
-        "Dư luận nổi bật: 1/2 đơn vị phản ánh về Môi trường, chủ yếu bức xúc"
+        "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh, 1 luồng ý kiến; bức xúc 100%"
     )
-    assert "Chi bộ Tổ dân phố 1: Đề nghị UBND thu gom rác đúng giờ." in report.sections["kien_nghi"]
+    assert "- Thu gom rác đúng giờ — Chi bộ Tổ dân phố 1." in report.sections["kien_nghi"]
     assert report.title == "Tình hình tư tưởng và dư luận xã hội tháng 11/2025"
     assert "Số" not in report.number
     compliance = data["compliance"]
@@ -210,7 +210,7 @@ def test_export_docx_is_audited_and_carries_the_report(world, vanphong, lanhdao,
     texts = [p.text for p in document.paragraphs]
     assert "Tình hình tư tưởng và dư luận xã hội tháng 11/2025" in texts
     assert "II. DƯ LUẬN NỔI BẬT" in texts
-    assert any(t.startswith("Dư luận nổi bật: 1/2 đơn vị") for t in texts)
+    assert any(t.startswith("1. Môi trường: 1/2 đơn vị") for t in texts)
     table_heads = [t.rows[0].cells[1].text for t in document.tables[1:-1]]
     assert "Lĩnh vực" in table_heads and "Đơn vị" in table_heads
     closing = document.tables[-1].rows[0].cells

@@ -57,7 +57,7 @@ def test_office_generates_then_sees_the_draft(client, vanphong, nov_submitted):
     assert response["Location"] == reverse("consolidated_detail", args=[report.pk])
     page = client.get(response["Location"])
     text = page.content.decode()
-    assert "Dư luận nổi bật: 1/2 đơn vị phản ánh về Môi trường" in text
+    assert "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh" in text
     assert "Đã lập dự thảo báo cáo tổng hợp Tháng 11/2025 từ 1 báo cáo đã nộp." in text
     assert 'name="version" value="1"' in text
     assert reverse("consolidated_docx", args=[report.pk]) in text
@@ -104,7 +104,7 @@ def test_office_edits_with_the_version(client, vanphong, consolidated):
     assert consolidated.sections["tu_tuong"] == "Tư tưởng ổn định."
     assert (consolidated.number, consolidated.version) == ("12", 2)
     # Sections the form did not send are kept, not blanked.
-    assert consolidated.sections["du_luan_noi_bat"].startswith("Dư luận nổi bật: 1/2 đơn vị")
+    assert consolidated.sections["du_luan_noi_bat"].startswith("1. Môi trường: 1/2 đơn vị")
 
 
 def test_stale_version_shows_a_conflict_and_keeps_the_typed_text(client, vanphong,
