@@ -125,6 +125,7 @@ class Consolidation:
     sections: dict[str, str]
     sources: dict[str, dict] = field(default_factory=dict)
     previous_topics: list[TopicSummary] = field(default_factory=list)
+    annex: list[dict] = field(default_factory=list)
 
     @property
     def stream_count(self) -> int:
@@ -163,6 +164,7 @@ class Consolidation:
             "latent": [item.__dict__.copy() for item in self.latent],
             "recommendations": [{"unit": r.unit, "items": r.items} for r in self.recommendations],
             "sources": self.sources,
+            "annex": self.annex,
         }
 
 
@@ -335,12 +337,28 @@ def consolidate(
         recommendations=collect_recommendations(kept, many_months=len(months) > 1),
         sections={},
     )
+    result.annex = annex_of(kept)
     previous_months = [month.code for month in period.previous().months()]
     result.previous_topics = merge_topics([r for r in previous if r.period in previous_months])
     result.sections, result.sources = draft_sections(
         result, kept, section_keys, previous=previous, issues=issues, places=places,
     )
     return result
+
+
+def annex_of(reports: Sequence[UnitReportData]) -> list[dict]:
+    """Every report's complete texts, sections and streams, for the annex: nothing the units
+    wrote is lost however short the body is."""
+    return [
+        {
+            "unit": r.unit,
+            "period": r.period,
+            "report_id": r.report_id,
+            "sections": [[key, text] for key, text in r.sections.items() if (text or "").strip()],
+            "streams": [[s.topic, s.summary] for s in r.streams],
+        }
+        for r in sorted(reports, key=lambda r: (fold(r.unit), r.period))
+    ]
 
 
 # --- tables, from the stored numbers (ConsolidatedReport.data), for DOCX, XLSX and the page -----
@@ -464,6 +482,21 @@ def recommendation_table(data: dict) -> Table:
     ]
     return Table("kien_nghi", "Kiến nghị, đề xuất của các đơn vị", ("STT", "Đơn vị", "Nội dung"),
                  rows, "Kiến nghị, đề xuất")
+
+
+def annex_table(data: dict) -> Table:
+    """The annex as one table: a row per section and per opinion stream of every report, whole."""
+    titles = {s["key"]: s["title"] for s in data.get("section_titles", [])}
+    rows = []
+    for number, entry in enumerate(data.get("annex", []), start=1):
+        parts = [(titles.get(key, key), text) for key, text in entry["sections"]]
+        parts += [(f"Luồng ý kiến: {topic}", summary) for topic, summary in entry["streams"]]
+        for index, (part, text) in enumerate(parts):
+            first = index == 0
+            rows.append([number if first else "", entry["unit"] if first else "",
+                         _month_label(entry["period"]) if first else "", part, text])
+    return Table("phu_luc", "Toàn văn báo cáo của các đơn vị",
+                 ("STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"), rows, "Phụ lục - toàn văn")
 
 
 def compliance_sentence(compliance: dict) -> str:

@@ -23,7 +23,13 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
 from core.services import audit
 from core.text import fold, nfc
-from documents.docx_layout import DocSection, DocTable, PartyDocument, render_docx
+from documents.docx_layout import (
+    DocSection,
+    DocTable,
+    PartyDocument,
+    number_line,
+    render_docx,
+)
 from documents.xlsx import save_workbook, write_table
 from issues.models import Issue
 from issues.selectors import OPEN_STATUSES
@@ -45,6 +51,7 @@ DEFAULT_RECIPIENTS = "\n".join([
 ])
 HIGHLIGHTS_KEY = "du_luan_noi_bat"  # the section the topic tables belong under
 COMPLIANCE_TITLE = "Tình hình nộp báo cáo của các đơn vị"
+ANNEX_TITLE = "Toàn văn báo cáo của các đơn vị"
 MAX_SECTION_TEXT = 100_000  # a ward-wide draft gathers 55 units' words; far above a unit's limit
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -318,11 +325,24 @@ def report_tables(consolidated: ConsolidatedReport) -> dict[str, list[calc.Table
         "compliance": calc.compliance_tables(data.get("compliance", {})),
         "latent": [calc.latent_table(data)],
         "recommendations": [calc.recommendation_table(data)],
+        "annex": [calc.annex_table(data)],
     }
 
 
 def _doc_table(table: calc.Table) -> DocTable:
     return DocTable(title=table.title, headers=table.headers, rows=table.rows)
+
+
+def _annex(consolidated: ConsolidatedReport, tables: list[calc.Table]) -> list[DocSection]:
+    """The units' complete texts after the signature (every section, every opinion stream)."""
+    if not any(t.rows for t in tables):
+        return []
+    note = (f"(Kèm theo Báo cáo {number_line(consolidated.number)} về"
+            f" {consolidated.title[:1].lower()}{consolidated.title[1:]})")
+    # The heading above says what the table is: no caption repeating it.
+    return [DocSection(heading=ANNEX_TITLE.upper(), text=note,
+                       tables=[DocTable(title="", headers=t.headers, rows=t.rows, split_rows=True)
+                               for t in tables])]
 
 
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
@@ -356,6 +376,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
+        annex=_annex(consolidated, tables["annex"]),
     )
 
 

@@ -211,10 +211,16 @@ def test_export_docx_is_audited_and_carries_the_report(world, vanphong, lanhdao,
     assert "Tình hình tư tưởng và dư luận xã hội tháng 11/2025" in texts
     assert "II. DƯ LUẬN NỔI BẬT" in texts
     assert any(t.startswith("1. Môi trường: 1/2 đơn vị") for t in texts)
-    table_heads = [t.rows[0].cells[1].text for t in document.tables[1:-1]]
+    table_heads = [t.rows[0].cells[1].text for t in document.tables[1:-2]]
     assert "Lĩnh vực" in table_heads and "Đơn vị" in table_heads
-    closing = document.tables[-1].rows[0].cells
+    closing = document.tables[-2].rows[0].cells
     assert "- Lưu." in closing[0].text and "Nguyễn Văn Hùng" in closing[1].text
+    # After the signature, on a new page, the annex: every report's texts, whole.
+    annex = document.tables[-1]
+    assert [c.text for c in annex.rows[0].cells] == ["STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"]
+    cells = [row.cells[4].text for row in annex.rows[1:]]
+    assert "Đề nghị UBND thu gom rác đúng giờ." in cells
+    assert "PHỤ LỤC" in texts and "TOÀN VĂN BÁO CÁO CỦA CÁC ĐƠN VỊ" in texts
     entry = AuditEntry.objects.get(action="export")
     assert entry.actor == lanhdao and entry.data["format"] == "docx"
 
@@ -226,8 +232,15 @@ def test_export_xlsx_one_sheet_per_table_and_audited(world, vanphong):
     workbook = load_workbook(io.BytesIO(out.getvalue()))
     assert workbook.sheetnames == [
         "Lĩnh vực - thái độ", "Lĩnh vực - mức độ", "Tỷ lệ nộp theo tháng",
-        "Tỷ lệ nộp theo đơn vị", "Dư luận tiềm ẩn", "Kiến nghị, đề xuất",
+        "Tỷ lệ nộp theo đơn vị", "Dư luận tiềm ẩn", "Kiến nghị, đề xuất", "Phụ lục - toàn văn",
     ]
+    # The annex sheet holds every section and stream of every report, whole.
+    annex = [[c.value for c in row] for row in workbook["Phụ lục - toàn văn"].iter_rows()]
+    assert annex[0] == ["STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"]
+    assert annex[1][:4] == [1, "Chi bộ Tổ dân phố 1", "Tháng 11/2025", "Tình hình tư tưởng"]
+    texts = [row[4] for row in annex[1:]]
+    assert "Đề nghị UBND thu gom rác đúng giờ." in texts
+    assert "Nhân dân bức xúc vì rác thải tồn đọng ở khu chợ Hòa Bình." in texts
     topics = workbook["Lĩnh vực - thái độ"]
     assert [c.value for c in topics[2]][:4] == [1, "Môi trường", 1, 1]
     assert topics["A1"].font.b
