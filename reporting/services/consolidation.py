@@ -158,13 +158,15 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
 
 
 def generate_consolidated(
-    *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None
+    *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None,
+    redraft_edited: bool = False,
 ) -> ConsolidatedReport:
     """Create, or refresh, the draft consolidated report of ``period``.
 
     Reads the submitted monthly reports of the months the period covers. A refresh replaces the
-    drafted sections and numbers (the office asked for a new draft) and keeps the number, title,
-    recipients and signer the office typed; the version goes up so an open editor sees a conflict.
+    drafted sections and numbers and keeps the number, title, recipients and signer the office
+    typed, and the sections the office edited (``edited_sections``) unless ``redraft_edited``;
+    the audit entry says which were kept. The version goes up so an open editor sees a conflict.
     """
     _check_office(user, "tạo")
     if period.start > timezone.localdate():
@@ -201,17 +203,36 @@ def generate_consolidated(
         "compliance": compliance,
         "section_titles": titles,
         "generated_at": timezone.now().isoformat(),
+        # What was drafted, to tell later which sections the office edited.
+        "drafted_sections": dict(sections),
     }
     try:
         with transaction.atomic():
-            return _store_draft(user, template, period, sections, data)
+            return _store_draft(user, template, period, sections, data, redraft_edited)
     except IntegrityError as exc:
         raise ConflictError(
             "Báo cáo tổng hợp kỳ này vừa được người khác tạo. Hãy tải lại trang."
         ) from exc
 
 
-def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict):
+def _same_text(a: str | None, b: str | None) -> bool:
+    return nfc(a or "").strip() == nfc(b or "").strip()
+
+
+def edited_sections(consolidated: ConsolidatedReport) -> list[str]:
+    """Keys of the sections whose text the office changed from the draft (in report order).
+
+    A report drafted before the drafts were kept has no record of them: nothing counts as
+    edited there, as before."""
+    drafted = consolidated.data.get("drafted_sections")
+    if drafted is None:
+        return []
+    return [key for key, text in consolidated.sections.items()
+            if not _same_text(text, drafted.get(key))]
+
+
+def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict,
+                 redraft_edited: bool = False):
     period_row = ensure_period(period)
     consolidated = (
         ConsolidatedReport.objects.select_for_update()
@@ -224,15 +245,27 @@ def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict):
             sections=sections, data=data, recipients=DEFAULT_RECIPIENTS,
         )
         summary = f"Tạo báo cáo tổng hợp {period.label}"
+        kept, redrafted = [], []
     else:
-        consolidated.sections = sections
+        edited = edited_sections(consolidated)
+        kept = [] if redraft_edited else edited
+        redrafted = edited if redraft_edited else []
+        merged = dict(sections)
+        for key in kept:  # the office's words stay, even for a section the draft no longer has
+            merged[key] = consolidated.sections[key]
+        consolidated.sections = merged
         consolidated.data = data
         consolidated.version += 1
         consolidated.save()
         summary = f"Tạo lại dự thảo báo cáo tổng hợp {period.label}"
+        if kept:
+            summary += f", giữ {len(kept)} phần Ban đã sửa"
+        if redrafted:
+            summary += f", soạn lại cả {len(redrafted)} phần Ban đã sửa"
     audit(actor=user, action=AuditEntry.Action.GENERATE, obj=consolidated, summary=summary,
           data={"period": period.code, "reports": data["report_count"],
-                "version": consolidated.version})
+                "version": consolidated.version, "kept_edited": kept,
+                "redrafted_edited": redrafted})
     return consolidated
 
 

@@ -103,7 +103,42 @@ def test_refresh_keeps_office_fields_and_bumps_version(world, vanphong):
     assert again.version == report.version + 1
     assert (again.number, again.title, again.signer_name) == ("12", "Báo cáo tháng 11",
                                                               "Nguyễn Văn Hùng")
-    assert again.sections["tu_tuong"] != "Bản đã sửa."
+
+
+def test_edited_sections_survive_regeneration_unless_the_office_asks(world, vanphong):
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+    drafted = dict(report.sections)
+    assert cs.edited_sections(report) == []
+    report = cs.update_consolidated(
+        user=vanphong, consolidated=report, sections={"tu_tuong": "Bản đã sửa.",
+                                                      "kien_nghi": drafted["kien_nghi"] + "  "},
+        number="", title=report.title, recipients="", signer_name="",
+        expected_version=report.version,
+    )
+    # Saving the draft again with stray spaces is no edit.
+    assert cs.edited_sections(report) == ["tu_tuong"]
+    again = cs.generate_consolidated(user=vanphong, period=NOV)
+    assert again.sections["tu_tuong"] == "Bản đã sửa."
+    assert again.sections["du_luan_noi_bat"] == drafted["du_luan_noi_bat"]
+    assert cs.edited_sections(again) == ["tu_tuong"]  # still the office's, for the next time
+    entry = AuditEntry.objects.filter(action="generate").latest("pk")
+    assert entry.data["kept_edited"] == ["tu_tuong"] and entry.data["redrafted_edited"] == []
+    assert "giữ 1 phần Ban đã sửa" in entry.summary
+    redrafted = cs.generate_consolidated(user=vanphong, period=NOV, redraft_edited=True)
+    assert redrafted.sections["tu_tuong"] == drafted["tu_tuong"]
+    assert cs.edited_sections(redrafted) == []
+    entry = AuditEntry.objects.filter(action="generate").latest("pk")
+    assert entry.data["redrafted_edited"] == ["tu_tuong"] and entry.data["kept_edited"] == []
+
+
+def test_a_report_drafted_before_drafts_were_kept_counts_nothing_as_edited(world, vanphong):
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+    data = dict(report.data)
+    del data["drafted_sections"]
+    ConsolidatedReport.objects.filter(pk=report.pk).update(
+        data=data, sections={**report.sections, "tu_tuong": "Bản cũ."})
+    again = cs.generate_consolidated(user=vanphong, period=NOV)
+    assert again.sections["tu_tuong"] != "Bản cũ."
 
 
 def test_half_year_is_drafted_from_the_months_it_covers(an, vanphong, monthly, full_sections,

@@ -161,3 +161,25 @@ def test_unknown_report_is_not_found_and_anonymous_must_log_in(client, vanphong,
     assert client.get(reverse("consolidated_list")).status_code == 302
     login(client, vanphong)
     assert client.get(reverse("consolidated_detail", args=[999])).status_code == 404
+
+
+def test_edit_page_shows_sources_beside_sections_and_the_redraft_choice(client, vanphong,
+                                                                      consolidated,
+                                                                      nov_submitted):
+    url = reverse("consolidated_detail", args=[consolidated.pk])
+    text = login(client, vanphong).get(url).content.decode()
+    assert reverse("report_detail", args=[nov_submitted.pk]) in text
+    assert "ý kiến đã gộp" in text and "Chi bộ Tổ dân phố 1" in text
+    assert "Soạn lại cả các phần đã sửa" not in text  # nothing edited yet
+    form = {"version": consolidated.version, "number": "", "title": consolidated.title,
+            "section_tu_tuong": "Ban viết lại phần này.", "recipients": "", "signer_name": ""}
+    client.post(url, form)
+    text = client.get(url).content.decode()
+    assert "Ban đã sửa (giữ nguyên khi lập lại dự thảo)" in text
+    assert 'name="redraft_edited"' in text
+    client.post(reverse("consolidated_generate"), {"period": "2025-11"})
+    consolidated.refresh_from_db()
+    assert consolidated.sections["tu_tuong"] == "Ban viết lại phần này."
+    client.post(reverse("consolidated_generate"), {"period": "2025-11", "redraft_edited": "1"})
+    consolidated.refresh_from_db()
+    assert consolidated.sections["tu_tuong"] != "Ban viết lại phần này."
