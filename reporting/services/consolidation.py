@@ -194,6 +194,10 @@ def generate_consolidated(
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)
+    # Paragraphs the apps above reporting add to a drafted section (the picture's rising topics).
+    for key, lines in extensions.drafted_paragraphs(period.start, period.end).items():
+        if key in sections:
+            sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
     # Sections the apps above reporting register (the Standing Committee's directions, ...).
     for title, text in extensions.drafted_sections(period.start, period.end):
         if title["key"] not in sections:
