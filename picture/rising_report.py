@@ -33,5 +33,7 @@ def rising_lines(start: dt.date, end: dt.date, unit_ids: set[int] | None = None)
         return []
     since = anchor - dt.timedelta(days=6)
     parts = [f"{_named(row)} ({row['reason']})" for row in rows]
-    return [f"Theo ý kiến nhân dân ghi nhận từ {since:%d/%m} đến {anchor:%d/%m/%Y}, đang tăng"
-            " vượt mức bình thường: " + "; ".join(parts) + "."]
+    return [
+        f"Theo ý kiến nhân dân ghi nhận từ {since:%d/%m} đến {anchor:%d/%m/%Y}, đang tăng"
+        " vượt mức bình thường: " + "; ".join(parts) + "."
+    ]

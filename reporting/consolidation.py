@@ -200,10 +200,12 @@ def _is_asking(summary: str) -> bool:
 def merge_topics(reports: Sequence[UnitReportData]) -> list[TopicSummary]:
     """Streams merged by topic; ordered by how many units reported the topic, then by volume."""
     topics: dict[str, TopicSummary] = {}
+    seen: set[tuple[str, str]] = set()  # (topic, unit): a city's units make a list test slow
     for report in reports:
         for stream in report.streams:
             summary = topics.setdefault(stream.topic, TopicSummary(topic=stream.topic))
-            if report.unit not in summary.units:
+            if (stream.topic, report.unit) not in seen:
+                seen.add((stream.topic, report.unit))
                 summary.units.append(report.unit)
             if report.period not in summary.months:
                 summary.months.append(report.period)

@@ -53,11 +53,13 @@ STATEMENT_SHARE = 0.3
 GENERAL_SHARE = 0.2  # a statement of section I or III shared by at least this share of units
 GENERAL_LINES = 2
 QUOTE_WORDS = 45
+NEAR_CANDIDATES = 50  # texts of a merged statement weighed as its quotation, nearest first
 ISSUE_MATCH = 0.35  # cosine between a recommendation and an issue's title and summary
 AGGRIEVED = ("buc_xuc", "phan_doi")
 # A "kiến nghị" sentence that asks for nothing ("Không có.", "Chi bộ không có kiến nghị mới").
 _NOTHING = re.compile(r"^(khong|chua) co\b|\b(khong|chua) co (kien nghi|de xuat)")
 _ASKS = re.compile(r"\b(de nghi|kien nghi|de xuat|mong muon)\b")
+_ASK_HINTS = ("nghị", "nghi", "xuất", "xuat", "muốn", "muon")
 _TRAILING_NUMBER = re.compile(r"^(.*\D)\s+(\d+)$")
 _PERIOD_END = re.compile(r"[.!?…]+[\"'”’»)\]]*$")
 
@@ -156,18 +158,25 @@ def _end(line: str) -> str:
 
 class Specific:
     """Counts the places and unit names a sentence carries: a sentence naming no place stands
-    better for many units ("nhân dân trên địa bàn Tổ dân phố An Lư 3" is one unit's)."""
+    better for many units ("nhân dân trên địa bàn Tổ dân phố An Lư 3" is one unit's). Names are
+    looked up as runs of folded words, so a city's thousands of names cost a set lookup each."""
 
     def __init__(self, names: Iterable[str]):
-        folded = sorted({fold(n) for n in names if n and len(n) > 3}, key=len, reverse=True)
-        self._pattern = (
-            re.compile("|".join(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])" for n in folded))
-            if folded
-            else None
-        )
+        self._names = {_words(n) for n in names if n and len(n) > 3}
+        self._names.discard(())
+        self._sizes = sorted({len(n) for n in self._names})
 
     def __call__(self, text: str) -> int:
-        return len(self._pattern.findall(fold(text))) if self._pattern else 0
+        words = _words(text)
+        return sum(
+            words[i : i + size] in self._names
+            for size in self._sizes
+            for i in range(len(words) - size + 1)
+        )
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def typical_texts(merged: Merged, specific: Specific, k: int = 1) -> list[Statement]:
@@ -187,10 +196,13 @@ def typical_texts(merged: Merged, specific: Specific, k: int = 1) -> list[Statem
     centre = np.asarray(rows.T @ weights).ravel() / weights.sum()
     scores = np.asarray(rows @ centre).ravel()
     best = float(scores.max()) or 1.0
+    # Only the texts near the centre are weighed further (a city's cluster has thousands).
+    near = [
+        i for i in np.argsort(-scores, kind="stable")[:NEAR_CANDIDATES] if scores[i] >= 0.8 * best
+    ]
     order = sorted(
-        range(len(texts)),
+        near,
         key=lambda i: (
-            scores[i] < 0.8 * best,
             specific(texts[i]),
             len(texts[i].split()) // 12,
             -round(float(scores[i]), 9),
@@ -561,6 +573,9 @@ def request_sentences(summary: str) -> list[str]:
     """The sentences of a stream that ask for something in so many words ("đề nghị", "kiến
     nghị", "đề xuất", "mong muốn"): a hope voiced in an opinion ("mong được hướng dẫn") is the
     opinion's, reported in section II."""
+    lowered = summary.lower()
+    if not any(word in lowered for word in _ASK_HINTS):  # most streams ask nothing: skip folding
+        return []
     return [s for s in split_sentences(summary) if _ASKS.search(fold(s))]
 
 

@@ -24,12 +24,22 @@ def test_nothing_rising_adds_nothing_and_a_future_period_is_skipped(monkeypatch)
 
 
 def test_each_rising_row_with_its_reason(monkeypatch):
-    rows = [{"kind_label": "tổ dân phố", "name": "Tổ dân phố An Lư 1",
-             "reason": "10 ý kiến trong 7 ngày; bình thường 0–2"},
-            {"kind_label": "chủ đề", "name": "Đời sống",
-             "reason": "19 ý kiến trong 7 ngày; bình thường 0–6"}]
+    rows = [
+        {
+            "kind_label": "tổ dân phố",
+            "name": "Tổ dân phố An Lư 1",
+            "reason": "10 ý kiến trong 7 ngày; bình thường 0–2",
+        },
+        {
+            "kind_label": "chủ đề",
+            "name": "Đời sống",
+            "reason": "19 ý kiến trong 7 ngày; bình thường 0–6",
+        },
+    ]
     monkeypatch.setattr(rising_report, "rising_now", lambda day: rows)
     [line] = rising_report.rising_lines(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-    assert line == ("Theo ý kiến nhân dân ghi nhận từ 24/11 đến 30/11/2026, đang tăng vượt mức"
-                    " bình thường: Tổ dân phố An Lư 1 (10 ý kiến trong 7 ngày; bình thường 0–2);"
-                    " chủ đề Đời sống (19 ý kiến trong 7 ngày; bình thường 0–6).")
+    assert line == (
+        "Theo ý kiến nhân dân ghi nhận từ 24/11 đến 30/11/2026, đang tăng vượt mức"
+        " bình thường: Tổ dân phố An Lư 1 (10 ý kiến trong 7 ngày; bình thường 0–2);"
+        " chủ đề Đời sống (19 ý kiến trong 7 ngày; bình thường 0–6)."
+    )
