@@ -646,7 +646,10 @@ def draft_recommendations(c, reports, issues: Sequence[IssueRef]) -> Draft:
         if not group:
             continue
         number += 1
-        lines.append(f"{number}. Đối với {ADDRESSEE_LABELS[code]}:")
+        label = ADDRESSEE_LABELS[code]
+        if label.startswith("Các "):  # "Đối với các sở, ngành…", not "Đối với Các sở"
+            label = "c" + label[1:]
+        lines.append(f"{number}. Đối với {label}:")
         for m, link in group:
             request = fit_sentences(request_text(m.text, code), QUOTE_WORDS).replace("\n", " ")
             request = request.rstrip()
