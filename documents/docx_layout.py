@@ -68,6 +68,9 @@ class DocTable:
     headers: Sequence[str]
     rows: Sequence[Sequence[object]]
     widths_mm: Sequence[float] | None = None
+    # Rows of long text (an annex of whole unit reports) may run onto the next page; a row
+    # taller than a page could not be laid out at all otherwise.
+    split_rows: bool = False
 
 
 @dataclass
@@ -97,6 +100,8 @@ class PartyDocument:
     signer_title: str = "BÍ THƯ"
     signer_name: str = ""
     extra: dict = field(default_factory=dict)
+    # Appendices after the signature, each on a new page under "PHỤ LỤC".
+    annex: Sequence[DocSection] = ()
 
 
 def number_line(number: str, symbol: str = "BC/ĐU") -> str:
@@ -394,7 +399,8 @@ def add_table(document: DocxDocument, table_data: DocTable) -> None:
     _keep_row_whole(table.rows[0])
     for values in table_data.rows:
         row = table.add_row()
-        _keep_row_whole(row)
+        if not table_data.split_rows:
+            _keep_row_whole(row)
         for cell, value in zip(row.cells, values, strict=False):
             align = WD_ALIGN_PARAGRAPH.CENTER if _is_numeric(value) else WD_ALIGN_PARAGRAPH.LEFT
             _first_paragraph(cell, _cell_text(value), size=TABLE_PT, align=align)
@@ -495,6 +501,24 @@ def _closing_block(document: DocxDocument, data: PartyDocument) -> None:
     _paragraph(right, data.signer_name, align=center, bold=True)
 
 
+def _annex(document: DocxDocument, data: PartyDocument) -> None:
+    """Each appendix on a new page: "PHỤ LỤC" (numbered when there are several), its title,
+    its text and tables."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for number, section in enumerate(data.annex, start=1):
+        heading = "PHỤ LỤC" if len(data.annex) == 1 else f"PHỤ LỤC {number}"
+        paragraph = _paragraph(document, heading, align=center, bold=True, keep_with_next=True)
+        paragraph.paragraph_format.page_break_before = True
+        _paragraph(document, section.heading, align=center, bold=True,
+                   after_pt=PARAGRAPH_AFTER_PT, keep_with_next=True)
+        for line in (section.text or "").splitlines():
+            if line.strip():
+                _paragraph(document, line.strip(), align=center, italic=True,
+                           after_pt=PARAGRAPH_AFTER_PT)
+        for table_data in section.tables:
+            add_table(document, table_data)
+
+
 def build_document(data: PartyDocument) -> DocxDocument:
     """The whole document, ready to save."""
     document = Document()
@@ -507,6 +531,7 @@ def build_document(data: PartyDocument) -> DocxDocument:
     _title_block(document, data)
     _body(document, data)
     _closing_block(document, data)
+    _annex(document, data)
     _paragraph(document)  # Word expects the body to end with a paragraph, not a table
     return document
 

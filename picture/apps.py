@@ -16,7 +16,10 @@ class PictureConfig(AppConfig):
     def _register_report_sections() -> None:
         # The consolidated report carries the Standing Committee's directions (reporting is
         # below picture and asks for them through its registry).
+        from picture import rising_report
         from picture.direction_report import SECTION_KEY, SECTION_TITLE, direction_lines
-        from reporting.extensions import register_section
+        from reporting.extensions import register_paragraphs, register_section
 
         register_section(SECTION_KEY, SECTION_TITLE, direction_lines)
+        register_paragraphs(rising_report.PARAGRAPHS_KEY, rising_report.SECTION_KEY,
+                            rising_report.rising_lines)

@@ -3,8 +3,8 @@
 The office's consolidated report is drafted from the *submitted* monthly reports of the months a
 period covers (one month, six months or a year): opinion streams merged by topic with the number of
 distinct units that reported each, attitude and reach distributions, latent opinion, and the units'
-recommendations. The drafted narrative is a starting point the office edits; it says what the
-numbers say, in the words the office uses ("12/55 đơn vị phản ánh về Môi trường, chủ yếu bức xúc").
+recommendations. The narrative of sections I–IV is a synthesis (:mod:`reporting.drafting`, on the
+``synthesis`` package) the office edits; the numbers and tables are here.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ RECOMMENDATION_KEY = "kien_nghi"
 # A stream whose summary asks for something is a recommendation too, even when the unit did not
 # repeat it in its "kiến nghị" section (folded, so "de nghi" matches "đề nghị").
 _ASKING_WORDS = ("kien nghi", "de nghi", "de xuat", "mong muon", "yeu cau")
-_EXCERPT = 300
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class StreamData:
     area: str = ""
     channel: str = ""
     latent: bool = False
+    issues: tuple[str, ...] = ()  # codes of the issues the stream is linked to
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class UnitReportData:
     period: str
     sections: dict[str, str]
     streams: tuple[StreamData, ...] = ()
+    report_id: int | None = None  # for the links from the edit page to the report
 
 
 @dataclass
@@ -122,6 +123,9 @@ class Consolidation:
     latent: list[LatentItem]
     recommendations: list[UnitRecommendations]
     sections: dict[str, str]
+    sources: dict[str, dict] = field(default_factory=dict)
+    previous_topics: list[TopicSummary] = field(default_factory=list)
+    annex: list[dict] = field(default_factory=list)
 
     @property
     def stream_count(self) -> int:
@@ -159,6 +163,8 @@ class Consolidation:
             ],
             "latent": [item.__dict__.copy() for item in self.latent],
             "recommendations": [{"unit": r.unit, "items": r.items} for r in self.recommendations],
+            "sources": self.sources,
+            "annex": self.annex,
         }
 
 
@@ -182,11 +188,6 @@ def percent(part: int, whole: int) -> str:
     return text.replace(".", ",") + "%"
 
 
-def _excerpt(text: str, limit: int = _EXCERPT) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _month_label(code: str) -> str:
     return parse_period(code).label
 
@@ -199,10 +200,12 @@ def _is_asking(summary: str) -> bool:
 def merge_topics(reports: Sequence[UnitReportData]) -> list[TopicSummary]:
     """Streams merged by topic; ordered by how many units reported the topic, then by volume."""
     topics: dict[str, TopicSummary] = {}
+    seen: set[tuple[str, str]] = set()  # (topic, unit): a city's units make a list test slow
     for report in reports:
         for stream in report.streams:
             summary = topics.setdefault(stream.topic, TopicSummary(topic=stream.topic))
-            if report.unit not in summary.units:
+            if (stream.topic, report.unit) not in seen:
+                seen.add((stream.topic, report.unit))
                 summary.units.append(report.unit)
             if report.period not in summary.months:
                 summary.months.append(report.period)
@@ -258,137 +261,42 @@ def collect_recommendations(
     return [entry for entry in by_unit.values() if entry.items]
 
 
-def _distribution_phrase(counts: Counter, labels: dict[str, str], total: int) -> str:
-    parts = [
-        f"{labels[code]} {counts[code]} ({percent(counts[code], total)})"
-        for code in labels
-        if counts.get(code)
-    ]
-    return "; ".join(parts)
-
-
-def _draft_overview(c: Consolidation) -> str:
-    scope = f"{len(c.units)}/{c.expected_units} đơn vị" if c.expected_units else "0 đơn vị"
-    if not c.report_count:
-        return (
-            f"{c.period.label}: chưa có báo cáo nào của các đơn vị được nộp"
-            f" ({scope} phải báo cáo đã nộp). Cần đôn đốc các đơn vị nộp báo cáo."
-        )
-    months = f" trong {len(c.months)} tháng" if len(c.months) > 1 else ""
-    text = (
-        f"{c.period.label}: {scope} đã nộp {c.report_count} báo cáo{months},"
-        f" phản ánh {c.stream_count} luồng ý kiến thuộc {len(c.topics)} lĩnh vực."
-    )
-    if c.stream_count:
-        text += (
-            " Về thái độ: "
-            + _distribution_phrase(c.attitudes, ATTITUDE_LABELS, c.stream_count)
-            + ". Về mức độ: "
-            + _distribution_phrase(c.reaches, REACH_LABELS, c.stream_count)
-            + "."
-        )
-    return text
-
-
-def _draft_unit_texts(reports: Sequence[UnitReportData], key: str, many_months: bool) -> str:
-    """The units' own words for a section: the latest report of each unit, shortened."""
-    latest: dict[str, UnitReportData] = {}
-    for report in reports:
-        current = latest.get(report.unit)
-        if current is None or report.period > current.period:
-            latest[report.unit] = report
-    lines = []
-    for unit in sorted(latest, key=fold):
-        text = (latest[unit].sections.get(key) or "").strip()
-        if text:
-            when = f" ({_month_label(latest[unit].period)})" if many_months else ""
-            lines.append(f"- {unit}{when}: {_excerpt(text)}")
-    return "\n".join(lines)
-
-
-def _topic_sentence(topic: TopicSummary, expected_units: int) -> str:
-    whole = expected_units or topic.unit_count
-    sentence = f"{topic.unit_count}/{whole} đơn vị phản ánh về {topic.topic}"
-    if topic.main_attitude:
-        share = percent(topic.attitudes[topic.main_attitude], topic.stream_count)
-        sentence += (
-            f", chủ yếu {ATTITUDE_LABELS.get(topic.main_attitude, topic.main_attitude)}"
-            f" ({share} trong {topic.stream_count} luồng ý kiến)"
-        )
-    if topic.main_reach:
-        sentence += f", mức độ phổ biến: {REACH_LABELS.get(topic.main_reach, topic.main_reach)}"
-    if topic.social_groups:
-        groups = ", ".join(name for name, _ in topic.social_groups.most_common(3))
-        sentence += f"; tập trung ở {groups}"
-    return sentence + "."
-
-
-def _draft_highlights(c: Consolidation) -> str:
-    if not c.topics:
-        return "Dư luận nổi bật: các đơn vị chưa phản ánh luồng ý kiến nào trong kỳ."
-    lines = []
-    for index, topic in enumerate(c.topics):
-        prefix = "Dư luận nổi bật: " if index == 0 else "- "
-        line = prefix + _topic_sentence(topic, c.expected_units)
-        examples = [f"{unit}: {_excerpt(text, 160)}" for unit, text in topic.summaries[:2]]
-        if examples:
-            line += " Ví dụ: " + "; ".join(examples)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _draft_latent(c: Consolidation) -> str:
-    if not c.latent:
-        return "Trong kỳ, các đơn vị chưa phản ánh dư luận tiềm ẩn."
-    topics = Counter(item.topic for item in c.latent)
-    units = {item.unit for item in c.latent}
-    head = (
-        f"Có {len(c.latent)} luồng dư luận tiềm ẩn do {len(units)} đơn vị phản ánh, về: "
-        + ", ".join(f"{name} ({count})" for name, count in topics.most_common())
-        + ". Cần theo dõi, dự báo và chủ động thông tin, giải thích để không thành điểm nóng:"
-    )
-    lines = [head]
-    for item in c.latent:
-        where = f", {item.area}" if item.area else ""
-        lines.append(f"- [{item.topic}] {item.unit}{where}: {_excerpt(item.summary, 200)}")
-    return "\n".join(lines)
-
-
-def _draft_recommendations(c: Consolidation) -> str:
-    if not c.recommendations:
-        return "Các đơn vị chưa có kiến nghị, đề xuất trong kỳ."
-    lines = [f"Có {len(c.recommendations)} đơn vị kiến nghị, đề xuất:"]
-    for entry in c.recommendations:
-        lines.append(f"- {entry.unit}: " + " ".join(_excerpt(item) for item in entry.items))
-    return "\n".join(lines)
-
-
-_DRAFTERS = {
-    "du_luan_noi_bat": _draft_highlights,
-    "du_luan_tiem_an": _draft_latent,
-    "kien_nghi": _draft_recommendations,
-}
-
-
 def draft_sections(
-    c: Consolidation, reports: Sequence[UnitReportData], section_keys: Iterable[str]
-) -> dict[str, str]:
-    """Narrative text for each section of the template, in its order.
+    c: Consolidation, reports: Sequence[UnitReportData], section_keys: Iterable[str], *,
+    previous: Sequence[UnitReportData] = (), issues: Sequence = (), places: Iterable[str] = (),
+) -> tuple[dict[str, str], dict[str, dict]]:
+    """(text, sources) of each section of the template, in its order.
 
-    The first section opens with the overview (how many units reported, the distributions); the
-    known sections are drafted from the numbers; any other section gathers the units' own texts.
+    Sections I–IV are drafted as a synthesis (:mod:`reporting.drafting`); a section the drafting
+    does not know gathers the units' most shared sentences. The overview opens the first section
+    when the template has no "tình hình tư tưởng".
     """
-    many_months = len(c.months) > 1
+    # Imported here: drafting reads this module's types and labels.
+    from reporting import drafting
+
+    labels = (ATTITUDE_LABELS, REACH_LABELS)
+    specific = drafting.specific_names(reports, places)
+    drafters = {
+        "tu_tuong": lambda: drafting.draft_thought(c, reports, c.previous_topics, specific, labels),
+        "du_luan_noi_bat": lambda: drafting.draft_highlights(c, reports, c.previous_topics,
+                                                             specific, labels),
+        "du_luan_tiem_an": lambda: drafting.draft_latent(c, reports, c.previous_topics, specific,
+                                                         labels),
+        RECOMMENDATION_KEY: lambda: drafting.draft_recommendations(c, reports, issues),
+    }
+    keys = list(section_keys)
     sections: dict[str, str] = {}
-    for index, key in enumerate(section_keys):
-        if key in _DRAFTERS:
-            text = _DRAFTERS[key](c)
+    sources: dict[str, dict] = {}
+    for key in keys:
+        if key in drafters:
+            draft = drafters[key]()
         else:
-            text = _draft_unit_texts(reports, key, many_months)
-        if index == 0:
-            text = _draft_overview(c) + ("\n" + text if text else "")
-        sections[key] = text
-    return sections
+            draft = drafting.draft_other(c, reports, key, specific)
+        sections[key], sources[key] = draft.text, draft.sources
+    if keys and "tu_tuong" not in keys:
+        overview = drafting.draft_thought(c, (), (), specific, labels).text.split("\n")[0]
+        sections[keys[0]] = overview + ("\n" + sections[keys[0]] if sections[keys[0]] else "")
+    return sections, sources
 
 
 def consolidate(
@@ -397,11 +305,17 @@ def consolidate(
     period: PeriodKey,
     expected_units: int = 0,
     section_keys: Sequence[str] = ("tu_tuong", "du_luan_noi_bat", "du_luan_tiem_an", "kien_nghi"),
+    previous: Iterable[UnitReportData] = (),
+    issues: Sequence = (),
+    places: Iterable[str] = (),
 ) -> Consolidation:
     """Consolidate the submitted reports of the months ``period`` covers; others are ignored.
 
     ``expected_units`` is the denominator of "12/55 đơn vị" (the units that had to report); when
-    unknown (0) the number of units that did report is used.
+    unknown (0) the number of units that did report is used. ``previous`` are the reports of the
+    period before (what changed against last month), ``issues`` the issues a recommendation may
+    concern (``drafting.IssueRef``), ``places`` the names a sentence standing for many units
+    should rather not carry (areas).
     """
     months = [month.code for month in period.months()]
     kept = [report for report in reports if report.period in months]
@@ -425,8 +339,28 @@ def consolidate(
         recommendations=collect_recommendations(kept, many_months=len(months) > 1),
         sections={},
     )
-    result.sections = draft_sections(result, kept, section_keys)
+    result.annex = annex_of(kept)
+    previous_months = [month.code for month in period.previous().months()]
+    result.previous_topics = merge_topics([r for r in previous if r.period in previous_months])
+    result.sections, result.sources = draft_sections(
+        result, kept, section_keys, previous=previous, issues=issues, places=places,
+    )
     return result
+
+
+def annex_of(reports: Sequence[UnitReportData]) -> list[dict]:
+    """Every report's complete texts, sections and streams, for the annex: nothing the units
+    wrote is lost however short the body is."""
+    return [
+        {
+            "unit": r.unit,
+            "period": r.period,
+            "report_id": r.report_id,
+            "sections": [[key, text] for key, text in r.sections.items() if (text or "").strip()],
+            "streams": [[s.topic, s.summary] for s in r.streams],
+        }
+        for r in sorted(reports, key=lambda r: (fold(r.unit), r.period))
+    ]
 
 
 # --- tables, from the stored numbers (ConsolidatedReport.data), for DOCX, XLSX and the page -----
@@ -550,6 +484,21 @@ def recommendation_table(data: dict) -> Table:
     ]
     return Table("kien_nghi", "Kiến nghị, đề xuất của các đơn vị", ("STT", "Đơn vị", "Nội dung"),
                  rows, "Kiến nghị, đề xuất")
+
+
+def annex_table(data: dict) -> Table:
+    """The annex as one table: a row per section and per opinion stream of every report, whole."""
+    titles = {s["key"]: s["title"] for s in data.get("section_titles", [])}
+    rows = []
+    for number, entry in enumerate(data.get("annex", []), start=1):
+        parts = [(titles.get(key, key), text) for key, text in entry["sections"]]
+        parts += [(f"Luồng ý kiến: {topic}", summary) for topic, summary in entry["streams"]]
+        for index, (part, text) in enumerate(parts):
+            first = index == 0
+            rows.append([number if first else "", entry["unit"] if first else "",
+                         _month_label(entry["period"]) if first else "", part, text])
+    return Table("phu_luc", "Toàn văn báo cáo của các đơn vị",
+                 ("STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"), rows, "Phụ lục - toàn văn")
 
 
 def compliance_sentence(compliance: dict) -> str:

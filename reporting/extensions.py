@@ -10,6 +10,13 @@ where ``provider(period_start, period_end, unit_ids)`` returns the section's lin
 ``unit_ids`` is None for the whole ward). Generating a consolidated report appends each
 registered section, in the order registered, to the drafted sections; the office edits them like
 any other, and the DOCX carries them.
+
+An upper app may also add paragraphs to a section reporting drafts itself (the picture's rising
+topics to "Dư luận tiềm ẩn, dự báo")::
+
+    register_paragraphs("dang_noi_len", "du_luan_tiem_an", provider)
+
+with the same kind of provider; its lines are appended to that section when the template has it.
 """
 
 from __future__ import annotations
@@ -29,7 +36,36 @@ class ExtraSection:
     provider: Provider
 
 
+@dataclass(frozen=True)
+class ExtraParagraphs:
+    key: str
+    section_key: str
+    provider: Provider
+
+
 _SECTIONS: dict[str, ExtraSection] = {}
+_PARAGRAPHS: dict[str, ExtraParagraphs] = {}
+
+
+def register_paragraphs(key: str, section_key: str, provider: Provider) -> None:
+    """Add (or replace) paragraphs appended to the drafted section ``section_key``."""
+    _PARAGRAPHS[key] = ExtraParagraphs(key=key, section_key=section_key, provider=provider)
+
+
+def unregister_paragraphs(key: str) -> None:
+    _PARAGRAPHS.pop(key, None)
+
+
+def drafted_paragraphs(
+    start: dt.date, end: dt.date, unit_ids: set[int] | None = None
+) -> dict[str, list[str]]:
+    """The registered paragraphs' lines by the section they belong to (empty ones left out)."""
+    out: dict[str, list[str]] = {}
+    for extra in _PARAGRAPHS.values():
+        lines = [line for line in extra.provider(start, end, unit_ids) if line]
+        if lines:
+            out.setdefault(extra.section_key, []).extend(lines)
+    return out
 
 
 def register_section(key: str, title: str, provider: Provider) -> None:

@@ -78,7 +78,10 @@ def consolidated_generate(request: HttpRequest) -> HttpResponse:
     try:
         # The page's period picker posts its selects; API-like clients may post a code.
         key = parse_period(code_from_picker(request.POST))
-        consolidated = services.generate_consolidated(user=request.user, period=key)
+        consolidated = services.generate_consolidated(
+            user=request.user, period=key,
+            redraft_edited=request.POST.get("redraft_edited") == "1",
+        )
     except PeriodError as exc:
         messages.error(request, str(exc))
         return redirect("consolidated_list")
@@ -125,8 +128,11 @@ def _detail_context(consolidated: ConsolidatedReport, values: dict | None, error
         "recipients": consolidated.recipients,
         "signer_name": consolidated.signer_name,
     }
+    edited = set(services.edited_sections(consolidated))
+    sources = consolidated.data.get("sources", {})
     sections = [
-        {**s, "text": values["sections"].get(s["key"], consolidated.sections.get(s["key"], ""))}
+        {**s, "text": values["sections"].get(s["key"], consolidated.sections.get(s["key"], "")),
+         "edited": s["key"] in edited, "sources": sources.get(s["key"])}
         for s in services.section_titles(consolidated)
     ]
     tables = services.report_tables(consolidated)
@@ -139,6 +145,7 @@ def _detail_context(consolidated: ConsolidatedReport, values: dict | None, error
         "error": error,
         "error_field": error_field,
         "can_edit": user.is_office,
+        "any_edited": bool(edited),
     }
 
 

@@ -51,6 +51,13 @@ ADDRESSEES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     )),
 )
 ADDRESSEE_LABELS: dict[str, str] = {code: label for code, label, _p in ADDRESSEES}
+# The phrases a heading "Đối với UBND phường" already says: left out of a request's label. A more
+# precise addressee ("Công an phường", "Trạm Y tế") stays in the label, or who is asked is lost.
+_HEADING_PHRASES: dict[str, tuple[str, ...]] = {
+    "dang_uy": ("dang uy", "thuong truc dang uy", "ban thuong vu"),
+    "mttq": ("mttq", "mat tran to quoc", "mat tran", "uy ban mttq", "uy ban mat tran"),
+    "ubnd": ("ubnd", "uy ban nhan dan"),
+}
 ADDRESSEE_LABELS[OTHER] = "Các cơ quan, đơn vị liên quan"
 
 _RULES = [
@@ -91,12 +98,12 @@ def _skip_phrase(words: list[str], start: int, phrases: Sequence[str]) -> int:
 
 def request_text(text: str, addressee: str | None = None) -> str:
     """``text`` without its opening asking words ("Đề nghị") and, when it follows them, the
-    addressee the heading already names ("UBND phường"); capitalised. The rest is unchanged."""
+    addressee the heading already names ("UBND phường", not "Công an phường"); capitalised. The
+    rest is unchanged."""
     words = text.split()
     at = _skip_phrase(words, 0, _ASKING)
-    if at and addressee in ADDRESSEE_LABELS and addressee != OTHER:
-        phrases = next(p for c, _l, p in ADDRESSEES if c == addressee)
-        after = _skip_phrase(words, at, phrases)
+    if at and addressee in _HEADING_PHRASES:
+        after = _skip_phrase(words, at, _HEADING_PHRASES[addressee])
         if after > at:
             after = _skip_phrase(words, after, ("phuong",))
         at = after

@@ -13,6 +13,7 @@ begin "Đề nghị tăng cường…".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,6 +32,7 @@ WORD_SHARE = 0.7
 _CHUNK = 2048  # rows multiplied at once when looking for similar pairs (bounded memory)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def matching_form(text: str) -> str:
     """The folded content words of ``text``, in order (adjacent pairs left out); the whole folded
     text when it has no content word at all."""

@@ -321,3 +321,21 @@ def test_wrapped_recipient_hangs_under_its_text(opened):
     fmt = recipient._parent.paragraph_format
     assert fmt.left_indent.mm > 0
     assert fmt.first_line_indent.mm == pytest.approx(-fmt.left_indent.mm)
+
+
+def test_annex_after_the_signature_on_a_new_page_with_rows_that_may_split():
+    text = "Câu thứ nhất của chi bộ. " * 200
+    data = sample(annex=[DocSection("TOÀN VĂN BÁO CÁO CỦA CÁC ĐƠN VỊ", "(Kèm theo Báo cáo)", [
+        DocTable("", ["STT", "Đơn vị", "Nội dung"], [[1, "Chi bộ 1", text]], split_rows=True),
+    ])])
+    document = docx.Document(io.BytesIO(render_docx(data)))
+    texts = [p.text for p in document.paragraphs]
+    at = texts.index("PHỤ LỤC")
+    assert document.paragraphs[at].paragraph_format.page_break_before
+    assert texts[at + 1] == "TOÀN VĂN BÁO CÁO CỦA CÁC ĐƠN VỊ"
+    # The signature block comes before the annex, the annex table last.
+    closing, annex = document.tables[-2], document.tables[-1]
+    assert "Nơi nhận:" in closing.rows[0].cells[0].text
+    assert annex.rows[1].cells[2].text == text
+    assert annex.rows[1]._tr.trPr is None or annex.rows[1]._tr.trPr.find(qn("w:cantSplit")) is None
+    assert annex.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None

@@ -37,6 +37,10 @@ def register(commands) -> None:
     consolidate.add_argument("--out", required=True, metavar="TỆP.docx",
                              help="tệp DOCX cần ghi")
     consolidate.add_argument("--xlsx", metavar="TỆP.xlsx", help="ghi thêm bảng biểu ra tệp XLSX")
+    consolidate.add_argument(
+        "--redraft-edited", action="store_true",
+        help="soạn lại cả các phần Ban Xây dựng Đảng đã sửa (mặc định: giữ nguyên các phần đã sửa)",
+    )
     consolidate.set_defaults(handler=cmd_consolidate, needs_django=True)
 
 
@@ -136,7 +140,8 @@ def cmd_consolidate(args) -> int:
     require_migrated()
     from reporting import services
 
-    consolidated = services.generate_consolidated(user=None, period=key)
+    consolidated = services.generate_consolidated(user=None, period=key,
+                                                  redraft_edited=args.redraft_edited)
     services.export_docx(user=None, consolidated=consolidated, out=docx_path)
     out(f"Đã ghi báo cáo tổng hợp {consolidated.period} vào {docx_path}")
     if xlsx_path is not None:

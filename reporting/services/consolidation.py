@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -22,11 +23,20 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
 from core.services import audit
 from core.text import fold, nfc
-from documents.docx_layout import DocSection, DocTable, PartyDocument, render_docx
+from documents.docx_layout import (
+    DocSection,
+    DocTable,
+    PartyDocument,
+    number_line,
+    render_docx,
+)
 from documents.xlsx import save_workbook, write_table
-from orgs.models import User
+from issues.models import Issue
+from issues.selectors import OPEN_STATUSES
+from orgs.models import Area, User
 from reporting import consolidation as calc
 from reporting import extensions
+from reporting.drafting import IssueRef
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
@@ -41,6 +51,7 @@ DEFAULT_RECIPIENTS = "\n".join([
 ])
 HIGHLIGHTS_KEY = "du_luan_noi_bat"  # the section the topic tables belong under
 COMPLIANCE_TITLE = "Tình hình nộp báo cáo của các đơn vị"
+ANNEX_TITLE = "Toàn văn báo cáo của các đơn vị"
 MAX_SECTION_TEXT = 100_000  # a ward-wide draft gathers 55 units' words; far above a unit's limit
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -79,7 +90,8 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
             template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
         )
         .select_related("unit", "period")
-        .prefetch_related("streams__topic", "streams__area", "streams__social_groups")
+        .prefetch_related("streams__topic", "streams__area", "streams__social_groups",
+                          "streams__issues")
         .order_by("period__start", "unit__name")
     )
     channel_labels = dict(Channel.choices)
@@ -98,12 +110,26 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
                     area=stream.area.name if stream.area else "",
                     channel=channel_labels.get(stream.channel, stream.channel),
                     latent=stream.latent,
+                    issues=tuple(sorted(i.code for i in stream.issues.all())),
                 )
                 for stream in report.streams.all()
             ),
+            report_id=report.pk,
         )
         for report in reports
     ]
+
+
+def _issue_refs(period: PeriodKey) -> list[IssueRef]:
+    """The issues a recommendation of the period may concern: not merged away, seen by the
+    period's end, and open or seen during the period (the office reads every issue)."""
+    issues = (
+        Issue.objects.filter(merged_into__isnull=True)
+        .filter(Q(first_seen_on__isnull=True) | Q(first_seen_on__lte=period.end))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(last_seen_on__gte=period.start))
+        .order_by("code")
+    )
+    return [IssueRef(pk=i.pk, code=i.code, title=i.title, summary=i.summary) for i in issues]
 
 
 def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
@@ -132,13 +158,15 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
 
 
 def generate_consolidated(
-    *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None
+    *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None,
+    redraft_edited: bool = False,
 ) -> ConsolidatedReport:
     """Create, or refresh, the draft consolidated report of ``period``.
 
     Reads the submitted monthly reports of the months the period covers. A refresh replaces the
-    drafted sections and numbers (the office asked for a new draft) and keeps the number, title,
-    recipients and signer the office typed; the version goes up so an open editor sees a conflict.
+    drafted sections and numbers and keeps the number, title, recipients and signer the office
+    typed, and the sections the office edited (``edited_sections``) unless ``redraft_edited``;
+    the audit entry says which were kept. The version goes up so an open editor sees a conflict.
     """
     _check_office(user, "tạo")
     if period.start > timezone.localdate():
@@ -158,12 +186,18 @@ def generate_consolidated(
         )
     compliance = _compliance_data(user, template, period)
     reports = _submitted_reports(template, [m.code for m in period.months()])
+    previous = _submitted_reports(template, [m.code for m in period.previous().months()])
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
-        section_keys=template.section_keys(),
+        section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
+        places=Area.objects.values_list("name", flat=True),
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)
+    # Paragraphs the apps above reporting add to a drafted section (the picture's rising topics).
+    for key, lines in extensions.drafted_paragraphs(period.start, period.end).items():
+        if key in sections:
+            sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
     # Sections the apps above reporting register (the Standing Committee's directions, ...).
     for title, text in extensions.drafted_sections(period.start, period.end):
         if title["key"] not in sections:
@@ -173,17 +207,36 @@ def generate_consolidated(
         "compliance": compliance,
         "section_titles": titles,
         "generated_at": timezone.now().isoformat(),
+        # What was drafted, to tell later which sections the office edited.
+        "drafted_sections": dict(sections),
     }
     try:
         with transaction.atomic():
-            return _store_draft(user, template, period, sections, data)
+            return _store_draft(user, template, period, sections, data, redraft_edited)
     except IntegrityError as exc:
         raise ConflictError(
             "Báo cáo tổng hợp kỳ này vừa được người khác tạo. Hãy tải lại trang."
         ) from exc
 
 
-def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict):
+def _same_text(a: str | None, b: str | None) -> bool:
+    return nfc(a or "").strip() == nfc(b or "").strip()
+
+
+def edited_sections(consolidated: ConsolidatedReport) -> list[str]:
+    """Keys of the sections whose text the office changed from the draft (in report order).
+
+    A report drafted before the drafts were kept has no record of them: nothing counts as
+    edited there, as before."""
+    drafted = consolidated.data.get("drafted_sections")
+    if drafted is None:
+        return []
+    return [key for key, text in consolidated.sections.items()
+            if not _same_text(text, drafted.get(key))]
+
+
+def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict,
+                 redraft_edited: bool = False):
     period_row = ensure_period(period)
     consolidated = (
         ConsolidatedReport.objects.select_for_update()
@@ -196,15 +249,27 @@ def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict):
             sections=sections, data=data, recipients=DEFAULT_RECIPIENTS,
         )
         summary = f"Tạo báo cáo tổng hợp {period.label}"
+        kept, redrafted = [], []
     else:
-        consolidated.sections = sections
+        edited = edited_sections(consolidated)
+        kept = [] if redraft_edited else edited
+        redrafted = edited if redraft_edited else []
+        merged = dict(sections)
+        for key in kept:  # the office's words stay, even for a section the draft no longer has
+            merged[key] = consolidated.sections[key]
+        consolidated.sections = merged
         consolidated.data = data
         consolidated.version += 1
         consolidated.save()
         summary = f"Tạo lại dự thảo báo cáo tổng hợp {period.label}"
+        if kept:
+            summary += f", giữ {len(kept)} phần Ban đã sửa"
+        if redrafted:
+            summary += f", soạn lại cả {len(redrafted)} phần Ban đã sửa"
     audit(actor=user, action=AuditEntry.Action.GENERATE, obj=consolidated, summary=summary,
           data={"period": period.code, "reports": data["report_count"],
-                "version": consolidated.version})
+                "version": consolidated.version, "kept_edited": kept,
+                "redrafted_edited": redrafted})
     return consolidated
 
 
@@ -297,11 +362,24 @@ def report_tables(consolidated: ConsolidatedReport) -> dict[str, list[calc.Table
         "compliance": calc.compliance_tables(data.get("compliance", {})),
         "latent": [calc.latent_table(data)],
         "recommendations": [calc.recommendation_table(data)],
+        "annex": [calc.annex_table(data)],
     }
 
 
 def _doc_table(table: calc.Table) -> DocTable:
     return DocTable(title=table.title, headers=table.headers, rows=table.rows)
+
+
+def _annex(consolidated: ConsolidatedReport, tables: list[calc.Table]) -> list[DocSection]:
+    """The units' complete texts after the signature (every section, every opinion stream)."""
+    if not any(t.rows for t in tables):
+        return []
+    note = (f"(Kèm theo Báo cáo {number_line(consolidated.number)} về"
+            f" {consolidated.title[:1].lower()}{consolidated.title[1:]})")
+    # The heading above says what the table is: no caption repeating it.
+    return [DocSection(heading=ANNEX_TITLE.upper(), text=note,
+                       tables=[DocTable(title="", headers=t.headers, rows=t.rows, split_rows=True)
+                               for t in tables])]
 
 
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
@@ -335,6 +413,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
+        annex=_annex(consolidated, tables["annex"]),
     )
 
 

@@ -63,9 +63,10 @@ def test_highlights_sentence_reads_like_the_office_writes():
     reports = [report(f"Chi bộ {i}", stream(social_groups=("Tiểu thương",))) for i in range(12)]
     reports.append(report("Chi bộ 99", stream(topic="Y tế", attitude="dong_tinh")))
     text = consolidate(reports, period=NOV, expected_units=55).sections["du_luan_noi_bat"]
-    assert text.startswith("Dư luận nổi bật: 12/55 đơn vị phản ánh về Môi trường, chủ yếu bức xúc")
-    assert "tập trung ở Tiểu thương" in text
-    assert "1/55 đơn vị phản ánh về Y tế, chủ yếu đồng tình" in text
+    assert text.startswith("1. Môi trường: 12/55 đơn vị phản ánh, 12 luồng ý kiến; bức xúc 100%")
+    assert "nhóm xã hội: Tiểu thương." in text
+    # A topic fewer than three units raised is named in one line, with its unit.
+    assert "Các lĩnh vực khác có ít đơn vị phản ánh: Y tế (Chi bộ 99)." in text
 
 
 def test_latent_streams_listed_with_unit_and_area():
@@ -108,18 +109,25 @@ def test_recommendations_per_unit_from_section_and_asking_streams():
         "Chi bộ 2": ["Đề nghị UBND nạo vét cống.",
                      "[Môi trường] Nhân dân đề nghị lắp đèn đường ngõ 5."],
     }
-    assert "- Chi bộ 2: Đề nghị UBND nạo vét cống." in result.sections["kien_nghi"]
+    text = result.sections["kien_nghi"]
+    assert "1. Đối với UBND phường:\n- Nạo vét cống — Chi bộ 2." in text
+    assert "- Nhân dân đề nghị lắp đèn đường ngõ 5 — Chi bộ 2." in text
+    assert "Không có" not in text  # a unit saying it asks nothing is no recommendation
 
 
 def test_overview_opens_the_first_section_and_other_sections_gather_units_words():
     result = consolidate(
-        [report("Chi bộ 1", stream(), tu_tuong="Nhân dân phấn khởi.")],
-        period=NOV, expected_units=2, section_keys=("tu_tuong", "rieng"),
+        [report("Chi bộ 1", stream(), tu_tuong="Nhân dân phấn khởi.",
+                rieng="Chi bộ tổ chức sinh hoạt chuyên đề."),
+         report("Chi bộ 2", stream(), tu_tuong="Nhân dân phấn khởi.",
+                rieng="Chi bộ tổ chức sinh hoạt chuyên đề.")],
+        period=NOV, expected_units=3, section_keys=("tu_tuong", "rieng"),
     )
     first = result.sections["tu_tuong"]
-    assert first.startswith("Tháng 11/2025: 1/2 đơn vị đã nộp 1 báo cáo")
-    assert "bức xúc 1 (100%)" in first
-    assert "- Chi bộ 1: Nhân dân phấn khởi." in first
+    assert first.startswith("Tháng 11/2025, 2/3 đơn vị đã nộp 2 báo cáo, phản ánh 2 luồng")
+    assert "bức xúc 100%" in first
+    assert "Các đơn vị nhận định: Nhân dân phấn khởi (2/3 đơn vị)." in first
+    assert result.sections["rieng"] == "Chi bộ tổ chức sinh hoạt chuyên đề (2/3 đơn vị)."
     assert list(result.sections) == ["tu_tuong", "rieng"]
 
 
@@ -136,7 +144,7 @@ def test_half_year_draws_from_its_six_months_only():
     assert env.months == result.months
     summaries = {text for _, text in env.summaries}
     assert "Ý kiến 2025-06" not in summaries and "Ý kiến 2026-01" not in summaries
-    assert "1/3 đơn vị phản ánh về Môi trường" in result.sections["du_luan_noi_bat"]
+    assert "1. Môi trường: 1/3 đơn vị (Chi bộ 1) phản ánh" in result.sections["du_luan_noi_bat"]
     assert "trong 6 tháng" in result.sections["tu_tuong"]
 
 

@@ -63,9 +63,9 @@ def test_generate_uses_submitted_reports_only_and_audits(world, vanphong):
     # Two chi bộ had to report in November (the closed one closed in September).
     assert data["expected_units"] == 2
     assert report.sections["du_luan_noi_bat"].startswith(
-        "Dư luận nổi bật: 1/2 đơn vị phản ánh về Môi trường, chủ yếu bức xúc"
+        "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh, 1 luồng ý kiến; bức xúc 100%"
     )
-    assert "Chi bộ Tổ dân phố 1: Đề nghị UBND thu gom rác đúng giờ." in report.sections["kien_nghi"]
+    assert "- Thu gom rác đúng giờ — Chi bộ Tổ dân phố 1." in report.sections["kien_nghi"]
     assert report.title == "Tình hình tư tưởng và dư luận xã hội tháng 11/2025"
     assert "Số" not in report.number
     compliance = data["compliance"]
@@ -103,7 +103,42 @@ def test_refresh_keeps_office_fields_and_bumps_version(world, vanphong):
     assert again.version == report.version + 1
     assert (again.number, again.title, again.signer_name) == ("12", "Báo cáo tháng 11",
                                                               "Nguyễn Văn Hùng")
-    assert again.sections["tu_tuong"] != "Bản đã sửa."
+
+
+def test_edited_sections_survive_regeneration_unless_the_office_asks(world, vanphong):
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+    drafted = dict(report.sections)
+    assert cs.edited_sections(report) == []
+    report = cs.update_consolidated(
+        user=vanphong, consolidated=report, sections={"tu_tuong": "Bản đã sửa.",
+                                                      "kien_nghi": drafted["kien_nghi"] + "  "},
+        number="", title=report.title, recipients="", signer_name="",
+        expected_version=report.version,
+    )
+    # Saving the draft again with stray spaces is no edit.
+    assert cs.edited_sections(report) == ["tu_tuong"]
+    again = cs.generate_consolidated(user=vanphong, period=NOV)
+    assert again.sections["tu_tuong"] == "Bản đã sửa."
+    assert again.sections["du_luan_noi_bat"] == drafted["du_luan_noi_bat"]
+    assert cs.edited_sections(again) == ["tu_tuong"]  # still the office's, for the next time
+    entry = AuditEntry.objects.filter(action="generate").latest("pk")
+    assert entry.data["kept_edited"] == ["tu_tuong"] and entry.data["redrafted_edited"] == []
+    assert "giữ 1 phần Ban đã sửa" in entry.summary
+    redrafted = cs.generate_consolidated(user=vanphong, period=NOV, redraft_edited=True)
+    assert redrafted.sections["tu_tuong"] == drafted["tu_tuong"]
+    assert cs.edited_sections(redrafted) == []
+    entry = AuditEntry.objects.filter(action="generate").latest("pk")
+    assert entry.data["redrafted_edited"] == ["tu_tuong"] and entry.data["kept_edited"] == []
+
+
+def test_a_report_drafted_before_drafts_were_kept_counts_nothing_as_edited(world, vanphong):
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+    data = dict(report.data)
+    del data["drafted_sections"]
+    ConsolidatedReport.objects.filter(pk=report.pk).update(
+        data=data, sections={**report.sections, "tu_tuong": "Bản cũ."})
+    again = cs.generate_consolidated(user=vanphong, period=NOV)
+    assert again.sections["tu_tuong"] != "Bản cũ."
 
 
 def test_half_year_is_drafted_from_the_months_it_covers(an, vanphong, monthly, full_sections,
@@ -210,11 +245,17 @@ def test_export_docx_is_audited_and_carries_the_report(world, vanphong, lanhdao,
     texts = [p.text for p in document.paragraphs]
     assert "Tình hình tư tưởng và dư luận xã hội tháng 11/2025" in texts
     assert "II. DƯ LUẬN NỔI BẬT" in texts
-    assert any(t.startswith("Dư luận nổi bật: 1/2 đơn vị") for t in texts)
-    table_heads = [t.rows[0].cells[1].text for t in document.tables[1:-1]]
+    assert any(t.startswith("1. Môi trường: 1/2 đơn vị") for t in texts)
+    table_heads = [t.rows[0].cells[1].text for t in document.tables[1:-2]]
     assert "Lĩnh vực" in table_heads and "Đơn vị" in table_heads
-    closing = document.tables[-1].rows[0].cells
+    closing = document.tables[-2].rows[0].cells
     assert "- Lưu." in closing[0].text and "Nguyễn Văn Hùng" in closing[1].text
+    # After the signature, on a new page, the annex: every report's texts, whole.
+    annex = document.tables[-1]
+    assert [c.text for c in annex.rows[0].cells] == ["STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"]
+    cells = [row.cells[4].text for row in annex.rows[1:]]
+    assert "Đề nghị UBND thu gom rác đúng giờ." in cells
+    assert "PHỤ LỤC" in texts and "TOÀN VĂN BÁO CÁO CỦA CÁC ĐƠN VỊ" in texts
     entry = AuditEntry.objects.get(action="export")
     assert entry.actor == lanhdao and entry.data["format"] == "docx"
 
@@ -226,8 +267,15 @@ def test_export_xlsx_one_sheet_per_table_and_audited(world, vanphong):
     workbook = load_workbook(io.BytesIO(out.getvalue()))
     assert workbook.sheetnames == [
         "Lĩnh vực - thái độ", "Lĩnh vực - mức độ", "Tỷ lệ nộp theo tháng",
-        "Tỷ lệ nộp theo đơn vị", "Dư luận tiềm ẩn", "Kiến nghị, đề xuất",
+        "Tỷ lệ nộp theo đơn vị", "Dư luận tiềm ẩn", "Kiến nghị, đề xuất", "Phụ lục - toàn văn",
     ]
+    # The annex sheet holds every section and stream of every report, whole.
+    annex = [[c.value for c in row] for row in workbook["Phụ lục - toàn văn"].iter_rows()]
+    assert annex[0] == ["STT", "Đơn vị", "Kỳ", "Phần", "Nội dung"]
+    assert annex[1][:4] == [1, "Chi bộ Tổ dân phố 1", "Tháng 11/2025", "Tình hình tư tưởng"]
+    texts = [row[4] for row in annex[1:]]
+    assert "Đề nghị UBND thu gom rác đúng giờ." in texts
+    assert "Nhân dân bức xúc vì rác thải tồn đọng ở khu chợ Hòa Bình." in texts
     topics = workbook["Lĩnh vực - thái độ"]
     assert [c.value for c in topics[2]][:4] == [1, "Môi trường", 1, 1]
     assert topics["A1"].font.b

@@ -41,3 +41,16 @@ def test_registering_twice_keeps_one_section_and_an_empty_one_says_so(vanphong, 
         assert report.sections["rong"] == extensions.EMPTY_TEXT
     finally:
         extensions.unregister_section("rong")
+
+
+def test_registered_paragraphs_are_appended_to_their_drafted_section(vanphong, monthly):
+    extensions.register_paragraphs("thu", "du_luan_tiem_an", lambda s, e, u: [f"Đến {e:%d/%m}."])
+    extensions.register_paragraphs("khong_co", "khong_co_phan_nay", lambda s, e, u: ["X."])
+    try:
+        report = cs.generate_consolidated(user=vanphong, period=parse_period("2025-11"))
+    finally:
+        extensions.unregister_paragraphs("thu")
+        extensions.unregister_paragraphs("khong_co")
+    assert report.sections["du_luan_tiem_an"].endswith("\nĐến 30/11.")
+    assert "khong_co_phan_nay" not in report.sections
+    assert "X." not in "\n".join(report.sections.values())

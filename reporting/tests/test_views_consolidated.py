@@ -57,7 +57,7 @@ def test_office_generates_then_sees_the_draft(client, vanphong, nov_submitted):
     assert response["Location"] == reverse("consolidated_detail", args=[report.pk])
     page = client.get(response["Location"])
     text = page.content.decode()
-    assert "Dư luận nổi bật: 1/2 đơn vị phản ánh về Môi trường" in text
+    assert "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh" in text
     assert "Đã lập dự thảo báo cáo tổng hợp Tháng 11/2025 từ 1 báo cáo đã nộp." in text
     assert 'name="version" value="1"' in text
     assert reverse("consolidated_docx", args=[report.pk]) in text
@@ -104,7 +104,7 @@ def test_office_edits_with_the_version(client, vanphong, consolidated):
     assert consolidated.sections["tu_tuong"] == "Tư tưởng ổn định."
     assert (consolidated.number, consolidated.version) == ("12", 2)
     # Sections the form did not send are kept, not blanked.
-    assert consolidated.sections["du_luan_noi_bat"].startswith("Dư luận nổi bật: 1/2 đơn vị")
+    assert consolidated.sections["du_luan_noi_bat"].startswith("1. Môi trường: 1/2 đơn vị")
 
 
 def test_stale_version_shows_a_conflict_and_keeps_the_typed_text(client, vanphong,
@@ -161,3 +161,25 @@ def test_unknown_report_is_not_found_and_anonymous_must_log_in(client, vanphong,
     assert client.get(reverse("consolidated_list")).status_code == 302
     login(client, vanphong)
     assert client.get(reverse("consolidated_detail", args=[999])).status_code == 404
+
+
+def test_edit_page_shows_sources_beside_sections_and_the_redraft_choice(client, vanphong,
+                                                                      consolidated,
+                                                                      nov_submitted):
+    url = reverse("consolidated_detail", args=[consolidated.pk])
+    text = login(client, vanphong).get(url).content.decode()
+    assert reverse("report_detail", args=[nov_submitted.pk]) in text
+    assert "ý kiến đã gộp" in text and "Chi bộ Tổ dân phố 1" in text
+    assert "Soạn lại cả các phần đã sửa" not in text  # nothing edited yet
+    form = {"version": consolidated.version, "number": "", "title": consolidated.title,
+            "section_tu_tuong": "Ban viết lại phần này.", "recipients": "", "signer_name": ""}
+    client.post(url, form)
+    text = client.get(url).content.decode()
+    assert "Ban đã sửa (giữ nguyên khi lập lại dự thảo)" in text
+    assert 'name="redraft_edited"' in text
+    client.post(reverse("consolidated_generate"), {"period": "2025-11"})
+    consolidated.refresh_from_db()
+    assert consolidated.sections["tu_tuong"] == "Ban viết lại phần này."
+    client.post(reverse("consolidated_generate"), {"period": "2025-11", "redraft_edited": "1"})
+    consolidated.refresh_from_db()
+    assert consolidated.sections["tu_tuong"] != "Ban viết lại phần này."
