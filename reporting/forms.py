@@ -209,7 +209,7 @@ class TemplateForm(PageForm):
     )
     units = forms.ModelMultipleChoiceField(
         label="Đơn vị phải báo cáo", required=False,
-        queryset=OrgUnit.objects.order_by("name"),
+        queryset=OrgUnit.objects.order_by("sort_key", "name"),
         widget=forms.SelectMultiple(attrs={"size": 14}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

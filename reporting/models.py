@@ -132,7 +132,7 @@ class UnitReport(models.Model):
     return_reason = models.TextField("lý do trả lại", blank=True)
 
     class Meta:
-        ordering = ["-period__start", "unit__name"]
+        ordering = ["-period__start", "unit__sort_key", "unit__name"]
         verbose_name = "báo cáo đơn vị"
         verbose_name_plural = "báo cáo đơn vị"
         constraints = [

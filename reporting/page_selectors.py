@@ -22,7 +22,7 @@ from reporting.selectors import reports_visible_to, status_of
 # What the list page may sort by; the key is what appears in ?sort=, the value the ORM field.
 REPORT_SORTS = {
     "period": "period__start",
-    "unit": "unit__name",
+    "unit": "unit__sort_key",
     "state": "state",
     "submitted": "submitted_at",
     "updated": "updated_at",
@@ -103,7 +103,7 @@ def startable_units(user: User, template: ReportTemplate) -> QuerySet[OrgUnit]:
     """Units the user may start a report for: their own (reporter) or any assigned unit (office)."""
     # The service refuses a month the unit was closed in; the list only hides long-closed units.
     units = template.units.exclude(closed_on__lt=local_today() - dt.timedelta(days=250))
-    units = units.order_by("name")
+    units = units.order_by("sort_key", "name")
     if user.is_office:
         return units
     if user.role == User.Role.REPORTER and user.unit_id:
@@ -141,7 +141,7 @@ def filtered_reports(user: User, filters: ReportFilter) -> QuerySet[UnitReport]:
     descending = filters.sort.startswith("-")
     field = REPORT_SORTS.get(filters.sort.lstrip("-"), REPORT_SORTS["period"])
     order = f"-{field}" if descending else field
-    return reports.order_by(order, "unit__name", "pk")
+    return reports.order_by(order, "unit__sort_key", "unit__name", "pk")
 
 
 def report_periods(user: User) -> QuerySet[Period]:

@@ -33,7 +33,7 @@ def streams_mentioning(user: User, issue) -> QuerySet[OpinionStream]:
     streams = (
         OpinionStream.objects.filter(issues=issue)
         .select_related("report__unit", "report__period")
-        .order_by("-report__period__start", "report__unit__name", "position", "id")
+        .order_by("-report__period__start", "report__unit__sort_key", "position", "id")
     )
     return streams if ids is None else streams.filter(report__unit_id__in=ids)
 
@@ -58,7 +58,7 @@ def _unit_infos(template: ReportTemplate, unit_ids: set[int] | None) -> list[cal
         calc.UnitInfo(pk, name, parent_id, opened_on, closed_on)
         for pk, name, parent_id, opened_on, closed_on in units.values_list(
             "pk", "name", "parent_id", "opened_on", "closed_on"
-        ).order_by("name")
+        ).order_by("sort_key", "name")
     ]
 
 

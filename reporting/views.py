@@ -23,6 +23,7 @@ from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
+from core.text import natural_key
 from core.views import require_office, sort_links, xlsx_download
 from documents.xlsx import write_table
 from issues.selectors import get_issue_for, issues_visible_to
@@ -535,7 +536,7 @@ def _by_unit(view: ComplianceView) -> list[dict]:
          "status": status, "label": calc.STATUS_LABELS[status]}
         for pk, status in view.period.statuses.items()
     ]
-    return sorted(rows, key=lambda row: row["name"])
+    return sorted(rows, key=lambda row: natural_key(row["name"]))
 
 
 def _pct(rate: float | None) -> float | None:

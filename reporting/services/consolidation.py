@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
 from core.services import audit
-from core.text import fold, nfc
+from core.text import natural_key, nfc
 from documents.docx_layout import (
     DocSection,
     DocTable,
@@ -92,7 +92,7 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
         .select_related("unit", "period")
         .prefetch_related("streams__topic", "streams__area", "streams__social_groups",
                           "streams__issues")
-        .order_by("period__start", "unit__name")
+        .order_by("period__start", "unit__sort_key", "unit__name")
     )
     channel_labels = dict(Channel.choices)
     return [
@@ -140,7 +140,7 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
     unit_ids: list[int] = []
     for month in view.trend:
         unit_ids += [pk for pk in month.statuses if pk not in unit_ids]
-    units = sorted((view.units[pk] for pk in unit_ids), key=lambda u: fold(u.name))
+    units = sorted((view.units[pk] for pk in unit_ids), key=lambda u: natural_key(u.name))
     return {
         "months": [
             {"period": m.period.code, "label": m.period.label,

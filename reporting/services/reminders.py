@@ -128,7 +128,8 @@ def send_due_reminders(
     run = ReminderRun(today=today)
     office = _office_users()
     for template in ReportTemplate.objects.filter(active=True).order_by("pk"):
-        units = list(template.units.select_related("responsible_person").order_by("name"))
+        units = list(
+            template.units.select_related("responsible_person").order_by("sort_key", "name"))
         if not units:
             continue
         for due in due_reminders(
