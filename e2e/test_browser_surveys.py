@@ -140,3 +140,23 @@ def test_quota_progress_updates_without_reload(live_server, context, client, ope
     _shot(page, "collect_import")
     page.goto(f"{live_server.url}/odk/ma-dang-nhap/")
     _shot(page, "collect_odk_logins")
+
+
+def test_the_report_docx_says_it_is_being_made_until_it_arrives(live_server, context, client,
+                                                                 open_survey, vanphong):
+    """Making the DOCX takes seconds: a note shows from the click until the file arrives."""
+    from playwright.sync_api import expect
+
+    _login(context, live_server, client, vanphong)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/khao-sat/{open_survey.slug}/ket-qua/")
+    link = page.get_by_role("link", name="Báo cáo DOCX")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".docx")
+    # The note was put up by the click (it stays in the page, hidden, once the file is there:
+    # checking that it was visible could race a fast download).
+    note = page.locator(".busy-note")
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text("Đang tạo báo cáo DOCX")
+    expect(note).to_be_hidden(timeout=30_000)

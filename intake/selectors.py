@@ -149,7 +149,7 @@ class ModelVersion:
     kind: str
     version: str
     current: bool
-    created_at: str
+    created_at: dt.datetime | None  # aware; the page shows it in local time
     training_size: int
     quality: dict
     labels: list[str]
@@ -173,7 +173,7 @@ def model_versions() -> dict[str, list[ModelVersion]]:
                     kind=kind,
                     version=folder.name,
                     current=folder.name == current,
-                    created_at=meta.get("created_at", ""),
+                    created_at=_moment(meta.get("created_at")),
                     training_size=int(meta.get("training_size", 0)),
                     quality=meta.get("quality") or {},
                     labels=list(meta.get("labels", [])),
@@ -181,6 +181,14 @@ def model_versions() -> dict[str, list[ModelVersion]]:
             )
         out[kind] = versions
     return out
+
+
+def _moment(text) -> dt.datetime | None:
+    """The model's ISO time stamp (UTC, written by the text engine), or None if unreadable."""
+    try:
+        return dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
 
 
 def _meta(folder: Path) -> dict | None:
@@ -197,3 +205,28 @@ def confirmed_label_counts() -> dict[str, int]:
         "topic": confirmed.filter(topics__isnull=False).values("pk").distinct().count(),
         "attitude": confirmed.exclude(attitude="").count(),
     }
+
+
+@dataclass(frozen=True)
+class Retraining:
+    """A retraining asked for and not finished: waiting for a worker, or running since when."""
+
+    running: bool
+    since: dt.datetime
+
+
+def retraining_in_progress() -> Retraining | None:
+    """The model page's progress line; None when nothing waits (or tasks run elsewhere)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    row = (
+        DBTaskResult.objects.filter(
+            task_path="intake.tasks.retrain_models",
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).order_by("enqueued_at").first()
+    )
+    if row is None:
+        return None
+    running = row.status == TaskResultStatus.RUNNING
+    return Retraining(running=running, since=row.started_at if running else row.enqueued_at)

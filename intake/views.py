@@ -498,6 +498,7 @@ def model_status(request: HttpRequest) -> HttpResponse:
         return redirect("model_status")
     versions = selectors.model_versions()
     counts = selectors.confirmed_label_counts()
+    progress = selectors.retraining_in_progress()
     kinds = []
     for kind, title in (("topic", "Chủ đề"), ("attitude", "Thái độ")):
         current = next((v for v in versions[kind] if v.current), None)
@@ -517,6 +518,7 @@ def model_status(request: HttpRequest) -> HttpResponse:
         "intake/model_status.html",
         {
             "kinds": kinds,
+            "progress": progress,
             "min_new_labels": MIN_NEW_LABELS,
             "engine_version": textops.suggester()[1],
             "unconfirmed": OpinionItem.objects.filter(labels_confirmed=False).count(),

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Pages for signed-in people, form answers and exports are never kept in a cache.
     "core.caching.NoStoreMiddleware",
+    # A long download tells the page when it has arrived (core.downloads, static/js/busy.js).
+    "core.downloads.DownloadTokenMiddleware",
 ]
 
 ROOT_URLCONF = "longdan.urls"

@@ -3,8 +3,10 @@ quality measured on held-out labels and shown to the office."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -63,6 +65,9 @@ def test_enough_labels_train_a_version_with_measured_quality(an, vanphong):
     assert "topic:v0001" in textops.analyse("hoc phi tang").model_version
     page = client_for(vanphong).get(reverse("model_status")).content.decode()
     assert "v0001" in page and "đang dùng" in page and "Macro-F1" in page
+    # The version's time in local time, not the engine's ISO UTC stamp.
+    stamp = dt.datetime.fromisoformat(meta["created_at"]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert stamp.strftime("%H:%M %d/%m/%Y") in page and meta["created_at"] not in page
 
     # Nothing new: no new version.
     again = retrain_models.call()
@@ -80,3 +85,24 @@ def test_force_trains_even_with_few_labels_but_needs_two_labels(an):
     file_labelled(an, [r for r in corpus_rows(0, 400) if r["topic"] == "moi_truong"][:10])
     result = retrain_models.call(force=True)
     assert result["topic"]["trained"] is False and "hai loại" in result["topic"]["reason"]
+
+
+def test_the_model_page_shows_a_retraining_that_waits_or_runs(vanphong):
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    client = client_for(vanphong)
+    assert "Đang huấn luyện lại" not in client.get(reverse("model_status")).content.decode()
+    # Queued as the database backend queues it (the tests run tasks at once instead).
+    DBTaskResult.objects.create(task_path="intake.tasks.retrain_models", args_kwargs={},
+                                status=TaskResultStatus.READY, queue_name="default",
+                                backend_name="default", priority=0)
+    page = client.get(reverse("model_status")).content.decode()
+    assert "Đã xếp hàng huấn luyện lại" in page and 'http-equiv="refresh"' in page
+    DBTaskResult.objects.filter(task_path="intake.tasks.retrain_models").update(
+        status=TaskResultStatus.RUNNING, started_at=dt.datetime.now(dt.UTC))
+    page = client.get(reverse("model_status")).content.decode()
+    assert "Đang huấn luyện lại" in page and "disabled" in page
+    DBTaskResult.objects.filter(task_path="intake.tasks.retrain_models").update(
+        status=TaskResultStatus.SUCCESSFUL)
+    assert "refresh" not in client.get(reverse("model_status")).content.decode()
