@@ -12,6 +12,7 @@ archive that lies about its sizes cannot deliver more than it declares.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -81,3 +82,70 @@ def check_archive(
             " hãy chia nhỏ tệp rồi tải lên lại."
         )
     return total
+
+
+# --- sheets that do not say how large they are ---------------------------------------------------
+
+_WORKSHEET = "xl/worksheets/"
+_CHUNK = 1024 * 1024
+# Some writers give the sheet's tags a namespace prefix ("<x:worksheet>", "<x:row>").
+_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*):worksheet\b")
+
+
+_TAG_ENDS = (b" ", b">", b"/", b"\n", b"\r", b"\t")  # what may follow a tag's name in XML
+
+
+def _tags(prefix: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    names = [b""] + ([prefix + b":"] if prefix else [])
+    rows = tuple(b"<" + name + b"row" + end for name in names for end in _TAG_ENDS)
+    cells = tuple(b"<" + name + b"c" + end for name in names for end in _TAG_ENDS)
+    return rows, cells
+
+
+def _rows_and_cells(stream) -> tuple[int, int]:
+    """Row and cell tags in a worksheet's XML (bytes.count over the decompressed stream: about
+    as fast as decompressing it, so the whole sheet is counted and the message is exact)."""
+    counts: dict[bytes, int] = {}
+    tail = b""
+    rows = cells = ()
+    while chunk := stream.read(_CHUNK):
+        window = tail + chunk
+        if not rows:
+            found = _PREFIX.search(window)
+            rows, cells = _tags(found.group(1) if found else b"")
+        # The last bytes go with the next chunk (a tag may straddle the cut); a tag wholly
+        # inside them is counted there, not here.
+        tail = window[-(max(map(len, rows + cells)) - 1):]
+        for tag in rows + cells:
+            counts[tag] = counts.get(tag, 0) + window.count(tag) - tail.count(tag)
+    for tag in rows + cells:
+        counts[tag] += tail.count(tag)
+    return sum(counts.get(tag, 0) for tag in rows), sum(counts.get(tag, 0) for tag in cells)
+
+
+def check_sheet_sizes(data: bytes, *, max_rows: int, max_cells: int, header_rows: int = 0) -> None:
+    """Refuse (``ArchiveError``) a workbook with a sheet of more rows or cells than allowed.
+
+    openpyxl learns a sheet's size from its ``<dimension>``; a sheet without one is parsed whole
+    just to learn it (seconds of work for a few MB), before any row cap of ours can stop it, and a
+    sheet whose dimension understates it is silently cut. Counting the row and cell tags of the
+    XML, at the speed of decompression, bounds both before openpyxl opens the file. The message
+    counts data rows: ``header_rows`` of ``max_rows`` are headers."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = sorted(name for name in archive.namelist()
+                        if name.startswith(_WORKSHEET) and name.endswith(".xml"))
+        for number, name in enumerate(sheets, start=1):
+            with archive.open(name) as stream:
+                rows, cells = _rows_and_cells(stream)
+            if rows > max_rows:
+                what = "dòng dữ liệu" if header_rows else "dòng"
+                raise ArchiveError(
+                    f"Trang tính thứ {number} có {vn_int(rows - header_rows)} {what}, vượt giới"
+                    f" hạn {vn_int(max_rows - header_rows)} dòng: hãy chia thành nhiều tệp nhỏ"
+                    " hơn."
+                )
+            if cells > max_cells:
+                raise ArchiveError(
+                    f"Trang tính thứ {number} có {vn_int(cells)} ô có dữ liệu, vượt giới hạn"
+                    f" {vn_int(max_cells)} ô: hãy bỏ bớt cột hoặc chia thành nhiều tệp."
+                )

@@ -13,11 +13,14 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from documents.archive import ArchiveError, check_archive, vn_int
+from documents.archive import ArchiveError, check_archive, check_sheet_sizes, vn_int
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+# Cells of a sheet, counted before openpyxl parses it (documents.archive.check_sheet_sizes):
+# 20,000 rows of 20 filled columns; parsing more costs seconds of a worker for nothing.
+MAX_CELLS = 400_000
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")  # single-byte: see _single_byte_encoding
 
 
@@ -66,6 +69,7 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
 
     try:
         check_archive(data)  # a zip bomb is refused before openpyxl expands anything
+        check_sheet_sizes(data, max_rows=MAX_ROWS + 1, max_cells=MAX_CELLS, header_rows=1)
     except ArchiveError as exc:
         raise TableError(exc.message) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

@@ -28,14 +28,20 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from documents.archive import ArchiveError, check_archive, vn_int
+from documents.archive import ArchiveError, check_archive, check_sheet_sizes, vn_int
 from odk.appearance import searchable_long_lists
 from odk.expressions import check_expressions
 from odk.issues import Issue, column_letter
 from odk.or_other import vietnamese_or_other
 from odk.questions import extract_questions
 from odk.translate import locate
-from odk.workbook import Sheet, WorkbookTooLarge, detect_file_type, read_headers
+from odk.workbook import (
+    MAX_SHEET_ROWS,
+    Sheet,
+    WorkbookTooLarge,
+    detect_file_type,
+    read_headers,
+)
 
 
 @dataclass
@@ -82,6 +88,8 @@ MAX_XLS_BYTES = 3 * 1024 * 1024
 # An .xlsx form expanded: 2,000 questions with 20,000 choice rows take about 5 MB. (openpyxl and
 # pyxform each parse a sheet that does not declare its size twice: ~4 s per 15 MB.)
 MAX_XLSX_UNCOMPRESSED = 15 * 1024 * 1024
+# Cells of any one sheet: 2,000 questions or 20,000 choices of ten filled columns.
+MAX_XLSFORM_CELLS = 200_000
 
 # --------------------------------------------------------------------------------------------
 # Conversion
@@ -171,6 +179,8 @@ def convert_xlsform(
         try:
             # A zip bomb is refused before anything is expanded.
             check_archive(content, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+            # A sheet that does not declare its size would be parsed whole to learn it.
+            check_sheet_sizes(content, max_rows=MAX_SHEET_ROWS, max_cells=MAX_XLSFORM_CELLS)
         except ArchiveError as exc:
             return fail(exc.message)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

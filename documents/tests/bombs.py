@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
@@ -52,4 +53,33 @@ def long_sheet(rows: int, *, title: str = "survey", header=("type", "name", "lab
         sheet.append(["text", f"q{index}", f"Câu {index}"])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def undeclared_sheet(rows: int, *, cells_per_row: int = 2, prefix: str = "",
+                     declared: str | None = None) -> bytes:
+    """An .xlsx whose sheet has no ``<dimension>`` (or a false one, ``declared``), written as raw
+    XML; ``prefix`` writes its tags with a namespace prefix ("x:"), as some writers do."""
+    p = prefix
+    def cells(row: int) -> str:  # varied text, so the entry compresses like a real sheet
+        return "".join(
+            f'<{p}c t="inlineStr"><{p}is><{p}t>{hashlib.md5(f"{row}.{col}".encode()).hexdigest()}'
+            f"</{p}t></{p}is></{p}c>" for col in range(cells_per_row))
+
+    head = (f'<{p}row><{p}c t="inlineStr"><{p}is><{p}t>type</{p}t></{p}is></{p}c>'
+            f'<{p}c t="inlineStr"><{p}is><{p}t>name</{p}t></{p}is></{p}c></{p}row>')
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xmlns = f'xmlns:{p[:-1]}="{namespace}"' if p else f'xmlns="{namespace}"'
+    dimension = f'<{p}dimension ref="{declared}"/>' if declared else ""
+    body = head + "".join(f"<{p}row>{cells(row)}</{p}row>" for row in range(rows))
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {xmlns}>{dimension}'
+             f"<{p}sheetData>{body}</{p}sheetData></{p}worksheet>").encode()
+    base = long_sheet(1, title="Sheet1", write_only=False)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, \
+            zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            content = sheet if info.filename == "xl/worksheets/sheet1.xml" else source.read(
+                info.filename)
+            out.writestr(info.filename, content)
     return buffer.getvalue()

@@ -89,7 +89,8 @@ def test_read_table_counts_rows_of_a_sheet_without_a_declared_size(monkeypatch):
     data = long_sheet(3_005, header=("a", "b", "c"))
     with pytest.raises(tabular.TableError) as caught:
         tabular.read_table("y-kien.xlsx", data)
-    assert "hơn 2.000 dòng dữ liệu" in caught.value.message
+    # Counted before openpyxl parses the sheet (it would parse it whole to learn its size).
+    assert "3.005 dòng dữ liệu, vượt giới hạn 2.000 dòng" in caught.value.message
 
 
 def test_read_table_refuses_too_many_csv_rows():
@@ -97,3 +98,30 @@ def test_read_table_refuses_too_many_csv_rows():
     with pytest.raises(tabular.TableError) as caught:
         tabular.read_table("y-kien.csv", data)
     assert "vượt giới hạn 20.000 dòng" in caught.value.message
+
+
+# --- sheets that do not declare their size (issue 16) ---------------------------------------------
+
+
+def test_a_sheet_without_its_size_is_counted_before_openpyxl_parses_it():
+    from documents.archive import ArchiveError, check_sheet_sizes
+    from documents.tests.bombs import undeclared_sheet
+
+    check_sheet_sizes(undeclared_sheet(500), max_rows=1_000, max_cells=10_000)  # within limits
+    for data in (undeclared_sheet(2_000), undeclared_sheet(2_000, prefix="x:"),
+                 undeclared_sheet(2_000, declared="A1:B2")):  # a size that lies is no escape
+        with pytest.raises(ArchiveError, match="có 2.000 dòng dữ liệu, vượt giới hạn 999 dòng"):
+            check_sheet_sizes(data, max_rows=1_000, max_cells=1_000_000, header_rows=1)
+    with pytest.raises(ArchiveError, match="có 20.002 ô có dữ liệu, vượt giới hạn 10.000 ô"):
+        check_sheet_sizes(undeclared_sheet(100, cells_per_row=200), max_rows=1_000,
+                          max_cells=10_000)
+
+
+def test_an_import_refuses_a_long_undeclared_sheet_and_reads_a_short_one():
+    from documents.tabular import MAX_ROWS, TableError, read_table
+    from documents.tests.bombs import undeclared_sheet
+
+    with pytest.raises(TableError, match=f"vượt giới hạn {MAX_ROWS:,} dòng".replace(",", ".")):
+        read_table("y-kien.xlsx", undeclared_sheet(MAX_ROWS + 5))
+    table = read_table("y-kien.xlsx", undeclared_sheet(3))
+    assert len(table.rows) == 3
