@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from core.api import ERROR_SCHEMA, ERRORS, ApiMixin, ViJSONParser, ViSerializer
 from core.errors import ServiceError
-from odk import xlsform
+from odk.isolated import check_isolated
 from odk.workbook import XLS_MAGIC
 from orgs.models import Area, OrgUnit
 from surveys.design import selectors, services
@@ -342,4 +342,4 @@ class SurveyViewSet(ApiMixin, viewsets.GenericViewSet):
         if not request.user.is_office:
             raise PermissionDenied
         content, name = _uploaded(request)
-        return Response(xlsform.check(content, name))
+        return Response(check_isolated(content, name))

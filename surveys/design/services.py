@@ -21,7 +21,7 @@ from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, SocialGroup
 from core.services import audit
 from core.text import fold, nfc
-from odk import xlsform
+from odk.isolated import convert_isolated
 from odk.issues import Issue
 from odk.questions import extract_questions
 from orgs.models import Area, OrgUnit, User
@@ -259,7 +259,7 @@ def upload_form_version(
     """
     _check_office(user)
     first = not survey.versions.exists()
-    result = xlsform.convert_xlsform(
+    result = convert_isolated(
         content, filename, now=now or timezone.localtime(), max_bytes=MAX_XLSFORM_BYTES,
         form_id_fallback=survey.form_id,
     )

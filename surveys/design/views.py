@@ -20,7 +20,7 @@ from core.errors import ServiceError
 from core.mime import XLS_TYPE, XLSX_TYPE
 from core.text import fold
 from core.views import require_office
-from odk import xlsform
+from odk.isolated import check_isolated
 from odk.workbook import XLS_MAGIC
 from surveys.analysis.selectors import may_analyse
 from surveys.collect.selectors import may_collect
@@ -240,7 +240,7 @@ def xlsform_check(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             _form_error(form, exc)
         else:
-            result = xlsform.check(content, name)
+            result = check_isolated(content, name)
             result["filename"] = name
     return render(request, "surveys/design/xlsform_check.html", {"form": form, "result": result})
 
