@@ -4,6 +4,7 @@ starts, and a killed background worker restarted while the web server keeps answ
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import socket
@@ -209,3 +210,52 @@ def test_consolidate_accepts_the_current_month(capsys, monthly, tmp_path):
         code = main(["consolidate", "--period", "2030-01", "--out", str(target)])
     assert code == 0, capsys.readouterr().err
     assert target.exists()
+
+
+# --- a worker killed in the middle of a task (issue 16) -----------------------------------------
+
+_ORM = ("import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+        " 'longdan.settings'); django.setup(); ")
+
+
+def _python(tmp_path: Path, code: str, **env: str) -> str:
+    result = subprocess.run([sys.executable, "-c", _ORM + code], env=_env(tmp_path, **env),
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_task_whose_worker_is_killed_mid_run_is_run_again_by_the_next_worker(tmp_path):
+    """Real processes on a real database file: worker A claims a task and is killed with SIGKILL
+    while running it; past the silence timeout, worker B releases the dead claim and runs it to
+    the end, once."""
+    timeout = {"LONGDAN_WORKER_TIMEOUT": "4"}
+    _python(tmp_path, "from django.core.management import call_command;"
+                      " call_command('migrate', verbosity=0)")
+    task_id = _python(tmp_path, "from core.tests.ops_tasks import slow_once;"
+                                f" print(slow_once.enqueue({str(tmp_path)!r}).id)").strip()
+    runs = tmp_path / "runs"
+    first = subprocess.Popen([sys.executable, "-m", "longdan.commands", "worker"],
+                             env=_env(tmp_path, **timeout), cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not runs.exists():
+            assert first.poll() is None, first.stderr.read()
+            assert time.monotonic() < deadline, "the first worker never started the task"
+            time.sleep(0.2)
+    finally:
+        first.kill()  # SIGKILL: no clean-up of any kind, as when the machine takes it away
+        first.wait(timeout=30)
+    state = "from django_tasks_db.models import DBTaskResult as R;" \
+            f" r = R.objects.get(pk={task_id!r});" \
+            " print(json.dumps([r.status, r.worker_ids]))"
+    status, claimed_by = json.loads(_python(tmp_path, state))
+    assert status == "RUNNING" and len(claimed_by) == 1  # the dead worker's claim
+
+    time.sleep(5)  # past LONGDAN_WORKER_TIMEOUT since the dead worker's last heartbeat
+    second = _run(tmp_path, "worker", "--batch", timeout=240, **timeout)
+    assert second.returncode == 0, second.stderr
+    status, workers = json.loads(_python(tmp_path, state))
+    assert status == "SUCCESSFUL" and len(workers) == 2 and workers[0] == claimed_by[0]
+    assert runs.read_text().split() == ["start", "start", "finish"]  # finished exactly once
