@@ -60,11 +60,12 @@ def is_resubmission(report: UnitReport) -> bool:
 
 
 def reports_returned(user: User) -> QuerySet[UnitReport]:
-    """Reports returned for revision and not yet resubmitted, the longest waiting first."""
+    """Reports returned for revision and not yet resubmitted: the latest period first (the one
+    worth a reminder), then the longest waiting."""
     return (
         reports_visible_to(user)
         .filter(state=UnitReport.State.RETURNED)
-        .order_by("returned_at", "unit__sort_key", "pk")
+        .order_by("-period__start", "returned_at", "unit__sort_key", "pk")
     )
 
 

@@ -47,8 +47,8 @@ def client_for(user) -> Client:
     return client
 
 
-def submit(user, template, unit, sections) -> UnitReport:
-    period = services.ensure_period(NOV)
+def submit(user, template, unit, sections, key=NOV) -> UnitReport:
+    period = services.ensure_period(key)
     report = services.save_draft(
         user=user,
         template=template,
@@ -118,6 +118,14 @@ def test_a_returned_report_waits_for_the_unit_then_comes_back_as_resubmitted(
     assert inbox.is_resubmission(again)
     page = client_for(vanphong).get(URL).content.decode()
     assert 'inbox-tag">nộp lại<' in page and 'inbox-tag">mới<' not in page
+
+
+def test_the_latest_period_returned_comes_first(cast, an, cell_a, vanphong, full_sections):
+    october = submit(an, cast, cell_a, full_sections, parse_period("2025-10"))
+    november = submit(an, cast, cell_a, full_sections)
+    for report in (october, november):
+        services.return_report(user=vanphong, report=report, reason="Bổ sung số liệu.")
+    assert list(inbox.reports_returned(vanphong)) == [november, october]
 
 
 def test_units_that_have_not_submitted_past_the_deadline_are_listed(
