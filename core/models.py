@@ -30,7 +30,17 @@ class Channel(models.TextChoices):
     PRESS = "bao_chi", "Báo chí"
     SOCIAL_MEDIA = "mang_xa_hoi", "Mạng xã hội"
     COLLABORATOR = "cong_tac_vien", "Cộng tác viên"
+    # What residents send through the public form (/gop-y/), kept apart from "Khác" so the office
+    # can triage it and the picture counts it as its own channel.
+    PUBLIC_FORM = "gop_y_truc_tuyen", "Góp ý trực tuyến"
     OTHER = "khac", "Khác"
+
+
+# The channels a person may file an item under: "Góp ý trực tuyến" is only the public form's, so
+# the office's triage of it stays the triage of what residents sent.
+HAND_FILED_CHANNELS = [
+    (code, label) for code, label in Channel.choices if code != Channel.PUBLIC_FORM
+]
 
 
 class NamedVocabulary(models.Model):

@@ -95,7 +95,7 @@ WIDEST = """() => {
                           + Math.round(e.getBoundingClientRect().right)); }"""
 
 OFFICE_PAGES = ["/bao-cao/", "/ty-le-nop/", "/van-de/", "/van-de/{issue}/", "/tim-kiem/?q=rac",
-                "/y-kien/", "/chi-dao/", "/don-vi/"]
+                "/y-kien/", "/chi-dao/", "/don-vi/", "/hop-thu/", "/hop-thu/?muc=cong-tac-vien"]
 
 
 def test_the_office_lists_fit_a_phone(live_server, cast, browser):

@@ -8,7 +8,7 @@ from django import forms
 from django.core import signing
 
 from core.choices import IssueStatus
-from core.models import Attitude, Channel, Reach, SocialGroup, Topic
+from core.models import HAND_FILED_CHANNELS, Attitude, Channel, Reach, SocialGroup, Topic
 from core.text import fold
 from intake.models import Meeting, Sensitivity
 from intake.services import IMPORT_FIELDS
@@ -39,7 +39,7 @@ class QuickItemForm(forms.Form):
     area = forms.ModelChoiceField(
         Area.objects.all(), label="Tổ dân phố", required=False, empty_label="— Không rõ —"
     )
-    channel = forms.ChoiceField(label="Kênh tiếp nhận", choices=Channel.choices)
+    channel = forms.ChoiceField(label="Kênh tiếp nhận", choices=HAND_FILED_CHANNELS)
     topic = forms.ModelChoiceField(
         _topics(), label="Chủ đề", required=False, empty_label="— Để hệ thống gợi ý —"
     )
@@ -263,7 +263,9 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 
 class ImportMapForm(forms.Form):
     default_channel = forms.ChoiceField(
-        label="Kênh (khi tệp không có cột kênh)", choices=Channel.choices, initial=Channel.OTHER
+        label="Kênh (khi tệp không có cột kênh)",
+        choices=HAND_FILED_CHANNELS,
+        initial=Channel.OTHER,
     )
 
     def __init__(self, *args, headers: list[str], **kwargs):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.dates import local_today
 from core.models import Attitude, Channel, Reach, SocialGroup, Topic
 from orgs.models import Area, OrgUnit
 from reporting.periods import HALF, MONTH, YEAR, PeriodKey
@@ -130,6 +131,9 @@ class UnitReport(models.Model):
     )
     returned_at = models.DateTimeField("trả lại lúc", null=True, blank=True)
     return_reason = models.TextField("lý do trả lại", blank=True)
+    # When the office last opened the report (its inbox lists what it has not looked at since the
+    # last submission: submitted_at > office_seen_at is a resubmission to read again).
+    office_seen_at = models.DateTimeField("Ban Xây dựng Đảng đã xem lúc", null=True, blank=True)
 
     class Meta:
         ordering = ["-period__start", "unit__sort_key", "unit__name"]
@@ -210,24 +214,39 @@ class ReportVersion(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder that was sent. The unique key is what makes sending idempotent."""
+    """A reminder that was sent. The unique keys are what make sending idempotent: an automatic
+    reminder once per (template, period, unit, kind); the office's own ("manual", from its inbox)
+    once a day per (template, period, unit)."""
 
     class Kind(models.TextChoices):
         BEFORE = "before", "Sắp đến hạn"
         OVERDUE = "overdue", "Quá hạn"
+        MANUAL = "manual", "Ban Xây dựng Đảng nhắc"
 
     template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE)
     period = models.ForeignKey(Period, on_delete=models.CASCADE)
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
+    # The local date of sending: the day a manual reminder is unique on.
+    sent_on = models.DateField("ngày gửi", default=local_today)
     recipients = models.JSONField(default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["template", "period", "unit", "kind"], name="reminder_sent_once"
-            )
+                fields=["template", "period", "unit", "kind"],
+                condition=models.Q(kind__in=["before", "overdue"]),
+                name="reminder_sent_once",
+            ),
+            models.UniqueConstraint(
+                fields=["template", "period", "unit", "sent_on"],
+                condition=models.Q(kind="manual"),
+                name="reminder_manual_once_a_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import views, views_inbox
 
 urlpatterns: list = [
     path("bao-cao/", views.report_list, name="report_list"),
@@ -19,6 +19,9 @@ urlpatterns: list = [
     path("don-vi/<int:pk>/bao-cao/", views.unit_reports, name="unit_reports"),
     path("ty-le-nop/", views.compliance, name="compliance"),
     path("ty-le-nop/xuat.xlsx", views.compliance_export, name="compliance_export"),
+    path("hop-thu/", views_inbox.office_inbox, name="office_inbox"),
+    path("hop-thu/don-vi/<int:pk>/nhac/", views_inbox.office_inbox_remind,
+         name="office_inbox_remind"),
     path("mau-bao-cao/", views.template_list, name="template_list"),
     path("mau-bao-cao/<int:pk>/", views.template_edit, name="template_edit"),
 ]

@@ -45,6 +45,7 @@ from reporting.forms import (
     stream_inputs,
     text_to_sections,
 )
+from reporting.inbox_selectors import counts as inbox_counts
 from reporting.models import OpinionStream, ReportTemplate, ReportVersion, UnitReport
 from reporting.periods import PeriodError, PeriodKey, parse_period
 from reporting.selectors import (
@@ -101,6 +102,11 @@ def home_context(user) -> dict:
                 user, template=template, period=current, months=1, today=today
             ).period
         context["without_responsible"] = units_without_responsible(user).count()
+        if user.is_office:
+            # Keyed for the template (a hyphen cannot be looked up there).
+            context["inbox"] = {
+                key.replace("-", "_"): count for key, count in inbox_counts(user, today).items()
+            }
     elif user.unit_id:
         rows = pages.unit_periods(user.unit, template)
         context["rows"] = rows
@@ -385,6 +391,8 @@ def _sections(report: UnitReport) -> list[tuple[str, str]]:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
+    # The office opening a report is the office reading it: it leaves the office's inbox.
+    services.mark_seen_by_office(user=request.user, report=report)
     versions = ReportVersion.objects.filter(report=report).select_related("by").order_by("-number")
     for version in versions:
         version.action_label = VERSION_ACTIONS.get(version.action, version.action)

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from core.dates import local_today
 from core.errors import ServiceError
-from core.models import SocialGroup, Topic
+from core.models import Channel, SocialGroup, Topic
 from orgs.models import Area, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from textengine.mask import mask
@@ -43,6 +43,17 @@ def _choice(value: str, choices, field_name: str, label: str, *, required: bool 
     if value not in choices.values:
         raise ServiceError(f"{label.capitalize()} “{value}” không hợp lệ.", field=field_name)
     return value
+
+
+def _check_filed_by_hand(channel: str, field_name: str) -> None:
+    """A person files under any channel but the public form's: that one is what residents sent
+    themselves (each with a tracking code), and the office triages it as such."""
+    if channel == Channel.PUBLIC_FORM:
+        raise ServiceError(
+            f"Kênh “{Channel.PUBLIC_FORM.label}” chỉ dành cho góp ý người dân tự gửi qua trang"
+            " góp ý; hãy chọn kênh khác.",
+            field=field_name,
+        )
 
 
 def _received_on(day: dt.date | None) -> dt.date:

@@ -13,7 +13,7 @@ from core.services import audit
 from core.text import fold
 from documents.tabular import TableError, cell_text, read_table
 from intake.models import ImportBatch, Sensitivity
-from intake.services.common import _choice
+from intake.services.common import _check_filed_by_hand, _choice
 from intake.services.items import _create_item, _ItemInput, announce_filed
 from orgs.models import Area, User
 from textops import services as textops
@@ -211,6 +211,7 @@ def apply_import(
     if batch.state != ImportBatch.State.PENDING or not batch.file_data:
         raise ServiceError("Tệp này đã được nhập rồi; hãy tải tệp lên lại nếu cần nhập lần nữa.")
     _choice(default_channel, Channel, "default_channel", "kênh mặc định", required=True)
+    _check_filed_by_hand(default_channel, "default_channel")
     columns = _resolve_mapping(batch, mapping)
     stored = json.loads(bytes(batch.file_data).decode("utf-8"))
     lookup = _Lookup()

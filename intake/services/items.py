@@ -15,6 +15,7 @@ from core.models import Attitude, AuditEntry, Channel, Reach
 from core.services import audit
 from intake.models import Meeting, OpinionItem, ResidentContact, Sensitivity
 from intake.services.common import (
+    _check_filed_by_hand,
     _choice,
     _clean_contact,
     _clean_text,
@@ -64,6 +65,8 @@ def _create_item(
     points); otherwise the text is analysed here, once."""
     text = _clean_text(data.text, limit=data.text_limit)
     channel = _choice(data.channel, Channel, "channel", "kênh tiếp nhận", required=True)
+    if data.tracking_code is None:
+        _check_filed_by_hand(channel, "channel")
     attitude = _choice(data.attitude, Attitude, "attitude", "thái độ")
     reach = _choice(data.reach, Reach, "reach", "mức độ")
     sensitivity = _choice(

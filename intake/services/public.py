@@ -102,7 +102,7 @@ def submit_public_feedback(
                         None,
                         _ItemInput(
                             text=text,
-                            channel=Channel.OTHER,
+                            channel=Channel.PUBLIC_FORM,
                             received_on=local_today(),
                             area=area,
                             contact=contact,

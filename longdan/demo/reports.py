@@ -108,7 +108,7 @@ class _Reports:
         report = self._call(plan.submitted, services.submit_report, user=writer, report=report,
                             expected_version=report.version)
         self._stamp(report, updated_at=plan.submitted, first_submitted_at=plan.submitted,
-                    submitted_at=plan.submitted)
+                    submitted_at=plan.submitted, **self._read_by_office(unit, plan.submitted))
         outcome = "on_time" if plan.outcome == "on_time" else "late"
         if plan.returned is None or plan.returned >= self.now:
             return outcome
@@ -124,8 +124,16 @@ class _Reports:
                             sections=revised, streams=None, expected_version=report.version)
         report = self._call(plan.resubmitted, services.submit_report, user=writer, report=report,
                             expected_version=report.version)
-        self._stamp(report, updated_at=plan.resubmitted, submitted_at=plan.resubmitted)
+        self._stamp(report, updated_at=plan.resubmitted, submitted_at=plan.resubmitted,
+                    **self._read_by_office(unit, plan.resubmitted))
         return outcome + "+resubmitted"
+
+    def _read_by_office(self, unit: _Unit, submitted: dt.datetime) -> dict:
+        """The office opens a report two to five days after it arrives (the inbox, issue 17), so
+        only the last days' submissions wait there. No draw from ``self.rng``: the rest of the demo
+        stays what it was."""
+        seen = submitted + dt.timedelta(hours=48 + 36 * (unit.row.pk % 3))
+        return {"office_seen_at": seen} if seen < self.now else {}
 
     def _call(self, at: dt.datetime, service, **kwargs):
         """Run a service; move the audit entries, versions and notifications it wrote to ``at``.

@@ -246,8 +246,8 @@ def test_opinion_items_of_the_window_from_every_channel(world, db):
     assert world.opinion_line().startswith(f"Ý kiến từ 01/07/2024: {items.count():,}"
                                            .replace(",", "."))
     channels = set(items.values_list("channel", flat=True))
-    assert {"cong_tac_vien", "khu_dan_cu", "tiep_xuc_cu_tri", "doi_thoai", "khac", "bao_chi",
-            "mang_xa_hoi", "mttq"} <= channels
+    assert {"cong_tac_vien", "khu_dan_cu", "tiep_xuc_cu_tri", "doi_thoai", "gop_y_truc_tuyen",
+            "bao_chi", "mang_xa_hoi", "mttq"} <= channels
     assert Meeting.objects.filter(kind="tiep_xuc_cu_tri").count() >= 2
     dialogue = Meeting.objects.get(kind="doi_thoai")
     assert dialogue.points.count() >= 5 and "ven sông" in dialogue.title
@@ -266,7 +266,7 @@ def test_opinion_items_of_the_window_from_every_channel(world, db):
 
 
 def test_residents_forms_keep_contact_details_apart(world, db):
-    public = OpinionItem.objects.filter(channel="khac", tracking_code__isnull=False)
+    public = OpinionItem.objects.filter(channel="gop_y_truc_tuyen", tracking_code__isnull=False)
     assert public.count() >= 20
     asked = public.filter(wants_reply=True)
     assert asked.exists() and public.filter(wants_reply=False).exists()

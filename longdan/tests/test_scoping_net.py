@@ -75,6 +75,7 @@ VERDICTS: dict[str, Verdict] = {
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
+    "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
     "template_edit": V(OFFICE, "template"), "consolidated_list": V(OFFICE),
     "consolidated_generate": V(OFFICE), "consolidated_detail": V(OFFICE, "consolidated"),
     "consolidated_docx": V(OFFICE, "consolidated"), "consolidated_xlsx": V(OFFICE, "consolidated"),

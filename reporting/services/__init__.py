@@ -3,6 +3,7 @@
 :mod:`~reporting.services.reports` (the report cycle: drafts, submission, return, periods),
 :mod:`~reporting.services.streams` (links from report streams to issues),
 :mod:`~reporting.services.reminders` (deadline reminders),
+:mod:`~reporting.services.inbox` (the office's inbox: reports read, "Nhắc đơn vị"),
 :mod:`~reporting.services.consolidation` (the office's consolidated report; the drafting algorithm
 itself is the pure :mod:`reporting.consolidation`), :mod:`~reporting.services.templates` (template
 editing). This package is the app's write API: callers use ``from reporting import services`` and
@@ -26,6 +27,7 @@ from reporting.services.consolidation import (
     section_titles,
     update_consolidated,
 )
+from reporting.services.inbox import AlreadyRemindedError, mark_seen_by_office, remind_unit
 from reporting.services.reminders import (
     BEFORE,
     OVERDUE,
@@ -50,6 +52,7 @@ from reporting.services.streams import carry_stream_links, link_stream_issues
 from reporting.services.templates import MAX_SECTIONS, SECTION_KEY, update_template
 
 __all__ = [
+    "AlreadyRemindedError",
     "BEFORE",
     "COMPLIANCE_TITLE",
     "DEFAULT_RECIPIENTS",
@@ -72,9 +75,11 @@ __all__ = [
     "generate_consolidated",
     "edited_sections",
     "link_stream_issues",
+    "mark_seen_by_office",
     "party_document",
     "period_containing",
     "recipients_of",
+    "remind_unit",
     "report_tables",
     "return_report",
     "save_draft",
