@@ -19,9 +19,19 @@ from orgs.models import Area, OrgUnit
 class Issue(models.Model):
     Status = IssueStatus  # the vocabulary lives in core so intake can filter by it
 
+    class TitleSource(models.TextChoices):
+        ITEM = "item", "Từ ý kiến có dấu"
+        RESTORED = "restored", "Khôi phục dấu tự động"
+        OFFICE = "office", "Văn phòng đặt"
+
     code = models.CharField("mã vấn đề", max_length=20, unique=True)
     title = models.CharField("tên vấn đề", max_length=300)
     title_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    # Where the title's key words come from: an item written with diacritics, an item whose
+    # diacritics the engine restored (retitled once an item with diacritics joins), the office.
+    title_source = models.CharField(
+        "nguồn tên", max_length=10, choices=TitleSource.choices, default=TitleSource.ITEM
+    )
     summary = models.TextField("tóm tắt", blank=True)
     status = models.CharField(
         "trạng thái", max_length=16, choices=Status.choices, default=Status.DETECTED
