@@ -195,3 +195,47 @@ class BurstAlert(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class MergeProposal(models.Model):
+    """The engine's proposal to merge two issues that look like one matter (issue 17): the
+    office accepts it in one click (``merge_issues``) or dismisses it, and a dismissed pair is
+    never proposed again."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Chờ Văn phòng xem"
+        ACCEPTED = "accepted", "Đã gộp"
+        DISMISSED = "dismissed", "Không gộp"
+        OBSOLETE = "obsolete", "Không còn hiệu lực"
+
+    keep = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="merge_proposals_kept",
+        verbose_name="vấn đề giữ lại",
+    )
+    other = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="merge_proposals_merged",
+        verbose_name="vấn đề gộp vào",
+    )
+    score = models.FloatField("mức giống")
+    reason = models.CharField("lý do", max_length=300)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = "đề xuất gộp vấn đề"
+        verbose_name_plural = "đề xuất gộp vấn đề"
+        constraints = [
+            models.UniqueConstraint(fields=["keep", "other"], name="merge_proposal_once"),
+            models.CheckConstraint(condition=~models.Q(keep=models.F("other")),
+                                   name="merge_proposal_two_issues"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.other.code} → {self.keep.code}"
