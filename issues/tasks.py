@@ -21,9 +21,10 @@ from issues import services
 @task()
 def group_items() -> dict:
     """Group every opinion item that has no issue yet, then propose merges; return the counts."""
-    run = services.group_pending_items().as_dict()
-    if run["items"]:
-        run["merge_proposals"] = services.propose_merges()
+    grouping = services.group_pending_items()
+    run = grouping.as_dict()
+    if grouping.items:
+        run["merge_proposals"] = services.propose_merges(issue_ids=grouping.issue_ids)
     return run
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -85,21 +86,32 @@ def _engine_ids(issues) -> dict[int, Issue]:
     return {int(i.engine_key): i for i in issues if i.engine_key and i.engine_key.isdigit()}
 
 
-def propose_merges(*, today: dt.date | None = None, window_days: int = WINDOW_DAYS) -> int:
+def propose_merges(
+    *,
+    today: dt.date | None = None,
+    window_days: int = WINDOW_DAYS,
+    issue_ids: Iterable[int] | None = None,
+) -> int:
     """Propose merging the pairs of live issues that look like one matter, among the issues heard
     in the last ``window_days`` days (and the issues they resemble, heard within that many days
-    of them). Pairs proposed before (open, accepted, dismissed) are skipped. Returns how many
-    proposals were made; one audit entry for the run."""
+    of them); with ``issue_ids`` (the issues a grouping run touched: only a pair with a changed
+    issue can newly qualify), among those only. Pairs proposed before (open, accepted,
+    dismissed) are skipped. Returns how many proposals were made; one audit entry for the run."""
     today = today or local_today()
     grouper, _version = textops.load_grouper()
     live = set(grouper.issues())
     issues = Issue.objects.filter(merged_into__isnull=True, engine_key__isnull=False)
     by_engine = {k: i for k, i in _engine_ids(issues.select_related("topic")).items() if k in live}
+    touched = set(issue_ids) if issue_ids is not None else None
     recent = [
         k
         for k, i in by_engine.items()
-        if i.last_seen_on and i.last_seen_on >= today - dt.timedelta(days=window_days)
+        if i.last_seen_on
+        and i.last_seen_on >= today - dt.timedelta(days=window_days)
+        and (touched is None or i.pk in touched)
     ]
+    if not recent:
+        return 0
     labels = {k: i.topic_id for k, i in by_engine.items()}
     candidates = merge_candidates(grouper, recent, labels=labels, window_days=window_days)
     made = 0

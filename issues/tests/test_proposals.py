@@ -16,12 +16,18 @@ from issues.tests.helpers import D, item, refreshed
 
 pytestmark = pytest.mark.django_db
 P = MergeProposal.Status
-DRAIN = ["Cống thoát nước ở tổ dân phố 3 bị tắc nên mưa là ngập",
-         "Cống thoát nước tổ dân phố 3 tắc, mưa là ngập nặng"]
-RAIN = ["Mưa lớn chiều qua làm tổ dân phố 3 ngập gần nửa mét, đề nghị nạo vét",
-        "Mưa lớn chiều qua tổ dân phố 3 ngập gần nửa mét"]
-KARAOKE = ["Quán karaoke ở tổ dân phố 3 mở loa rất to sau 22 giờ",
-           "Karaoke tổ dân phố 3 mở loa to sau 22 giờ"]
+DRAIN = [
+    "Cống thoát nước ở tổ dân phố 3 bị tắc nên mưa là ngập",
+    "Cống thoát nước tổ dân phố 3 tắc, mưa là ngập nặng",
+]
+RAIN = [
+    "Mưa lớn chiều qua làm tổ dân phố 3 ngập gần nửa mét, đề nghị nạo vét",
+    "Mưa lớn chiều qua tổ dân phố 3 ngập gần nửa mét",
+]
+KARAOKE = [
+    "Quán karaoke ở tổ dân phố 3 mở loa rất to sau 22 giờ",
+    "Karaoke tổ dân phố 3 mở loa to sau 22 giờ",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +71,9 @@ def test_the_office_accepts_a_proposal_in_one_step(near_duplicates, vanphong):
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (P.ACCEPTED, vanphong)
     assert AuditEntry.objects.filter(actor=vanphong, summary__startswith="Chấp nhận đề xuất gộp")
-    assert AuditEntry.objects.filter(actor=vanphong, summary=f"Gộp vấn đề {gone.code} vào "
-                                                             f"{kept.code}").exists()
+    assert AuditEntry.objects.filter(
+        actor=vanphong, summary=f"Gộp vấn đề {gone.code} vào {kept.code}"
+    ).exists()
     with pytest.raises(ServiceError, match="đã được xử lý"):
         services.accept_proposal(user=vanphong, proposal=proposal)
 
@@ -124,3 +131,18 @@ def test_a_proposal_naming_an_issue_merged_meanwhile_lapses(near_duplicates, van
     with pytest.raises(ServiceError, match="không còn hiệu lực"):
         services.accept_proposal(user=vanphong, proposal=proposal)
     assert refreshed(proposal).status == P.OBSOLETE
+
+
+def test_the_grouping_task_proposes_among_the_issues_it_touched(near_duplicates):
+    from issues.tasks import group_items
+
+    drain, rain, karaoke = near_duplicates
+    assert services.propose_merges(issue_ids=[karaoke.pk]) == 0  # karaoke resembles neither
+    culture = Topic.objects.get(name="Văn hóa")
+    item(KARAOKE[0], D + dt.timedelta(days=1), suggested_topic=culture)
+    assert group_items.call()["merge_proposals"] == 0  # only karaoke was touched
+    environment = Topic.objects.get(name="Môi trường")
+    item(RAIN[1], D + dt.timedelta(days=2), suggested_topic=environment)
+    run = group_items.call()
+    assert run["items"] == 1 and run["merge_proposals"] == 1
+    assert MergeProposal.objects.filter(keep__in=[drain, rain], other__in=[drain, rain]).exists()
