@@ -74,7 +74,10 @@ class Suggester:
         folded, toks = fold_and_tokens(masked)
         evidence = _Evidence(masked, toks)
         # Lexicon cues of both kinds, computed once: they vote and they are model features.
-        matches = {kind: self.lexicons[kind].match(toks) for kind in ("topic", "attitude")}
+        matches = {
+            kind: self.lexicons[kind].match(evidence.lexicon_tokens(self.lexicons[kind]))
+            for kind in ("topic", "attitude")
+        }
         feats = None
         if self.models["topic"] is not None or self.models["attitude"] is not None:
             feats = toks + bigrams(toks)
@@ -142,6 +145,14 @@ class _Evidence:
             self.owner += [i] * len(tokens_folded(fold_normalized(word)))
         if len(self.owner) != len(toks):  # never expected: fall back to the tokens themselves
             self.owner = []
+
+    def lexicon_tokens(self, lexicon: lexicon_mod.Lexicon) -> list[str]:
+        """The tokens a lexicon matches: a word written with diacritics no cue writes its token
+        with ("số" for "sợ") matches nothing (``Lexicon.conflicts``)."""
+        if not self.owner:
+            return self.toks
+        flags = [f for word in self.words for f in lexicon.conflicts(word)]
+        return [("" if flag else tok) for tok, flag in zip(self.toks, flags, strict=True)]
 
     def at(self, pos: int, length: int) -> str:
         if not self.owner:

@@ -127,3 +127,14 @@ def test_evidence_words_come_from_the_text(text, trained):
                 assert _written_in(cue, text), (text, label.label, cue)
     assert "sợ" not in suggest("số tiền điện tăng gấp đôi").attitude.cues
     assert suggest("Bà con buc xuc lắm").attitude.cues == ("buc xuc",)
+
+
+def test_a_word_written_with_other_marks_is_not_the_cue():
+    """Folded matching lets "so" stand for "sợ"; a text that writes "số" does not say "sợ"."""
+    texts = ["số tiền điện tăng gấp đôi", "Tôi sợ lắm", "so tien dien tang, so qua", "đc"]
+    lexicon_only = [suggest(t).attitude.label for t in texts]
+    assert lexicon_only[:3] == [None, "ban_khoan", "ban_khoan"]
+    # The batch pipeline reads the same cues, so it gives the same labels.
+    assert [a.attitude for a in analyse_batch(texts, None, None)] == lexicon_only
+    assert lexicon.default("attitude").conflicts("số") == (True,)
+    assert lexicon.default("attitude").conflicts("đc") == (False,)  # teen-code: no marks to read
