@@ -176,12 +176,16 @@ def _stages(texts, suggester) -> None:
         timings[name] = (time.perf_counter() - start) / len(sample) * 1e6
         return out
 
-    masked, folded, ids = stage("chuẩn hóa + che + gấp (cả lô)", lambda: p._front(comp, sample))
+    masked, folded, ids, flags = stage(
+        "chuẩn hóa + che + gấp (cả lô)", lambda: p._front(comp, sample)
+    )
     stage("  riêng normalize()", lambda: [normalize(t) for t in sample])
     stage("  riêng mask()", lambda: [mask(m.text) for m in masked])
     is_sep = ids == p._SEP
     row = np.cumsum(is_sep) - is_sep
-    stage("từ điển gợi ý (2 loại)", lambda: [comp.tries[k].match(ids, row) for k in p.KINDS])
+    stage("từ điển gợi ý (2 loại)", lambda: [
+        comp.tries[k].match(np.where(flags & (1 << i), 0, ids), row) for i, k in enumerate(p.KINDS)
+    ])
     stage("cả pipeline không chữ ký", lambda: p.analyse_batch(sample, suggester, signature_fn=None))
     stage("chữ ký (textengine.signature)", lambda: signatures(folded))
     print("Từng bước (µs/văn bản):")

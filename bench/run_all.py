@@ -17,6 +17,7 @@ BENCHES = {
     "burst": ["bench_deadline_burst.py"],
     "textengine": ["bench_textengine.py"],
     "grouping": ["bench_grouping.py"],
+    "diacritics": ["bench_diacritics.py"],
     "search": ["bench_search.py"],
     "weighting": ["bench_survey_weighting.py"],
     "analysis": ["bench_survey_analysis.py"],

@@ -19,9 +19,19 @@ from orgs.models import Area, OrgUnit
 class Issue(models.Model):
     Status = IssueStatus  # the vocabulary lives in core so intake can filter by it
 
+    class TitleSource(models.TextChoices):
+        ITEM = "item", "Từ ý kiến có dấu"
+        RESTORED = "restored", "Khôi phục dấu tự động"
+        OFFICE = "office", "Văn phòng đặt"
+
     code = models.CharField("mã vấn đề", max_length=20, unique=True)
     title = models.CharField("tên vấn đề", max_length=300)
     title_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    # Where the title's key words come from: an item written with diacritics, an item whose
+    # diacritics the engine restored (retitled once an item with diacritics joins), the office.
+    title_source = models.CharField(
+        "nguồn tên", max_length=10, choices=TitleSource.choices, default=TitleSource.ITEM
+    )
     summary = models.TextField("tóm tắt", blank=True)
     status = models.CharField(
         "trạng thái", max_length=16, choices=Status.choices, default=Status.DETECTED
@@ -185,3 +195,47 @@ class BurstAlert(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class MergeProposal(models.Model):
+    """The engine's proposal to merge two issues that look like one matter (issue 17): the
+    office accepts it in one click (``merge_issues``) or dismisses it, and a dismissed pair is
+    never proposed again."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Chờ Văn phòng xem"
+        ACCEPTED = "accepted", "Đã gộp"
+        DISMISSED = "dismissed", "Không gộp"
+        OBSOLETE = "obsolete", "Không còn hiệu lực"
+
+    keep = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="merge_proposals_kept",
+        verbose_name="vấn đề giữ lại",
+    )
+    other = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="merge_proposals_merged",
+        verbose_name="vấn đề gộp vào",
+    )
+    score = models.FloatField("mức giống")
+    reason = models.CharField("lý do", max_length=300)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = "đề xuất gộp vấn đề"
+        verbose_name_plural = "đề xuất gộp vấn đề"
+        constraints = [
+            models.UniqueConstraint(fields=["keep", "other"], name="merge_proposal_once"),
+            models.CheckConstraint(condition=~models.Q(keep=models.F("other")),
+                                   name="merge_proposal_two_issues"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.other.code} → {self.keep.code}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.dates import local_today
 from core.models import Attitude, Channel
 from intake.models import OpinionItem
-from issues.models import Answer, BurstAlert, Issue
+from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from orgs.models import OrgUnit, User
 from orgs.selectors import visible_unit_ids
 
@@ -272,3 +272,35 @@ def resident_status(issue: Issue | None, *, answered: bool) -> str:
     if issue is None:
         return "Đã tiếp nhận, đang chờ phân loại"
     return RESIDENT_STATUS.get(issue.status, issue.get_status_display())
+
+
+# --- merge proposals (the office's) -------------------------------------------------------------
+
+
+def open_proposals(user: User) -> QuerySet[MergeProposal]:
+    """The engine's open merge proposals, for the office only (anyone else: none)."""
+    if not getattr(user, "is_office", False):
+        return MergeProposal.objects.none()
+    both = ("keep", "keep__topic", "keep__area", "keep__owner_unit",
+            "other", "other__topic", "other__area", "other__owner_unit")
+    return (MergeProposal.objects.filter(status=MergeProposal.Status.OPEN,
+                                         keep__merged_into__isnull=True,
+                                         other__merged_into__isnull=True)
+            .select_related(*both)
+            .annotate(keep_items=Count("keep__items", distinct=True),
+                      other_items=Count("other__items", distinct=True),
+                      keep_text=_first_text("keep_id"), other_text=_first_text("other_id"))
+            .order_by("-score", "id"))
+
+
+def _first_text(field: str) -> Subquery:
+    """An issue's first item's (masked) text: what the office judges a proposal by."""
+    return Subquery(OpinionItem.objects.filter(issue_id=OuterRef(field))
+                    .order_by("received_on", "id").values("text")[:1])
+
+
+def get_open_proposal_for(user: User, pk) -> MergeProposal:
+    try:
+        return open_proposals(user).get(pk=pk)
+    except (MergeProposal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy đề xuất gộp.") from exc

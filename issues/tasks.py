@@ -2,7 +2,8 @@
 
 ``group_items`` is enqueued (``issues.receivers``) once per committed transaction that filed
 items; it groups every pending item, so a burst of filings costs a few runs that mostly find
-nothing left to do.
+nothing left to do; when it grouped some, it looks again at whole issues and proposes merging
+those that look like one matter (``propose_merges``: the office decides).
 ``detect_bursts_task`` is meant for the scheduler (say hourly, or daily): it is idempotent per day.
 Arguments and results are JSON, as the database backend stores both.
 """
@@ -19,8 +20,12 @@ from issues import services
 
 @task()
 def group_items() -> dict:
-    """Group every opinion item that has no issue yet; return the counts."""
-    return services.group_pending_items().as_dict()
+    """Group every opinion item that has no issue yet, then propose merges; return the counts."""
+    grouping = services.group_pending_items()
+    run = grouping.as_dict()
+    if grouping.items:
+        run["merge_proposals"] = services.propose_merges(issue_ids=grouping.issue_ids)
+    return run
 
 
 @task()

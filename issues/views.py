@@ -75,6 +75,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         "today": local_today(),
         "filtered": any([filters.status, filters.topic_id, filters.owner_id, filters.overdue,
                          filters.query, filters.unit_ids is not None, filters.area_id]),
+        "proposals_open": selectors.open_proposals(request.user).count(),
     })
 
 
@@ -257,6 +258,50 @@ def issue_overdue(request: HttpRequest) -> HttpResponse:
     for issue in issues:
         issue.days_overdue = (today - issue.due_on).days
     return render(request, "issues/issue_overdue.html", {"issues": issues, "today": today})
+
+
+# --- merge proposals (the office's) -------------------------------------------------------------
+
+
+@login_required
+def merge_proposals(request: HttpRequest) -> HttpResponse:
+    require_office(request.user)
+    page = Paginator(selectors.open_proposals(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "issues/merge_proposals.html", {"page": page})
+
+
+def _decided(request: HttpRequest, pk: int, decide) -> HttpResponse:
+    require_office(request.user)
+    proposal = selectors.get_open_proposal_for(request.user, pk)
+    try:
+        message = decide(proposal)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("merge_proposals")
+
+
+@login_required
+@require_POST
+def merge_proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def accept(proposal) -> str:
+        services.accept_proposal(user=request.user, proposal=proposal)
+        return f"Đã gộp {proposal.other.code} vào {proposal.keep.code}."
+
+    return _decided(request, pk, accept)
+
+
+@login_required
+@require_POST
+def merge_proposal_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    def dismiss(proposal) -> str:
+        services.dismiss_proposal(user=request.user, proposal=proposal)
+        return (f"Đã ghi nhận {proposal.other.code} và {proposal.keep.code} là hai vấn đề khác "
+                "nhau; máy sẽ không đề xuất gộp cặp này nữa.")
+
+    return _decided(request, pk, dismiss)
 
 
 # --- alerts -------------------------------------------------------------------------------------

@@ -138,8 +138,9 @@ class _Compiled:
         self.n_feats = len(feats)
         if models:
             self.weights = np.hstack(columns + [sum(idf2)])
-        self.words: dict[str, tuple[str, tuple[int, ...]]] = {}
-        self.raw: dict[str, tuple[str, str, tuple[int, ...]]] = {}
+        self.lexicons = [suggester.lexicons[kind] for kind in KINDS]
+        self.words: dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]] = {}
+        self.raw: dict[str, tuple[str, str, tuple[int, ...], tuple[int, ...]]] = {}
 
     def _id(self, token: str) -> int:
         return self.tok.setdefault(token, len(self.tok) + 2)
@@ -147,24 +148,35 @@ class _Compiled:
     def _trie(self, lexicon) -> _Trie:
         return _Trie(lexicon, self._id)
 
-    def raw_word(self, raw: str) -> tuple[str, str, tuple[int, ...]]:
-        """Normalised word, folded word and token ids of one raw word of a clean text (cached)."""
+    def raw_word(self, raw: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
+        """Normalised word, folded word, token ids and lexicon flags of one raw word of a clean
+        text (cached)."""
         fixed = _fix_token(raw)
-        folded, ids = self.words.get(fixed) or self.word(fixed)
+        folded, ids, flags = self.words.get(fixed) or self.word(fixed)
         if len(self.raw) >= _CACHE_MAX:
             self.raw.clear()
-        self.raw[raw] = triple = (fixed, folded, ids)
-        return triple
+        self.raw[raw] = entry = (fixed, folded, ids, flags)
+        return entry
 
-    def word(self, word: str) -> tuple[str, tuple[int, ...]]:
-        """Fold and token ids of one normalised word (cached)."""
+    def word(self, word: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        """Fold, token ids and lexicon flags of one normalised word (cached). A token's flag has
+        bit k set when the word may not match a cue of ``KINDS[k]`` (``Lexicon.conflicts``)."""
         folded = fold_normalized(word)
         get = self.tok.get
-        pair = (folded, tuple([get(t, _UNKNOWN) for t in word_tokens(folded)]))
+        ids = tuple([get(t, _UNKNOWN) for t in word_tokens(folded)])
+        flags = (0,) * len(ids)
+        if not word.isascii():
+            per_kind = [lexicon.conflicts(word) for lexicon in self.lexicons]
+            if any(map(any, per_kind)):
+                flags = tuple(
+                    sum(1 << k for k, conflicts in enumerate(per_kind) if conflicts[i])
+                    for i in range(len(ids))
+                )
+        entry = (folded, ids, flags)
         if len(self.words) >= _CACHE_MAX:
             self.words.clear()
-        self.words[word] = pair
-        return pair
+        self.words[word] = entry
+        return entry
 
 
 def _key(suggester: Suggester) -> tuple:
@@ -183,7 +195,7 @@ def _compiled(suggester: Suggester) -> _Compiled:
 
 def _front(
     comp: _Compiled, texts: Sequence[str], cleaned: bool = False
-) -> tuple[list[MaskResult], list[str], np.ndarray]:
+) -> tuple[list[MaskResult], list[str], np.ndarray, np.ndarray]:
     """Normalise, mask and fold every text; token ids of the whole batch, each text followed by
     _SEP. A clean one-line text with nothing to mask (nearly all of them) costs one cached
     look-up per word: raw word -> (normalised word, folded word, token ids). Each text is
@@ -196,7 +208,8 @@ def _front(
     masked: list[MaskResult] = []
     folded: list[str] = []
     ids: list[tuple[int, ...]] = []
-    sep = (_SEP,)
+    flags: list[tuple[int, ...]] = []
+    sep, clear = (_SEP,), (0,)
     for text in texts:
         if not text:
             text = ""
@@ -210,13 +223,15 @@ def _front(
             prepared, slow = _prepare(text)
             if not (slow or "\n" in prepared or _NEEDS_ATTACH_RE.search(prepared)):
                 ps = [get(w) or raw_word(w) for w in prepared.split()]
-                norms, fs, word_ids = zip(*ps, strict=True) if ps else ((), (), ())
+                norms, fs, word_ids, word_flags = zip(*ps, strict=True) if ps else ((),) * 4
                 norm = " ".join(norms)
                 if not has_personal_data(norm):  # a place name alone keeps the fast path
                     masked.append(MaskResult(norm, ()))
                     folded.append(" ".join(fs) if all(fs) else fold_normalized(norm))
                     ids += word_ids
                     ids.append(sep)
+                    flags += word_flags
+                    flags.append(clear)
                     continue
             else:
                 norm = _settle(*_normalize_prepared(prepared, slow))
@@ -226,7 +241,14 @@ def _front(
         folded.append(fold_normalized(m.text))
         ids += [p[1] for p in ps]
         ids.append(sep)
-    return masked, folded, np.array(list(chain.from_iterable(ids)), dtype=np.int64)
+        flags += [p[2] for p in ps]
+        flags.append(clear)
+    return (
+        masked,
+        folded,
+        np.array(list(chain.from_iterable(ids)), dtype=np.int64),
+        np.array(list(chain.from_iterable(flags)), dtype=np.int64),
+    )
 
 
 class _Trie:
@@ -424,10 +446,14 @@ def analyse_batch(
     if not n:
         return []
     comp = _compiled(suggester)
-    masked, folded, ids = _front(comp, texts, cleaned)
+    masked, folded, ids, flags = _front(comp, texts, cleaned)
     is_sep = ids == _SEP
     row = np.cumsum(is_sep) - is_sep
-    cues = {kind: comp.tries[kind].match(ids, row) for kind in KINDS}
+    # A word written with diacritics no cue writes it with ("số" for "sợ") matches no cue.
+    cues = {
+        kind: comp.tries[kind].match(np.where(flags & (1 << k), _UNKNOWN, ids), row)
+        for k, kind in enumerate(KINDS)
+    }
     results = {}
     if comp.models:
         rows, cols = _features(comp, ids, row, cues)

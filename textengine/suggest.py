@@ -2,11 +2,14 @@
 
 Works from the first day with the team's lexicon alone; when a learned model exists (trained on the
 office's confirmed labels) its probabilities are combined with the lexicon's. Every suggestion says
-which words triggered it, so a collaborator can see why and correct it.
+which words triggered it, so a collaborator can see why and correct it: the words *as the text
+writes them* ("buc xuc", "số"), never the lexicon's own spelling of a cue, which matching on
+folded syllables may have found in another word ("sợ" for "số", issue 17).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +18,8 @@ import numpy as np
 from textengine import lexicon as lexicon_mod
 from textengine.mask import clean
 from textengine.model import LinearModel, ModelError
-from textengine.tokenize import bigrams, fold_and_tokens
+from textengine.normalize import fold_normalized
+from textengine.tokenize import bigrams, fold_and_tokens, tokens_folded
 
 __all__ = ["LabelSuggestion", "Suggestion", "Suggester", "suggest"]
 
@@ -27,7 +31,7 @@ class LabelSuggestion:
     label: str | None  # None: nothing to go on
     name: str
     score: float  # 0..1
-    cues: tuple[str, ...]  # words or phrases that triggered the label
+    cues: tuple[str, ...]  # the text's own words or phrases that triggered the label
     source: str  # "lexicon", "model", "model+lexicon" or "none"
 
 
@@ -66,27 +70,32 @@ class Suggester:
     def suggest(self, text: str) -> Suggestion:
         # Masked like the batch pipeline and training: a phone number is never a feature, and
         # the same text gets the same suggestion on both paths.
-        folded, toks = fold_and_tokens(clean(text).text)
+        masked = clean(text).text
+        folded, toks = fold_and_tokens(masked)
+        evidence = _Evidence(masked, toks)
         # Lexicon cues of both kinds, computed once: they vote and they are model features.
-        matches = {kind: self.lexicons[kind].match(toks) for kind in ("topic", "attitude")}
+        matches = {
+            kind: self.lexicons[kind].match(evidence.lexicon_tokens(self.lexicons[kind]))
+            for kind in ("topic", "attitude")
+        }
         feats = None
         if self.models["topic"] is not None or self.models["attitude"] is not None:
             feats = toks + bigrams(toks)
             feats += ["#t:" + c.label for c, _ in matches["topic"]]
             feats += ["#a:" + c.label for c, _ in matches["attitude"]]
         out = {
-            kind: self._one(kind, matches[kind], feats, self.models[kind])
+            kind: self._one(kind, matches[kind], feats, self.models[kind], evidence)
             for kind in ("topic", "attitude")
         }
         return Suggestion(out["topic"], out["attitude"], folded)
 
-    def _one(self, kind, matches, feats, model) -> LabelSuggestion:
+    def _one(self, kind, matches, feats, model, evidence: _Evidence) -> LabelSuggestion:
         lex = self.lexicons[kind]
         lex_scores: dict[str, float] = {}
         lex_cues: dict[str, list[str]] = {}
-        for cue, _pos in matches:
+        for cue, pos in matches:
             lex_scores[cue.label] = lex_scores.get(cue.label, 0.0) + cue.weight
-            lex_cues.setdefault(cue.label, []).append(cue.phrase)
+            lex_cues.setdefault(cue.label, []).append(evidence.at(pos, _cue_length(cue.phrase)))
         if model is None:
             if not lex_scores:
                 return _NONE
@@ -110,10 +119,54 @@ class Suggester:
                 source = "model+lexicon"
         best = int(np.argmax(probs))
         label = model.labels[best]
-        cues = tuple(dict.fromkeys(lex_cues.get(label, []))) or _top_features(model, feats, best)
+        cues = tuple(dict.fromkeys(lex_cues.get(label, []))) or tuple(
+            dict.fromkeys(evidence.of(f) for f in _top_features(model, feats, best))
+        )
         return LabelSuggestion(
             label, lex.labels.get(label, label), round(float(probs[best]), 4), cues, source
         )
+
+
+_EDGE = re.compile(r"^[^\w⟨]+|[^\w⟩]+$")
+
+
+def _cue_length(phrase: str) -> int:
+    return len(tokens_folded(fold_normalized(phrase)))
+
+
+class _Evidence:
+    """The words of the (masked) text that a run of its folded tokens came from."""
+
+    def __init__(self, text: str, toks: list[str]):
+        self.words = text.split()
+        self.toks = toks
+        self.owner: list[int] = []
+        for i, word in enumerate(self.words):
+            self.owner += [i] * len(tokens_folded(fold_normalized(word)))
+        if len(self.owner) != len(toks):  # never expected: fall back to the tokens themselves
+            self.owner = []
+
+    def lexicon_tokens(self, lexicon: lexicon_mod.Lexicon) -> list[str]:
+        """The tokens a lexicon matches: a word written with diacritics no cue writes its token
+        with ("số" for "sợ") matches nothing (``Lexicon.conflicts``)."""
+        if not self.owner:
+            return self.toks
+        flags = [f for word in self.words for f in lexicon.conflicts(word)]
+        return [("" if flag else tok) for tok, flag in zip(self.toks, flags, strict=True)]
+
+    def at(self, pos: int, length: int) -> str:
+        if not self.owner:
+            return " ".join(self.toks[pos : pos + length])
+        spans = dict.fromkeys(self.owner[pos : pos + max(1, length)])
+        return " ".join(_EDGE.sub("", self.words[i]) for i in spans)
+
+    def of(self, feature: str) -> str:
+        """The text's words for a model feature (a folded token or bigram of the text)."""
+        parts = feature.split()
+        for pos in range(len(self.toks) - len(parts) + 1):
+            if self.toks[pos : pos + len(parts)] == parts:
+                return self.at(pos, len(parts))
+        return feature
 
 
 def _top_features(model: LinearModel, feats, column: int, k: int = 3) -> tuple[str, ...]:

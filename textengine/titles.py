@@ -11,17 +11,28 @@ name or house to everyone who may read the issue (issue 18). A title is now buil
 * the place: the area's name (a quarter, a village), given by the caller.
 
 "Môi trường — rác thải, chợ bốc mùi — Tổ dân phố 3". No Django import: the callers pass names.
+
+A title must read as Vietnamese, and about a third of residents type without diacritics
+("rac thai, cho boc mui"). ``title_words`` takes the key words of an issue's most
+representative item written with diacritics (the one sharing most of its content words with the
+others); only when no item has them are the words taken from the most representative item with
+its diacritics restored (:mod:`textengine.diacritics`), and the caller may say so.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 
+from textengine.diacritics import is_accented, restore
 from textengine.grouping.words import STOPWORDS
 from textengine.mask import _SURNAMES, mask_text
 from textengine.normalize import fold
+from textengine.tokenize import teencode_map
 
-__all__ = ["TITLE_MAX", "build_title", "matter_words"]
+__all__ = ["TITLE_MAX", "build_title", "matter_words", "representative", "title_words"]
 
 TITLE_MAX = 120
 UNNAMED = "Vấn đề mới"
@@ -41,6 +52,7 @@ _FUNCTION_WORDS = frozenset(
     người dân con kính gửi đề nghị kiến phản ánh mong bảo đòi rồi
     """.split()
 )
+_WORD = re.compile(r"[^\W\d_]+")
 _RUN_MAX = 6  # syllables in one key phrase (the rest of a longer run is left out)
 
 
@@ -122,3 +134,53 @@ def build_title(*, topic: str = "", words: tuple[str, ...] | list[str] = (), pla
     if len(title) > TITLE_MAX:
         title = title[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:— ") + "…"
     return title
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in fold(text).split() if w.isalpha() and len(w) > 1 and w not in STOPWORDS}
+
+
+def representative(texts: Sequence[str | None], among: Sequence[int] | None = None) -> int | None:
+    """Index of the text (of ``among``, default all) whose content words the texts share most:
+    the cosine of its word set with the issue's word counts. Ties go to the earlier text."""
+    sets = [_content(t or "") for t in texts]
+    counts: Counter[str] = Counter()
+    for words in sets:
+        counts.update(words)
+    best, best_score = None, -1.0
+    for i in range(len(texts)) if among is None else among:
+        words = sets[i]
+        score = sum(counts[w] for w in words) / math.sqrt(len(words)) if words else 0.0
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def title_words(texts: Sequence[str | None], limit: int = 3) -> tuple[list[str], bool]:
+    """(key phrases, restored) for an issue whose items say ``texts`` (oldest first): the words
+    of the most representative text written with diacritics that has any; else of the most
+    representative text with its diacritics restored (``restored`` is then True)."""
+    accented = [i for i, t in enumerate(texts) if is_accented(t)]
+    while accented:
+        chosen = representative(texts, accented)
+        words = matter_words(texts[chosen], limit)
+        if words:
+            return words, False
+        accented.remove(chosen)
+    chosen = representative(texts)
+    if chosen is None:
+        return [], False
+    return matter_words(restore(_expand_teencode(texts[chosen] or "")), limit), True
+
+
+def _expand_teencode(text: str) -> str:
+    """Teen-code ("nhiu", "ko", "dc") as the words it stands for ("nhieu", "khong", "duoc"), so
+    the restored title says "nhiều" (the engine's own table, ``lexicon/teencode.tsv``)."""
+    table = teencode_map()
+
+    def word(match: re.Match) -> str:
+        typed = match.group(0)
+        found = table.get(typed.lower()) if typed.isascii() else None
+        return " ".join(found) if found else typed
+
+    return _WORD.sub(word, text)

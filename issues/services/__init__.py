@@ -1,8 +1,10 @@
 """Writes of the issues app: grouping items into issues, the lifecycle, answers, burst alerts.
 
 One module per subject: :mod:`~issues.services.grouping` (new items into issues),
-:mod:`~issues.services.corrections` (merge and split), :mod:`~issues.services.lifecycle` (status
-and assignment), :mod:`~issues.services.answers`, :mod:`~issues.services.bursts` (alerts), with
+:mod:`~issues.services.corrections` (merge and split), :mod:`~issues.services.proposals`
+(the engine's merge proposals, accepted or dismissed by the office),
+:mod:`~issues.services.lifecycle` (status and assignment), :mod:`~issues.services.answers`,
+:mod:`~issues.services.bursts` (alerts), with
 the helpers they share in :mod:`~issues.services.common`. This package is the app's write API:
 callers use ``from issues import services`` and the names listed in ``__all__``.
 
@@ -39,6 +41,7 @@ from issues.services.lifecycle import (
     rename,
 )
 from issues.services.opening import open_issue
+from issues.services.proposals import accept_proposal, dismiss_proposal, propose_merges
 
 __all__ = [
     "BURST_HISTORY_DAYS",
@@ -50,16 +53,19 @@ __all__ = [
     "TRANSITIONS",
     "BurstRun",
     "GroupingRun",
+    "accept_proposal",
     "acknowledge_alert",
     "allowed_next",
     "assign",
     "change_status",
     "detect_bursts",
+    "dismiss_proposal",
     "draft_title",
     "group_pending_items",
     "merge_issues",
     "next_code",
     "open_issue",
+    "propose_merges",
     "rename",
     "publish_answer",
     "split_issue",

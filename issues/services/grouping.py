@@ -6,34 +6,67 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import timezone
 
 from core.dates import local_today
 from core.errors import ConflictError
 from core.models import AuditEntry, Topic
 from core.services import audit
+from core.text import fold
 from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
 from issues.signals import items_relinked
+from textengine.diacritics import is_accented
 from textengine.grouping import Grouper
 from textengine.titles import TITLE_MAX as TITLE_MAX
-from textengine.titles import build_title, matter_words
+from textengine.titles import build_title, title_words
 from textops import services as textops
 
 logger = logging.getLogger(__name__)
 
 GROUP_BATCH = 500
+TITLE_ITEMS = 200  # items an issue's title is chosen from (the oldest ones)
+TS = Issue.TitleSource
+
+
+def _drafted(*, topic: Topic | None, area, texts: list[str]) -> tuple[str, str]:
+    words, restored = title_words(texts)
+    title = build_title(topic=topic.name if topic else "", words=words,
+                        place=area.name if area else "")
+    return title, TS.RESTORED if restored else TS.ITEM
 
 
 def draft_title(item: OpinionItem) -> str:
     """A new issue's title: its matter (topic, key words) and its place (the item's area), never
-    the resident's sentence (issue 18): see :mod:`textengine.titles`. The office may rename it."""
-    topic = _topic_of(item)
-    return build_title(
-        topic=topic.name if topic else "",
-        words=matter_words(item.text),
-        place=item.area.name if item.area_id else "",
-    )
+    the resident's sentence (issue 18): see :mod:`textengine.titles`; the key words of an item
+    typed without diacritics have them restored. The office may rename it."""
+    return _drafted(topic=_topic_of(item), area=item.area if item.area_id else None,
+                    texts=[item.text])[0]
+
+
+def _retitle(issues: list[Issue]) -> int:
+    """Redraft the titles whose words had their diacritics restored, now that an item written
+    with diacritics joined: from the issue's most representative such item. The office's titles
+    are never touched (the update is conditional on the source, so a rename in between wins)."""
+    done = 0
+    for issue in issues:
+        texts = list(OpinionItem.objects.filter(issue=issue).order_by("received_on", "id")
+                     .values_list("text", flat=True)[:TITLE_ITEMS])
+        title, source = _drafted(topic=issue.topic, area=issue.area, texts=texts)
+        if source != TS.ITEM:
+            continue
+        updated = Issue.objects.filter(pk=issue.pk, title_source=TS.RESTORED).update(
+            title=title, title_folded=fold(title), title_source=source,
+            version=F("version") + 1, updated_at=timezone.now(),
+        )
+        if updated:
+            IssueEvent.objects.create(
+                issue=issue, kind=IssueEvent.Kind.NOTE, from_value=issue.title[:300],
+                to_value=title[:300], note="Đặt lại tên theo ý kiến viết có dấu.",
+            )
+            done += 1
+    return done
 
 
 def next_code(day: dt.date) -> str:
@@ -51,10 +84,15 @@ def _topic_of(item: OpinionItem) -> Topic | None:
 
 
 def _new_issue(*, engine_id: int, item: OpinionItem, title: str = "", actor=None) -> Issue:
+    topic, source = _topic_of(item), TS.OFFICE
+    if not title:
+        title, source = _drafted(topic=topic, area=item.area if item.area_id else None,
+                                 texts=[item.text])
     issue = Issue.objects.create(
         code=next_code(local_today()),
-        title=title or draft_title(item),
-        topic=_topic_of(item),
+        title=title,
+        title_source=source,
+        topic=topic,
         area=item.area,
         latent=item.latent,
         engine_key=str(engine_id),
@@ -73,10 +111,12 @@ class GroupingRun:
     items: int = 0
     new_issues: int = 0
     joined: int = 0
+    retitled: int = 0
     issue_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"items": self.items, "new_issues": self.new_issues, "joined": self.joined}
+        return {"items": self.items, "new_issues": self.new_issues, "joined": self.joined,
+                "retitled": self.retitled}
 
 
 def _pending(limit: int) -> list[OpinionItem]:
@@ -97,6 +137,7 @@ def _group_batch(grouper: Grouper, items: list[OpinionItem], run: GroupingRun) -
         )
     }
     touched: dict[int, Issue] = {}
+    accented_joined: set[int] = set()  # restored titles an item with diacritics joined
     for item, engine_id in zip(items, engine_ids, strict=True):
         key = str(grouper.resolve(engine_id))
         issue = by_key.get(key)
@@ -105,6 +146,8 @@ def _group_batch(grouper: Grouper, items: list[OpinionItem], run: GroupingRun) -
             run.new_issues += 1
         else:
             run.joined += 1
+            if issue.title_source == TS.RESTORED and is_accented(item.text):
+                accented_joined.add(issue.pk)
             IssueEvent.objects.create(
                 issue=issue, kind=IssueEvent.Kind.ITEM, to_value=f"#{item.pk}",
                 note=f"Ý kiến tiếp nhận ngày {item.received_on:%d/%m/%Y}.",
@@ -120,6 +163,7 @@ def _group_batch(grouper: Grouper, items: list[OpinionItem], run: GroupingRun) -
             first_seen_on=issue.first_seen_on, last_seen_on=issue.last_seen_on,
             updated_at=timezone.now(),
         )
+    run.retitled += _retitle([touched[pk] for pk in sorted(accented_joined)])
     run.issue_ids.extend(touched)
     items_relinked.send(sender=Issue, item_ids=[item.pk for item in items])
 
@@ -149,6 +193,7 @@ def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:
                 run.items += batch.items
                 run.new_issues += batch.new_issues
                 run.joined += batch.joined
+                run.retitled += batch.retitled
                 run.issue_ids.extend(batch.issue_ids)
             return len(items)
 

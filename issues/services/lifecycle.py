@@ -149,7 +149,8 @@ def assign(
 
 def rename(*, user: User, issue: Issue, title: str, expected_version: int | None) -> Issue:
     """Give the issue a new title (office only). The title is shown outside the office (the
-    public answer pages, search): it is masked like every stored text (issue 18)."""
+    public answer pages, search): it is masked like every stored text (issue 18). A title the
+    office gave (or kept) is never redrafted by the engine."""
     require_office(user, "đổi tên vấn đề")
     title = mask_text(" ".join((title or "").split()))[:300]
     if not title:
@@ -160,13 +161,14 @@ def rename(*, user: User, issue: Issue, title: str, expected_version: int | None
         if current.merged_into_id:
             raise ServiceError(f"Vấn đề {current.code} đã gộp vào vấn đề khác.", field="title")
         old = current.title
-        if old == title:
+        if old == title and current.title_source == Issue.TitleSource.OFFICE:
             return current
         current.title = title
+        current.title_source = Issue.TitleSource.OFFICE
         current.version += 1
         current.save()
         _event(current, user, IssueEvent.Kind.NOTE, from_value=old, to_value=title,
-               note="Đổi tên vấn đề.")
+               note="Đổi tên vấn đề." if old != title else "Giữ tên vấn đề do máy đặt.")
         audit(actor=user, action=AuditEntry.Action.UPDATE, obj=current,
               summary=f"Đổi tên {current.code}", data={"from": old, "to": title})
     return current

@@ -104,8 +104,10 @@ class _Opinions:
         self._stamp(self.b.now, issue_services.detect_bursts, today=self.today)
         self._close_quiet_issues()
         self._issue_times()
+        proposals = issue_services.propose_merges(today=self.today)
         self.b.say(f"  {len(self.entries)} ý kiến, {run.new_issues} vấn đề được máy nhóm,"
-                   f" {BurstAlert.objects.count()} cảnh báo dư luận mới nổi.")
+                   f" {BurstAlert.objects.count()} cảnh báo dư luận mới nổi,"
+                   f" {proposals} đề xuất gộp vấn đề.")
 
     # --- who files ------------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from intake.models import ImportBatch, Meeting, OpinionItem
-from issues.models import Answer, BurstAlert, Issue
+from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
 from longdan import demo
 from orgs.models import Area, Collaborator, OrgUnit, User
@@ -102,6 +102,8 @@ VERDICTS: dict[str, Verdict] = {
     "issue_assign": V(WRITE, "issue"), "issue_merge": V(WRITE, "issue"),
     "issue_rename": V(WRITE, "issue"),
     "issue_split": V(WRITE, "issue"), "alert_list": V(SCOPED), "alert_ack": V(WRITE, "alert"),
+    "merge_proposals": V(OFFICE), "merge_proposal_accept": V(WRITE, "merge_proposal"),
+    "merge_proposal_dismiss": V(WRITE, "merge_proposal"),
     "answer_create": V(OFFICE), "public_answers": V(PUBLIC), "public_answer": V(PUBLIC, "answer"),
     "public_track": V(PUBLIC),
     # search
@@ -455,6 +457,7 @@ OBJECTS: dict[str, Pick] = {
     "token": lambda scope: [({"token": "khong-phai-ma-that-0123456789"}, True)],
     "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
     "latent_candidate": lambda scope: [({"pk": 1, "decision": "bo-qua"}, True)],
+    "merge_proposal": _any(MergeProposal.objects.all, lambda p: {"pk": p.pk}),
 }
 
 

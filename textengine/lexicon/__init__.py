@@ -9,13 +9,18 @@ Layout (edit the files, no code change needed)::
 A cue line is a word or phrase written normally (with diacritics), optionally followed by a TAB and
 a weight (default 1). Matching is on the folded form, longest phrase first, so "không đồng tình"
 (phản đối) wins over "đồng tình" (đồng tình) and a cue typed without diacritics still matches.
+A word the text writes *with* diacritics that no cue writes that way is not matched, though: "số"
+is not the cue "sợ", whatever its folded form (``Lexicon.conflicts``, issue 17).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 LEXICON_DIR = Path(__file__).resolve().parent
 KINDS = ("topic", "attitude")
@@ -61,13 +66,28 @@ class Lexicon:
     max_len: int = 1
     # token trie: {token: (cues ending here, {next token: ...})}; most tokens start nothing
     trie: dict = field(default_factory=dict)
+    # folded token -> the ways (lower case) the cues write it; None: some cue writes it without
+    # marks or through teen-code, so any way of writing it may be that cue
+    forms: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def add(self, label: str, phrase: str, weight: float) -> None:
+        from textengine.normalize import fold, normalize
         from textengine.tokenize import tokens
 
         key = tuple(tokens(phrase))
         if not key:
             return
+        written = _WORD.findall(normalize(phrase).lower())
+        plain = len(written) == len(key) and all(
+            fold(w) == t for w, t in zip(written, key, strict=True)
+        )
+        for i, token in enumerate(key):
+            form = written[i] if plain else ""
+            known = self.forms.get(token, frozenset())
+            if not form or form.isascii() or known is None:
+                self.forms[token] = None
+            else:
+                self.forms[token] = known | {form}
         self.index.setdefault(key, []).append(Cue(label, weight, phrase))
         self.max_len = max(self.max_len, len(key))
         level = self.trie
@@ -76,6 +96,21 @@ class Lexicon:
             if pos == len(key) - 1:
                 node[0].append(Cue(label, weight, phrase))
             level = node[1]
+
+    def conflicts(self, word: str) -> tuple[bool, ...]:
+        """For each token of ``word`` (one word of a normalised text, as the tokenizer cuts it):
+        True when the word is one syllable written with diacritics that no cue writes its token
+        with ("số" for the cue "sợ"), so it must not match a cue."""
+        from textengine.normalize import fold_normalized
+        from textengine.tokenize import tokens_folded
+
+        toks = tokens_folded(fold_normalized(word))
+        core = _WORD.findall(word.lower())
+        single = len(toks) == 1 and len(core) == 1 and not core[0].isascii()
+        if not single or fold_normalized(core[0]) != toks[0]:
+            return (False,) * len(toks)  # several syllables, teen-code ("đc"), or no marks
+        forms = self.forms.get(toks[0])
+        return (bool(forms) and core[0] not in forms,)
 
     def match(self, toks: list[str]) -> list[tuple[Cue, int]]:
         """Cues found in the folded tokens, longest phrase first, each token used once."""

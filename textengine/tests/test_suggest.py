@@ -103,3 +103,38 @@ def test_pipeline_matches_single_suggestions(trained):
     for row, a in zip(rows, batch, strict=True):
         s = trained.suggest(row["text"])
         assert (a.topic, a.attitude) == (s.topic.label, s.attitude.label)
+
+
+def _written_in(cue: str, text: str) -> bool:
+    """The cue is a run of the text's own words, as written (case aside)."""
+    words = [w.strip(".,!?;:()") for w in text.lower().split()]
+    parts = cue.lower().split()
+    return any(words[i : i + len(parts)] == parts for i in range(len(words)))
+
+
+@pytest.mark.parametrize("text", [
+    "số tiền điện tăng gấp đôi",  # "số" folds like the cue "sợ": the evidence says "số"
+    "Bà con buc xuc, số tiền điện tăng!",
+    "rac thai o to dan pho 7 boc mui, buc xuc lam!",
+    "Dân ko đồng tình vs mức đền bù GPMB",
+    "Chúng tôi không đồng tình với phương án này",
+])
+def test_evidence_words_come_from_the_text(text, trained):
+    for suggestion in (suggest(text), trained.suggest(text)):
+        for label in (suggestion.topic, suggestion.attitude):
+            assert label.cues or label.label is None
+            for cue in label.cues:
+                assert _written_in(cue, text), (text, label.label, cue)
+    assert "sợ" not in suggest("số tiền điện tăng gấp đôi").attitude.cues
+    assert suggest("Bà con buc xuc lắm").attitude.cues == ("buc xuc",)
+
+
+def test_a_word_written_with_other_marks_is_not_the_cue():
+    """Folded matching lets "so" stand for "sợ"; a text that writes "số" does not say "sợ"."""
+    texts = ["số tiền điện tăng gấp đôi", "Tôi sợ lắm", "so tien dien tang, so qua", "đc"]
+    lexicon_only = [suggest(t).attitude.label for t in texts]
+    assert lexicon_only[:3] == [None, "ban_khoan", "ban_khoan"]
+    # The batch pipeline reads the same cues, so it gives the same labels.
+    assert [a.attitude for a in analyse_batch(texts, None, None)] == lexicon_only
+    assert lexicon.default("attitude").conflicts("số") == (True,)
+    assert lexicon.default("attitude").conflicts("đc") == (False,)  # teen-code: no marks to read
