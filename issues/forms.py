@@ -19,7 +19,7 @@ SORT_CHOICES = [(k, k) for k in ISSUE_SORTS] + [(f"-{k}", f"-{k}") for k in ISSU
 
 
 def open_units() -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(closed_on__isnull=True).order_by("name")
+    return OrgUnit.objects.filter(closed_on__isnull=True).order_by("sort_key", "name")
 
 
 class IssueFilterForm(forms.Form):

@@ -51,7 +51,7 @@ def owner_units_for(user: User) -> QuerySet[OrgUnit]:
 
     A unit's name reaches a reader only through an issue both of them are part of."""
     owners = issues_visible_to(user).exclude(owner_unit__isnull=True).values("owner_unit_id")
-    return OrgUnit.objects.filter(pk__in=owners).order_by("name")
+    return OrgUnit.objects.filter(pk__in=owners).order_by("sort_key", "name")
 
 
 def get_issue_for(user: User, pk) -> Issue:
@@ -176,7 +176,8 @@ def issue_stats(issue: Issue) -> IssueStats:
     ]
     areas = [
         {"label": row["area__name"] or "Chưa rõ địa bàn", "count": row["n"]}
-        for row in items.values("area__name").annotate(n=Count("id")).order_by("-n", "area__name")
+        for row in items.values("area__name", "area__sort_key").annotate(n=Count("id"))
+        .order_by("-n", "area__sort_key")
     ]
     attitude_labels = dict(Attitude.choices)
     attitudes = [
