@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
 from core.services import audit
@@ -34,6 +35,7 @@ from documents.xlsx import save_workbook, write_table
 from issues.models import Issue
 from issues.selectors import OPEN_STATUSES
 from orgs.models import Area, User
+from reporting import compliance as rates
 from reporting import consolidation as calc
 from reporting import extensions
 from reporting.drafting import IssueRef
@@ -135,8 +137,9 @@ def _issue_refs(period: PeriodKey) -> list[IssueRef]:
 def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
     """Compliance of every month the period covers, per month and per unit, as JSON values."""
     months = period.months()
+    today = local_today()
     view = compliance_for(user or _SystemReader(), template=template, period=months[-1],
-                          months=len(months))
+                          months=len(months), today=today)
     unit_ids: list[int] = []
     for month in view.trend:
         unit_ids += [pk for pk in month.statuses if pk not in unit_ids]
@@ -144,9 +147,11 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
     return {
         "months": [
             {"period": m.period.code, "label": m.period.label,
-             "deadline": m.period.deadline.isoformat(), **m.total.as_dict()}
+             "deadline": m.period.deadline.isoformat(), "due": rates.is_due(m.period, today),
+             **m.total.as_dict()}
             for m in view.trend
         ],
+        "coverage": rates.coverage(view.trend, today).as_dict(),
         "units": [
             {"unit": unit.name,
              "statuses": {m.period.code: m.statuses[unit.id]
@@ -189,6 +194,7 @@ def generate_consolidated(
     previous = _submitted_reports(template, [m.code for m in period.previous().months()])
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
+        coverage=compliance["coverage"],
         section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
         places=Area.objects.values_list("name", flat=True),
     )
