@@ -83,6 +83,10 @@ class DocSection:
     heading: str
     text: str = ""
     tables: Sequence[DocTable] = ()
+    # Text after the tables. A body ending with a table that began on an earlier page cannot keep
+    # its last rows with the signature in LibreOffice (it does not split a table's continuation
+    # again to honour "keep with next"): a line of text after it can, and does.
+    after: str = ""
 
 
 @dataclass
@@ -536,6 +540,10 @@ def _body(document: DocxDocument, data: PartyDocument) -> None:
                 paragraph.paragraph_format.line_spacing = 1.15
         for table_data in section.tables:
             add_table(document, table_data)
+        for line in (section.after or "").splitlines():
+            if line.strip():
+                _paragraph(document, line.strip(), first_line_mm=10, after_pt=PARAGRAPH_AFTER_PT,
+                           align=WD_ALIGN_PARAGRAPH.JUSTIFY, italic=True)
 
 
 def _recipient(cell, line: str) -> None:

@@ -9,6 +9,7 @@ entry has no actor.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -388,6 +389,13 @@ def _annex(consolidated: ConsolidatedReport, tables: list[calc.Table]) -> list[D
                                for t in tables])]
 
 
+def _counted_on(consolidated: ConsolidatedReport) -> str:
+    generated = consolidated.data.get("generated_at")
+    when = dt.datetime.fromisoformat(generated) if generated else consolidated.updated_at
+    return (f"Số liệu tính đến {timezone.localtime(when):%H:%M} ngày"
+            f" {timezone.localtime(when):%d/%m/%Y}, theo các báo cáo đơn vị đã nộp.")
+
+
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     """The plain data the DOCX layout needs; tables go under "Dư luận nổi bật" and at the end."""
     tables = report_tables(consolidated)
@@ -407,6 +415,8 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         heading=f"{_ROMAN[len(body) % len(_ROMAN)]}. {COMPLIANCE_TITLE.upper()}",
         text=calc.compliance_sentence(consolidated.data.get("compliance", {})),
         tables=[_doc_table(t) for t in tables["compliance"]],
+        # Says when the numbers were counted, and keeps a line of text with the signature.
+        after=_counted_on(consolidated),
     ))
     return PartyDocument(
         superior_body=settings.LONGDAN_SUPERIOR_BODY,
@@ -420,6 +430,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
         annex=_annex(consolidated, tables["annex"]),
+        generated_at=timezone.now(),  # the file's created and modified properties
     )
 
 

@@ -14,9 +14,13 @@ on time 8. December is shown apart, not counted as missing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import docx
 import pytest
 import time_machine
+from django.conf import settings
+from docx.oxml.ns import qn
 
 from orgs.models import OrgUnit
 from reporting import compliance, services
@@ -135,3 +139,18 @@ def test_once_december_is_due_it_counts():
     )
     assert not compliance.is_due(month, dt.date(2025, 12, 24))
     assert compliance.is_due(month, dt.date(2025, 12, 25))
+
+
+def test_the_half_year_docx_carries_its_own_properties_and_page_numbers(half_year, vanphong):
+    out = io.BytesIO()
+    with time_machine.travel(VIEWED_ON, tick=False):
+        cs.export_docx(user=vanphong, consolidated=half_year, out=out)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    props = document.core_properties
+    assert props.title == half_year.title
+    assert props.author == settings.LONGDAN_ISSUING_BODY
+    assert props.created.replace(tzinfo=None) == VIEWED_ON.replace(tzinfo=None)
+    header = document.sections[0].header._element
+    assert [t.text.strip() for t in header.iter(qn("w:instrText"))] == ["PAGE"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "đã nộp 10/15 báo cáo phải nộp của 4 đơn vị" in text
