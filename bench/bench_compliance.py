@@ -92,7 +92,7 @@ def naive_compliance(template, end):
     rows = []
     units = list(template.units.all())
     for key in last_months(end, MONTHS):
-        deadline = key.deadline(template.deadline_day)
+        deadline = template.deadline_of(key)
         expected = submitted = on_time = 0
         for unit in units:
             if not unit.is_open_between(key.start, key.end):

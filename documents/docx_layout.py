@@ -5,7 +5,9 @@ The layout the guidance fixes and this module keeps: A4 portrait; margins 20 mm 
 left with its superior above it, "*" and the document number; "ĐẢNG CỘNG SẢN VIỆT NAM" on the right,
 bold and underlined, with place and date in italics below); the document type and its title
 (trích yếu) bold and centred; the body; "Nơi nhận:" bottom left and the signature block bottom
-right.
+right; page numbers in Arabic numerals, 14 pt upright, centred in the top margin, none on the first
+page. The signature block is kept on one page with the text before it (never alone on the last
+page), and the document's own properties name its title, the issuing body and when it was made.
 
 Word picks a font per script: a run whose ``rFonts`` names only ``ascii`` is drawn in the theme font
 for Vietnamese characters outside Latin-1 in some versions, so every run and style here names all
@@ -28,10 +30,11 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 FONT = "Times New Roman"
@@ -80,6 +83,10 @@ class DocSection:
     heading: str
     text: str = ""
     tables: Sequence[DocTable] = ()
+    # Text after the tables. A body ending with a table that began on an earlier page cannot keep
+    # its last rows with the signature in LibreOffice (it does not split a table's continuation
+    # again to honour "keep with next"): a line of text after it can, and does.
+    after: str = ""
 
 
 @dataclass
@@ -102,6 +109,8 @@ class PartyDocument:
     extra: dict = field(default_factory=dict)
     # Appendices after the signature, each on a new page under "PHỤ LỤC".
     annex: Sequence[DocSection] = ()
+    # When the document was made (its created and modified properties); now when not given.
+    generated_at: dt.datetime | None = None
 
 
 def number_line(number: str, symbol: str = "BC/ĐU") -> str:
@@ -228,7 +237,64 @@ def _first_paragraph(cell, text: str, **kwargs):
     return paragraph
 
 
-# --- page and tables ---------------------------------------------------------------------------
+# --- page, page numbers, properties ------------------------------------------------------------
+
+HEADER_DISTANCE_MM = 10  # the page number sits in the 20 mm top margin, above the text
+KEEP_BEFORE_SIGNATURE = 2  # body lines (or table rows) that go to a new page with the signature
+_CORE_TEXT_LIMIT = 255  # what the package's core properties hold per field
+
+
+def _page_number_field(paragraph) -> None:
+    """A PAGE field (begin, instruction, separate, a placeholder "1", end), 14 pt upright."""
+    parts = [("fldChar", "begin"), ("instrText", " PAGE "), ("fldChar", "separate"),
+             ("t", "1"), ("fldChar", "end")]
+    for tag, value in parts:
+        r = OxmlElement("w:r")
+        r.append(copy.deepcopy(_run_properties(BODY_PT, False, False, False)))
+        element = OxmlElement(f"w:{tag}")
+        if tag == "fldChar":
+            element.set(qn("w:fldCharType"), value)
+        else:
+            element.text = value
+            element.set(qn("xml:space"), "preserve")
+        r.append(element)
+        paragraph._p.append(r)
+
+
+def _page_numbers(document: DocxDocument) -> None:
+    """Hướng dẫn 36: numbered from the second page, centred in the top margin."""
+    for section in document.sections:
+        section.header_distance = Mm(HEADER_DISTANCE_MM)
+        section.different_first_page_header_footer = True  # the first page shows no number
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page_number_field(paragraph)
+        section.first_page_header.is_linked_to_previous = False
+
+
+def _core_properties(document: DocxDocument, data: PartyDocument) -> None:
+    """The file's own title, author (the issuing body) and dates, not python-docx's of 2013."""
+    made = data.generated_at or dt.datetime.now(dt.UTC)
+    if made.tzinfo is not None:  # the package stores UTC ("...Z"); python-docx writes it as is
+        made = made.astimezone(dt.UTC).replace(tzinfo=None)
+    props = document.core_properties
+    props.title = data.title[:_CORE_TEXT_LIMIT]
+    props.subject = data.doc_type.capitalize()[:_CORE_TEXT_LIMIT]
+    props.author = data.issuing_body[:_CORE_TEXT_LIMIT]
+    props.last_modified_by = data.issuing_body[:_CORE_TEXT_LIMIT]
+    props.created = made
+    props.modified = made
+    props.last_printed = made
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = "vi-VN"
+
+
+# --- tables ------------------------------------------------------------------------------------
 
 
 def _page_setup(document: DocxDocument) -> None:
@@ -474,6 +540,10 @@ def _body(document: DocxDocument, data: PartyDocument) -> None:
                 paragraph.paragraph_format.line_spacing = 1.15
         for table_data in section.tables:
             add_table(document, table_data)
+        for line in (section.after or "").splitlines():
+            if line.strip():
+                _paragraph(document, line.strip(), first_line_mm=10, after_pt=PARAGRAPH_AFTER_PT,
+                           align=WD_ALIGN_PARAGRAPH.JUSTIFY, italic=True)
 
 
 def _recipient(cell, line: str) -> None:
@@ -484,7 +554,34 @@ def _recipient(cell, line: str) -> None:
         paragraph.paragraph_format.first_line_indent = Mm(-RECIPIENT_HANG_MM)
 
 
+def _keep_with_signature(document: DocxDocument) -> None:
+    """The last lines of the body go with the signature block onto a new page when it does not
+    fit, so the block never stands alone on the last page. The last lines are the body's last
+    paragraphs with text, or the last rows of a table ending the body (each of their paragraphs
+    kept with the next, which both Word and LibreOffice honour inside a table)."""
+    body = document.element.body
+    kept = 0
+    for element in reversed(list(body.iterchildren())):
+        if kept >= KEEP_BEFORE_SIGNATURE:
+            break
+        if element.tag == qn("w:p"):
+            _keep_next(element)
+            kept += bool("".join(element.itertext()).strip())
+        elif element.tag == qn("w:tbl"):
+            for row in list(element.iterchildren(qn("w:tr")))[-KEEP_BEFORE_SIGNATURE:]:
+                for paragraph in row.iter(qn("w:p")):
+                    _keep_next(paragraph)
+            break
+
+
+def _keep_next(p) -> None:
+    p_pr = p.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        p_pr.keepNext_val = True
+
+
 def _closing_block(document: DocxDocument, data: PartyDocument) -> None:
+    _keep_with_signature(document)
     _paragraph(document, keep_with_next=True)
     table = _layout_table(document, [CLOSING_LEFT_MM, TEXT_WIDTH_MM - CLOSING_LEFT_MM])
     left, right = table.rows[0].cells
@@ -532,8 +629,31 @@ def build_document(data: PartyDocument) -> DocxDocument:
     _body(document, data)
     _closing_block(document, data)
     _annex(document, data)
-    _paragraph(document)  # Word expects the body to end with a paragraph, not a table
+    _end_paragraph(document)
+    _page_numbers(document)
+    _core_properties(document, data)
     return document
+
+
+def _end_paragraph(document: DocxDocument) -> None:
+    """Word expects the body to end with a paragraph, not a table. A 14 pt empty line there, or
+    the one after the last table, fell onto a page of its own in LibreOffice when the page above
+    was full: the last paragraph is made 1 pt high, with no space around it."""
+    body = document.element.body
+    children = [c for c in body.iterchildren() if c.tag in (qn("w:p"), qn("w:tbl"))]
+    last = children[-1] if children else None
+    if last is None or last.tag != qn("w:p") or "".join(last.itertext()).strip():
+        last = _paragraph(document)._p
+    layout = Paragraph(last, None).paragraph_format
+    layout.space_before = layout.space_after = Pt(0)
+    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    layout.line_spacing = Pt(1)
+    p_pr = last.get_or_add_pPr()
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    p_pr.append(mark)  # the paragraph mark's size sets an empty line's height
 
 
 def render_docx(data: PartyDocument, out: str | os.PathLike | BinaryIO | None = None) -> bytes:

@@ -195,7 +195,7 @@ def on_time_rate(query: PictureQuery) -> dict | None:
     if template is None:
         return None
     key = report_month_of(query.window.end)
-    if key.deadline(template.deadline_day) >= query.today:
+    if template.deadline_of(key) >= query.today:
         key = key.previous()
     reader = query.reader
     if query.unit is not None:

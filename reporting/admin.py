@@ -37,7 +37,14 @@ class PeriodAdmin(AuditedAdmin):
 
 @admin.register(ReportTemplate)
 class ReportTemplateAdmin(AuditedAdmin):
-    list_display = ("name", "period_kind", "deadline_day", "remind_days_before", "active")
+    list_display = (
+        "name",
+        "period_kind",
+        "deadline_day",
+        "deadline_inclusive",
+        "remind_days_before",
+        "active",
+    )
     list_filter = ("period_kind", "active")
     filter_horizontal = ("units",)
     readonly_fields = ("version",)

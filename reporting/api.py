@@ -99,6 +99,7 @@ class TemplateSerializer(serializers.ModelSerializer):
             "name",
             "period_kind",
             "deadline_day",
+            "deadline_inclusive",
             "remind_days_before",
             "sections",
             "active",

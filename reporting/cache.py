@@ -99,6 +99,7 @@ def result_key(
             str(template.pk),
             str(template.period_kind),
             str(template.deadline_day),
+            str(template.deadline_inclusive),
             effective,
             period_code,
             str(months),

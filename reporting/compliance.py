@@ -160,3 +160,67 @@ def compute(
             )
         )
     return results
+
+
+# --- a period of several months (the 6-month and annual reports) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a period of several months owed and got, counting only the months already due.
+
+    A month is due once its deadline has passed (the compliance page's rule: before that a unit
+    without a report is "not started", not "missing"). Each month counts the units open during
+    it, so a unit opened mid-period owes reports from its opening month and a unit closed or
+    merged owes them until its closing month."""
+
+    expected_reports: int  # unit-months due
+    submitted: int  # of those, submitted (first submission on time or late)
+    on_time: int
+    units: int  # distinct units that owed at least one due month
+    due_months: tuple[str, ...]  # codes
+    not_due_months: tuple[str, ...]  # codes of months whose deadline has not passed
+    early_reports: int  # reports already submitted for months not yet due
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return self.submitted / self.expected_reports if self.expected_reports else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.expected_reports if self.expected_reports else None
+
+    def as_dict(self) -> dict:
+        return {
+            "expected_reports": self.expected_reports,
+            "submitted": self.submitted,
+            "on_time": self.on_time,
+            "units": self.units,
+            "due_months": list(self.due_months),
+            "not_due_months": list(self.not_due_months),
+            "early_reports": self.early_reports,
+            "reporting_rate": self.reporting_rate,
+            "on_time_rate": self.on_time_rate,
+        }
+
+
+def is_due(period: PeriodInfo, today: dt.date) -> bool:
+    """Whether a report of ``period`` is owed by ``today`` (its deadline has passed)."""
+    return today > period.deadline
+
+
+def coverage(results: Iterable[PeriodCompliance], today: dt.date) -> Coverage:
+    """Sum the months of ``results`` that are due on ``today``; list the others apart."""
+    due, not_due, units = [], [], set()
+    expected = submitted = on_time = early = 0
+    for month in results:
+        if not is_due(month.period, today):
+            not_due.append(month.period.code)
+            early += month.total.submitted
+            continue
+        due.append(month.period.code)
+        expected += month.total.expected
+        submitted += month.total.submitted
+        on_time += month.total.on_time
+        units.update(month.statuses)
+    return Coverage(expected, submitted, on_time, len(units), tuple(due), tuple(not_due), early)

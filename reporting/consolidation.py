@@ -126,6 +126,8 @@ class Consolidation:
     sources: dict[str, dict] = field(default_factory=dict)
     previous_topics: list[TopicSummary] = field(default_factory=list)
     annex: list[dict] = field(default_factory=list)
+    # What the months already due owed and got (``compliance.Coverage.as_dict``), when known.
+    coverage: dict | None = None
 
     @property
     def stream_count(self) -> int:
@@ -190,6 +192,30 @@ def percent(part: int, whole: int) -> str:
 
 def _month_label(code: str) -> str:
     return parse_period(code).label
+
+
+def coverage_phrase(coverage: dict) -> str:
+    """"đã nộp 246/275 báo cáo phải nộp của 55 đơn vị (89,5%), …; tháng 12/2026 chưa đến hạn".
+
+    Only the months already due are counted (``compliance.coverage``): each owes one report per
+    unit open during it, so the units and reports expected follow openings and mergers."""
+    later = [_month_label(code).lower() for code in coverage.get("not_due_months", [])]
+    expected = coverage.get("expected_reports", 0)
+    if not expected:
+        text = "chưa có tháng nào đến hạn nộp báo cáo"
+    else:
+        submitted, on_time = coverage["submitted"], coverage["on_time"]
+        text = (
+            f"đã nộp {submitted}/{expected} báo cáo phải nộp của {coverage['units']} đơn vị"
+            f" ({percent(submitted, expected)}), trong đó {on_time} báo cáo nộp đúng hạn"
+            f" ({percent(on_time, expected)})"
+        )
+        if later:
+            text += f"; {', '.join(later)} chưa đến hạn"
+    early = coverage.get("early_reports", 0)
+    if later and early:
+        text += f" (đã có {early} báo cáo nộp trước hạn)"
+    return text
 
 
 def _is_asking(summary: str) -> bool:
@@ -308,6 +334,7 @@ def consolidate(
     previous: Iterable[UnitReportData] = (),
     issues: Sequence = (),
     places: Iterable[str] = (),
+    coverage: dict | None = None,
 ) -> Consolidation:
     """Consolidate the submitted reports of the months ``period`` covers; others are ignored.
 
@@ -315,7 +342,8 @@ def consolidate(
     unknown (0) the number of units that did report is used. ``previous`` are the reports of the
     period before (what changed against last month), ``issues`` the issues a recommendation may
     concern (``drafting.IssueRef``), ``places`` the names a sentence standing for many units
-    should rather not carry (areas).
+    should rather not carry (areas), ``coverage`` what the months already due owed and got
+    (the overview of a period of several months says it rather than a count of units).
     """
     months = [month.code for month in period.months()]
     kept = [report for report in reports if report.period in months]
@@ -338,6 +366,7 @@ def consolidate(
         latent=collect_latent(kept),
         recommendations=collect_recommendations(kept, many_months=len(months) > 1),
         sections={},
+        coverage=coverage,
     )
     result.annex = annex_of(kept)
     previous_months = [month.code for month in period.previous().months()]
@@ -388,17 +417,34 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else percent(round(value * 1000), 1000)
 
 
-def compliance_tables(compliance: dict) -> list[Table]:
-    """Per month: expected, submitted, on time...; per unit: its status (or counts of months)."""
-    months = compliance.get("months", [])
-    month_rows = [
-        [
-            m["label"], m["expected"], m["submitted"], m["on_time"], m["late"], m["returned"],
-            m["expected"] - m["submitted"] - m["returned"], _rate(m["reporting_rate"]),
-            _rate(m["on_time_rate"]),
-        ]
-        for m in months
+def _month_row(m: dict) -> list:
+    if not m.get("due", True):  # its deadline has not passed: nobody is late yet
+        return [m["label"], m["expected"], m["submitted"], m["on_time"], m["late"],
+                m["returned"], "Chưa đến hạn", "—", "—"]
+    return [
+        m["label"], m["expected"], m["submitted"], m["on_time"], m["late"], m["returned"],
+        m["expected"] - m["submitted"] - m["returned"], _rate(m["reporting_rate"]),
+        _rate(m["on_time_rate"]),
     ]
+
+
+def compliance_tables(compliance: dict) -> list[Table]:
+    """Per month: expected, submitted, on time...; per unit: its status (or counts of months).
+
+    Over several months, a month not yet due is shown but not counted: the total row and the
+    units' counts take the months already due only (``compliance.coverage``)."""
+    months = compliance.get("months", [])
+    month_rows = [_month_row(m) for m in months]
+    coverage = compliance.get("coverage")
+    if len(months) > 1 and coverage:
+        expected, submitted = coverage["expected_reports"], coverage["submitted"]
+        due = [m for m in months if m.get("due", True)]
+        month_rows.append([
+            "Cộng các tháng đã đến hạn", expected, submitted, coverage["on_time"],
+            sum(m["late"] for m in due), sum(m["returned"] for m in due),
+            expected - submitted - sum(m["returned"] for m in due),
+            _rate(coverage["reporting_rate"]), _rate(coverage["on_time_rate"]),
+        ])
     tables = [
         Table(
             "ty_le_nop", "Tình hình nộp báo cáo",
@@ -417,14 +463,17 @@ def compliance_tables(compliance: dict) -> list[Table]:
         ]
         headers: tuple[str, ...] = ("STT", "Đơn vị", "Tình trạng")
     else:
+        due_codes = {m["period"] for m in months if m.get("due", True)}
         rows = []
         for i, u in enumerate(units, start=1):
-            counts = Counter(u["statuses"].values())
+            owed = [status for code, status in u["statuses"].items() if code in due_codes]
+            counts = Counter(owed)
+            # A due month can only be missing, not draft or not started (that is before it).
             not_in = counts["missing"] + counts["draft"] + counts["not_started"]
-            rows.append([i, u["unit"], counts["on_time"], counts["late"], counts["returned"],
-                         not_in])
-        headers = ("STT", "Đơn vị", "Số tháng đúng hạn", "Số tháng muộn", "Số tháng bị trả lại",
-                   "Số tháng chưa nộp")
+            rows.append([i, u["unit"], len(owed), counts["on_time"], counts["late"],
+                         counts["returned"], not_in])
+        headers = ("STT", "Đơn vị", "Số tháng phải nộp", "Số tháng đúng hạn", "Số tháng muộn",
+                   "Số tháng bị trả lại", "Số tháng chưa nộp")
     tables.append(Table("don_vi", "Tình hình nộp báo cáo của từng đơn vị", headers, rows,
                         "Tỷ lệ nộp theo đơn vị"))
     return tables
@@ -523,6 +572,9 @@ def compliance_sentence(compliance: dict) -> str:
             if names:
                 text += f" {label}: {', '.join(names)}."
         return text
+    if "coverage" in compliance:
+        return f"Trong {len(months)} tháng, các đơn vị {coverage_phrase(compliance['coverage'])}."
+    # Drafted before the months not yet due were told apart: every month counted, as then.
     return (
         f"Trong {len(months)} tháng, các đơn vị đã nộp {submitted}/{expected} lượt báo cáo phải nộp"
         f" ({percent(submitted, expected)}), trong đó {on_time} lượt đúng hạn"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.text import fold
+from reporting.consolidation import coverage_phrase
 from synthesis import (
     ADDRESSEE_LABELS,
     ADDRESSEES,
@@ -295,6 +296,12 @@ def draft_thought(c, reports, previous, specific: Specific, labels) -> Draft:
         f"{c.period.label}, {scope} đã nộp {c.report_count} báo cáo{months}, phản ánh"
         f" {c.stream_count} luồng ý kiến về {len(c.topics)} lĩnh vực"
     )
+    if len(c.months) > 1 and c.coverage is not None:
+        # Several months: reports owed per month (openings, mergers), months not yet due apart.
+        overview = (
+            f"{c.period.label}, các đơn vị {coverage_phrase(c.coverage)}. Các báo cáo đã nộp"
+            f" phản ánh {c.stream_count} luồng ý kiến về {len(c.topics)} lĩnh vực"
+        )
     if c.stream_count:
         overview += "; về thái độ: " + _attitude_mix(c.attitudes, c.stream_count, attitude_labels)
     paragraphs = [overview + "."]

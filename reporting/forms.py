@@ -191,6 +191,15 @@ def text_to_sections(text: str) -> list[dict]:
 class TemplateForm(PageForm):
     name = forms.CharField(label="Tên mẫu", max_length=200)
     deadline_day = forms.IntegerField(label="Hạn nộp (ngày trong tháng)", min_value=1, max_value=31)
+    deadline_rule = forms.TypedChoiceField(
+        label="Cách tính hạn",
+        choices=[
+            ("before", "Nộp trước ngày hạn (hạn cuối: hết ngày liền trước, như “trước ngày 25”)"),
+            ("through", "Nộp đến hết ngày hạn (“đến hết ngày 25”)"),
+        ],
+        coerce=lambda value: value == "through",
+        help_text="Quyết định một báo cáo nộp đúng vào ngày hạn là đúng hạn hay muộn.",
+    )
     remind_days_before = forms.IntegerField(
         label="Nhắc trước hạn (số ngày)", min_value=0, max_value=31
     )
@@ -219,6 +228,7 @@ class TemplateForm(PageForm):
         return {
             "name": template.name,
             "deadline_day": template.deadline_day,
+            "deadline_rule": "through" if template.deadline_inclusive else "before",
             "remind_days_before": template.remind_days_before,
             "effective_from": template.effective_from,
             "sections_text": sections_to_text(template.sections),

@@ -66,6 +66,14 @@ class ReportTemplate(models.Model):
         default=25,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
+    # "Trước ngày 25" (the plan) ends with the 24th; "đến hết ngày 25" includes the 25th. The
+    # template says which, so nobody has to guess what a report sent on the 25th is.
+    deadline_inclusive = models.BooleanField(
+        "tính cả ngày hạn nộp",
+        default=False,
+        help_text="Bỏ chọn: nộp trước ngày hạn (hạn cuối là hết ngày liền trước). Chọn: nộp đến"
+        " hết ngày hạn.",
+    )
     remind_days_before = models.PositiveSmallIntegerField(
         "nhắc trước hạn (ngày)", default=3, validators=[MaxValueValidator(31)]
     )
@@ -90,8 +98,28 @@ class ReportTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def last_day(self) -> int:
+        """The day of the month whose end is the deadline: 24 for "trước ngày 25"."""
+        return self.deadline_day if self.deadline_inclusive else max(1, self.deadline_day - 1)
+
+    @property
+    def deadline_rule(self) -> str:
+        """The rule in words, for the template pages: "trước ngày 25 (hết ngày 24)"."""
+        if self.deadline_inclusive:
+            return f"đến hết ngày {self.deadline_day}"
+        return f"trước ngày {self.deadline_day} (hạn cuối: hết ngày {self.last_day})"
+
+    def deadline_of(self, key: PeriodKey) -> dt.date:
+        """The last local day a report of ``key`` counts as on time (clamped to the month)."""
+        return key.deadline(self.last_day)
+
+    def deadline_ends_at(self, key: PeriodKey, tz: dt.tzinfo) -> dt.datetime:
+        """The first instant past the deadline: midnight after its last day, local time."""
+        return key.deadline_ends_at(self.last_day, tz)
+
     def deadline_for(self, period: Period) -> dt.date:
-        return period.key.deadline(self.deadline_day)
+        return self.deadline_of(period.key)
 
     def covers(self, key: PeriodKey) -> bool:
         """Whether the template was in force during the period (units owe it a report)."""

@@ -90,7 +90,7 @@ def unit_periods(
         rows.append(
             UnitPeriodRow(
                 key=key,
-                deadline=key.deadline(template.deadline_day),
+                deadline=template.deadline_of(key),
                 status=status_of(report, template, period),
                 report=report,
                 expected=expected,
@@ -154,7 +154,7 @@ def default_compliance_month(template: ReportTemplate, today: dt.date | None = N
     """The month whose deadline passed most recently: this one after its deadline, else the last."""
     today = today or local_today()
     current = month_of(today)
-    if today > current.deadline(template.deadline_day):
+    if today > template.deadline_of(current):
         return current
     return current.previous()
 

@@ -1,7 +1,8 @@
 """Reporting periods as plain values (no Django): parse "2025-11", "2025-H2", "2025".
 
 A period's deadline is a *local date*: a report counts as on time when it is submitted on or before
-that date in Asia/Ho_Chi_Minh, whatever the UTC clock says.
+that date in Asia/Ho_Chi_Minh, whatever the UTC clock says. The day passed in is the last day on
+time (``ReportTemplate.last_day``: the 24th for a template due "trước ngày 25").
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def _report_infos(
         *[
             When(
                 period__code=key.code,
-                first_submitted_at__lt=key.deadline_ends_at(template.deadline_day, tz),
+                first_submitted_at__lt=template.deadline_ends_at(key, tz),
                 then=Value(True),
             )
             for key in keys
@@ -96,7 +96,7 @@ def _period_info(template: ReportTemplate, key: PeriodKey) -> calc.PeriodInfo:
         label=key.label,
         start=key.start,
         end=key.end,
-        deadline=key.deadline(template.deadline_day),
+        deadline=template.deadline_of(key),
         in_force=template.covers(key),
     )
 
@@ -187,9 +187,7 @@ def _compute_compliance(
 def status_of(report: UnitReport | None, template: ReportTemplate, period: Period) -> str:
     info = None
     if report is not None:
-        deadline_ends_at = period.key.deadline_ends_at(
-            template.deadline_day, timezone.get_current_timezone()
-        )
+        deadline_ends_at = template.deadline_ends_at(period.key, timezone.get_current_timezone())
         first = report.first_submitted_at
         info = calc.ReportInfo(report.state, first is not None and first < deadline_ends_at)
     return calc.unit_status(info, template.deadline_for(period), local_today())

@@ -623,6 +623,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_template(
                 user=request.user, template=template, name=data["name"],
                 deadline_day=data["deadline_day"], remind_days_before=data["remind_days_before"],
+                deadline_inclusive=data["deadline_rule"],
                 sections=text_to_sections(data["sections_text"]),
                 unit_ids=[unit.pk for unit in data["units"]],
                 expected_version=data["version"],

@@ -49,7 +49,7 @@ class _Reports:
         return dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60)), tzinfo=self.tz)
 
     def _plan(self, unit: _Unit, key: PeriodKey) -> _Plan:
-        deadline = key.deadline(self.template.deadline_day)
+        deadline = self.template.deadline_of(key)
         if unit.row.closed_on and unit.row.closed_on <= key.end:
             return _Plan("none")  # merged during the month: its last report never came
         if self._heard_areas(unit, key) == [] and unit.areas:

@@ -62,7 +62,7 @@ def november(vanphong, an, binh, cell_a, cell_b, monthly, full_sections, stream)
 def test_compliance_prints_a_vietnamese_table_naming_missing_units(capsys, november):
     code, out, err = run(capsys, "compliance", "--period", "2025-11")
     assert code == 0, err
-    assert "TỶ LỆ NỘP BÁO CÁO — THÁNG 11/2025 (hạn nộp 25/11/2025)" in out
+    assert "TỶ LỆ NỘP BÁO CÁO — THÁNG 11/2025 (hạn nộp 24/11/2025)" in out  # "trước ngày 25"
     assert "Phải nộp" in out and "50,0%" in out
     missing = out.split("Đơn vị chưa nộp (1):")[1]
     assert "Chi bộ Tổ dân phố 2" in missing

@@ -88,7 +88,7 @@ def test_the_figures_per_month(history, lanhdao, cell_a):
     assert (oct_.late_reports, oct_.missing_reports) == (0, 1)
     assert (nov.late_reports, nov.missing_reports) == (0, 0)
     assert (dec.late_reports, dec.missing_reports) == (1, 0)
-    assert (jan.late_reports, jan.missing_reports) == (0, 0)  # the deadline is the 25th
+    assert (jan.late_reports, jan.missing_reports) == (0, 0)  # due before the 25th: not yet
     assert by_month["2025-09"].late_reports is None  # before the template applied
     assert (nov.issues_overdue, dec.issues_overdue) == (1, 1)
     assert (nov.answered, nov.median_days, dec.answered, dec.median_days) == (1, 24, 1, 4)

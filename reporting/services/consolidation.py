@@ -9,6 +9,7 @@ entry has no actor.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
 from core.services import audit
@@ -34,6 +36,7 @@ from documents.xlsx import save_workbook, write_table
 from issues.models import Issue
 from issues.selectors import OPEN_STATUSES
 from orgs.models import Area, User
+from reporting import compliance as rates
 from reporting import consolidation as calc
 from reporting import extensions
 from reporting.drafting import IssueRef
@@ -135,8 +138,9 @@ def _issue_refs(period: PeriodKey) -> list[IssueRef]:
 def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
     """Compliance of every month the period covers, per month and per unit, as JSON values."""
     months = period.months()
+    today = local_today()
     view = compliance_for(user or _SystemReader(), template=template, period=months[-1],
-                          months=len(months))
+                          months=len(months), today=today)
     unit_ids: list[int] = []
     for month in view.trend:
         unit_ids += [pk for pk in month.statuses if pk not in unit_ids]
@@ -144,9 +148,11 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
     return {
         "months": [
             {"period": m.period.code, "label": m.period.label,
-             "deadline": m.period.deadline.isoformat(), **m.total.as_dict()}
+             "deadline": m.period.deadline.isoformat(), "due": rates.is_due(m.period, today),
+             **m.total.as_dict()}
             for m in view.trend
         ],
+        "coverage": rates.coverage(view.trend, today).as_dict(),
         "units": [
             {"unit": unit.name,
              "statuses": {m.period.code: m.statuses[unit.id]
@@ -189,6 +195,7 @@ def generate_consolidated(
     previous = _submitted_reports(template, [m.code for m in period.previous().months()])
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
+        coverage=compliance["coverage"],
         section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
         places=Area.objects.values_list("name", flat=True),
     )
@@ -382,6 +389,13 @@ def _annex(consolidated: ConsolidatedReport, tables: list[calc.Table]) -> list[D
                                for t in tables])]
 
 
+def _counted_on(consolidated: ConsolidatedReport) -> str:
+    generated = consolidated.data.get("generated_at")
+    when = dt.datetime.fromisoformat(generated) if generated else consolidated.updated_at
+    return (f"Số liệu tính đến {timezone.localtime(when):%H:%M} ngày"
+            f" {timezone.localtime(when):%d/%m/%Y}, theo các báo cáo đơn vị đã nộp.")
+
+
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     """The plain data the DOCX layout needs; tables go under "Dư luận nổi bật" and at the end."""
     tables = report_tables(consolidated)
@@ -401,6 +415,8 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         heading=f"{_ROMAN[len(body) % len(_ROMAN)]}. {COMPLIANCE_TITLE.upper()}",
         text=calc.compliance_sentence(consolidated.data.get("compliance", {})),
         tables=[_doc_table(t) for t in tables["compliance"]],
+        # Says when the numbers were counted, and keeps a line of text with the signature.
+        after=_counted_on(consolidated),
     ))
     return PartyDocument(
         superior_body=settings.LONGDAN_SUPERIOR_BODY,
@@ -414,6 +430,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
         annex=_annex(consolidated, tables["annex"]),
+        generated_at=timezone.now(),  # the file's created and modified properties
     )
 
 

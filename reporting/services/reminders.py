@@ -133,7 +133,8 @@ def send_due_reminders(
         if not units:
             continue
         for due in due_reminders(
-            period_kind=template.period_kind, deadline_day=template.deadline_day,
+            # The last day on time: the 24th for a template due "trước ngày 25".
+            period_kind=template.period_kind, deadline_day=template.last_day,
             remind_days_before=template.remind_days_before, today=today,
         ):
             _remind_period(run, template, due, units, office)

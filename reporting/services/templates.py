@@ -50,13 +50,21 @@ def _clean_sections(sections: Sequence[dict]) -> list[dict]:
     return cleaned
 
 
-def _check_fields(name: str, deadline_day: int, remind_days_before: int) -> str:
+def _check_fields(
+    name: str, deadline_day: int, remind_days_before: int, deadline_inclusive: bool
+) -> str:
     name = nfc(name or "").strip()
     if not name or len(name) > 200:
         raise ServiceError("Tên mẫu phải có từ 1 đến 200 ký tự.", field="name")
     if not 1 <= deadline_day <= 31:
         raise ServiceError(
             "Hạn nộp phải là một ngày trong tháng, từ 1 đến 31.", field="deadline_day"
+        )
+    if deadline_day == 1 and not deadline_inclusive:
+        raise ServiceError(
+            "Hạn nộp: “trước ngày 1” không thuộc tháng báo cáo; chọn “đến hết ngày 1” hoặc"
+            " một ngày khác.",
+            field="deadline_day",
         )
     if not 0 <= remind_days_before <= 31:
         raise ServiceError(
@@ -76,14 +84,18 @@ def update_template(
     unit_ids: Iterable[int],
     expected_version: int,
     effective_from: dt.date | None = None,
+    deadline_inclusive: bool | None = None,
 ) -> ReportTemplate:
     """Change a template; refuses a stale ``expected_version`` (ConflictError), nothing half-saved.
 
     Reports already written keep the text of a section that was removed or renamed; the new
-    section list applies to what units edit from now on.
+    section list applies to what units edit from now on. ``deadline_inclusive`` None keeps the
+    template's rule (whether a report of the deadline day itself is on time).
     """
     require_office(user, "sửa mẫu báo cáo", field="template")
-    name = _check_fields(name, deadline_day, remind_days_before)
+    if deadline_inclusive is None:
+        deadline_inclusive = template.deadline_inclusive
+    name = _check_fields(name, deadline_day, remind_days_before, deadline_inclusive)
     clean_sections = _clean_sections(sections)
     wanted = set(unit_ids)
     known = set(OrgUnit.objects.filter(pk__in=wanted).values_list("pk", flat=True))
@@ -100,6 +112,7 @@ def update_template(
         before_units = set(current.units.values_list("pk", flat=True))
         current.name = name
         current.deadline_day = deadline_day
+        current.deadline_inclusive = deadline_inclusive
         current.remind_days_before = remind_days_before
         current.effective_from = effective_from
         current.sections = clean_sections
@@ -111,6 +124,7 @@ def update_template(
             summary=f"Sửa mẫu báo cáo '{name}' (phiên bản {current.version})",
             data={
                 "deadline_day": deadline_day,
+                "deadline_inclusive": deadline_inclusive,
                 "remind_days_before": remind_days_before,
                 "effective_from": effective_from.isoformat() if effective_from else None,
                 "sections": [s["key"] for s in clean_sections],

@@ -385,7 +385,7 @@ def test_compliance_for_office_and_leader_404_for_reporter(
     data = office_api.get(url).json()
     assert data["period"] == "2025-11"
     assert data["expected"] == 2  # cell_a and cell_b; the cell closed in September is not expected
-    assert data["deadline"] == "2025-11-25"
+    assert data["deadline"] == "2025-11-24"  # "trước ngày 25": the last day on time is the 24th
     assert len(data["trend"]) == 12
     assert as_user(lanhdao).get(f"{url}&template={monthly.pk}").json()["expected"] == 2
     hidden = an_api.get(url)

@@ -31,7 +31,12 @@ def day(text: str) -> dt.date:
 
 @pytest.fixture
 def cast(an, binh, vanphong, monthly):
-    """The conftest cast with e-mail addresses, so reminders reach them by mail too."""
+    """The conftest cast with e-mail addresses, so reminders reach them by mail too.
+
+    These tests date themselves by a template due "đến hết ngày 25" (the 25th itself on time);
+    the plan's reading, "trước ngày 25", is the default and has its own test below."""
+    ReportTemplate.objects.filter(pk=monthly.pk).update(deadline_inclusive=True)
+    monthly.refresh_from_db()
     for user, email in ((an, "an@example.vn"), (binh, "binh@example.vn"),
                         (vanphong, "vanphong@example.vn")):
         user.email = email
@@ -143,6 +148,20 @@ def test_the_deadline_day_itself_still_gets_before_not_overdue(
         run(django_capture_on_commit_callbacks)
     assert reminders() == {("chi-bo-1", BEFORE), ("chi-bo-2", BEFORE)}
     assert Notification.objects.filter(text__contains="hôm nay là hạn cuối").count() == 2
+
+
+def test_before_the_25th_the_24th_is_the_last_day(
+    cast, an, django_capture_on_commit_callbacks
+):
+    """The plan's reading (the default): "trước ngày 25" ends with the 24th."""
+    ReportTemplate.objects.filter(pk=cast.pk).update(deadline_inclusive=False)
+    with time_machine.travel(dt.datetime(2025, 11, 24, 23, 30, tzinfo=HANOI), tick=False):
+        run(django_capture_on_commit_callbacks)
+    assert reminders() == {("chi-bo-1", BEFORE), ("chi-bo-2", BEFORE)}
+    note = Notification.objects.get(user=an, text__startswith="Nhắc hạn")
+    assert "hạn 24/11/2025" in note.text
+    run(django_capture_on_commit_callbacks, "2025-11-25")
+    assert reminders(OVERDUE) == {("chi-bo-1", OVERDUE), ("chi-bo-2", OVERDUE)}
 
 
 def test_no_reminder_for_a_submitted_report(

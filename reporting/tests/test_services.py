@@ -125,17 +125,23 @@ def test_only_office_returns_with_a_reason(
 
 
 @pytest.mark.parametrize(
-    ("utc_moment", "expected"),
+    ("inclusive", "utc_moment", "expected"),
     [
-        # 23:59 on the 25th in Hà Nội is 16:59 UTC: still on time.
-        (dt.datetime(2025, 11, 25, 16, 59, tzinfo=dt.UTC), "on_time"),
-        # 00:01 on the 26th in Hà Nội is 17:01 UTC on the 25th: already late.
-        (dt.datetime(2025, 11, 25, 17, 1, tzinfo=dt.UTC), "late"),
+        # "Trước ngày 25" (the plan, the default): 23:59 on the 24th in Hà Nội (16:59 UTC) is on
+        # time; 00:01 on the 25th (17:01 UTC on the 24th) is already late.
+        (False, dt.datetime(2025, 11, 24, 16, 59, tzinfo=dt.UTC), "on_time"),
+        (False, dt.datetime(2025, 11, 24, 17, 1, tzinfo=dt.UTC), "late"),
+        (False, dt.datetime(2025, 11, 25, 3, 0, tzinfo=dt.UTC), "late"),
+        # "Đến hết ngày 25": 23:59 on the 25th is on time, 00:01 on the 26th late.
+        (True, dt.datetime(2025, 11, 25, 16, 59, tzinfo=dt.UTC), "on_time"),
+        (True, dt.datetime(2025, 11, 25, 17, 1, tzinfo=dt.UTC), "late"),
     ],
 )
-def test_deadline_is_midnight_local_time_on_the_25th(
-    an, cell_a, monthly, period, full_sections, utc_moment, expected
+def test_deadline_is_midnight_local_time_after_the_last_day(
+    an, cell_a, monthly, period, full_sections, inclusive, utc_moment, expected
 ):
+    monthly.deadline_inclusive = inclusive
+    monthly.save()
     with time_machine.travel(utc_moment, tick=False):
         report = draft(an, monthly, period, cell_a, full_sections)
         report = services.submit_report(user=an, report=report, expected_version=report.version)

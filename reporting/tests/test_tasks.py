@@ -45,7 +45,7 @@ def test_task_takes_an_iso_day(cast, django_capture_on_commit_callbacks):
         result = send_reminders.enqueue(today="2025-11-22")
     assert result.return_value["before"] == 2
     assert {m.subject for m in mail.outbox} >= {
-        "Nhắc hạn nộp báo cáo tháng 11/2025 — hạn 25/11/2025"
+        "Nhắc hạn nộp báo cáo tháng 11/2025 — hạn 24/11/2025"  # "trước ngày 25", the default
     }
 
 

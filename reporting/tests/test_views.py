@@ -115,7 +115,7 @@ def test_home_for_office_names_missing_units_of_last_due_month(client, vanphong,
 def test_home_for_reporter_shows_countdown_and_start_button(client, an, monthly):
     login(client, an)
     body = client.get(reverse("home")).content.decode()
-    assert "Còn <strong>15 ngày</strong>" in body
+    assert "Còn <strong>14 ngày</strong>" in body  # to the 24th: "trước ngày 25"
     assert reverse("report_start") + "?period=2025-11" in body
     assert "Chưa nộp (quá hạn)" in body  # October was never started
 
@@ -377,6 +377,7 @@ def _template_payload(template: ReportTemplate, **overrides) -> dict:
     data = {
         "name": template.name,
         "deadline_day": "20",
+        "deadline_rule": "before",
         "remind_days_before": "2",
         "sections_text": "tu_tuong | Tình hình tư tưởng\nKiến nghị, đề xuất",
         "units": [str(pk) for pk in template.units.values_list("pk", flat=True)],
@@ -405,6 +406,38 @@ def test_template_edit_saves_and_refuses_a_stale_version(client, vanphong, month
     assert "đã được người khác sửa" in conflict.content.decode()
     monthly.refresh_from_db()
     assert monthly.deadline_day == 20
+
+
+def test_template_edit_sets_the_deadline_rule_and_pages_show_it(client, vanphong, an, monthly,
+                                                                 draft_a):
+    login(client, vanphong)
+    url = reverse("template_edit", args=[monthly.pk])
+    page = client.get(url).content.decode()
+    assert "trước ngày 25 (hạn cuối: hết ngày 24)" in page  # the plan's reading, the default
+    response = client.post(url, _template_payload(monthly, deadline_day="25",
+                                                  deadline_rule="through"))
+    assert response.status_code == 302
+    monthly.refresh_from_db()
+    assert monthly.deadline_inclusive is True
+    entry = AuditEntry.objects.filter(object_type="reporting.reporttemplate").latest("pk")
+    assert entry.data["deadline_inclusive"] is True
+    assert "đến hết ngày 25" in client.get(reverse("template_list")).content.decode()
+    login(client, an)
+    for name in ("report_detail", "report_edit"):
+        body = client.get(reverse(name, args=[draft_a.pk])).content.decode()
+        assert "Hạn cuối: hết ngày 25/11/2025" in body
+    ReportTemplate.objects.filter(pk=monthly.pk).update(deadline_inclusive=False)
+    body = client.get(reverse("report_detail", args=[draft_a.pk])).content.decode()
+    assert "Hạn cuối: hết ngày 24/11/2025" in body
+
+
+def test_before_day_one_is_refused_naming_the_field(client, vanphong, monthly):
+    login(client, vanphong)
+    url = reverse("template_edit", args=[monthly.pk])
+    body = client.post(url, _template_payload(monthly, deadline_day="1")).content.decode()
+    assert "“trước ngày 1” không thuộc tháng báo cáo" in body
+    monthly.refresh_from_db()
+    assert monthly.deadline_day == 25
 
 
 def test_template_edit_bad_section_key_names_the_line(client, vanphong, monthly):
