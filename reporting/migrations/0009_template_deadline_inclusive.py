@@ -15,7 +15,7 @@ def plans_reading(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0006_natural_order"),
+        ("reporting", "0008_office_inbox"),
     ]
 
     operations = [
