@@ -40,9 +40,11 @@ def cmd_demo(args) -> int:
         summary = demo.load_demo(reset=args.reset, months=months, stdout=sys.stdout)
         _print_summary(summary)
     _print_mail_place()
+    # The accounts at the end (no e-mail printed after them), then the one line saying where the
+    # leader should look first.
+    _print_logins(demo.current_logins(), demo.PASSWORD)
     out()
     out(demo.current_story().leader_line())
-    _print_logins(demo.current_logins(), demo.PASSWORD)  # last: what the person needs next
     return 0
 
 
