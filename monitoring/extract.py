@@ -17,8 +17,9 @@ import trafilatura
 
 __all__ = ["Article", "Entry", "ExtractError", "article", "feed_entries", "sitemap_urls"]
 
-# feedparser's bozo flag for a mere encoding mismatch the feed survives: not an error.
-_HARMLESS = (feedparser.CharacterEncodingOverride,)
+# feedparser's bozo flag for an encoding mismatch or a feed served as text/html: the feed itself
+# is well-formed, so these are not errors.
+_HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _HTML = ("text/html", "application/xhtml+xml", "")
 
 
@@ -46,9 +47,11 @@ def _struct_time(value) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
 
 
-def feed_entries(body: bytes, base_url: str) -> list[Entry]:
+def feed_entries(body: bytes, base_url: str, headers: dict[str, str] | None = None) -> list[Entry]:
     """The entries of an RSS or Atom feed; ExtractError for a broken feed (feedparser's bozo)."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    parsed = feedparser.parse(
+        body, response_headers={**(headers or {}), "content-location": base_url}
+    )
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, _HARMLESS):
         raise ExtractError(f"Nguồn tin không đúng định dạng RSS/Atom: {problem}")

@@ -142,7 +142,7 @@ def _take(source, response, client, gaz, tally: Tally) -> None:
     if source.kind == Source.Kind.SITEMAP:
         entries = [extract.Entry(u, "", None) for u in extract.sitemap_urls(response.body)]
     else:
-        entries = extract.feed_entries(response.body, response.url)
+        entries = extract.feed_entries(response.body, response.url, response.headers)
     for entry in entries:
         _count(
             tally,
