@@ -229,8 +229,8 @@ def test_pasted_link_masks_personal_data(site, allow_local, client_fetcher):
         page(
             "Phường Hòa Bình tiếp dân",
             [
-                "Ông Nguyễn Văn Thành ở tổ dân phố An Lư 3 gọi số 0912345678 để phản ánh việc ngập.",
-                "Phường đã tiếp nhận phản ánh và hẹn trả lời trong tuần, người dân đồng tình ủng hộ.",
+                "Ông Nguyễn Văn Thành ở tổ dân phố An Lư 3 gọi số 0912345678 phản ánh ngập.",
+                "Phường đã tiếp nhận phản ánh, hẹn trả lời trong tuần, người dân đồng tình.",
                 "Cán bộ phường cũng hướng dẫn bà con cách gửi ý kiến qua cổng thông tin điện tử.",
             ],
         ),
