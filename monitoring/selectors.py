@@ -13,10 +13,10 @@ from orgs.models import Area
 
 def gazetteer() -> Gazetteer:
     """The ward's names, the city, every tổ dân phố, former ward and place the office added."""
-    ward = settings.LONGDAN_PLACE
     areas = list(Area.objects.values_list("name", "former_ward"))
     return Gazetteer(
-        ward_names=[ward, ward.replace("òa", "oà").replace("óa", "oá").replace("ỏa", "oả")],
+        # One spelling is enough: the gazetteer normalises names and texts alike ("Hoà"→"Hòa").
+        ward_names=[settings.LONGDAN_PLACE],
         city_names=[settings.LONGDAN_CITY],
         areas=[name for name, _former in areas],
         former_wards=sorted({former for _name, former in areas if former}),
@@ -49,3 +49,27 @@ def export_rows() -> Iterator[dict]:
             "attitude": m.attitude or None,
             "issue": m.issue_id,
         }
+
+
+def mentions_for_office(
+    *, relevance: str = "", source_id: int | None = None, q: str = "", limit: int = 100
+) -> list[Mention]:
+    """Newest mentions first, filtered; ``q`` matches title or text without diacritics."""
+    from core.text import fold
+
+    rows = Mention.objects.select_related("source", "topic", "story").order_by(
+        "-published_at", "-fetched_at", "-pk"
+    )
+    if relevance:
+        rows = rows.filter(relevance=relevance)
+    if source_id:
+        rows = rows.filter(source_id=source_id)
+    rows = list(rows[: limit * 5 if q else limit])
+    if q:
+        needle = fold(q)
+        rows = [m for m in rows if needle in fold(f"{m.title} {m.text}")][:limit]
+    return rows
+
+
+def sources_with_health() -> list[Source]:
+    return list(Source.objects.order_by("name"))

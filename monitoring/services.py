@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ServiceError
-from core.services import audit
+from core.models import AuditEntry
+from core.services import audit, require_office
 from monitoring import extract
 from monitoring.addresses import AddressError, canonical_url, site_of
 from monitoring.extract import ExtractError
@@ -82,7 +83,7 @@ def add_source(
         source = Source.objects.create(name=name, url=url, kind=kind)
         audit(
             actor=actor,
-            action="monitoring.source.add",
+            action=AuditEntry.Action.CREATE,
             obj=source,
             summary=f"Thêm nguồn tin {name} ({source.get_kind_display()})",
             data={"url": url, "kind": kind},
@@ -266,3 +267,50 @@ def _refresh_story(story: Story) -> None:
     story.mention_count = len(mentions)
     story.site_count = len({m.site for m in mentions})
     story.save()
+
+
+# --- a pasted link -----------------------------------------------------------------------------
+
+
+def preview_link(*, user, url: str, client: Fetcher | None = None) -> dict:
+    """Fetch and extract a pasted address without storing it (what the office confirms)."""
+    require_office(user, "thêm tin từ đường dẫn")
+    try:
+        response = (client or fetcher()).get(canonical_url(url))
+        final = canonical_url(response.url)
+        article = extract.article(response.body, final, response.headers)
+    except (AddressError, FetchError, ExtractError) as exc:
+        raise ServiceError(f"Đường dẫn: {exc}", field="url") from exc
+    masked_title, _kinds = mask_everything(article.title)
+    masked_text, _kinds = mask_everything(article.text[:MAX_TEXT])
+    return {
+        "url": final,
+        "site": site_of(final),
+        "title": masked_title,
+        "published_at": article.published_at,
+        "text": masked_text,
+        "stored": Mention.objects.filter(url=final).first(),
+    }
+
+
+def paste_link(*, user, url: str, client: Fetcher | None = None) -> Mention:
+    """Store a pasted address once confirmed; the stored mention when it is already there."""
+    require_office(user, "thêm tin từ đường dẫn")
+    try:
+        canonical = canonical_url(url)
+        existing = Mention.objects.filter(url=canonical).first()
+        mention = existing or store_link(canonical, client=client or fetcher())
+    except (AddressError, FetchError, ExtractError) as exc:
+        raise ServiceError(f"Đường dẫn: {exc}", field="url") from exc
+    if mention is None:  # a redirect led to an address already stored
+        response = (client or fetcher()).get(canonical)
+        mention = Mention.objects.get(url=canonical_url(response.url))
+    elif existing is None:
+        audit(
+            actor=user,
+            action=AuditEntry.Action.CREATE,
+            obj=mention,
+            summary=f"Thêm tin từ đường dẫn: {mention.title or mention.url}"[:500],
+            data={"url": mention.url},
+        )
+    return mention

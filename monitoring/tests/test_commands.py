@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from core.models import AuditEntry
 from longdan.commands import main
 from monitoring.models import Mention, Source
 from monitoring.tests.server import FIXTURES
@@ -50,6 +51,8 @@ def test_add_detects_the_kind_fetch_then_export(capsys, feed, tmp_path):
     source = Source.objects.get()
     assert source.kind == "rss" and source.url == feed.url("/rss.xml")
     assert "Đã thêm nguồn tin 'Báo mẫu' (RSS)" in out
+    entry = AuditEntry.objects.get(object_type="monitoring.source")
+    assert entry.action == "create" and entry.object_id == str(source.pk)
 
     code, out, err = run(capsys, "monitor", "fetch", "--json")
     assert code == 0, err
