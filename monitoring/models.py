@@ -7,6 +7,8 @@ and only with masked text; an author is never stored by name.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from core.models import Attitude
@@ -27,6 +29,9 @@ class Source(models.Model):
     url = models.URLField("địa chỉ", max_length=2000, blank=True)
     fetch_interval_minutes = models.PositiveIntegerField("chu kỳ lấy tin (phút)", default=60)
     active = models.BooleanField("đang theo dõi", default=True)
+    # When the worker last took it (claimed with a conditional update, so two workers never
+    # fetch one source in the same tick).
+    last_fetch_at = models.DateTimeField("lần lấy tin gần nhất", null=True, blank=True)
     last_success_at = models.DateTimeField("lần lấy tin thành công gần nhất", null=True, blank=True)
     last_error = models.CharField("lỗi gần nhất", max_length=500, blank=True)
     last_error_at = models.DateTimeField("thời điểm lỗi gần nhất", null=True, blank=True)
@@ -42,6 +47,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def due(self, now) -> bool:
+        """Whether its fetch interval has passed since the worker last took it."""
+        interval = dt.timedelta(minutes=self.fetch_interval_minutes)
+        return self.last_fetch_at is None or self.last_fetch_at + interval <= now
 
 
 class Place(models.Model):

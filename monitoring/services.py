@@ -104,18 +104,34 @@ def _record(source: Source, tally: Tally, etag: str | None, modified: str | None
 # --- fetching ----------------------------------------------------------------------------------
 
 
-def fetch_all(*, client: Fetcher | None = None) -> dict:
-    """Fetch every active source once: ``{"new", "duplicates", "errors", "sources": {name: …}}``."""
+def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
+    """Fetch every active source once: ``{"new", "duplicates", "errors", "sources": {name: …}}``.
+
+    ``due_only`` (the background worker): only the sources whose interval has passed, each
+    claimed first so that two workers in the same tick do not both fetch it."""
     client = client or fetcher()
     gaz = gazetteer()
     total, per_source = Tally(), {}
+    now = timezone.now()
     for source in active_sources():
+        if due_only and not (source.due(now) and _claim(source, now)):
+            continue
+        if not due_only:
+            Source.objects.filter(pk=source.pk).update(last_fetch_at=now)
         tally = fetch_source(source, client=client, gaz=gaz)
         total.add(tally)
         per_source[source.name] = tally.as_dict() | {
             "error": tally.messages[-1] if tally.messages else ""
         }
     return total.as_dict() | {"sources": per_source}
+
+
+def _claim(source: Source, now) -> bool:
+    return bool(
+        Source.objects.filter(pk=source.pk, last_fetch_at=source.last_fetch_at).update(
+            last_fetch_at=now
+        )
+    )
 
 
 def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:

@@ -240,3 +240,19 @@ def test_pasted_link_masks_personal_data(site, allow_local, client_fetcher):
     assert "0912345678" not in mention.text and "Nguyễn Văn Thành" not in mention.text
     assert "⟨SĐT⟩" in mention.text
     assert services.store_link(site.url("/lien-he"), client=client_fetcher) is None
+
+
+def test_worker_fetches_only_due_sources(world, client_fetcher):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monitoring.tasks import fetch_due_sources
+
+    Source.objects.exclude(name="Báo RSS").update(active=False)
+    first = services.fetch_all(client=client_fetcher, due_only=True)
+    assert first["new"] == 3 - 1  # the RSS feed: the river article and the province one
+    assert services.fetch_all(client=client_fetcher, due_only=True)["sources"] == {}
+    Source.objects.update(last_fetch_at=timezone.now() - dt.timedelta(minutes=61))
+    assert list(fetch_due_sources.call()["sources"]) == ["Báo RSS"]
+    assert world.statuses("/rss.xml") == [200, 304]
