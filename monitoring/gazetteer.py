@@ -100,7 +100,9 @@ class Gazetteer:
         self._places = [(p, _pattern(_norm(p))) for p in dict.fromkeys(self.places) if p.strip()]
 
     def judge(self, *texts: str) -> Relevance:
-        text = _norm("\n".join(t for t in texts if t))
+        # An all-capitals headline ("PHƯỜNG HÒA BÌNH …") is read in title case, so the case rule
+        # still tells the name from the common noun.
+        text = _norm("\n".join(t.title() if t.isupper() else t for t in texts if t))
         lower = text.lower()
         score, found = 0.0, []
         city = any(p.search(text) for p in self._cities)

@@ -77,9 +77,10 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's name
                 path = self.path.split("?", 1)[0]
-                status, headers, body = site.routes.get(
-                    path, (404, {"Content-Type": "text/plain"}, b"not found")
-                )
+                route = site.routes.get(path, (404, {"Content-Type": "text/plain"}, b"not found"))
+                if isinstance(route, list):  # answers in turn, the last one for ever after
+                    route = route.pop(0) if len(route) > 1 else route[0]
+                status, headers, body = route
                 etag = headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""

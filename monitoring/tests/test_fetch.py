@@ -256,3 +256,33 @@ def test_worker_fetches_only_due_sources(world, client_fetcher):
     Source.objects.update(last_fetch_at=timezone.now() - dt.timedelta(minutes=61))
     assert list(fetch_due_sources.call()["sources"]) == ["Báo RSS"]
     assert world.statuses("/rss.xml") == [200, 304]
+
+
+def test_sitemap_source(site, allow_local, client_fetcher):
+    site.add("/bai/an-lu", page("Rác thải ùn ứ ở An Lư", AN_LU))
+    site.add("/bai/tinh", page("Thủy điện Hòa Bình xả lũ", PROVINCE))
+    urls = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in ("/bai/an-lu", "/bai/tinh"))
+    site.add(
+        "/sitemap.xml",
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{urls}</urlset>',
+        content_type="application/xml",
+    )
+    Source.objects.create(name="Sơ đồ", url=site.url("/sitemap.xml"), kind="sitemap")
+    result = services.fetch_all(client=client_fetcher)
+    assert (result["new"], result["errors"]) == (2, 0)
+
+
+def test_a_page_that_is_not_html_is_an_error_on_its_source(site, allow_local, client_fetcher):
+    site.add("/tep.pdf", b"%PDF-1.4", content_type="application/pdf")
+    Source.objects.create(name="Tệp", url=site.url("/tep.pdf"), kind="page")
+    result = services.fetch_all(client=client_fetcher)
+    assert result["errors"] == 1
+    assert "không phải trang tin" in Source.objects.get().last_error
+
+
+def test_retry_after_a_503(site, client_fetcher):
+    site.add("/bai", page("Phường Hòa Bình", AN_LU))
+    site.routes["/bai"] = [(503, {"Content-Type": "text/plain"}, b"busy"), site.routes["/bai"]]
+    assert client_fetcher.get(site.url("/bai")).status == 200
+    assert site.statuses("/bai") == [503, 200]

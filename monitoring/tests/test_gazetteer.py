@@ -54,5 +54,10 @@ def test_not_about_the_ward(gaz, text, expected):
     assert verdict.score < 0.5
 
 
+def test_all_capitals_headline(gaz):
+    assert gaz.judge("PHƯỜNG HÒA BÌNH RA QUÂN DỌN VỆ SINH").relevance == "ward"
+    assert gaz.judge("THỦY ĐIỆN HÒA BÌNH XẢ LŨ").relevance == "none"
+
+
 def test_title_and_text_are_judged_together(gaz):
     assert gaz.judge("Hòa Bình khởi công đường", "Dự án ở tổ dân phố An Lư 3").relevance == "ward"
