@@ -272,9 +272,7 @@ LONGDAN_PLACE = env_str("LONGDAN_PLACE", "Hòa Bình")
 # Press monitoring (issue 9): the fetcher refuses loopback, private and link-local addresses
 # except these hosts or addresses (comma-separated: an intranet source, the tests' local server).
 LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS = [
-    h.strip().lower()
-    for h in env_str("LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS", "").split(",")
-    if h.strip()
+    host.lower() for host in env_list("LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS")
 ]
 # Seconds between two requests to one host (politeness).
 LONGDAN_MONITOR_PAUSE = float(env_str("LONGDAN_MONITOR_PAUSE", "0.5"))

@@ -129,7 +129,9 @@ class Fetcher:
         headers = {
             "User-Agent": self.config.user_agent,
             "Accept-Encoding": "gzip, deflate",
-            "Host": parts.netloc,
+            # Never the userinfo of "http://user:pass@host/": only host and a non-default port.
+            "Host": (f"[{host}]" if ":" in host else host)
+            + ("" if parts.port is None else f":{parts.port}"),
         }
         if etag:
             headers["If-None-Match"] = etag

@@ -69,3 +69,15 @@ def test_reporter_gets_not_found(client, an):
     client.force_login(an)
     assert client.get(reverse("monitoring_list")).status_code == 404
     assert client.post(reverse("monitoring_paste"), {"url": "http://x.vn/"}).status_code == 404
+
+
+def test_admin_keeps_sources_and_places_audited(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("quantri", password="x-Longdan-1")
+    client.force_login(admin_user)
+    response = client.post(
+        "/quan-tri/monitoring/place/add/", {"name": "chợ Đôn", "kind": "landmark"}
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(object_type="monitoring.place", action="create").exists()
+    assert client.get("/quan-tri/monitoring/source/").status_code == 200
+    assert client.get("/quan-tri/monitoring/mention/").status_code == 200
