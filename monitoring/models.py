@@ -165,3 +165,17 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class MentionBand(models.Model):
+    """One of a mention's band keys (``monitoring.stories``): finds its story's candidates."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = "khóa so khớp tin"
+        verbose_name_plural = "khóa so khớp tin"
+
+    def __str__(self) -> str:
+        return f"{self.mention_id}:{self.key}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -18,19 +17,18 @@ from django.utils import timezone
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
-from monitoring import extract
+from monitoring import extract, stories
 from monitoring.addresses import AddressError, canonical_url, site_of
 from monitoring.extract import ExtractError
 from monitoring.fetcher import FetchConfig, Fetcher, FetchError
 from monitoring.gazetteer import Gazetteer
-from monitoring.models import Mention, Source, Story
+from monitoring.models import Mention, MentionBand, Source, Story
 from monitoring.selectors import active_sources, gazetteer
-from textengine.signature import NUM_PERM, Sig, signatures
+from textengine.signature import Sig, signatures
 from textops.selectors import topic_for_code
 from textops.services import analyse, mask_everything
 
 MAX_TEXT = 50_000  # characters of an article kept (a longer page is cut, not refused)
-STORY_THRESHOLD = 0.4  # estimated Jaccard of shingles: a retitled, trimmed copy stays above
 STORY_WINDOW = dt.timedelta(days=14)
 
 
@@ -250,20 +248,24 @@ def _when(mention: Mention) -> dt.datetime:
 
 
 def assign_story(mention: Mention, sig: Sig) -> Story:
-    """Join the story of the most similar recent mention, or start a new one."""
+    """Join the story of the most similar mention of the last two weeks, or start a new one.
+
+    Candidates are the mentions that share a band key (``monitoring.stories``); only those are
+    read and compared in full."""
+    keys = stories.band_keys(sig.values)
     since = _when(mention) - STORY_WINDOW
     candidates = list(
-        Mention.objects.exclude(pk=mention.pk)
+        Mention.objects.filter(bands__key__in=keys, fetched_at__gte=since)
+        .exclude(pk=mention.pk)
         .exclude(story=None)
-        .filter(fetched_at__gte=since)
+        .distinct()
         .values_list("pk", "story_id", "signature")
     )
     story_id = None
     if candidates and not sig.empty:
-        matrix = np.frombuffer(b"".join(bytes(c[2])[1:] for c in candidates), dtype="<u4")
-        shares = (matrix.reshape(-1, NUM_PERM) == sig.values).mean(axis=1)
-        best = int(shares.argmax())
-        if shares[best] >= STORY_THRESHOLD:
+        overlap = stories.shares(sig.values, [c[2] for c in candidates])
+        best = int(overlap.argmax())
+        if overlap[best] >= stories.THRESHOLD:
             story_id = candidates[best][1]
     if story_id is None:
         story = Story.objects.create(first_mention=mention, first_seen_at=_when(mention))
@@ -271,6 +273,8 @@ def assign_story(mention: Mention, sig: Sig) -> Story:
         story = Story.objects.select_for_update().get(pk=story_id)
     mention.story = story
     mention.save(update_fields=["story"])
+    if not sig.empty:
+        MentionBand.objects.bulk_create(MentionBand(mention=mention, key=k) for k in keys)
     _refresh_story(story)
     return story
 
