@@ -8,6 +8,7 @@ Vietnamese error on its health and the run goes on with the next one.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from monitoring.selectors import active_sources, gazetteer
 from textengine.signature import Sig, signatures
 from textops.selectors import topic_for_code
 from textops.services import analyse, mask_everything
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 50_000  # characters of an article kept (a longer page is cut, not refused)
 STORY_WINDOW = dt.timedelta(days=14)
@@ -146,6 +149,11 @@ def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:
         tally.errors += 1
         tally.messages.append(str(exc))
         etag = modified = None  # fetch the whole again next time
+    except Exception as exc:  # noqa: BLE001 - one odd source must not stop the others
+        logger.exception("monitoring: unexpected error on source %s", source.pk)
+        tally.errors += 1
+        tally.messages.append(f"Lỗi không mong đợi khi lấy nguồn tin ({type(exc).__name__}).")
+        etag = modified = None
     _record(source, tally, etag, modified)
     return tally
 
@@ -173,6 +181,11 @@ def _count(tally: Tally, work) -> None:
     except (FetchError, ExtractError, AddressError) as exc:
         tally.errors += 1
         tally.messages.append(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - one odd page must not stop the source's others
+        logger.exception("monitoring: unexpected error on one item")
+        tally.errors += 1
+        tally.messages.append(f"Lỗi không mong đợi khi xử lý một tin ({type(exc).__name__}).")
         return
     if created:
         tally.new += 1

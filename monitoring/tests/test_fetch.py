@@ -286,3 +286,22 @@ def test_retry_after_a_503(site, client_fetcher):
     site.routes["/bai"] = [(503, {"Content-Type": "text/plain"}, b"busy"), site.routes["/bai"]]
     assert client_fetcher.get(site.url("/bai")).status == 200
     assert site.statuses("/bai") == [503, 200]
+
+
+def test_an_unexpected_failure_on_one_source_does_not_stop_the_others(
+    world, client_fetcher, monkeypatch
+):
+    import feedparser
+
+    real = feedparser.parse
+
+    def odd(body, **kwargs):  # the library, not our code, fails on one feed
+        if b"<feed" in body:
+            raise RuntimeError("lxml went away")
+        return real(body, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", odd)
+    result = services.fetch_all(client=client_fetcher)
+    assert result["sources"]["Báo Atom"]["errors"] == 1
+    assert result["sources"]["Báo RSS"]["new"] == 2
+    assert "Lỗi không mong đợi" in Source.objects.get(name="Báo Atom").last_error
