@@ -18,11 +18,16 @@ for peace, so the ward's name alone decides nothing. Its context does:
   ward's bare name or a street or landmark the office added counts 0.5.
 
 Score at least 0.5: ``ward``; else the city named: ``city``; else ``none``.
+
+A text typed without any diacritics ("phuong Hoa Binh", common in comments) is read by a twin
+gazetteer whose names and keywords have none either; capitals still decide, and the places it
+reports are spelled as in the registry.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from textengine.normalize import normalize
@@ -49,11 +54,18 @@ _OTHER_HEADS = (
     "đảo",
 )
 _AREA_PREFIX = re.compile(r"^(?:tổ\s+dân\s+phố|tdp|khu\s+dân\s+cư|kdc)\s+(?:số\s+)?", re.I)
-_ELSEWHERE = re.compile(r"^\s*[,-]\s*(?:tỉnh|thành phố|tp\.?)\s+(\w[\w ]{1,30})", re.I)
+_AREA_WORDS = r"(?:tổ\s+dân\s+phố|TDP|khu\s+dân\s+cư)\s+(?:số\s+)?"
+_ELSEWHERE = r"^\s*[,-]\s*(?:tỉnh|thành phố|tp\.?)\s+(\w[\w ]{1,30})"
 
 
 def _norm(text: str) -> str:
     return normalize(text or "")
+
+
+def _plain(text: str) -> str:
+    """``text`` without diacritics, case kept ("Phường Hòa Bình" → "Phuong Hoa Binh")."""
+    stripped = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in stripped if not unicodedata.combining(c))
 
 
 def _pattern(name: str) -> re.Pattern[str]:
@@ -75,34 +87,52 @@ class Gazetteer:
     areas: list[str] = field(default_factory=list)
     former_wards: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    # The twin that reads text typed without diacritics ("phuong Hoa Binh"): every name and
+    # keyword without diacritics, case still deciding between the name and the common noun.
+    plain: bool = False
 
     def __post_init__(self):
-        self._wards = [_pattern(n) for n in dict.fromkeys(_norm(n) for n in self.ward_names) if n]
-        self._ward_set = {_norm(n) for n in self.ward_names}
-        self._cities = [_pattern(_norm(n)) for n in self.city_names if n]
+        f = _plain if self.plain else (lambda x: x)
+        self._f = f
+        self._ward_word = f("phường")
+        self._heads = tuple(f(h) for h in _OTHER_HEADS)
+        self._elsewhere = re.compile(f(_ELSEWHERE), re.I)
+        wards = list(dict.fromkeys(_norm(n) for n in self.ward_names if n))
+        self._ward_name = wards[0] if wards else ""
+        self._wards = [_pattern(f(n)) for n in wards]
+        self._ward_set = set(wards)
+        self._cities = [_pattern(f(_norm(n))) for n in self.city_names if n]
         self._areas = []
         for name in dict.fromkeys(_norm(a) for a in self.areas):
             core = _AREA_PREFIX.sub("", name).strip()
             if core:  # "Tổ dân phố An Lư 3" is found as "tổ dân phố An Lư 3" or "TDP An Lư 3"
-                words = r"\s+".join(map(re.escape, core.split()))
-                self._areas.append(
-                    (
-                        name,
-                        re.compile(
-                            rf"(?<!{_W})(?:tổ\s+dân\s+phố|TDP|khu\s+dân\s+cư)\s+(?:số\s+)?{words}"
-                            rf"(?!{_W})",
-                            re.I,
-                        ),
-                    )
-                )
-        formers = {_norm(re.sub(r"\s+cũ$", "", f.strip())) for f in self.former_wards}
-        self._formers = [(f, _pattern(f)) for f in sorted(formers - self._ward_set - {""})]
-        self._places = [(p, _pattern(_norm(p))) for p in dict.fromkeys(self.places) if p.strip()]
+                words = r"\s+".join(map(re.escape, f(core).split()))
+                pattern = rf"(?<!{_W}){f(_AREA_WORDS)}{words}(?!{_W})"
+                self._areas.append((name, re.compile(pattern, re.I)))
+        formers = {_norm(re.sub(r"\s+cũ$", "", x.strip())) for x in self.former_wards}
+        self._formers = [(x, _pattern(f(x))) for x in sorted(formers - self._ward_set - {""})]
+        self._places = [(p, _pattern(f(_norm(p)))) for p in dict.fromkeys(self.places) if p.strip()]
+        self._twin: Gazetteer | None = None
+
+    def _plain_twin(self) -> Gazetteer:
+        if self._twin is None:
+            self._twin = Gazetteer(
+                self.ward_names,
+                self.city_names,
+                self.areas,
+                self.former_wards,
+                self.places,
+                plain=True,
+            )
+        return self._twin
 
     def judge(self, *texts: str) -> Relevance:
         # An all-capitals headline ("PHƯỜNG HÒA BÌNH …") is read in title case, so the case rule
         # still tells the name from the common noun.
         text = _norm("\n".join(t.title() if t.isupper() else t for t in texts if t))
+        if not self.plain and _plain(text) == text:
+            return self._plain_twin().judge(text)
+        text = self._f(text)
         lower = text.lower()
         score, found = 0.0, []
         city = any(p.search(text) for p in self._cities)
@@ -117,7 +147,7 @@ class Gazetteer:
         for name, pattern in self._formers:
             for match in pattern.finditer(text):
                 before = lower[max(0, match.start() - 12) : match.start()]
-                score += 1.0 if before.rstrip().endswith("phường") else 0.5
+                score += 1.0 if before.rstrip().endswith(self._ward_word) else 0.5
                 found.append(name)
                 break
         for name, pattern in self._places:
@@ -138,20 +168,21 @@ class Gazetteer:
         return Relevance("city" if city else "none", score, places)
 
     def _ward_mentions(self, text: str, lower: str) -> tuple[str, str, bool]:
-        """(name after "phường", a bare name, whether the name named something else)."""
+        """(the ward after "phường", the ward's bare name, whether the name named something
+        else); the names given back are the ward's own spelling."""
         strong = bare = ""
         other = False
         for pattern in self._wards:
             for match in pattern.finditer(text):
                 before = lower[max(0, match.start() - 24) : match.start()].rstrip()
-                if before.endswith("phường"):
-                    elsewhere = _ELSEWHERE.match(text[match.end() :])
+                if before.endswith(self._ward_word):
+                    elsewhere = self._elsewhere.match(text[match.end() :])
                     if elsewhere and not any(c.match(elsewhere.group(1)) for c in self._cities):
                         other = True
                     else:
-                        strong = match.group(0)
-                elif any(before.endswith(" " + h) or before == h for h in _OTHER_HEADS):
+                        strong = self._ward_name
+                elif any(before.endswith(" " + h) or before == h for h in self._heads):
                     other = True
                 else:
-                    bare = bare or match.group(0)
+                    bare = bare or self._ward_name
         return strong, bare, other

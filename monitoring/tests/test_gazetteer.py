@@ -54,6 +54,24 @@ def test_not_about_the_ward(gaz, text, expected):
     assert verdict.score < 0.5
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("UBND phuong Hoa Binh to chuc hop dan ve duong ven song", "ward"),
+        ("Nguoi dan to dan pho An Lu 3 phan anh rac thai", "ward"),
+        ("Hai Phong: Hoa Binh khoi cong duong moi", "ward"),
+        ("Thuy dien Hoa Binh xa lu, tinh Hoa Binh mua lon", "none"),
+        ("khat vong hoa binh cua nhan dan Hai Phong", "city"),
+        ("Hoa Binh khoi cong duong moi", "none"),
+    ],
+)
+def test_text_without_diacritics(gaz, text, expected):
+    verdict = gaz.judge(text)
+    assert verdict.relevance == expected, verdict
+    if expected == "ward":
+        assert verdict.places[0] in ("Hòa Bình", "Tổ dân phố An Lư 3")  # the registry's spelling
+
+
 def test_all_capitals_headline(gaz):
     assert gaz.judge("PHƯỜNG HÒA BÌNH RA QUÂN DỌN VỆ SINH").relevance == "ward"
     assert gaz.judge("THỦY ĐIỆN HÒA BÌNH XẢ LŨ").relevance == "none"
