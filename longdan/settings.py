@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "textops",
     "intake",
     "issues",
+    "monitoring",
     "search",
     "surveys",
     "picture",
@@ -268,6 +269,15 @@ SPECTACULAR_SETTINGS = {
 LONGDAN_SUPERIOR_BODY = env_str("LONGDAN_SUPERIOR_BODY", "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG")
 LONGDAN_ISSUING_BODY = env_str("LONGDAN_ISSUING_BODY", "ĐẢNG ỦY PHƯỜNG HÒA BÌNH")
 LONGDAN_PLACE = env_str("LONGDAN_PLACE", "Hòa Bình")
+# Press monitoring (issue 9): the fetcher refuses loopback, private and link-local addresses
+# except these hosts or addresses (comma-separated: an intranet source, the tests' local server).
+LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS = [
+    host.lower() for host in env_list("LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS")
+]
+# Seconds between two requests to one host (politeness).
+LONGDAN_MONITOR_PAUSE = float(env_str("LONGDAN_MONITOR_PAUSE", "0.5"))
+# The city the ward belongs to: its name near "Hòa Bình" says the ward is meant.
+LONGDAN_CITY = env_str("LONGDAN_CITY", "Hải Phòng")
 LONGDAN_MAX_TEXT = env_int("LONGDAN_MAX_TEXT", 20_000)
 LONGDAN_SURVEY_MAX_ATTACHMENT_MB = env_int("LONGDAN_SURVEY_MAX_ATTACHMENT_MB", 10)
 # Absolute address of the app, for links in e-mails.

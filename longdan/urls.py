@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("issues.urls")),
     path("", include("search.urls")),
+    path("", include("monitoring.urls")),
     path("", include("surveys.urls")),
     path("", include("picture.urls")),
     path("api/v1/", include("longdan.api_urls")),

@@ -25,7 +25,9 @@ import sys
 from longdan.commands.parser import CliError, VietnameseParser, fail
 
 # The command modules of longdan.commands, in the order --help lists them.
-COMMANDS = ("demo", "serve", "reporting", "picture", "areas", "text", "surveys", "surveystats")
+COMMANDS = (
+    "demo", "serve", "reporting", "picture", "areas", "monitor", "text", "surveys", "surveystats",
+)
 
 
 def build_parser() -> VietnameseParser:

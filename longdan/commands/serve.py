@@ -272,6 +272,8 @@ PERIODIC_TASKS = (
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
     "intake.tasks.retrain_models",
+    # The press and social networks: each source on its own interval (issue 9).
+    "monitoring.tasks.fetch_due_sources",
     "picture.rollup_tasks.refresh_rollups",  # first: what the others read
     # picture: alerts, reminders and escalation (after the burst detector, so a tick's bursts
     # are usually told in the same tick)

@@ -9,7 +9,8 @@ from django.utils.module_loading import import_string
 
 from longdan.commands.serve import PERIODIC_TASKS
 
-TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks", "picture.tasks"]
+TASK_MODULES = ["intake.tasks", "issues.tasks", "reporting.tasks", "picture.tasks",
+                "monitoring.tasks"]
 
 
 @pytest.mark.parametrize("name", TASK_MODULES)

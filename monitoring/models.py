@@ -1,0 +1,181 @@
+"""Press and social-network monitoring (issue 9): sources, the mentions fetched from them, the
+stories that group syndicated copies, and the places the office adds to the ward's gazetteer.
+
+A mention is stored once per canonical address (tracking parameters stripped, redirects followed)
+and only with masked text; an author is never stored by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from core.models import Attitude
+
+
+class Source(models.Model):
+    """A news site's feed, a sitemap, a single page, or a page whose posts arrive as exports."""
+
+    class Kind(models.TextChoices):
+        RSS = "rss", "RSS"
+        ATOM = "atom", "Atom"
+        SITEMAP = "sitemap", "Sơ đồ trang (sitemap)"
+        PAGE = "page", "Trang đơn"
+        EXPORT = "export", "Tệp xuất từ mạng xã hội"
+
+    name = models.CharField("tên nguồn", max_length=200, unique=True)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    url = models.URLField("địa chỉ", max_length=2000, blank=True)
+    fetch_interval_minutes = models.PositiveIntegerField("chu kỳ lấy tin (phút)", default=60)
+    active = models.BooleanField("đang theo dõi", default=True)
+    # When the worker last took it (claimed with a conditional update, so two workers never
+    # fetch one source in the same tick).
+    last_fetch_at = models.DateTimeField("lần lấy tin gần nhất", null=True, blank=True)
+    last_success_at = models.DateTimeField("lần lấy tin thành công gần nhất", null=True, blank=True)
+    last_error = models.CharField("lỗi gần nhất", max_length=500, blank=True)
+    last_error_at = models.DateTimeField("thời điểm lỗi gần nhất", null=True, blank=True)
+    # Conditional GET: what the server said last time (a 304 then stores nothing).
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "nguồn tin"
+        verbose_name_plural = "nguồn tin"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def due(self, now) -> bool:
+        """Whether its fetch interval has passed since the worker last took it."""
+        interval = dt.timedelta(minutes=self.fetch_interval_minutes)
+        return self.last_fetch_at is None or self.last_fetch_at + interval <= now
+
+
+class Place(models.Model):
+    """A street, landmark or local name the office adds to the ward's gazetteer."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", "Đường, phố"
+        LANDMARK = "landmark", "Địa điểm, công trình"
+        OTHER = "other", "Tên gọi khác"
+
+    name = models.CharField("tên địa danh", max_length=200, unique=True)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices, default=Kind.STREET)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "địa danh"
+        verbose_name_plural = "địa danh"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    """One story told on several sites: the syndicated, retitled, trimmed copies share it."""
+
+    first_mention = models.ForeignKey(
+        "monitoring.Mention",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="tin đầu tiên",
+    )
+    first_seen_at = models.DateTimeField("thời điểm xuất hiện đầu tiên")
+    mention_count = models.PositiveIntegerField("số tin", default=0)
+    site_count = models.PositiveIntegerField("số trang đăng", default=0)
+
+    class Meta:
+        ordering = ["-first_seen_at"]
+        verbose_name = "câu chuyện"
+        verbose_name_plural = "câu chuyện"
+
+    def __str__(self) -> str:
+        return f"Câu chuyện {self.pk} ({self.mention_count} tin, {self.site_count} trang)"
+
+
+class Mention(models.Model):
+    """An article, post or comment about (perhaps) the ward, stored once per canonical URL."""
+
+    class Relevance(models.TextChoices):
+        WARD = "ward", "Về phường"
+        CITY = "city", "Về thành phố"
+        NONE = "none", "Không liên quan"
+
+    url = models.CharField("địa chỉ", max_length=2000, unique=True)
+    site = models.CharField("trang", max_length=255, db_index=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        verbose_name="nguồn",
+    )
+    title = models.CharField("tiêu đề", max_length=500, blank=True)
+    published_at = models.DateTimeField("thời điểm đăng", null=True, blank=True, db_index=True)
+    fetched_at = models.DateTimeField("thời điểm lấy về", auto_now_add=True, db_index=True)
+    text = models.TextField("nội dung (đã che thông tin cá nhân)")
+    masked_kinds = models.JSONField(default=list, blank=True)
+    relevance = models.CharField(
+        "mức liên quan",
+        max_length=4,
+        choices=Relevance.choices,
+        default=Relevance.NONE,
+        db_index=True,
+    )
+    relevance_score = models.FloatField("điểm liên quan", default=0.0)
+    places = models.JSONField("địa danh khớp", default=list, blank=True)
+    story = models.ForeignKey(
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        verbose_name="câu chuyện",
+    )
+    signature = models.BinaryField(default=b"", editable=False)
+    topic = models.ForeignKey(
+        "core.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="chủ đề",
+    )
+    attitude = models.CharField("thái độ", max_length=20, choices=Attitude.choices, blank=True)
+    issue = models.ForeignKey(
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        verbose_name="vụ việc",
+    )
+
+    class Meta:
+        ordering = ["-fetched_at", "-pk"]
+        verbose_name = "tin, bài"
+        verbose_name_plural = "tin, bài"
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class MentionBand(models.Model):
+    """One of a mention's band keys (``monitoring.stories``): finds its story's candidates."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = "khóa so khớp tin"
+        verbose_name_plural = "khóa so khớp tin"
+
+    def __str__(self) -> str:
+        return f"{self.mention_id}:{self.key}"

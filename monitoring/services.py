@@ -1,0 +1,349 @@
+"""Writes of the monitoring desk: sources, fetching them, storing a mention once per canonical
+address with masked text, its relevance to the ward, its story, topic and attitude.
+
+A source that fails (an address refused, a 404, a broken feed, a page too large) gets a
+Vietnamese error on its health and the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ServiceError
+from core.models import AuditEntry
+from core.services import audit, require_office
+from monitoring import extract, stories
+from monitoring.addresses import AddressError, canonical_url, site_of
+from monitoring.extract import ExtractError
+from monitoring.fetcher import FetchConfig, Fetcher, FetchError
+from monitoring.gazetteer import Gazetteer
+from monitoring.models import Mention, MentionBand, Source, Story
+from monitoring.selectors import active_sources, gazetteer
+from textengine.signature import Sig, signatures
+from textops.selectors import topic_for_code
+from textops.services import analyse, mask_everything
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 50_000  # characters of an article kept (a longer page is cut, not refused)
+STORY_WINDOW = dt.timedelta(days=14)
+
+
+@dataclass
+class Tally:
+    new: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"new": self.new, "duplicates": self.duplicates, "errors": self.errors}
+
+    def add(self, other: Tally) -> None:
+        self.new += other.new
+        self.duplicates += other.duplicates
+        self.errors += other.errors
+
+
+def fetcher() -> Fetcher:
+    allowed = frozenset(settings.LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS)
+    return Fetcher(FetchConfig(allowed_private=allowed, pause=settings.LONGDAN_MONITOR_PAUSE))
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+def add_source(
+    *, actor, name: str, url: str, kind: str | None = None, client: Fetcher | None = None
+) -> Source:
+    """Register a source; its kind is detected from what the address returns when left out."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("Tên nguồn: không được để trống.", field="name")
+    if Source.objects.filter(name=name).exists():
+        raise ServiceError(f"Tên nguồn: đã có nguồn tên '{name}'.", field="name")
+    if kind and kind not in Source.Kind.values:
+        raise ServiceError(f"Loại nguồn: '{kind}' không hợp lệ.", field="kind")
+    try:
+        url = canonical_url(url)
+    except AddressError as exc:
+        raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
+    if not kind:
+        try:
+            response = (client or fetcher()).get(url)
+        except FetchError as exc:
+            raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
+        kind = extract.feed_kind(response.body)
+    with transaction.atomic():
+        source = Source.objects.create(name=name, url=url, kind=kind)
+        audit(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            obj=source,
+            summary=f"Thêm nguồn tin {name} ({source.get_kind_display()})",
+            data={"url": url, "kind": kind},
+        )
+    return source
+
+
+def _record(source: Source, tally: Tally, etag: str | None, modified: str | None) -> None:
+    now = timezone.now()
+    fields = {"last_success_at": now} if not tally.errors or tally.new else {}
+    if tally.messages:
+        fields.update(last_error=tally.messages[-1][:500], last_error_at=now)
+    if etag is not None:
+        fields.update(etag=etag[:300], last_modified=(modified or "")[:100])
+    Source.objects.filter(pk=source.pk).update(**fields)
+
+
+# --- fetching ----------------------------------------------------------------------------------
+
+
+def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
+    """Fetch every active source once: ``{"new", "duplicates", "errors", "sources": {name: …}}``.
+
+    ``due_only`` (the background worker): only the sources whose interval has passed, each
+    claimed first so that two workers in the same tick do not both fetch it."""
+    client = client or fetcher()
+    gaz = gazetteer()
+    total, per_source = Tally(), {}
+    now = timezone.now()
+    for source in active_sources():
+        if due_only and not (source.due(now) and _claim(source, now)):
+            continue
+        if not due_only:
+            Source.objects.filter(pk=source.pk).update(last_fetch_at=now)
+        tally = fetch_source(source, client=client, gaz=gaz)
+        total.add(tally)
+        per_source[source.name] = tally.as_dict() | {
+            "error": tally.messages[-1] if tally.messages else ""
+        }
+    return total.as_dict() | {"sources": per_source}
+
+
+def _claim(source: Source, now) -> bool:
+    return bool(
+        Source.objects.filter(pk=source.pk, last_fetch_at=source.last_fetch_at).update(
+            last_fetch_at=now
+        )
+    )
+
+
+def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:
+    """Fetch one source; its errors are recorded on it, never raised."""
+    tally = Tally()
+    etag = modified = None
+    try:
+        response = client.get(source.url, etag=source.etag, last_modified=source.last_modified)
+        if not response.not_modified:
+            etag = response.headers.get("etag", "")
+            modified = response.headers.get("last-modified", "")
+            _take(source, response, client, gaz, tally)
+    except (FetchError, ExtractError) as exc:
+        tally.errors += 1
+        tally.messages.append(str(exc))
+        etag = modified = None  # fetch the whole again next time
+    except Exception as exc:  # noqa: BLE001 - one odd source must not stop the others
+        logger.exception("monitoring: unexpected error on source %s", source.pk)
+        tally.errors += 1
+        tally.messages.append(f"Lỗi không mong đợi khi lấy nguồn tin ({type(exc).__name__}).")
+        etag = modified = None
+    _record(source, tally, etag, modified)
+    return tally
+
+
+def _take(source, response, client, gaz, tally: Tally) -> None:
+    if source.kind == Source.Kind.PAGE:
+        _count(tally, lambda: _store_response(response, source=source, gaz=gaz))
+        return
+    if source.kind == Source.Kind.SITEMAP:
+        entries = [extract.Entry(u, "", None) for u in extract.sitemap_urls(response.body)]
+    else:
+        entries = extract.feed_entries(response.body, response.url, response.headers)
+    for entry in entries:
+        _count(
+            tally,
+            lambda e=entry: store_link(
+                e.url, client=client, source=source, gaz=gaz, published_at=e.published_at
+            ),
+        )
+
+
+def _count(tally: Tally, work) -> None:
+    try:
+        created = work()
+    except (FetchError, ExtractError, AddressError) as exc:
+        tally.errors += 1
+        tally.messages.append(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - one odd page must not stop the source's others
+        logger.exception("monitoring: unexpected error on one item")
+        tally.errors += 1
+        tally.messages.append(f"Lỗi không mong đợi khi xử lý một tin ({type(exc).__name__}).")
+        return
+    if created:
+        tally.new += 1
+    else:
+        tally.duplicates += 1
+
+
+def store_link(
+    url: str,
+    *,
+    client: Fetcher,
+    source: Source | None = None,
+    gaz: Gazetteer | None = None,
+    published_at: dt.datetime | None = None,
+) -> Mention | None:
+    """Fetch one article and store it; None when its canonical address is already stored."""
+    if Mention.objects.filter(url=canonical_url(url)).exists():
+        return None
+    response = client.get(url)
+    return _store_response(
+        response, source=source, gaz=gaz or gazetteer(), published_at=published_at
+    )
+
+
+def _store_response(response, *, source, gaz, published_at=None) -> Mention | None:
+    final = canonical_url(response.url)
+    if Mention.objects.filter(url=final).exists():
+        return None  # a redirect or a tracking variant of a stored article
+    article = extract.article(response.body, final, response.headers)
+    return save_mention(
+        url=final,
+        title=article.title,
+        text=article.text,
+        published_at=published_at or article.published_at,
+        source=source,
+        gaz=gaz,
+    )
+
+
+def save_mention(*, url: str, title: str, text: str, published_at, source, gaz) -> Mention | None:
+    """Mask, analyse, judge and store one mention (None when its address is already stored)."""
+    analysis = analyse(text[:MAX_TEXT])
+    masked_title, _kinds = mask_everything(title)
+    verdict = gaz.judge(masked_title, analysis.normalised)
+    sig = Sig(signatures([analysis.normalised])[0])
+    with transaction.atomic():
+        if Mention.objects.select_for_update().filter(url=url).exists():
+            return None
+        mention = Mention.objects.create(
+            url=url,
+            site=site_of(url),
+            source=source,
+            title=masked_title[:500],
+            published_at=published_at,
+            text=analysis.normalised,
+            masked_kinds=list(analysis.masked_kinds),
+            relevance=verdict.relevance,
+            relevance_score=verdict.score,
+            places=verdict.places,
+            signature=sig.to_bytes(),
+            topic=topic_for_code(analysis.suggested_topic_code),
+            attitude=analysis.suggested_attitude,
+        )
+        assign_story(mention, sig)
+    return mention
+
+
+# --- stories -----------------------------------------------------------------------------------
+
+
+def _when(mention: Mention) -> dt.datetime:
+    return mention.published_at or mention.fetched_at
+
+
+def assign_story(mention: Mention, sig: Sig) -> Story:
+    """Join the story of the most similar mention of the last two weeks, or start a new one.
+
+    Candidates are the mentions that share a band key (``monitoring.stories``); only those are
+    read and compared in full."""
+    keys = stories.band_keys(sig.values)
+    since = _when(mention) - STORY_WINDOW
+    candidates = list(
+        Mention.objects.filter(bands__key__in=keys, fetched_at__gte=since)
+        .exclude(pk=mention.pk)
+        .exclude(story=None)
+        .distinct()
+        .values_list("pk", "story_id", "signature")
+    )
+    story_id = None
+    if candidates and not sig.empty:
+        overlap = stories.shares(sig.values, [c[2] for c in candidates])
+        best = int(overlap.argmax())
+        if overlap[best] >= stories.THRESHOLD:
+            story_id = candidates[best][1]
+    if story_id is None:
+        story = Story.objects.create(first_mention=mention, first_seen_at=_when(mention))
+    else:
+        story = Story.objects.select_for_update().get(pk=story_id)
+    mention.story = story
+    mention.save(update_fields=["story"])
+    if not sig.empty:
+        MentionBand.objects.bulk_create(MentionBand(mention=mention, key=k) for k in keys)
+    _refresh_story(story)
+    return story
+
+
+def _refresh_story(story: Story) -> None:
+    mentions = list(story.mentions.all())
+    first = min(mentions, key=lambda m: (_when(m), m.pk))
+    story.first_mention = first
+    story.first_seen_at = _when(first)
+    story.mention_count = len(mentions)
+    story.site_count = len({m.site for m in mentions})
+    story.save()
+
+
+# --- a pasted link -----------------------------------------------------------------------------
+
+
+def preview_link(*, user, url: str, client: Fetcher | None = None) -> dict:
+    """Fetch and extract a pasted address without storing it (what the office confirms)."""
+    require_office(user, "thêm tin từ đường dẫn")
+    try:
+        response = (client or fetcher()).get(canonical_url(url))
+        final = canonical_url(response.url)
+        article = extract.article(response.body, final, response.headers)
+    except (AddressError, FetchError, ExtractError) as exc:
+        raise ServiceError(f"Đường dẫn: {exc}", field="url") from exc
+    masked_title, _kinds = mask_everything(article.title)
+    masked_text, _kinds = mask_everything(article.text[:MAX_TEXT])
+    return {
+        "url": final,
+        "site": site_of(final),
+        "title": masked_title,
+        "published_at": article.published_at,
+        "text": masked_text,
+        "stored": Mention.objects.filter(url=final).first(),
+    }
+
+
+def paste_link(*, user, url: str, client: Fetcher | None = None) -> Mention:
+    """Store a pasted address once confirmed; the stored mention when it is already there."""
+    require_office(user, "thêm tin từ đường dẫn")
+    try:
+        canonical = canonical_url(url)
+        existing = Mention.objects.filter(url=canonical).first()
+        mention = existing or store_link(canonical, client=client or fetcher())
+    except (AddressError, FetchError, ExtractError) as exc:
+        raise ServiceError(f"Đường dẫn: {exc}", field="url") from exc
+    if mention is None:  # a redirect led to an address already stored
+        response = (client or fetcher()).get(canonical)
+        mention = Mention.objects.get(url=canonical_url(response.url))
+    elif existing is None:
+        audit(
+            actor=user,
+            action=AuditEntry.Action.CREATE,
+            obj=mention,
+            summary=f"Thêm tin từ đường dẫn: {mention.title or mention.url}"[:500],
+            data={"url": mention.url},
+        )
+    return mention

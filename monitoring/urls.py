@@ -1,0 +1,8 @@
+from django.urls import path
+
+from monitoring import views
+
+urlpatterns = [
+    path("theo-doi-bao-chi/", views.mention_list, name="monitoring_list"),
+    path("theo-doi-bao-chi/dan-duong-dan/", views.paste_link, name="monitoring_paste"),
+]
