@@ -53,6 +53,7 @@ def unit_home(request: HttpRequest) -> HttpResponse:
     context.update({
         "directions": selectors.directions_waiting(user),
         "issues": selectors.issues_to_handle(user),
+        "reports_owed": selectors.owes_reports(user, context.get("template")),
         "today": local_today(),
     })
     return render(request, "longdan/home_unit.html", context)

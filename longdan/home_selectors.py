@@ -78,6 +78,12 @@ def directions_waiting(user: User) -> list[DirectionAssignment]:
     )
 
 
+def owes_reports(user: User, template) -> bool:
+    """Whether the person's unit reports on the template at all (the UBND, the MTTQ, the HĐND
+    and the organisations answer for opinion without a monthly report)."""
+    return bool(template and user.unit_id and template.units.filter(pk=user.unit_id).exists())
+
+
 def issues_to_handle(user: User) -> list[Issue]:
     """Open issues the unit is responsible for, those with a due date first, the earliest first."""
     if not user.unit_id:

@@ -89,3 +89,21 @@ def test_a_unit_sees_what_waits_for_it_before_its_report(client, an, binh, cell_
     client.force_login(binh)
     other = client.get("/").content.decode()
     assert "CĐ-2026-003" in other and "CĐ-2026-001" not in other and "VD-2026-0007" not in other
+
+
+def test_an_agency_that_owes_no_monthly_report_lands_on_its_work_not_a_report(client, ward,
+                                                                                monthly):
+    from orgs.models import OrgUnit
+
+    ubnd = OrgUnit.objects.create(code="ubnd-phuong", name="Ủy ban nhân dân phường",
+                                  kind=OrgUnit.Kind.PEOPLES_COMMITTEE, parent=ward)
+    person = _user("ubnd", User.Role.REPORTER, ubnd, "Phạm Văn Bình")
+    client.force_login(person)
+    html = client.get("/").content.decode()
+    assert "Báo cáo của Ủy ban nhân dân phường" not in html  # it owes no monthly report
+    assert "Hiện không có ý kiến chỉ đạo hay vấn đề nào đang chờ đơn vị" in html
+    assert "Ghi ý kiến nhận được" in html and f"/van-de/?unit={ubnd.pk}" in html
+    Issue.objects.create(code="VD-2026-0042", title="Đời sống — Tổ dân phố 1", title_folded="z",
+                         status=Issue.Status.ASSIGNED, owner_unit=ubnd)
+    html = client.get("/").content.decode()
+    assert "VD-2026-0042" in html and "chịu trách nhiệm xử lý, trả lời" in html
