@@ -137,7 +137,8 @@ def test_units_that_have_not_submitted_past_the_deadline_are_listed(
     # Chi bộ 2 owes November; the closed cell (closed in September) owes nothing.
     assert [unit.name for unit in month.units] == ["Chi bộ Tổ dân phố 2"]
     page = client_for(vanphong).get(f"{URL}?muc={inbox.MISSING}").content.decode()
-    assert "Chi bộ Tổ dân phố 2" in page and "quá hạn 15 ngày" in page and "Nhắc đơn vị" in page
+    # Due by the end of the 24th (the plan's "trước ngày 25"): 16 days late on 10 December.
+    assert "Chi bộ Tổ dân phố 2" in page and "quá hạn 16 ngày" in page and "Nhắc đơn vị" in page
 
 
 def test_remind_notifies_mails_records_and_audits_once_a_day(
@@ -154,7 +155,7 @@ def test_remind_notifies_mails_records_and_audits_once_a_day(
     )
     assert reminder.recipients == [binh.pk]
     note = Notification.objects.get(user=binh)
-    assert "Ban Xây dựng Đảng nhắc" in note.text and "quá hạn 15 ngày" in note.text
+    assert "Ban Xây dựng Đảng nhắc" in note.text and "quá hạn 16 ngày" in note.text
     mail = OutgoingEmail.objects.get()
     assert mail.to == ["binh@example.vn"] and "tháng 11/2025" in mail.subject.lower()
     assert "Đề nghị đồng chí hoàn thành" in mail.body
