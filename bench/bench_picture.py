@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from _setup import django_on_fresh_sqlite, git_revision, machine
 
@@ -39,7 +40,7 @@ def p95(times: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def django_on_postgres(url: str) -> None:
+def django_on_postgres(url: str, *, keep: bool = False) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1]
@@ -47,8 +48,10 @@ def django_on_postgres(url: str) -> None:
         sys.exit(f"Không dùng cơ sở dữ liệu '{name}' cho phép đo; hãy đặt tên riêng.")
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
     import django
@@ -59,6 +62,25 @@ def django_on_postgres(url: str) -> None:
 
 
 # -- the dataset --------------------------------------------------------------------------------
+
+
+def generated(scale: float) -> dict | None:
+    """The dataset a previous run of the same scale left in the database (``--keep``), or None
+    when there is none or it was cut short. Generation is seeded, so it is the same data."""
+    from intake.models import OpinionItem
+    from orgs.models import OrgUnit
+    from reporting.models import OpinionStream, UnitReport
+
+    n_items, n_reports = int(1_000_000 * scale), max(1, int(int(300_000 * scale) / 1.5))
+    if not OrgUnit.objects.filter(code="thanh-uy").exists():
+        return None
+    if OpinionItem.objects.count() < n_items or UnitReport.objects.count() < n_reports:
+        return None
+    mids = list(OrgUnit.objects.filter(kind="dang_bo", code__startswith="db-").order_by("pk"))
+    return {"items": n_items, "streams": OpinionStream.objects.count(), "reports": n_reports,
+            "units": 6000, "areas": 120, "mid": max(mids, key=lambda m: m.pk % 7),
+            "leaf": OrgUnit.objects.get(code="cb-0"), "reused": True}
+
 
 
 def build(scale: float, rng: random.Random, say) -> dict:
@@ -244,7 +266,11 @@ def time_writes(runs: int, rng: random.Random) -> dict:
     from orgs.models import Area, OrgUnit, User
     from picture import receivers
 
-    user = User.objects.create(username="vanphong-bench", role=User.Role.OFFICE)
+    from intake.models import OpinionItem
+    from picture import rollups
+
+    user, _ = User.objects.get_or_create(username="vanphong-bench", role=User.Role.OFFICE)
+    last_pk = OpinionItem.objects.order_by("-pk").values_list("pk", flat=True).first()
     area = Area.objects.order_by("pk").first()
     unit = OrgUnit.objects.get(code="cb-0")
     topic = Topic.objects.order_by("pk").first()
@@ -268,6 +294,10 @@ def time_writes(runs: int, rng: random.Random) -> dict:
                          "median_ms": round(statistics.median(times) * 1000, 2)}
         if not follow:
             receivers.connect()
+    # Leave the dataset as generated, for a later run that reuses it (--keep).
+    for item in OpinionItem.objects.filter(pk__gt=last_pk):
+        item.delete()
+    rollups.refresh_dirty()
     return result
 
 
@@ -296,17 +326,23 @@ def main() -> int:
     parser.add_argument("--raw-runs", type=int, default=5)
     parser.add_argument("--write-runs", type=int, default=60)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep", default="", metavar="DIR",
+                        help="SQLite: keep the database in DIR and reuse the dataset a previous "
+                             "run of the same scale generated there; PostgreSQL (any value): "
+                             "do not drop the database, reuse its dataset")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate the dataset (with --keep) and stop")
     args = parser.parse_args()
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
     if args.database_url:
-        django_on_postgres(args.database_url)
+        django_on_postgres(args.database_url, keep=bool(args.keep))
         database = "PostgreSQL"
     else:
-        django_on_sqlite = django_on_fresh_sqlite("picture")
-        database = f"SQLite ({django_on_sqlite})"
+        folder = django_on_fresh_sqlite("picture", Path(args.keep) if args.keep else None)
+        database = f"SQLite ({folder})"
     from django.db import connection
 
     from orgs.models import User
@@ -315,7 +351,10 @@ def main() -> int:
     from picture.selectors import picture_for
 
     rng = random.Random(8)
-    data = build(args.scale, rng, say)
+    data = (args.keep and generated(args.scale)) or build(args.scale, rng, say)
+    if args.generate_only:
+        say(f"  dữ liệu sẵn sàng: {data['items']:,} ý kiến, {data['streams']:,} luồng")
+        return 0
     started = time.perf_counter()
     rebuild_all(progress=lambda done, total: done % 310 == 0 and say(f"  tổng hợp {done}/{total}"))
     rebuild_s = time.perf_counter() - started
@@ -330,11 +369,12 @@ def main() -> int:
             cursor.execute("ANALYZE")
 
     readers = {
-        "office": User.objects.create(username="office-bench", role=User.Role.OFFICE),
-        "mid": User.objects.create(username="mid-bench", role=User.Role.REPORTER,
-                                   unit=data.pop("mid")),
-        "leaf": User.objects.create(username="leaf-bench", role=User.Role.REPORTER,
-                                    unit=data.pop("leaf")),
+        "office": User.objects.get_or_create(username="office-bench",
+                                             role=User.Role.OFFICE)[0],
+        "mid": User.objects.get_or_create(username="mid-bench", role=User.Role.REPORTER,
+                                          unit=data.pop("mid"))[0],
+        "leaf": User.objects.get_or_create(username="leaf-bench", role=User.Role.REPORTER,
+                                           unit=data.pop("leaf"))[0],
     }
     results = {}
     for period in ("2026-10", "2026"):
