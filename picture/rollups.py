@@ -14,7 +14,9 @@ write from a page load), so the picture is exact at every moment.
 Recomputing a day: for each dimension, one aggregate query per source groups the day's items (and
 the streams of submitted reports whose period ends that day) by unit; each unit's counts are then
 added to the ward (:data:`~picture.models.WARD`) and to every ancestor of the unit, itself
-included. Distinct counts per unit add up exactly because an item has one unit.
+included. Distinct counts per unit add up exactly because an item has one unit. The month rows
+(``picture.models.MonthRollup``) of the days recomputed are then re-derived from the day rows in
+the same transaction, so a month none of whose days is marked stale is exact too.
 """
 
 from __future__ import annotations
@@ -31,8 +33,17 @@ from django.utils import timezone
 
 from intake.models import OpinionItem
 from orgs.models import OrgUnit
-from picture.counting import _ITEM_KEYS, _STREAM_KEYS, DIMENSIONS, ITEM, STREAM, _key
-from picture.models import WARD, DirtyDay, Rollup
+from picture.counting import (
+    _ITEM_KEYS,
+    _STREAM_KEYS,
+    DIMENSIONS,
+    ITEM,
+    STREAM,
+    _key,
+    month_of,
+    next_month,
+)
+from picture.models import WARD, DirtyDay, MonthRollup, Rollup
 from reporting.models import OpinionStream, UnitReport
 
 logger = logging.getLogger(__name__)
@@ -40,7 +51,6 @@ logger = logging.getLogger(__name__)
 # The one mark that says "every day is stale" (the org tree changed): no real day is this old.
 EVERYTHING = dt.date(1, 1, 1)
 BATCH = 5000
-REBUILD_CHUNK_DAYS = 31
 
 
 # -- marking (inside the writer's transaction) --------------------------------------------------
@@ -199,31 +209,65 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
     return cells
 
 
-def _write(cells: dict[tuple, list[int]]) -> int:
+def _write(cells: dict[tuple, list[int]], model=Rollup) -> int:
     """Insert the cells with one prepared statement (a rebuild writes millions: no model
-    instances, no ORM per row)."""
-    table = connection.ops.quote_name(Rollup._meta.db_table)
-    sql = (f"INSERT INTO {table} (scope, dimension, day, {connection.ops.quote_name('key')},"
-           " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    instances, no ORM per row). ``model`` is ``Rollup`` (a cell's date is its day) or
+    ``MonthRollup`` (the first day of its month)."""
+    quote = connection.ops.quote_name
+    date = "day" if model is Rollup else "month"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} (scope, dimension, {date}, {quote('key')},"
+        " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
     rows = [(*key, count, latent) for key, (count, latent) in cells.items() if count]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
+            cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
 
 
+def _month_cells(cells: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    """Day cells summed into month cells (the key's day becomes the first of its month)."""
+    months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (scope, dimension, day, *rest), (count, latent) in cells.items():
+        cell = months[(scope, dimension, month_of(day), *rest)]
+        cell[0] += count
+        cell[1] += latent
+    return months
+
+
+def _derive_months(months: Iterable[dt.date]) -> None:
+    """Replace the month rows of ``months`` by the sums of their day rows (the day rows are
+    already exact); caller holds the transaction."""
+    quote = connection.ops.quote_name
+    key = quote("key")
+    sql = (
+        f"INSERT INTO {quote(MonthRollup._meta.db_table)} (scope, dimension, month, {key},"
+        f" attitude, source, count, latent) SELECT scope, dimension, %s, {key}, attitude,"
+        f" source, SUM(count), SUM(latent) FROM {quote(Rollup._meta.db_table)}"
+        f" WHERE day >= %s AND day < %s GROUP BY scope, dimension, {key}, attitude, source"
+    )
+    months = sorted(set(months))
+    MonthRollup.objects.filter(month__in=months).delete()
+    with connection.cursor() as cursor:
+        for month in months:
+            cursor.execute(sql, (month, month, next_month(month)))
+
+
 def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None = None) -> int:
-    """Replace the rollups of ``days`` (every scope) by a count of the raw rows; caller holds
-    the transaction. Returns the number of rollup rows written."""
+    """Replace the rollups of ``days`` (every scope) by a count of the raw rows, and the month
+    rows of their months by the sums of the day rows; caller holds the transaction. Returns the
+    number of day rows written."""
     days = sorted(set(days))
     if not days:
         return 0
     chains = ancestry() if chains is None else chains
     written = 0
     for start in range(0, len(days), 200):  # keep each IN (...) list short
-        chunk = days[start:start + 200]
+        chunk = days[start : start + 200]
         Rollup.objects.filter(day__in=chunk).delete()
         written += _write(_day_cells(chunk, chains))
+    _derive_months(month_of(day) for day in days)
     return written
 
 
@@ -259,12 +303,22 @@ def _all_days() -> list[dt.date]:
 
 
 def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Every day and month from the raw rows, a calendar month at a time: its day cells are
+    counted once and summed in memory into its month rows."""
     Rollup.objects.all().delete()
+    MonthRollup.objects.all().delete()
     days, chains = _all_days(), ancestry()
-    for start in range(0, len(days), REBUILD_CHUNK_DAYS):
-        recompute_days(days[start:start + REBUILD_CHUNK_DAYS], chains)
+    by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
+    for day in days:
+        by_month[month_of(day)].append(day)
+    done = 0
+    for month_days in by_month.values():
+        cells = _day_cells(month_days, chains)
+        _write(cells)
+        _write(_month_cells(cells), MonthRollup)
+        done += len(month_days)
         if progress is not None:
-            progress(min(start + REBUILD_CHUNK_DAYS, len(days)), len(days))
+            progress(done, len(days))
     return len(days)
 
 
