@@ -20,7 +20,14 @@ from issues.models import Issue
 from issues.signals import items_relinked
 from orgs.models import Area, OrgUnit, User
 from picture import rollups, selectors
-from picture.counting import DIMENSIONS, RawCounter, RollupCounter, month_of, whole_months
+from picture.counting import (
+    DIMENSIONS,
+    RawCounter,
+    RollupCounter,
+    month_of,
+    single_filter,
+    whole_months,
+)
 from picture.models import DirtyDay, MonthRollup, Rollup
 from picture.query import read_query
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
@@ -131,7 +138,9 @@ def _assert_equal(world: World, monkeypatch) -> int:
 
 
 def _assert_counters_equal(world: World) -> None:
-    """Every dimension, by day or not, for each scope and single filter."""
+    """Every dimension, by day or not, for each scope and single filter; and for each of these,
+    windows that cross month and year boundaries."""
+    windows, windowed = _windows(world), set()
     for query in world.queries():
         if not (query.scope >= 0 and sum(map(bool, (query.area, query.topic, query.group,
                                                       query.channel))) <= 1):
@@ -143,7 +152,11 @@ def _assert_counters_equal(world: World) -> None:
                 assert fast.cells(dimension, start, end, by_day=by_day) == raw.cells(
                     dimension, start, end, by_day=by_day), (query, dimension, by_day)
         assert fast.last_heard("area", FIRST, TODAY) == raw.last_heard("area", FIRST, TODAY)
-        for start, end in _windows(world):
+        reading = (query.scope, single_filter(query))
+        if reading in windowed:  # the windows below do not depend on the query's period
+            continue
+        windowed.add(reading)
+        for start, end in windows:
             for dimension in DIMENSIONS:
                 assert fast.cells(dimension, start, end) == raw.cells(dimension, start, end), (
                     query, dimension, start, end)
