@@ -17,8 +17,8 @@ emptied by the migrations' flush first). The bar: every panel p95 < 200 ms on bo
 
 Generating the full city takes a while: `--keep DIR` keeps the SQLite file in DIR and a later run
 with the same scale and DIR reuses its dataset (generation is seeded: the same data), rebuilding
-only the rollups; with PostgreSQL any `--keep` value keeps the database. `--generate-only` stops
-after generating.
+only the rollups (not even those with `--keep-rollups`); with PostgreSQL any `--keep` value keeps
+the database. `--generate-only` stops after generating.
 """
 
 from __future__ import annotations
@@ -38,7 +38,17 @@ from _setup import django_on_fresh_sqlite, git_revision, machine
 
 TODAY = dt.date(2026, 11, 20)
 DAYS = 3 * 365
-PANELS = ("totals", "topics", "heat", "areas", "social_groups", "channels", "silent_areas")
+PANELS = (
+    "totals",
+    "topics",
+    "heat",
+    "areas",
+    "social_groups",
+    "channels",
+    "silent_areas",
+    "rising",
+    "forecast",
+)
 
 
 def p95(times: list[float]) -> float:
@@ -308,6 +318,7 @@ def counter(kind: str):
 def panels(query) -> dict:
     """Each panel as picture_for builds it, one callable per panel."""
     from picture import selectors as s
+    from picture import trending
 
     def cells(dim, window=None):
         window = window or query.window
@@ -315,6 +326,7 @@ def panels(query) -> dict:
 
     names = s.topic_names()
     areas = s._areas_in_scope(query)
+    rising_names = s._names_for_rising(query, names)
     return {
         "totals": lambda: s._totals(query, cells("all"), cells("all", query.window.previous())),
         "topics": lambda: s._topics(query, cells("topic"), names),
@@ -325,6 +337,8 @@ def panels(query) -> dict:
         ),
         "channels": lambda: s._channels(query, cells("channel")),
         "silent_areas": lambda: s.silent_areas(query, areas),
+        "rising": lambda: trending.rising(query, s.counter_for(query), rising_names),
+        "forecast": lambda: trending.forecast(query, s.counter_for(query), names),
     }
 
 
@@ -432,6 +446,12 @@ def main() -> int:
         "do not drop the database, reuse its dataset",
     )
     parser.add_argument(
+        "--keep-rollups",
+        action="store_true",
+        help="with --keep: do not rebuild the rollups a previous run built (day and month rows "
+        "present, nothing stale)",
+    )
+    parser.add_argument(
         "--generate-only", action="store_true", help="generate the dataset (with --keep) and stop"
     )
     args = parser.parse_args()
@@ -457,10 +477,13 @@ def main() -> int:
     if args.generate_only:
         say(f"  dữ liệu sẵn sàng: {data['items']:,} ý kiến, {data['streams']:,} luồng")
         return 0
-    started = time.perf_counter()
-    rebuild_all(progress=lambda done, total: say(f"  tổng hợp {done}/{total} ngày"))
-    rebuild_s = time.perf_counter() - started
-    from picture.models import MonthRollup, Rollup
+    from picture.models import DirtyDay, MonthRollup, Rollup
+
+    started, rebuild_s = time.perf_counter(), None
+    built = MonthRollup.objects.exists() and not DirtyDay.objects.exists()
+    if not (args.keep_rollups and data.get("reused") and built):
+        rebuild_all(progress=lambda done, total: say(f"  tổng hợp {done}/{total} ngày"))
+        rebuild_s = round(time.perf_counter() - started, 1)
 
     rollup_rows = Rollup.objects.count()
     month_rows = MonthRollup.objects.count()
@@ -505,7 +528,7 @@ def main() -> int:
             **data,
             "rollup_rows": rollup_rows,
             "month_rollup_rows": month_rows,
-            "rebuild_s": round(rebuild_s, 1),
+            "rebuild_s": rebuild_s,
         },
         "panels": results,
         "worst_rollup_panel_p95_ms": worst,
