@@ -15,8 +15,8 @@ Recomputing a day: for each dimension, one aggregate query per source groups the
 the streams of submitted reports whose period ends that day) by unit; each unit's counts are then
 added to the ward (:data:`~picture.models.WARD`) and to every ancestor of the unit, itself
 included. Distinct counts per unit add up exactly because an item has one unit. The month rows
-(``picture.models.MonthRollup``) of the days recomputed are then re-derived from the day rows in
-the same transaction, so a month none of whose days is marked stale is exact too.
+(``picture.models.MonthRollup``) of the days recomputed then move by what those days' rows
+changed, in the same transaction, so a month none of whose days is marked stale is exact too.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from picture.counting import (
     STREAM,
     _key,
     month_of,
-    next_month,
 )
 from picture.models import WARD, DirtyDay, MonthRollup, Rollup
 from reporting.models import OpinionStream, UnitReport
@@ -236,27 +235,48 @@ def _month_cells(cells: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
     return months
 
 
-def _derive_months(months: Iterable[dt.date]) -> None:
-    """Replace the month rows of ``months`` by the sums of their day rows (the day rows are
-    already exact); caller holds the transaction."""
-    quote = connection.ops.quote_name
-    key = quote("key")
-    sql = (
-        f"INSERT INTO {quote(MonthRollup._meta.db_table)} (scope, dimension, month, {key},"
-        f" attitude, source, count, latent) SELECT scope, dimension, %s, {key}, attitude,"
-        f" source, SUM(count), SUM(latent) FROM {quote(Rollup._meta.db_table)}"
-        f" WHERE day >= %s AND day < %s GROUP BY scope, dimension, {key}, attitude, source"
+def _old_month_cells(days: list[dt.date]) -> dict[tuple, list[int]]:
+    """The day rows of ``days`` as they stand, summed by month (what their months hold of them)."""
+    rows = Rollup.objects.filter(day__in=days).values_list(
+        "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"
     )
-    months = sorted(set(months))
-    MonthRollup.objects.filter(month__in=months).delete()
+    return _month_cells({tuple(row[:6]): [row[6], row[7]] for row in rows.iterator()})
+
+
+def _apply_to_months(new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -> None:
+    """Move the month rows by what the recomputed days changed (new minus old): a refresh costs
+    the rows of its days, not of their whole months. A month row is the sum of its day rows
+    before, so it is after. Caller holds the transaction."""
+    grow, shrink = [], []
+    for key in new.keys() | old.keys():
+        count, latent = new.get(key, (0, 0))
+        was_count, was_latent = old.get(key, (0, 0))
+        change = (count - was_count, latent - was_latent)
+        if change == (0, 0):
+            continue
+        if min(change) >= 0:  # a new row, or one that grows: an upsert
+            grow.append((*key, *change))
+        else:  # the row holds the old counts, so it exists
+            shrink.append((*change, *key))
+    quote = connection.ops.quote_name
+    table, key = quote(MonthRollup._meta.db_table), quote("key")
+    cell = "scope, dimension, month, " + key + ", attitude, source"
+    upsert = (f"INSERT INTO {table} ({cell}, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+              f" ON CONFLICT ({cell}) DO UPDATE SET count = {table}.count + excluded.count,"
+              f" latent = {table}.latent + excluded.latent")
+    where = (f" WHERE scope = %s AND dimension = %s AND month = %s AND {key} = %s"
+             " AND attitude = %s AND source = %s")
+    update = f"UPDATE {table} SET count = count + %s, latent = latent + %s{where}"
+    emptied = f"DELETE FROM {table}{where} AND count = 0"  # as a rebuild writes no zero
     with connection.cursor() as cursor:
-        for month in months:
-            cursor.execute(sql, (month, month, next_month(month)))
+        for sql, rows in ((upsert, grow), (update, shrink), (emptied, [r[2:] for r in shrink])):
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start:start + BATCH])
 
 
 def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None = None) -> int:
-    """Replace the rollups of ``days`` (every scope) by a count of the raw rows, and the month
-    rows of their months by the sums of the day rows; caller holds the transaction. Returns the
+    """Replace the rollups of ``days`` (every scope) by a count of the raw rows, and move the
+    month rows of their months by the difference; caller holds the transaction. Returns the
     number of day rows written."""
     days = sorted(set(days))
     if not days:
@@ -264,10 +284,12 @@ def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None 
     chains = ancestry() if chains is None else chains
     written = 0
     for start in range(0, len(days), 200):  # keep each IN (...) list short
-        chunk = days[start : start + 200]
+        chunk = days[start:start + 200]
+        old = _old_month_cells(chunk)
         Rollup.objects.filter(day__in=chunk).delete()
-        written += _write(_day_cells(chunk, chains))
-    _derive_months(month_of(day) for day in days)
+        cells = _day_cells(chunk, chains)
+        written += _write(cells)
+        _apply_to_months(_month_cells(cells), old)
     return written
 
 
