@@ -455,6 +455,7 @@ def main() -> int:
         "--generate-only", action="store_true", help="generate the dataset (with --keep) and stop"
     )
     args = parser.parse_args()
+    revision = git_revision()  # the code this run loaded, whatever is committed while it runs
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -487,7 +488,9 @@ def main() -> int:
 
     rollup_rows = Rollup.objects.count()
     month_rows = MonthRollup.objects.count()
-    if connection.vendor == "postgresql":
+    if rebuild_s is None:
+        pass  # the rollups and their statistics are those of the run that built them
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     else:
@@ -521,7 +524,7 @@ def main() -> int:
     report = {
         "benchmark": f"picture, scale {args.scale} ({database})",
         "machine": machine(),
-        "revision": git_revision(),
+        "revision": revision,
         "date": dt.date.today().isoformat(),
         "load_avg": {"before": load_before, "after": os.getloadavg()},
         "data": {
