@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def django_on_fresh_sqlite(name: str) -> Path:
-    """Point Django at a new SQLite file, set it up and migrate; return the folder."""
-    folder = Path(tempfile.mkdtemp(prefix=f"longdan-bench-{name}-"))
+def django_on_fresh_sqlite(name: str, folder: Path | None = None) -> Path:
+    """Point Django at a new SQLite file (or the one kept in ``folder``, created if missing),
+    set it up and migrate; return the folder."""
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix=f"longdan-bench-{name}-"))
+    folder.mkdir(parents=True, exist_ok=True)
     os.environ["LONGDAN_VAR_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
     os.environ.pop("DATABASE_URL", None)

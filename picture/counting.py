@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from intake.models import OpinionItem
-from picture.models import Rollup
+from picture.models import MonthRollup, Rollup
 from picture.query import PictureQuery
 from reporting.models import OpinionStream, UnitReport
 
@@ -122,8 +122,12 @@ class RawCounter:
                          "report__period__end" if by_day else None),
         ])
 
-    def day_totals(self, dimension: str, start: dt.date, end: dt.date) -> list[Cell]:
-        """Per day and key, every attitude and source together (the heat table's cells)."""
+    def day_totals(
+        self, dimension: str, start: dt.date, end: dt.date, *, by_month: bool = False
+    ) -> list[Cell]:
+        """Per day and key, every attitude and source together (the heat table's cells).
+        ``by_month`` is a hint the rollups use (see :meth:`RollupCounter.day_totals`); the raw
+        rows always answer by day."""
         return _day_totals(self.cells(dimension, start, end, by_day=True))
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
@@ -252,8 +256,10 @@ class RollupCounter:
 
     The query must be one :func:`rollups_answer` accepts. With no filter every dimension is
     read from its own cuboid; with one filter the dimensions a cuboid crosses with it are (see
-    ``_PLANS``) and the others fall back to :class:`RawCounter`. Days still marked stale in the
-    range are counted from the raw rows of the same scope and filters, so the result is exact.
+    ``_PLANS``) and the others fall back to :class:`RawCounter`. A window's whole calendar
+    months with no stale day are read from the month rows, the rest (its ragged ends, a month
+    with a stale day) from the day rows; the stale days themselves are counted from the raw
+    rows of the same scope and filters, so the result is exact.
     """
 
     def __init__(self, query: PictureQuery):
@@ -262,12 +268,8 @@ class RollupCounter:
         name, value = single_filter(query) or ("", "")
         self.plans, self.value = _PLANS[name], value
 
-    def _rows(self, cuboid: str, match: str | None, start, end, dirty: set[dt.date]):
-        rows = Rollup.objects.filter(
-            scope=self.query.scope, dimension=cuboid, day__range=(start, end)
-        )
-        if dirty:
-            rows = rows.exclude(day__in=sorted(dirty))
+    def _rows(self, model, cuboid: str, match: str | None) -> QuerySet:
+        rows = model.objects.filter(scope=self.query.scope, dimension=cuboid)
         if match == "exact":
             rows = rows.filter(key=self.value)
         elif match == "prefix":
@@ -275,6 +277,16 @@ class RollupCounter:
         elif match == "suffix":
             rows = rows.filter(key__endswith=f":{self.value}")
         return rows
+
+    def _day_rows(self, cuboid, match, start, end, dirty: set[dt.date]) -> QuerySet:
+        rows = self._rows(Rollup, cuboid, match).filter(day__range=(start, end))
+        stale = sorted(day for day in dirty if start <= day <= end)
+        return rows.exclude(day__in=stale) if stale else rows
+
+    def _month_rows(self, cuboid, match, months: list[dt.date]) -> QuerySet:
+        rows = self._rows(MonthRollup, cuboid, match).filter(month__range=(months[0], months[-1]))
+        skipped = _months_between(months[0], months[-1]) - set(months)
+        return rows.exclude(month__in=sorted(skipped)) if skipped else rows
 
     def _dirty(self, start: dt.date, end: dt.date) -> set[dt.date] | None:
         from picture.rollups import dirty_between  # the rollups count with this module's keys
@@ -291,14 +303,21 @@ class RollupCounter:
         if plan is None or dirty is None:
             return self.raw.cells(dimension, start, end, by_day=by_day)
         cuboid, match, rekey = plan
-        rows = self._rows(cuboid, match, start, end, dirty)
         if by_day:
-            values = rows.values_list("day", "key", "attitude", "source", "count", "latent")
+            months, ranges = [], [(start, end)]
         else:
-            values = rows.values_list("key", "attitude", "source").annotate(
-                n=Sum("count"), n_latent=Sum("latent")
-            ).order_by()
-            values = [(None, *row) for row in values]
+            months, ranges = whole_months(start, end, dirty)
+        values: list[tuple] = []
+        fields = ("key", "attitude", "source")
+        if months:
+            rows = self._month_rows(cuboid, match, months).values_list(*fields)
+            values.extend((None, *row) for row in _summed(rows))
+        for first, last in ranges:
+            rows = self._day_rows(cuboid, match, first, last, dirty)
+            if by_day:
+                values.extend(rows.values_list("day", *fields, "count", "latent"))
+            else:
+                values.extend((None, *row) for row in _summed(rows.values_list(*fields)))
         merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         for day, key, attitude, source, count, latent in values:
             cell = merged[(day, rekey(key), attitude, source)]
@@ -314,16 +333,30 @@ class RollupCounter:
             for (day, key, attitude, source), (n, latent) in merged.items() if n
         ])
 
-    def day_totals(self, dimension: str, start: dt.date, end: dt.date) -> list[Cell]:
+    def day_totals(
+        self, dimension: str, start: dt.date, end: dt.date, *, by_month: bool = False
+    ) -> list[Cell]:
+        """Per day and key (see :meth:`RawCounter.day_totals`). With ``by_month`` a whole month
+        of the range may come as one cell dated its first day, which a caller that sums by
+        calendar month reads the same."""
         plan, dirty = self.plans.get(dimension), self._dirty(start, end)
         if plan is None or dirty is None:
             return self.raw.day_totals(dimension, start, end)
         cuboid, match, rekey = plan
-        rows = self._rows(cuboid, match, start, end, dirty)
-        cells = [
-            Cell(day=day, key=rekey(key), attitude="", source="", count=n)
-            for day, key, n in rows.values_list("day", "key").annotate(n=Sum("count")).order_by()
-        ]
+        months, ranges = whole_months(start, end, dirty) if by_month else ([], [(start, end)])
+        cells = []
+        if months:
+            rows = self._month_rows(cuboid, match, months).values_list("month", "key")
+            cells.extend(
+                Cell(day=month, key=rekey(key), attitude="", source="", count=n)
+                for month, key, n in rows.annotate(n=Sum("count")).order_by()
+            )
+        for first, last in ranges:
+            rows = self._day_rows(cuboid, match, first, last, dirty).values_list("day", "key")
+            cells.extend(
+                Cell(day=day, key=rekey(key), attitude="", source="", count=n)
+                for day, key, n in rows.annotate(n=Sum("count")).order_by()
+            )
         for first, last in _runs(dirty):
             cells.extend(self.raw.day_totals(dimension, first, last))
         return _day_totals(cells)
@@ -333,7 +366,7 @@ class RollupCounter:
         if plan is None or dirty is None:
             return self.raw.last_heard(dimension, start, end)
         cuboid, match, rekey = plan
-        rows = self._rows(cuboid, match, start, end, dirty)
+        rows = self._day_rows(cuboid, match, start, end, dirty)
         latest: dict[str, dt.date] = {}
         for key, day in rows.values_list("key").annotate(last=Max("day")).order_by():
             _keep_latest(latest, rekey(key), day)
@@ -341,6 +374,48 @@ class RollupCounter:
             for key, day in self.raw.last_heard(dimension, first, last).items():
                 _keep_latest(latest, key, day)
         return latest
+
+
+def _summed(rows: QuerySet) -> QuerySet:
+    """``rows`` (a values_list of key, attitude, source) with their counts summed."""
+    return rows.annotate(n=Sum("count"), n_latent=Sum("latent")).order_by()
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _months_between(first: dt.date, last: dt.date) -> set[dt.date]:
+    months, month = set(), first
+    while month <= last:
+        months.add(month)
+        month = next_month(month)
+    return months
+
+
+def whole_months(
+    start: dt.date, end: dt.date, stale: set[dt.date]
+) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """Split ``start..end`` into the calendar months wholly inside it with no stale day (their
+    first days: read from the month rows) and the day ranges left (the ragged ends, and the
+    months that hold a stale day), adjacent ones merged."""
+    stale_months = {month_of(day) for day in stale}
+    month = start if start.day == 1 else next_month(month_of(start))
+    months, ranges, cursor = [], [], start
+    while next_month(month) - dt.timedelta(days=1) <= end:
+        if month not in stale_months:
+            if cursor < month:
+                ranges.append((cursor, month - dt.timedelta(days=1)))
+            months.append(month)
+            cursor = next_month(month)
+        month = next_month(month)
+    if cursor <= end:
+        ranges.append((cursor, end))
+    return months, ranges
 
 
 def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:

@@ -62,6 +62,43 @@ class Rollup(models.Model):
         return f"{self.scope}/{self.dimension}/{self.day}/{self.key}: {self.count}"
 
 
+class MonthRollup(models.Model):
+    """The rollups of one calendar month: the day rows of ``Rollup`` summed over the month
+    (``month`` is its first day), the same scopes, dimensions and keys.
+
+    A read of a long window takes its whole months from here and only its ragged ends from the
+    day rows (``picture.counting.RollupCounter``). A month row is re-derived from the day rows
+    whenever one of its days is recomputed, in the same transaction, so a month with no stale
+    day is exact. Panels that need days (by week, the last day heard) read ``Rollup``.
+    """
+
+    scope = models.PositiveIntegerField()
+    month = models.DateField()
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=24, blank=True)
+    attitude = models.CharField(max_length=12, blank=True)
+    source = models.CharField(max_length=6, choices=Rollup.Source.choices)
+    latent = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the readers' index (scope, dimension, month, ...); on PostgreSQL migration
+            # 0003 adds a covering copy (month_rollup_cover) for index-only scans.
+            models.UniqueConstraint(
+                fields=["scope", "dimension", "month", "key", "attitude", "source"],
+                name="month_rollup_cell",
+            )
+        ]
+        indexes = [
+            # A refresh replaces the months of its stale days in every scope.
+            models.Index(fields=["month"], name="month_rollup_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.dimension}/{self.month:%Y-%m}/{self.key}: {self.count}"
+
+
 class DirtyDay(models.Model):
     """A day whose rollups are stale: marked in the writing transaction, cleared by a refresh."""
 

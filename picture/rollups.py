@@ -14,7 +14,9 @@ write from a page load), so the picture is exact at every moment.
 Recomputing a day: for each dimension, one aggregate query per source groups the day's items (and
 the streams of submitted reports whose period ends that day) by unit; each unit's counts are then
 added to the ward (:data:`~picture.models.WARD`) and to every ancestor of the unit, itself
-included. Distinct counts per unit add up exactly because an item has one unit.
+included. Distinct counts per unit add up exactly because an item has one unit. The month rows
+(``picture.models.MonthRollup``) of the days recomputed then move by what those days' rows
+changed, in the same transaction, so a month none of whose days is marked stale is exact too.
 """
 
 from __future__ import annotations
@@ -31,8 +33,16 @@ from django.utils import timezone
 
 from intake.models import OpinionItem
 from orgs.models import OrgUnit
-from picture.counting import _ITEM_KEYS, _STREAM_KEYS, DIMENSIONS, ITEM, STREAM, _key
-from picture.models import WARD, DirtyDay, Rollup
+from picture.counting import (
+    _ITEM_KEYS,
+    _STREAM_KEYS,
+    DIMENSIONS,
+    ITEM,
+    STREAM,
+    _key,
+    month_of,
+)
+from picture.models import WARD, DirtyDay, MonthRollup, Rollup
 from reporting.models import OpinionStream, UnitReport
 
 logger = logging.getLogger(__name__)
@@ -40,7 +50,6 @@ logger = logging.getLogger(__name__)
 # The one mark that says "every day is stale" (the org tree changed): no real day is this old.
 EVERYTHING = dt.date(1, 1, 1)
 BATCH = 5000
-REBUILD_CHUNK_DAYS = 31
 
 
 # -- marking (inside the writer's transaction) --------------------------------------------------
@@ -199,22 +208,76 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
     return cells
 
 
-def _write(cells: dict[tuple, list[int]]) -> int:
+def _write(cells: dict[tuple, list[int]], model=Rollup) -> int:
     """Insert the cells with one prepared statement (a rebuild writes millions: no model
-    instances, no ORM per row)."""
-    table = connection.ops.quote_name(Rollup._meta.db_table)
-    sql = (f"INSERT INTO {table} (scope, dimension, day, {connection.ops.quote_name('key')},"
-           " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    instances, no ORM per row). ``model`` is ``Rollup`` (a cell's date is its day) or
+    ``MonthRollup`` (the first day of its month)."""
+    quote = connection.ops.quote_name
+    date = "day" if model is Rollup else "month"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} (scope, dimension, {date}, {quote('key')},"
+        " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
     rows = [(*key, count, latent) for key, (count, latent) in cells.items() if count]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
+            cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
 
 
+def _month_cells(cells: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    """Day cells summed into month cells (the key's day becomes the first of its month)."""
+    months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (scope, dimension, day, *rest), (count, latent) in cells.items():
+        cell = months[(scope, dimension, month_of(day), *rest)]
+        cell[0] += count
+        cell[1] += latent
+    return months
+
+
+def _old_month_cells(days: list[dt.date]) -> dict[tuple, list[int]]:
+    """The day rows of ``days`` as they stand, summed by month (what their months hold of them)."""
+    rows = Rollup.objects.filter(day__in=days).values_list(
+        "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"
+    )
+    return _month_cells({tuple(row[:6]): [row[6], row[7]] for row in rows.iterator()})
+
+
+def _apply_to_months(new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -> None:
+    """Move the month rows by what the recomputed days changed (new minus old): a refresh costs
+    the rows of its days, not of their whole months. A month row is the sum of its day rows
+    before, so it is after. Caller holds the transaction."""
+    grow, shrink = [], []
+    for key in new.keys() | old.keys():
+        count, latent = new.get(key, (0, 0))
+        was_count, was_latent = old.get(key, (0, 0))
+        change = (count - was_count, latent - was_latent)
+        if change == (0, 0):
+            continue
+        if min(change) >= 0:  # a new row, or one that grows: an upsert
+            grow.append((*key, *change))
+        else:  # the row holds the old counts, so it exists
+            shrink.append((*change, *key))
+    quote = connection.ops.quote_name
+    table, key = quote(MonthRollup._meta.db_table), quote("key")
+    cell = "scope, dimension, month, " + key + ", attitude, source"
+    upsert = (f"INSERT INTO {table} ({cell}, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+              f" ON CONFLICT ({cell}) DO UPDATE SET count = {table}.count + excluded.count,"
+              f" latent = {table}.latent + excluded.latent")
+    where = (f" WHERE scope = %s AND dimension = %s AND month = %s AND {key} = %s"
+             " AND attitude = %s AND source = %s")
+    update = f"UPDATE {table} SET count = count + %s, latent = latent + %s{where}"
+    emptied = f"DELETE FROM {table}{where} AND count = 0"  # as a rebuild writes no zero
+    with connection.cursor() as cursor:
+        for sql, rows in ((upsert, grow), (update, shrink), (emptied, [r[2:] for r in shrink])):
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start:start + BATCH])
+
+
 def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None = None) -> int:
-    """Replace the rollups of ``days`` (every scope) by a count of the raw rows; caller holds
-    the transaction. Returns the number of rollup rows written."""
+    """Replace the rollups of ``days`` (every scope) by a count of the raw rows, and move the
+    month rows of their months by the difference; caller holds the transaction. Returns the
+    number of day rows written."""
     days = sorted(set(days))
     if not days:
         return 0
@@ -222,8 +285,11 @@ def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None 
     written = 0
     for start in range(0, len(days), 200):  # keep each IN (...) list short
         chunk = days[start:start + 200]
+        old = _old_month_cells(chunk)
         Rollup.objects.filter(day__in=chunk).delete()
-        written += _write(_day_cells(chunk, chains))
+        cells = _day_cells(chunk, chains)
+        written += _write(cells)
+        _apply_to_months(_month_cells(cells), old)
     return written
 
 
@@ -259,12 +325,22 @@ def _all_days() -> list[dt.date]:
 
 
 def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Every day and month from the raw rows, a calendar month at a time: its day cells are
+    counted once and summed in memory into its month rows."""
     Rollup.objects.all().delete()
+    MonthRollup.objects.all().delete()
     days, chains = _all_days(), ancestry()
-    for start in range(0, len(days), REBUILD_CHUNK_DAYS):
-        recompute_days(days[start:start + REBUILD_CHUNK_DAYS], chains)
+    by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
+    for day in days:
+        by_month[month_of(day)].append(day)
+    done = 0
+    for month_days in by_month.values():
+        cells = _day_cells(month_days, chains)
+        _write(cells)
+        _write(_month_cells(cells), MonthRollup)
+        done += len(month_days)
         if progress is not None:
-            progress(min(start + REBUILD_CHUNK_DAYS, len(days)), len(days))
+            progress(done, len(days))
     return len(days)
 
 

@@ -307,9 +307,12 @@ def _latent(cells: list[Cell]) -> dict:
 # -- the heat table: topic x week or month ------------------------------------------------------
 
 
+WEEKLY_BUCKETS_DAYS = 16 * 7
+
+
 def buckets(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
     """Weeks for periods up to 16 weeks, months beyond; each (first day, last day, label)."""
-    if (end - start).days <= 16 * 7:
+    if (end - start).days <= WEEKLY_BUCKETS_DAYS:
         first = start - dt.timedelta(days=start.weekday())
         out = []
         while first <= end:
@@ -330,7 +333,8 @@ def heat_table(query: PictureQuery, counter, names: dict[str, str]) -> dict:
     window = query.window
     until = min(window.end, query.today)  # the weeks still to come are not zeros
     spans = buckets(window.start, until)
-    cells = counter.day_totals("topic", window.start, until)
+    by_month = (until - window.start).days > WEEKLY_BUCKETS_DAYS  # whole months come whole
+    cells = counter.day_totals("topic", window.start, until, by_month=by_month)
     grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(spans))
     for cell in cells:
         for index, (first, last, _) in enumerate(spans):
@@ -338,7 +342,9 @@ def heat_table(query: PictureQuery, counter, names: dict[str, str]) -> dict:
                 grid[cell.key][index] += cell.count
                 break
     sensitive = _pinpointing(query)
-    rows = sorted(grid.items(), key=lambda kv: -sum(kv[1]))
+    # Equal totals by name: month cells come dated the month's first day, so the order cells
+    # arrive in may differ between counters.
+    rows = sorted(grid.items(), key=lambda kv: (-sum(kv[1]), names.get(kv[0], UNCLASSIFIED), kv[0]))
     return {
         "buckets": [{"start": f.isoformat(), "end": lst.isoformat(), "label": label}
                     for f, lst, label in spans],

@@ -25,6 +25,7 @@ from picture.models import (
     Direction,
     DirtyDay,
     LatentCandidate,
+    MonthRollup,
     Rollup,
     Subscription,
 )
@@ -91,7 +92,7 @@ def drop_demo() -> None:
             # The picture's rows first: directions hold protected links to units, and the
             # rollups, alerts and briefs count what is about to go.
             for model in (Direction, Brief, Alert, Subscription, LatentCandidate, Rollup,
-                          DirtyDay):
+                          MonthRollup, DirtyDay):
                 model.objects.all().delete()
             # Surveys, then opinion intake and issues: they hold protected links to units.
             Response.objects.all().delete()

@@ -1,7 +1,9 @@
 """The rollups equal the raw rows: on seeded random wards (items, streams, units, filters), the
 picture read through the rollups is the picture counted from the raw rows, before a refresh (the
 stale days are counted raw), after it, and after edits, deletions, label changes, a report
-returned and submitted again, issue links in bulk and a unit moved in the org tree."""
+returned and submitted again, issue links in bulk and a unit moved in the org tree. Windows cross
+month and year boundaries, so that whole months come from the month rows and ragged ends from
+the day rows, with stale days inside whole months and at the ends."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Attitude, Channel, SocialGroup, Topic
 from intake.models import OpinionItem
@@ -16,15 +20,22 @@ from issues.models import Issue
 from issues.signals import items_relinked
 from orgs.models import Area, OrgUnit, User
 from picture import rollups, selectors
-from picture.counting import DIMENSIONS, RawCounter, RollupCounter
-from picture.models import DirtyDay, Rollup
+from picture.counting import (
+    DIMENSIONS,
+    RawCounter,
+    RollupCounter,
+    month_of,
+    single_filter,
+    whole_months,
+)
+from picture.models import DirtyDay, MonthRollup, Rollup
 from picture.query import read_query
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.services import ensure_period
 
 TODAY = dt.date(2026, 11, 20)
-FIRST = dt.date(2026, 7, 1)
+FIRST = dt.date(2025, 10, 1)
 ATTITUDES = ["", *Attitude.values]
 
 
@@ -51,11 +62,11 @@ class World:
             for unit in (mids[0], self.leaves[3])
         ]
         self.template = ReportTemplate.objects.get(period_kind="month")
-        for _ in range(120):
+        for _ in range(200):
             self.new_item()
-        for month in (7, 8, 9, 10):
+        for year, month in ((2025, 12), (2026, 2), (2026, 7), (2026, 8), (2026, 9), (2026, 10)):
             for unit in rng.sample(self.units, 4):
-                self.new_report(unit, month)
+                self.new_report(unit, year, month)
 
     def day(self) -> dt.date:
         return FIRST + dt.timedelta(days=self.rng.randrange((TODAY - FIRST).days + 1))
@@ -72,10 +83,10 @@ class World:
         item.social_groups.set(rng.sample(self.groups, rng.randrange(3)))
         return item
 
-    def new_report(self, unit: OrgUnit, month: int) -> UnitReport:
+    def new_report(self, unit: OrgUnit, year: int, month: int) -> UnitReport:
         rng = self.rng
         report = UnitReport.objects.create(
-            template=self.template, period=ensure_period(PeriodKey(2026, "month", month)),
+            template=self.template, period=ensure_period(PeriodKey(year, "month", month)),
             unit=unit, state=UnitReport.State.SUBMITTED,
         )
         for position in range(rng.randrange(1, 4)):
@@ -92,7 +103,8 @@ class World:
     def queries(self):
         rng = self.rng
         periods = rng.sample(
-            ["2026-11", "2026-Q3", "2026-09-10..2026-11-20", "2026-W45", "2026"], 3
+            ["2026-11", "2026-Q3", "2026-09-10..2026-11-20", "2026-W45", "2026", "2025",
+             "2025-11-15..2026-02-10", "2026-01-31..2026-07-01"], 4
         )
         filters = [{}, {"area": str(rng.choice(self.areas).pk)},
                    {"topic": str(rng.choice(self.topics).pk)},
@@ -126,7 +138,9 @@ def _assert_equal(world: World, monkeypatch) -> int:
 
 
 def _assert_counters_equal(world: World) -> None:
-    """Every dimension, by day or not, for each scope and single filter."""
+    """Every dimension, by day or not, for each scope and single filter; and for each of these,
+    windows that cross month and year boundaries."""
+    windows, windowed = _windows(world), set()
     for query in world.queries():
         if not (query.scope >= 0 and sum(map(bool, (query.area, query.topic, query.group,
                                                       query.channel))) <= 1):
@@ -138,11 +152,70 @@ def _assert_counters_equal(world: World) -> None:
                 assert fast.cells(dimension, start, end, by_day=by_day) == raw.cells(
                     dimension, start, end, by_day=by_day), (query, dimension, by_day)
         assert fast.last_heard("area", FIRST, TODAY) == raw.last_heard("area", FIRST, TODAY)
+        reading = (query.scope, single_filter(query))
+        if reading in windowed:  # the windows below do not depend on the query's period
+            continue
+        windowed.add(reading)
+        for start, end in windows:
+            for dimension in DIMENSIONS:
+                assert fast.cells(dimension, start, end) == raw.cells(dimension, start, end), (
+                    query, dimension, start, end)
+            assert fast.day_totals("topic", start, end) == raw.day_totals("topic", start, end)
+            assert _by_month(fast.day_totals("topic", start, end, by_month=True)) == _by_month(
+                raw.day_totals("topic", start, end)), (query, start, end)
+
+
+def _windows(world: World) -> list[tuple[dt.date, dt.date]]:
+    """Whole years, whole months, windows with ragged ends across month and year boundaries,
+    one inside a month, and a few at random."""
+    fixed = [
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        (dt.date(2025, 10, 1), TODAY), (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+        (dt.date(2025, 11, 15), dt.date(2026, 2, 10)), (dt.date(2026, 3, 31), dt.date(2026, 5, 1)),
+        (dt.date(2026, 10, 3), dt.date(2026, 10, 17)), (dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
+    ]
+    span = (TODAY - FIRST).days
+    rng = world.rng
+    randoms = []
+    for _ in range(3):
+        start = FIRST + dt.timedelta(days=rng.randrange(span))
+        randoms.append((start, start + dt.timedelta(days=rng.randrange(20, 300))))
+    return fixed + randoms
+
+
+def _by_month(cells) -> dict[tuple, int]:
+    """Day totals summed by calendar month, as the heat table of a long window does."""
+    sums: dict[tuple, int] = {}
+    for cell in cells:
+        key = (month_of(cell.day), cell.key)
+        sums[key] = sums.get(key, 0) + cell.count
+    return sums
 
 
 def _table() -> list[tuple]:
-    return sorted(Rollup.objects.values_list(
-        "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"))
+    fields = ("scope", "dimension", "key", "attitude", "source", "count", "latent")
+    return sorted([
+        *(("day", *row) for row in Rollup.objects.values_list("day", *fields)),
+        *(("month", *row) for row in MonthRollup.objects.values_list("month", *fields)),
+    ])
+
+
+def _assert_months_sum_days() -> None:
+    """Every month row is the sum of its month's day rows, and no month row is missing."""
+    sums: dict[tuple, list[int]] = {}
+    for scope, dimension, day, key, attitude, source, count, latent in Rollup.objects.values_list(
+        "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"
+    ):
+        cell = sums.setdefault((scope, dimension, month_of(day), key, attitude, source), [0, 0])
+        cell[0] += count
+        cell[1] += latent
+    months = {
+        (scope, dimension, month, key, attitude, source): [count, latent]
+        for scope, dimension, month, key, attitude, source, count, latent
+        in MonthRollup.objects.values_list(
+            "scope", "dimension", "month", "key", "attitude", "source", "count", "latent")
+    }
+    assert months == sums
 
 
 def _edit(world: World) -> None:
@@ -197,7 +270,8 @@ def test_the_rollups_equal_the_raw_rows_through_every_change(seed, office, monke
 
     assert rollups.refresh_dirty() > 0
     assert not DirtyDay.objects.exists()
-    assert Rollup.objects.exists()
+    assert Rollup.objects.exists() and MonthRollup.objects.exists()
+    _assert_months_sum_days()
     assert _assert_equal(world, monkeypatch) > 15
     _assert_counters_equal(world)
 
@@ -206,9 +280,11 @@ def test_the_rollups_equal_the_raw_rows_through_every_change(seed, office, monke
     _assert_equal(world, monkeypatch)  # stale days counted raw, clean days from the rollups
     _assert_counters_equal(world)
     rollups.refresh_dirty()
+    _assert_months_sum_days()
     refreshed = _table()
     rollups.rebuild_all()
     assert _table() == refreshed  # a refresh of the stale days equals a full rebuild
+    _assert_months_sum_days()
     _assert_equal(world, monkeypatch)
     _assert_counters_equal(world)
 
@@ -219,6 +295,7 @@ def test_the_rollups_equal_the_raw_rows_through_every_change(seed, office, monke
     _assert_equal(world, monkeypatch)  # everything stale: the raw rows answer
     rollups.refresh_dirty()
     assert not DirtyDay.objects.exists()
+    _assert_months_sum_days()
     _assert_equal(world, monkeypatch)
     _assert_counters_equal(world)
 
@@ -257,3 +334,38 @@ def test_a_refresh_keeps_a_mark_made_while_it_ran(office):
     assert list(DirtyDay.objects.values_list("day", flat=True)) == [item.received_on]
     assert rollups.refresh_dirty(days=[dt.date(2020, 1, 1)]) == 0  # not stale: nothing done
     assert DirtyDay.objects.count() == 1
+
+
+def test_a_window_splits_into_whole_clean_months_and_day_ranges():
+    d = dt.date
+    assert whole_months(d(2026, 1, 1), d(2026, 12, 31), set()) == (
+        [d(2026, m, 1) for m in range(1, 13)], [])
+    assert whole_months(d(2025, 11, 15), d(2026, 2, 10), set()) == (
+        [d(2025, 12, 1), d(2026, 1, 1)],
+        [(d(2025, 11, 15), d(2025, 11, 30)), (d(2026, 2, 1), d(2026, 2, 10))])
+    # A month with a stale day is read by day, merged with the ragged end beside it.
+    assert whole_months(d(2026, 1, 1), d(2026, 3, 20), {d(2026, 2, 14)}) == (
+        [d(2026, 1, 1)], [(d(2026, 2, 1), d(2026, 3, 20))])
+    assert whole_months(d(2026, 1, 1), d(2026, 3, 31), {d(2026, 2, 14)}) == (
+        [d(2026, 1, 1), d(2026, 3, 1)], [(d(2026, 2, 1), d(2026, 2, 28))])
+    assert whole_months(d(2026, 3, 2), d(2026, 3, 30), set()) == ([], [(d(2026, 3, 2),
+                                                                        d(2026, 3, 30))])
+    assert whole_months(d(2024, 2, 1), d(2024, 2, 29), set()) == ([d(2024, 2, 1)], [])
+
+
+def test_a_long_window_reads_whole_months_from_the_month_rows(office):
+    World(3, office)
+    rollups.refresh_dirty()
+    query = read_query(office, {"period": "2026"}, today=TODAY)
+    with CaptureQueriesContext(connection) as captured:
+        cells = RollupCounter(query).cells("topic", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert MonthRollup._meta.db_table in tables and f'"{Rollup._meta.db_table}"' not in tables
+    assert cells == RawCounter(query).cells("topic", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    # A month's row stays exact between a write and the refresh: the stale day is read raw,
+    # the rest of its month from the day rows.
+    item = OpinionItem.objects.filter(received_on__year=2026).first()
+    item.attitude = Attitude.OPPOSE if item.attitude != Attitude.OPPOSE else Attitude.AGREE
+    item.save()
+    assert RollupCounter(query).cells("all", dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == (
+        RawCounter(query).cells("all", dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
