@@ -18,11 +18,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
 
+from core.dates import local_today
 from core.models import AuditEntry, Channel
 from intake.models import ImportBatch, Meeting, OpinionItem
-from issues.models import Issue
+from issues.models import Issue, MergeProposal
 from orgs.models import Area, Collaborator, User
-from reporting.models import UnitReport
+from reporting.models import Reminder, UnitReport
 from reporting.page_selectors import startable_months
 from surveys.models import Survey
 
@@ -90,7 +91,20 @@ WRITES = [
     Write("area_create", lambda w: reverse("area_create"),
           lambda w: {"name": "Tổ dân phố 9", "population": "120", "households": "30"},
           Area, frozenset({OFFICE})),
+    # the office's inbox and the engine's merge proposals: the office only
+    Write("office_inbox_remind", lambda w: reverse("office_inbox_remind", args=[w["cell_a"].pk]),
+          lambda w: {"template": w["monthly"].pk, "period": _last_month()},
+          Reminder, frozenset({OFFICE})),
+    Write("merge_proposal_dismiss",
+          lambda w: reverse("merge_proposal_dismiss", args=[w["proposal"].pk]),
+          lambda w: {}, AuditEntry, frozenset({OFFICE})),
 ]
+
+
+def _last_month() -> str:
+    """The month before this one: past its deadline whatever the day (the report is missing)."""
+    last = local_today().replace(day=1) - dt.timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"
 
 
 @pytest.fixture
@@ -102,7 +116,12 @@ def world(vanphong, lanhdao, an, cell_a, monthly, area_1) -> dict:
     users = {OFFICE: vanphong, LEADER: lanhdao, REPORTER: an, COLLABORATOR: ctv}
     issue = Issue.objects.create(code="VD-2026-9001", title="Rác ở chợ Hòa Bình",
                                  owner_unit=cell_a)
-    return {"users": users, "cell_a": cell_a, "monthly": monthly, "issue": issue}
+    twin = Issue.objects.create(code="VD-2026-9002", title="Rác ở chợ Hòa Bình (2)",
+                                owner_unit=cell_a)
+    proposal = MergeProposal.objects.create(keep=issue, other=twin, score=0.8,
+                                            reason="cùng chợ Hòa Bình, cùng chủ đề")
+    return {"users": users, "cell_a": cell_a, "monthly": monthly, "issue": issue,
+            "proposal": proposal}
 
 
 def test_every_role_is_in_the_matrix():
