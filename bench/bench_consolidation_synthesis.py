@@ -171,7 +171,7 @@ def run_worker(tree: Path, *args: str) -> dict:
 def coverage(body: str, recommendations: list) -> tuple[int, int]:
     """(present, distinct): the units' distinct recommendation sentences present in ``body``
     themselves, or through the request of the merged group they belong to."""
-    from reporting.drafting import _asks_nothing
+    from reporting.recommending import _asks_nothing
     from synthesis import Statement, merge_recommendations, request_text, split_sentences
 
     statements, seen = [], set()

@@ -298,7 +298,7 @@ def draft_sections(
     when the template has no "tình hình tư tưởng".
     """
     # Imported here: drafting reads this module's types and labels.
-    from reporting import drafting
+    from reporting import drafting, recommending
 
     labels = (ATTITUDE_LABELS, REACH_LABELS)
     specific = drafting.specific_names(reports, places)
@@ -308,7 +308,7 @@ def draft_sections(
                                                              specific, labels),
         "du_luan_tiem_an": lambda: drafting.draft_latent(c, reports, c.previous_topics, specific,
                                                          labels),
-        RECOMMENDATION_KEY: lambda: drafting.draft_recommendations(c, reports, issues),
+        RECOMMENDATION_KEY: lambda: recommending.draft_recommendations(c, reports, issues),
     }
     keys = list(section_keys)
     sections: dict[str, str] = {}
