@@ -18,7 +18,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from intake.models import OpinionItem
 from picture.models import MonthRollup, Rollup
@@ -130,6 +132,13 @@ class RawCounter:
         rows always answer by day."""
         return _day_totals(self.cells(dimension, start, end, by_day=True))
 
+    def weekly(self, dimension: str, anchor: dt.date, weeks: int) -> list[Cell]:
+        """The opinion items of the ``weeks`` seven-day windows ending on ``anchor``, per window,
+        key and attitude: each cell's ``day`` is its window's first day (streams are left out:
+        they are dated by a period's last day, not by the week they were heard)."""
+        start = window_start(anchor, weeks)
+        return _by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         """The last day in ``start..end`` each key of a one-field dimension was heard."""
         (item_field,), (stream_field,) = _ITEM_KEYS[dimension], _STREAM_KEYS[dimension]
@@ -172,6 +181,44 @@ def _day_totals(cells: list[Cell]) -> list[Cell]:
         totals[(cell.day, cell.key)] += cell.count
     return _ordered([Cell(day=day, key=key, attitude="", source="", count=n)
                      for (day, key), n in totals.items()])
+
+
+def window_start(anchor: dt.date, weeks: int) -> dt.date:
+    """The first day of the oldest of ``weeks`` seven-day windows ending on ``anchor``."""
+    return anchor - dt.timedelta(days=7 * weeks - 1)
+
+
+def _window_of(anchor: dt.date, weeks_back: int) -> dt.date:
+    """The first day of the seven-day window ``weeks_back`` windows before the one ending on
+    ``anchor`` (0: that window)."""
+    return anchor - dt.timedelta(days=7 * weeks_back + 6)
+
+
+def _by_window(cells: list[Cell], anchor: dt.date) -> list[Cell]:
+    """Day cells of opinion items summed per seven-day window ending on ``anchor``, key and
+    attitude."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for cell in cells:
+        if cell.source == ITEM:
+            window = _window_of(anchor, (anchor - cell.day).days // 7)
+            totals[(window, cell.key, cell.attitude)] += cell.count
+    return _windows(totals)
+
+
+def _windows(totals: dict[tuple, int]) -> list[Cell]:
+    return _ordered([Cell(day=day, key=key, attitude=attitude, source=ITEM, count=n)
+                     for (day, key, attitude), n in totals.items() if n])
+
+
+def _weeks_before(anchor: dt.date) -> RawSQL:
+    """How many whole seven-day windows lie between a rollup row's day and ``anchor`` (0 for the
+    window ending on it), computed by the database so that it sums a window's days itself."""
+    if connection.vendor == "postgresql":
+        return RawSQL('((%s::date - "picture_rollup"."day") / 7)', (anchor,), IntegerField())
+    return RawSQL(
+        'CAST((julianday(%s) - julianday("picture_rollup"."day")) AS INTEGER) / 7',
+        (anchor.isoformat(),), IntegerField(),
+    )
 
 
 def _keep_latest(latest: dict[str, dt.date], key: str, day: dt.date | None) -> None:
@@ -360,6 +407,31 @@ class RollupCounter:
         for first, last in _runs(dirty):
             cells.extend(self.raw.day_totals(dimension, first, last))
         return _day_totals(cells)
+
+    def weekly(self, dimension: str, anchor: dt.date, weeks: int) -> list[Cell]:
+        """Per seven-day window (see :meth:`RawCounter.weekly`). The database sums each window's
+        day rows, so a reader of two years of weeks receives one row per window, key and
+        attitude rather than one per day."""
+        start = window_start(anchor, weeks)
+        plan, dirty = self.plans.get(dimension), self._dirty(start, anchor)
+        if plan is None or dirty is None:
+            return self.raw.weekly(dimension, anchor, weeks)
+        cuboid, match, rekey = plan
+        rows = (
+            self._day_rows(cuboid, match, start, anchor, dirty)
+            .filter(source=ITEM)
+            .annotate(back=_weeks_before(anchor))
+            .values_list("back", "key", "attitude")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        totals: dict[tuple, int] = defaultdict(int)
+        for back, key, attitude, n in rows:
+            totals[(_window_of(anchor, back), rekey(key), attitude)] += n
+        for first, last in _runs(dirty):
+            for cell in _by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
+                totals[(cell.day, cell.key, cell.attitude)] += cell.count
+        return _windows(totals)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         plan, dirty = self.plans.get(dimension), self._dirty(start, end)

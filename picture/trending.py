@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from picture.counting import ITEM
+from picture.counting import window_start
 from picture.query import AGGRIEVED, PictureQuery
 from trends.forecast import forecast as forecast_weeks
 from trends.forecast import outside
@@ -48,16 +48,15 @@ def anchor_of(query: PictureQuery) -> dt.date:
 
 def weekly_series(counter, dimension: str, anchor: dt.date, weeks: int) -> dict[str, Weekly]:
     """Every key's counts in the ``weeks`` seven-day windows ending on ``anchor``."""
-    start = anchor - dt.timedelta(days=7 * weeks - 1)
+    start = window_start(anchor, weeks)
     series: dict[str, Weekly] = defaultdict(lambda: Weekly([0] * weeks, [0] * weeks))
-    for cell in counter.cells(dimension, start, anchor, by_day=True):
-        if not cell.key or cell.source != ITEM:
+    for cell in counter.weekly(dimension, anchor, weeks):
+        if not cell.key:
             continue
-        index = weeks - 1 - (anchor - cell.day).days // 7
-        if 0 <= index < weeks:
-            series[cell.key].counts[index] += cell.count
-            if cell.attitude in AGGRIEVED:
-                series[cell.key].concerned[index] += cell.count
+        index = (cell.day - start).days // 7
+        series[cell.key].counts[index] += cell.count
+        if cell.attitude in AGGRIEVED:
+            series[cell.key].concerned[index] += cell.count
     return series
 
 

@@ -27,7 +27,6 @@ from core.models import AuditEntry
 from core.services import audit, require_office
 from issues.selectors import OPEN_STATUSES, issues_visible_to
 from orgs.models import User
-from picture.counting import ITEM
 from picture.models import Brief, Direction
 from picture.query import read_query
 from picture.selectors import counter_for, picture_for
@@ -185,13 +184,12 @@ def weekly_series(window: Window, as_of: dt.date, topics: list[dict],
         return (day - first).days // 7
 
     total = [0] * HISTORY_WEEKS
-    for cell in counter.cells("all", first, last.end, by_day=True):
-        if cell.source == ITEM:
-            total[index(cell.day)] += cell.count
+    for cell in counter.weekly("all", last.end, HISTORY_WEEKS):
+        total[index(cell.day)] += cell.count
     chosen = _chart_topics(topics, forecast)
     by_topic = {code: [0] * HISTORY_WEEKS for code, _ in chosen}
-    for cell in counter.cells("topic", first, last.end, by_day=True):
-        if cell.key in by_topic and cell.source == ITEM:
+    for cell in counter.weekly("topic", last.end, HISTORY_WEEKS):
+        if cell.key in by_topic:
             by_topic[cell.key][index(cell.day)] += cell.count
     return {
         "weeks": [week.isoformat() for week in weeks],

@@ -15,7 +15,7 @@ from core.models import Topic
 from issues.models import Issue
 from issues.selectors import OPEN_STATUSES
 from orgs.models import Area, User
-from picture.counting import ITEM
+from picture.counting import window_start
 from picture.models import Alert, LatentCandidate
 from picture.query import CONCERNED, read_query
 from picture.selectors import counter_for
@@ -61,13 +61,13 @@ def _proposals(counter, today: dt.date) -> list:
 
 
 def _weekly_concerned(counter, dimension: str, today: dt.date) -> dict[str, list[int]]:
-    start = today - dt.timedelta(days=7 * WEEKS - 1)
+    start = window_start(today, WEEKS)
     weekly: dict[str, list[int]] = {}
-    for cell in counter.cells(dimension, start, today, by_day=True):
-        if cell.source != ITEM or cell.attitude not in CONCERNED or "" in cell.key.split(":"):
+    for cell in counter.weekly(dimension, today, WEEKS):
+        if cell.attitude not in CONCERNED or "" in cell.key.split(":"):
             continue
         counts = weekly.setdefault(cell.key, [0] * WEEKS)
-        counts[WEEKS - 1 - (today - cell.day).days // 7] += cell.count
+        counts[(cell.day - start).days // 7] += cell.count
     return weekly
 
 

@@ -152,6 +152,11 @@ def _assert_counters_equal(world: World) -> None:
                 assert fast.cells(dimension, start, end, by_day=by_day) == raw.cells(
                     dimension, start, end, by_day=by_day), (query, dimension, by_day)
         assert fast.last_heard("area", FIRST, TODAY) == raw.last_heard("area", FIRST, TODAY)
+        for dimension in DIMENSIONS:  # seven-day windows ending on several weekdays
+            for anchor, weeks in ((TODAY, 15), (TODAY - dt.timedelta(days=3), 60),
+                                  (dt.date(2026, 3, 1), 5)):
+                assert fast.weekly(dimension, anchor, weeks) == raw.weekly(
+                    dimension, anchor, weeks), (query, dimension, anchor)
         reading = (query.scope, single_filter(query))
         if reading in windowed:  # the windows below do not depend on the query's period
             continue
