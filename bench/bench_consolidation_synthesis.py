@@ -227,6 +227,8 @@ def main() -> int:
     parser.add_argument("--worker", choices=["pure", "demo"])
     parser.add_argument("--tree", default=str(ROOT))
     parser.add_argument("--baseline-tree", default="/tmp/longdan-base")
+    parser.add_argument("--baseline-name", default="baseline 2781416",
+                        help="how the table names the baseline tree (its revision)")
     parser.add_argument("--demo-db")
     parser.add_argument("--period", default="2026-11")
     parser.add_argument("--periods", nargs="+", default=["2026-09", "2026-10", "2026-11"])
@@ -240,7 +242,7 @@ def main() -> int:
         else:
             print(json.dumps(worker_demo(args.demo_db, args.period, args.runs)))
         return 0
-    trees = {"baseline 2781416": Path(args.baseline_tree), "synthesis": ROOT}
+    trees = {args.baseline_name: Path(args.baseline_tree), "synthesis": ROOT}
     result = {
         "benchmark": "consolidated report: synthesis (issue 13) against the per-unit draft",
         "machine": machine(),

@@ -7,7 +7,9 @@ units (a ward committee, 60 đảng bộ, 5,939 chi bộ), 2,000 issues. Rows ar
 
 Measured, for the office, a mid-level unit (a đảng bộ) and a leaf (a chi bộ), for a month and a
 year: the p95 of each panel (totals, topics, heat, areas, social groups, channels, silent areas)
-with the rollups (day and month rows) and with the raw rows; the write of one item
+with the rollups (day and month rows) and with the raw rows, and the rising topics and the
+forecast also as they read before the database summed their seven-day windows
+(``rollups_day_rows``); the write of one item
 (``file_item``) p95 with the rollups followed and not; the refresh of one stale day (its day and
 month rows). Before timing, the two pictures are compared.
 
@@ -302,7 +304,13 @@ def build(scale: float, rng: random.Random, say) -> dict:
 @contextmanager
 def counter(kind: str):
     from picture import selectors
-    from picture.counting import RawCounter
+    from picture.counting import RawCounter, RollupCounter, by_window, window_start
+
+    def weekly_from_day_rows(self, dimension, anchor, weeks):
+        """The seven-day windows as read before ``RollupCounter.weekly`` (revision 171aac0):
+        every day row of the range, summed by window in Python."""
+        start = window_start(anchor, weeks)
+        return by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
 
     if kind == "raw":
         original = selectors.counter_for
@@ -311,6 +319,13 @@ def counter(kind: str):
             yield
         finally:
             selectors.counter_for = original
+    elif kind == "day-rows":
+        original = RollupCounter.weekly
+        RollupCounter.weekly = weekly_from_day_rows
+        try:
+            yield
+        finally:
+            RollupCounter.weekly = original
     else:
         yield
 
@@ -342,12 +357,14 @@ def panels(query) -> dict:
     }
 
 
-def time_panels(query, kind: str, runs: int) -> dict:
+def time_panels(query, kind: str, runs: int, only: tuple[str, ...] = ()) -> dict:
     from django.core.cache import caches
 
     out = {}
     with counter(kind):
         for name, fn in panels(query).items():
+            if only and name not in only:
+                continue
             times = []
             for _ in range(runs):
                 caches["compliance"].clear()  # the totals' on-time rate: cold every time
@@ -518,6 +535,10 @@ def main() -> int:
             results[f"{period} {who}"] = {
                 "rollups": time_panels(query, "rollups", args.runs),
                 "raw": time_panels(query, "raw", args.raw_runs),
+                # The weekly panels read as before counter.weekly, in the same run.
+                "rollups_day_rows": time_panels(
+                    query, "day-rows", args.raw_runs, only=("rising", "forecast")
+                ),
                 "items": raw["totals"]["items"],
             }
     worst = max(panel["p95_ms"] for row in results.values() for panel in row["rollups"].values())

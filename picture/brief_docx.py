@@ -126,7 +126,14 @@ def summary_text(data: dict) -> str:
         f" ({signed((totals.get('change') or {}).get('heard'))} so với kỳ trước);"
         f" tỷ lệ ý kiến bức xúc, phản đối {pct(totals.get('aggrieved_share'))}."
     ]
-    if topics:
+    said = data.get("said") or []
+    if said:
+        # What residents said most, in their words; the topics' counts are the chart below.
+        lines[0] += " Ý kiến nhân dân nêu nhiều nhất: " + "; ".join(
+            f"“{s['text']}” ({s['count']} ý kiến{', ' + s['topic'] if s.get('topic') else ''})"
+            for s in said
+        ) + "."
+    elif topics:
         named = ", ".join(f"{t['name']} ({t['count']})" for t in topics)
         lines[0] += f" Lĩnh vực được quan tâm nhiều nhất: {named}."
     return "\n".join(lines)
@@ -238,11 +245,14 @@ def chart_pngs(brief: Brief) -> list[bytes]:
     ]
 
 
-def chart_scale(notes: str) -> float:
+def chart_scale(notes: str, said: list[dict] | None = None) -> float:
     """The charts give way to a long assessment: up to a quarter smaller at NOTES_MAX characters,
-    so the brief stays on two pages (each line of notes costs about what 4% of the charts do)."""
+    so the brief stays on two pages (each line of notes costs about what 4% of the charts do);
+    and to the residents' words quoted in section I (up to 15% more for a twenty-word quotation,
+    about two lines)."""
     extra = max(0, len(notes or "") - 100)
-    return 1.0 - 0.25 * min(1.0, extra / 200)
+    quoted = sum(len(s.get("text", "")) for s in said or [])
+    return 1.0 - 0.25 * min(1.0, extra / 200) - 0.15 * min(1.0, quoted / 120)
 
 
 def _insert_after_heading(
@@ -286,7 +296,8 @@ def _tighten_after_tables(document) -> None:
 def render_brief(brief: Brief) -> bytes:
     document = build_document(brief_document(brief))
     _tighten_after_tables(document)
-    _insert_after_heading(document, CHARTS_HEADING, chart_pngs(brief), chart_scale(brief.notes))
+    _insert_after_heading(document, CHARTS_HEADING, chart_pngs(brief),
+                          chart_scale(brief.notes, (brief.data or {}).get("said")))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

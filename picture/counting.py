@@ -137,7 +137,7 @@ class RawCounter:
         key and attitude: each cell's ``day`` is its window's first day (streams are left out:
         they are dated by a period's last day, not by the week they were heard)."""
         start = window_start(anchor, weeks)
-        return _by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        return by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         """The last day in ``start..end`` each key of a one-field dimension was heard."""
@@ -194,7 +194,7 @@ def _window_of(anchor: dt.date, weeks_back: int) -> dt.date:
     return anchor - dt.timedelta(days=7 * weeks_back + 6)
 
 
-def _by_window(cells: list[Cell], anchor: dt.date) -> list[Cell]:
+def by_window(cells: list[Cell], anchor: dt.date) -> list[Cell]:
     """Day cells of opinion items summed per seven-day window ending on ``anchor``, key and
     attitude."""
     totals: dict[tuple, int] = defaultdict(int)
@@ -429,7 +429,7 @@ class RollupCounter:
         for back, key, attitude, n in rows:
             totals[(_window_of(anchor, back), rekey(key), attitude)] += n
         for first, last in _runs(dirty):
-            for cell in _by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
+            for cell in by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
                 totals[(cell.day, cell.key, cell.attitude)] += cell.count
         return _windows(totals)
 

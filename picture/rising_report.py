@@ -12,7 +12,7 @@ from picture.selectors import rising_now
 
 PARAGRAPHS_KEY = "dang_noi_len"
 SECTION_KEY = "du_luan_tiem_an"
-SHOWN = 5
+SHOWN = 3  # the strongest; the picture lists them all
 
 
 def _named(row: dict) -> str:

@@ -110,6 +110,34 @@ class UnitRecommendations:
     items: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HeardTopic:
+    """What the other channels heard on one topic in the period: opinion items, and how many of
+    them aggrieved or opposed."""
+
+    topic: str
+    count: int
+    aggrieved: int = 0
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the ward heard in the period outside the unit reports: the opinion items of every
+    channel (meetings, the hotline, the public form, collaborators' quick reports...), per
+    channel (label, count) and per topic, and the press and social-media stories about the ward
+    (title, how many sites carried it). Drafted into section II beside the units' streams."""
+
+    items: int = 0
+    aggrieved: int = 0
+    channels: tuple[tuple[str, int], ...] = ()
+    topics: tuple[HeardTopic, ...] = ()
+    mentions: int = 0
+    stories: tuple[tuple[str, int], ...] = ()
+
+    def topic(self, name: str) -> HeardTopic | None:
+        return next((t for t in self.topics if t.topic == name), None)
+
+
 @dataclass
 class Consolidation:
     period: PeriodKey
@@ -128,6 +156,7 @@ class Consolidation:
     annex: list[dict] = field(default_factory=list)
     # What the months already due owed and got (``compliance.Coverage.as_dict``), when known.
     coverage: dict | None = None
+    heard: Heard = field(default_factory=Heard)
 
     @property
     def stream_count(self) -> int:
@@ -167,6 +196,14 @@ class Consolidation:
             "recommendations": [{"unit": r.unit, "items": r.items} for r in self.recommendations],
             "sources": self.sources,
             "annex": self.annex,
+            "heard": {
+                "items": self.heard.items,
+                "aggrieved": self.heard.aggrieved,
+                "channels": [list(pair) for pair in self.heard.channels],
+                "topics": [t.__dict__.copy() for t in self.heard.topics],
+                "mentions": self.heard.mentions,
+                "stories": [list(pair) for pair in self.heard.stories],
+            },
         }
 
 
@@ -302,15 +339,17 @@ def draft_sections(
 
     labels = (ATTITUDE_LABELS, REACH_LABELS)
     specific = drafting.specific_names(reports, places)
+    keys = list(section_keys)
+    quoted: dict[str, int] = {}  # what II quotes, which III then points to rather than repeats
+    rising_named = drafting.RISING_NAMED if "tu_tuong" in keys else 0
     drafters = {
         "tu_tuong": lambda: drafting.draft_thought(c, reports, c.previous_topics, specific, labels),
         "du_luan_noi_bat": lambda: drafting.draft_highlights(c, reports, c.previous_topics,
-                                                             specific, labels),
+                                                             specific, labels, quoted),
         "du_luan_tiem_an": lambda: drafting.draft_latent(c, reports, c.previous_topics, specific,
-                                                         labels),
+                                                         labels, quoted, rising_named),
         RECOMMENDATION_KEY: lambda: recommending.draft_recommendations(c, reports, issues),
     }
-    keys = list(section_keys)
     sections: dict[str, str] = {}
     sources: dict[str, dict] = {}
     for key in keys:
@@ -335,6 +374,7 @@ def consolidate(
     issues: Sequence = (),
     places: Iterable[str] = (),
     coverage: dict | None = None,
+    heard: Heard | None = None,
 ) -> Consolidation:
     """Consolidate the submitted reports of the months ``period`` covers; others are ignored.
 
@@ -343,7 +383,8 @@ def consolidate(
     period before (what changed against last month), ``issues`` the issues a recommendation may
     concern (``drafting.IssueRef``), ``places`` the names a sentence standing for many units
     should rather not carry (areas), ``coverage`` what the months already due owed and got
-    (the overview of a period of several months says it rather than a count of units).
+    (the overview of a period of several months says it rather than a count of units),
+    ``heard`` what the other channels and the press heard in the period.
     """
     months = [month.code for month in period.months()]
     kept = [report for report in reports if report.period in months]
@@ -367,6 +408,7 @@ def consolidate(
         recommendations=collect_recommendations(kept, many_months=len(months) > 1),
         sections={},
         coverage=coverage,
+        heard=heard or Heard(),
     )
     result.annex = annex_of(kept)
     previous_months = [month.code for month in period.previous().months()]

@@ -29,13 +29,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.text import fold
-from reporting.consolidation import coverage_phrase
+from reporting.consolidation import Heard, coverage_phrase
+from reporting.heard_drafting import heard_paragraphs, heard_sources, topic_note
 from synthesis import (
     Merged,
     Statement,
     fit_sentences,
     merge_statements,
     split_sentences,
+    word_count,
 )
 from synthesis.vectors import tfidf_rows
 
@@ -48,7 +50,13 @@ STATEMENT_LINES = 2  # merged statements quoted per topic, at most
 STATEMENT_SHARE = 0.3
 GENERAL_SHARE = 0.2  # a statement of section I or III shared by at least this share of units
 GENERAL_LINES = 2
-QUOTE_WORDS = 45
+QUOTE_WORDS = 40
+# The month's first topics are drafted in full; the others that three or more units raised get a
+# shorter head (units, attitude, change) and a shorter quotation: a Standing Committee reads a
+# monthly report of two to five pages (issue 13: the body within about 1,500-2,500 words).
+DETAILED_TOPICS = 5
+MINOR_QUOTE_WORDS = 30
+RISING_NAMED = 3  # topics that rose most, named in section I (section III lists the others)
 NEAR_CANDIDATES = 50  # texts of a merged statement weighed as its quotation, nearest first
 AGGRIEVED = ("buc_xuc", "phan_doi")
 # A "kiến nghị" sentence that asks for nothing ("Không có.", "Chi bộ không có kiến nghị mới").
@@ -102,12 +110,13 @@ def _family(unit: str) -> str:
     return match.group(1) if match else unit
 
 
-def units_phrase(units: Sequence[str], whole: int, verb: str = "") -> str:
+def units_phrase(units: Sequence[str], whole: int, verb: str = "", note: str = "") -> str:
     """ "3/55 đơn vị (Chi bộ A, B; Chi bộ C) <verb>", or "12/55 đơn vị <verb>, nhiều nhất ở Chi
-    bộ Khu dân cư An Lư (8 đơn vị)" when most of them share a name, or "30/55 đơn vị <verb>"."""
+    bộ Khu dân cư An Lư (8 đơn vị)" when most of them share a name, or "30/55 đơn vị <verb>";
+    ``note`` (" (kỳ trước: 9)") follows the verb."""
     count = len(units)
     head = f"{count}/{max(whole, count)} đơn vị"
-    tail = f" {verb}" if verb else ""
+    tail = (f" {verb}" if verb else "") + note
     if count <= NAME_UP_TO:
         return f"{head} ({compact_names(units)}){tail}"
     family, size = Counter(_family(u) for u in units).most_common(1)[0]
@@ -345,7 +354,7 @@ def _standing_out(c, previous) -> str:
             + _join_and(
                 [
                     f"{t.topic} (từ {_units_before(before.get(t.topic))} lên {t.unit_count} đơn vị)"
-                    for t in rising[:3]
+                    for t in rising[:RISING_NAMED]
                 ]
             )
             + "."
@@ -376,61 +385,77 @@ def _share_text(share: float) -> str:
     return percent(round(share * 100), 100)
 
 
-def _change(topic, before) -> str:
-    if before is None:
-        return "Mới xuất hiện so với kỳ trước."
-    was, now = before.unit_count, topic.unit_count
-    if now > was:
-        text = f"So với kỳ trước: tăng từ {was} lên {now} đơn vị"
-    elif now < was:
-        text = f"So với kỳ trước: giảm từ {was} xuống {now} đơn vị"
-    else:
-        text = "So với kỳ trước: số đơn vị không đổi"
-    old_share, new_share = _aggrieved_share(before), _aggrieved_share(topic)
-    if abs(new_share - old_share) >= 0.15:
-        way = "tăng từ {} lên {}" if new_share > old_share else "giảm từ {} xuống {}"
-        text += "; bức xúc, phản đối " + way.format(_share_text(old_share), _share_text(new_share))
-    return text + "."
-
-
 def _short(label: str) -> str:
     """ "băn khoăn" for "băn khoăn, lo lắng": the attitude's first word, for the dense lines."""
     return label.split(",")[0]
 
 
-def _topic_head(number: int, topic, whole: int, labels) -> str:
-    """ "1. Môi trường: 13/55 đơn vị phản ánh, 14 luồng ý kiến; bức xúc 64%, băn khoăn 36%;
-    mức độ: nhiều ý kiến; nhóm xã hội: Phụ nữ; Tiểu thương." """
+def _topic_head(number: int, topic, whole: int, labels, before=None, *, previous: bool = False,
+                detailed: bool = True, heard: Heard | None = None) -> str:
+    """ "1. Môi trường: 13/55 đơn vị phản ánh (kỳ trước: 14), 14 luồng ý kiến; bức xúc 64%,
+    băn khoăn 36%; mức độ: nhiều ý kiến; nhóm xã hội: Phụ nữ; Tiểu thương; bức xúc, phản đối
+    tăng từ 44% lên 64%; ý kiến nhân dân qua các kênh: 34." Not ``detailed``: "6. Y tế: 11/55
+    đơn vị phản ánh (kỳ trước: 13); băn khoăn 100%." ``previous``: whether there was a last
+    period to compare with; ``heard``: what the other channels heard."""
     attitude_labels, reach_labels = labels
     mix = [
         f"{_short(attitude_labels.get(code, code))} {percent(count, topic.stream_count)}"
-        for code, count in topic.attitudes.most_common(2)
+        for code, count in topic.attitudes.most_common(2 if detailed else 1)
     ]
-    text = (
-        f"{number}. {topic.topic}: {units_phrase(topic.units, whole, 'phản ánh')},"
-        f" {topic.stream_count} luồng ý kiến; " + ", ".join(mix)
-    )
+    units = units_phrase(topic.units, whole, "phản ánh",
+                         _units_before_note(before) if previous else "")
+    if not detailed:
+        return f"{number}. {topic.topic}: {units}; " + ", ".join(mix) + "."
+    text = f"{number}. {topic.topic}: {units}"
+    if topic.stream_count >= 1.5 * topic.unit_count:  # units told of several streams each
+        text += f", {topic.stream_count} luồng ý kiến"
+    text += "; " + ", ".join(mix)
     if topic.main_reach:
         text += f"; mức độ: {reach_labels.get(topic.main_reach, topic.main_reach)}"
     if topic.social_groups:
         text += "; nhóm xã hội: " + "; ".join(n for n, _ in topic.social_groups.most_common(2))
-    return text + "."
+    if previous and before is not None:
+        text += _aggrieved_shift(topic, before)
+    return text + topic_note(heard, topic.topic) + "."
 
 
-def _statement_line(merged: Merged, specific: Specific) -> tuple[str, str]:
+def _units_before_note(before) -> str:
+    return " (mới so với kỳ trước)" if before is None else f" (kỳ trước: {before.unit_count})"
+
+
+def _aggrieved_shift(topic, before) -> str:
+    """ "; bức xúc, phản đối tăng từ 44% lên 64%" when the share moved by 15 points or more."""
+    old_share, new_share = _aggrieved_share(before), _aggrieved_share(topic)
+    if abs(new_share - old_share) < 0.15:
+        return ""
+    way = "tăng từ {} lên {}" if new_share > old_share else "giảm từ {} xuống {}"
+    return "; bức xúc, phản đối " + way.format(_share_text(old_share), _share_text(new_share))
+
+
+def _statement_line(
+    merged: Merged, specific: Specific, max_words: int = QUOTE_WORDS
+) -> tuple[str, str]:
     """ "- 9 đơn vị: “their words” (the unit quoted)", or "- Chi bộ 2: “its words”": a merged
     statement, its count and a quotation standing for it (whole sentences)."""
-    chosen = typical_texts(merged, specific, k=1)[0]
-    words = fit_sentences(chosen.text, QUOTE_WORDS).replace("\n", " ")
+    candidates = typical_texts(merged, specific, k=3)
+    # The most typical text that fits whole; else the most typical one's central sentences.
+    chosen = next((c for c in candidates if word_count(c.text) <= max_words), candidates[0])
+    words = fit_sentences(chosen.text, max_words).replace("\n", " ")
     if merged.unit_count == 1:
         return f"- {chosen.unit}: {_quote(words)}", words
     return f"- {merged.unit_count} đơn vị: {_quote(words)} ({chosen.unit})", words
 
 
-def draft_highlights(c, reports, previous, specific: Specific, labels) -> Draft:
-    """II: one paragraph per topic three or more units raised, then the rest in one line."""
+def draft_highlights(
+    c, reports, previous, specific: Specific, labels, quoted: dict[str, int] | None = None
+) -> Draft:
+    """II: one paragraph per topic three or more units raised, then the rest in one line. The
+    texts of the statements it quotes go into ``quoted`` with their topic's number (section III
+    does not quote them again)."""
     if not c.topics:
-        return Draft("Các đơn vị chưa phản ánh luồng ý kiến nào trong kỳ.", {"reports": []})
+        lines = ["Các đơn vị chưa phản ánh luồng ý kiến nào trong kỳ.",
+                 *heard_paragraphs(c, {}, TOPIC_MIN_UNITS)]
+        return Draft("\n".join(lines), {"reports": [], **heard_sources(c)})
     statements = _stream_statements(reports)
     merged_by_topic: dict[str, list[Merged]] = {}
     for merged in merge_statements(statements):
@@ -439,18 +464,20 @@ def draft_highlights(c, reports, previous, specific: Specific, labels) -> Draft:
     main = [t for t in c.topics if t.unit_count >= TOPIC_MIN_UNITS] or c.topics[:1]
     lines, refs = [], []
     for number, topic in enumerate(main, start=1):
-        head = _topic_head(number, topic, c.expected_units, labels)
-        if previous:
-            head += " " + _change(topic, before.get(topic.topic))
-        lines.append(head)
+        detailed = number <= DETAILED_TOPICS
+        lines.append(_topic_head(number, topic, c.expected_units, labels, before.get(topic.topic),
+                                 previous=bool(previous), detailed=detailed, heard=c.heard))
         topic_merged = merged_by_topic.get(topic.topic, [])
         enough = max(6, STATEMENT_SHARE * topic.unit_count)
         shown = topic_merged[:1] + [
-            m for m in topic_merged[1:STATEMENT_LINES] if m.unit_count >= enough
+            m for m in topic_merged[1:STATEMENT_LINES] if detailed and m.unit_count >= enough
         ]
         for merged in shown:
-            line, text = _statement_line(merged, specific)
+            words = QUOTE_WORDS if detailed else MINOR_QUOTE_WORDS
+            line, text = _statement_line(merged, specific, words)
             lines.append(_end(line))
+            if quoted is not None:
+                quoted.update((m.text, number) for m in merged.members)
         for merged in topic_merged:
             refs.append(_statement_ref(merged, merged.text, topic.topic))
     others = [t for t in c.topics if t not in main]
@@ -463,11 +490,13 @@ def draft_highlights(c, reports, previous, specific: Specific, labels) -> Draft:
         for t in others:
             for merged in merged_by_topic.get(t.topic, []):
                 refs.append(_statement_ref(merged, merged.text, t.topic))
+    lines += heard_paragraphs(c, {t.topic: t.unit_count for t in c.topics}, TOPIC_MIN_UNITS)
     return Draft(
         "\n".join(lines),
         {
             "reports": _report_refs(reports, range(len(reports))),
             "statements": refs,
+            **heard_sources(c),
         },
     )
 
@@ -494,8 +523,13 @@ def _stream_statements(reports, *, latent: bool | None = None) -> list[Statement
 # --- section III --------------------------------------------------------------------------------
 
 
-def draft_latent(c, reports, previous, specific: Specific, labels) -> Draft:
-    """III: the latent streams merged, the topics rising against last period, the forecasts."""
+def draft_latent(
+    c, reports, previous, specific: Specific, labels, quoted: dict[str, int] | None = None,
+    rising_named: int = 0,
+) -> Draft:
+    """III: the latent streams merged, the topics rising against last period, the forecasts.
+    A latent statement section II already quoted (``quoted``) points to it instead; the first
+    ``rising_named`` rising topics were named in section I and are not listed again."""
     paragraphs, refs = [], []
     latent = merge_statements(_stream_statements(reports, latent=True))
     if latent:
@@ -509,16 +543,18 @@ def draft_latent(c, reports, previous, specific: Specific, labels) -> Draft:
             " thông tin, giải thích để không thành điểm nóng:"
         )
         for topic, group in by_topic.items():
-            paragraphs.append(_end(_latent_line(topic, group, specific)))
+            paragraphs.append(_end(_latent_line(topic, group, specific, quoted or {})))
             refs += [_statement_ref(m, m.text, topic) for m in group]
     else:
         paragraphs.append("Trong kỳ, các đơn vị chưa phản ánh dư luận tiềm ẩn.")
     before = {t.topic: t for t in previous}
     rising = [t for t in c.topics if _rose(t, before.get(t.topic))] if previous else []
-    if rising:
+    if rising[rising_named:]:
+        lead = ("Ngoài các lĩnh vực nêu ở mục I, tăng so với kỳ trước: " if rising_named
+                else "Lĩnh vực dư luận tăng so với kỳ trước: ")
         paragraphs.append(
-            "Lĩnh vực dư luận tăng so với kỳ trước: "
-            + "; ".join(_rising_reason(t, before.get(t.topic)) for t in rising)
+            lead
+            + "; ".join(_rising_reason(t, before.get(t.topic)) for t in rising[rising_named:])
             + "."
         )
     skip = {s for r in reports for st in r.streams for s in split_sentences(st.summary)}
@@ -541,14 +577,22 @@ def draft_latent(c, reports, previous, specific: Specific, labels) -> Draft:
     )
 
 
-def _latent_line(topic: str, group: list[Merged], specific: Specific) -> str:
-    """ "- Thu nhập (2 luồng ý kiến; Chi bộ A, B): “the most shared one's words”" """
+def _latent_line(
+    topic: str, group: list[Merged], specific: Specific, quoted: dict[str, int]
+) -> str:
+    """ "- Thu nhập (2 luồng ý kiến; Chi bộ A, B): “the most shared one's words”", or, when
+    section II quoted each of them, where it did."""
     count = sum(m.count for m in group)
     units = sorted({u for m in group for u in m.units})
     who = compact_names(units) if len(units) <= 2 else f"{len(units)} đơn vị"
-    chosen = typical_texts(group[0], specific)[0]
-    text = fit_sentences(chosen.text, QUOTE_WORDS).replace("\n", " ")
-    return f"- {topic} ({count} luồng ý kiến, {who}): {_quote(text)}"
+    head = f"- {topic} ({count} luồng ý kiến, {who})"
+    candidates = typical_texts(group[0], specific, k=len(group[0].members))
+    fresh = [c for c in candidates if c.text not in quoted]
+    if not fresh:
+        return f"{head}: như đã nêu tại điểm {quoted[candidates[0].text]} mục II"
+    chosen = next((c for c in fresh if word_count(c.text) <= MINOR_QUOTE_WORDS), fresh[0])
+    text = fit_sentences(chosen.text, MINOR_QUOTE_WORDS).replace("\n", " ")
+    return f"{head}: {_quote(text)}"
 
 
 def _rising_reason(topic, before) -> str:

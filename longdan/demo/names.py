@@ -611,11 +611,13 @@ RETURN_REASONS = [
     "Nội dung báo cáo gần như trùng với tháng trước; đề nghị cập nhật tình hình thực tế trong"
     " tháng.",
 ]
+# What a unit adds when its report comes back, and the section it adds it to (the units write it
+# into their report, not a note to the office: the synthesis would read a note as their words).
 REVISIONS = [
-    "Bổ sung theo yêu cầu của Ban Xây dựng Đảng: chi bộ nhận định các ý kiến trên có thể tiếp"
-    " tục lan rộng nếu không được giải thích, trả lời kịp thời.",
-    "Bổ sung theo yêu cầu của Ban Xây dựng Đảng: đã ghi rõ địa bàn, mức độ của từng luồng ý"
-    " kiến.",
-    "Bổ sung theo yêu cầu của Ban Xây dựng Đảng: đề nghị UBND phường chủ trì, phối hợp các"
-    " ngành liên quan giải quyết.",
+    ("du_luan_tiem_an", "Chi bộ nhận định các ý kiến trên có thể tiếp tục lan rộng nếu không được"
+     " giải thích, trả lời kịp thời."),
+    ("tu_tuong", "Các luồng ý kiến nêu trên chủ yếu ở các tổ dân phố thuộc địa bàn chi bộ, lan tỏa"
+     " trong phạm vi khu dân cư."),
+    ("kien_nghi", "Đề nghị UBND phường giao bộ phận chuyên môn trả lời bằng văn bản các kiến nghị"
+     " chi bộ đã nêu trong tháng."),
 ]

@@ -118,7 +118,8 @@ class _Reports:
         if plan.resubmitted is None or plan.resubmitted >= self.now:
             return "returned"
         revised = dict(sections)
-        revised["kien_nghi"] += "\n" + self.rng.choice(names.REVISIONS)
+        section, addition = self.rng.choice(names.REVISIONS)
+        revised[section] = (revised.get(section) or "") + "\n" + addition
         report = self._call(plan.resubmitted, services.save_draft, user=writer,
                             template=self.template, period=period, unit=unit.row,
                             sections=revised, streams=None, expected_version=report.version)

@@ -27,6 +27,7 @@ from core.models import AuditEntry
 from core.services import audit, require_office
 from issues.selectors import OPEN_STATUSES, issues_visible_to
 from orgs.models import User
+from picture.brief_said import said_most
 from picture.models import Brief, Direction
 from picture.query import read_query
 from picture.selectors import counter_for, picture_for
@@ -118,6 +119,7 @@ def brief_figures(window: Window, *, today: dt.date) -> dict:
         "overdue_issues": overdue_issues(reader, as_of),
         "directions": direction_figures(as_of),
         "weekly": weekly_series(window, as_of, topics, picture["forecast"]),
+        "said": said_most(window),
     }
 
 

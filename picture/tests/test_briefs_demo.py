@@ -163,6 +163,8 @@ def _worst_case(brief: Brief) -> Brief:
                     "expected": 5 + k, "low": 2 + k, "high": 9 + k} for k in range(1, 5)]}
         for t in data["weekly"]["topics"]
     ]
+    data["said"] = [{"text": " ".join(["Người dân phản ánh rác thải tồn đọng ở đầu ngõ chợ"] * 2),
+                     "count": 14, "topic": "Môi trường"}]  # twenty words, the longest quoted
     worst = copy.copy(brief)
     worst.data = data
     sentence = ("Dư luận tuần qua tập trung vào môi trường và trật tự; đề nghị Ban Thường vụ chỉ "

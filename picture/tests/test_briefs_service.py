@@ -154,3 +154,36 @@ def test_directions_due_and_overdue_are_counted_on_the_day_read(heard, cell_a):
     assert [r["code"] for r in figures["overdue_rows"]] == ["CĐ-1"]
     assert figures["due_rows"][0]["units"] == cell_a.name
     assert figures["due_rows"][0]["days_left"] == 5
+
+
+def test_what_several_residents_said_is_quoted_and_what_one_or_a_sensitive_item_said_is_not(
+    heard, cell_a
+):
+    from intake.models import Sensitivity
+    from picture.brief_docx import summary_text
+
+    water = Topic.objects.get(name="Đời sống")
+    long = ("Nhiều hộ dân trong khu phố phản ánh tình trạng mất nước sinh hoạt kéo dài nhiều ngày"
+            " liền, nước máy khi có lại thì đục và có mùi, ảnh hưởng lớn đến sinh hoạt hằng ngày"
+            " của các gia đình có người già và trẻ nhỏ.")
+    for text, sensitivity in (
+        *((long, Sensitivity.NORMAL),) * 4,  # four said it, but in one forty-word sentence
+        ("Mất nước sinh hoạt ba ngày liền ở Tổ 2, nước đục.", Sensitivity.NORMAL),
+        ("Bí mật: chuyện riêng của một gia đình trong ngõ.", Sensitivity.SENSITIVE),
+        ("Bí mật: chuyện riêng của một gia đình trong ngõ.", Sensitivity.SENSITIVE),
+        ("Bí mật: chuyện riêng của một gia đình trong ngõ.", Sensitivity.SENSITIVE),
+    ):
+        item = OpinionItem.objects.create(text=text, received_on=dt.date(2026, 1, 9),
+                                          channel="khu_dan_cu", unit=cell_a,
+                                          sensitivity=sensitivity)
+        item.topics.add(water)
+    with at(MONDAY):
+        brief = services.draft_brief(start=LAST_WEEK.start, end=LAST_WEEK.end, weekly=True)
+    # The three items on the waste at the market are one statement; the water item is one
+    # resident's, the sensitive items are never quoted however many, and the four who said the
+    # same in one long sentence give way (the brief has no room for it).
+    assert brief.data["said"] == [
+        {"text": "Rác thải tồn đọng ở đầu ngõ chợ", "count": 3, "topic": "Môi trường"}
+    ]
+    assert ("Ý kiến nhân dân nêu nhiều nhất: “Rác thải tồn đọng ở đầu ngõ chợ” (3 ý kiến, Môi"
+            " trường).") in summary_text(brief.data)

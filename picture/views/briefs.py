@@ -23,7 +23,7 @@ from core.errors import ConflictError, ServiceError
 from core.mime import DOCX_TYPE
 from core.views import require_office
 from picture import services
-from picture.brief_docx import chart_pngs, headline_rows
+from picture.brief_docx import chart_pngs, headline_rows, summary_text
 from picture.models import Brief
 from picture.services.briefs import NOTES_MAX
 from picture.window import week_of
@@ -119,6 +119,7 @@ def _detail_context(request: HttpRequest, brief: Brief, *, notes: str | None = N
         "brief": brief,
         "data": data,
         "rows": headline_rows(data),
+        "summary": summary_text(data).split("\n"),
         "charts": charts,
         "notes": brief.notes if notes is None else notes,
         "error": error,

@@ -40,6 +40,7 @@ from reporting import compliance as rates
 from reporting import consolidation as calc
 from reporting import extensions
 from reporting.drafting import IssueRef
+from reporting.heard_selectors import heard_in
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
@@ -198,6 +199,7 @@ def generate_consolidated(
         coverage=compliance["coverage"],
         section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
         places=Area.objects.values_list("name", flat=True),
+        heard=heard_in(period.start, period.end),
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)

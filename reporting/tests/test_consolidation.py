@@ -63,7 +63,7 @@ def test_highlights_sentence_reads_like_the_office_writes():
     reports = [report(f"Chi bộ {i}", stream(social_groups=("Tiểu thương",))) for i in range(12)]
     reports.append(report("Chi bộ 99", stream(topic="Y tế", attitude="dong_tinh")))
     text = consolidate(reports, period=NOV, expected_units=55).sections["du_luan_noi_bat"]
-    assert text.startswith("1. Môi trường: 12/55 đơn vị phản ánh, 12 luồng ý kiến; bức xúc 100%")
+    assert text.startswith("1. Môi trường: 12/55 đơn vị phản ánh; bức xúc 100%")
     assert "nhóm xã hội: Tiểu thương." in text
     # A topic fewer than three units raised is named in one line, with its unit.
     assert "Các lĩnh vực khác có ít đơn vị phản ánh: Y tế (Chi bộ 99)." in text
@@ -83,7 +83,10 @@ def test_latent_streams_listed_with_unit_and_area():
         ("Chi bộ 1", "Tổ dân phố 3", "Môi trường")
     ]
     assert "Có 1 luồng dư luận tiềm ẩn" in result.sections["du_luan_tiem_an"]
-    assert "Lo ngại thu hồi đất" in result.sections["du_luan_tiem_an"]
+    # Section II quotes it (its topic's only statement): III points there rather than repeat it.
+    assert "Lo ngại thu hồi đất" in result.sections["du_luan_noi_bat"]
+    assert "- Môi trường (1 luồng ý kiến, Chi bộ 1): như đã nêu tại điểm 1 mục II." in (
+        result.sections["du_luan_tiem_an"])
     assert result.as_data()["topics"][0]["latent_count"] == 1
 
 

@@ -63,7 +63,7 @@ def test_generate_uses_submitted_reports_only_and_audits(world, vanphong):
     # Two chi bộ had to report in November (the closed one closed in September).
     assert data["expected_units"] == 2
     assert report.sections["du_luan_noi_bat"].startswith(
-        "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh, 1 luồng ý kiến; bức xúc 100%"
+        "1. Môi trường: 1/2 đơn vị (Chi bộ Tổ dân phố 1) phản ánh; bức xúc 100%"
     )
     assert "- Thu gom rác đúng giờ — Chi bộ Tổ dân phố 1." in report.sections["kien_nghi"]
     assert report.title == "Tình hình tư tưởng và dư luận xã hội tháng 11/2025"
@@ -287,3 +287,44 @@ def test_no_active_monthly_template_is_a_clear_error(vanphong, monthly):
     monthly.save()
     with pytest.raises(ServiceError, match="Chưa có mẫu báo cáo tháng"):
         cs.generate_consolidated(user=vanphong, period=NOV)
+
+
+def test_what_the_other_channels_and_the_press_heard_is_drafted_beside_the_streams(
+    world, vanphong, an
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import Channel
+    from intake.models import OpinionItem
+    from monitoring.models import Mention
+
+    waste = Topic.objects.get(name="Môi trường")
+    for day, attitude, channel in ((10, Attitude.AGGRIEVED, Channel.VOTER_MEETING),
+                                   (12, Attitude.OPPOSE, Channel.DIALOGUE),
+                                   (20, Attitude.WORRIED, Channel.DIALOGUE),
+                                   (1, Attitude.AGGRIEVED, Channel.DIALOGUE)):  # December: out
+        month = 12 if day == 1 else 11
+        item = OpinionItem.objects.create(
+            text="Rác thải tồn đọng ở đầu ngõ.", channel=channel, attitude=attitude,
+            received_on=dt.date(2025, month, day), unit=an.unit,
+        )
+        item.topics.set([waste])
+    when = timezone.make_aware(dt.datetime(2025, 11, 15, 9))
+    for n, relevance in enumerate((Mention.Relevance.WARD, Mention.Relevance.CITY)):
+        Mention.objects.create(url=f"https://bao.example/{n}", site="bao.example",
+                               title=f"Tin {n}", text="Nội dung.", relevance=relevance,
+                               published_at=when)
+
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+
+    heard = report.data["heard"]
+    assert (heard["items"], heard["aggrieved"], heard["mentions"]) == (3, 2, 1)
+    assert heard["channels"] == [["Đối thoại", 2], ["Tiếp xúc cử tri", 1]]
+    assert heard["topics"] == [{"topic": "Môi trường", "count": 3, "aggrieved": 2}]
+    text = report.sections["du_luan_noi_bat"]
+    assert "; ý kiến nhân dân qua các kênh: 3 (bức xúc, phản đối 67%)." in text
+    assert ("Qua các kênh tiếp nhận trực tiếp (đối thoại 2, tiếp xúc cử tri 1), trong kỳ ghi nhận"
+            " 3 ý kiến nhân dân, bức xúc, phản đối 67%.") in text
+    assert "Báo chí, mạng xã hội: 1 tin, bài về địa bàn phường." in text

@@ -89,15 +89,22 @@ def drafted(**kwargs):
 def test_topic_paragraph_merges_statements_with_counts_units_groups_and_change():
     text = drafted().sections["du_luan_noi_bat"]
     env = next(line for line in text.splitlines() if line.startswith("1. Môi trường"))
-    assert "4/10 đơn vị (Chi bộ Khu dân cư An Lư 0, 1, 2, 3) phản ánh, 4 luồng ý kiến" in env
+    assert "4/10 đơn vị (Chi bộ Khu dân cư An Lư 0, 1, 2, 3) phản ánh (kỳ trước: 1); bức" in env
     assert "bức xúc 100%" in env and "nhóm xã hội: Người cao tuổi" in env
-    assert "So với kỳ trước: tăng từ 1 lên 4 đơn vị." in env
     # The four paraphrases of the flood are one merged statement of four units, quoted once.
     quoted = [line for line in text.splitlines() if line.startswith("- 4 đơn vị: “")]
     assert len(quoted) == 1
     assert quoted[0].split("“")[1].split("”")[0] in FLOOD
     scam = next(line for line in text.splitlines() if "Trật tự an toàn xã hội" in line)
-    assert "So với kỳ trước: không đổi" not in scam and "số đơn vị không đổi" in scam
+    assert "phản ánh (kỳ trước: 3)" in scam
+
+
+def test_the_number_of_streams_is_told_when_units_reported_several_each():
+    reports = [unit_report(n, stream("Môi trường", FLOOD[0]), stream("Môi trường", SCAM))
+               for n in range(3)]
+    text = consolidate(reports, period=NOV, expected_units=10).sections["du_luan_noi_bat"]
+    assert text.startswith("1. Môi trường: 3/10 đơn vị (Chi bộ Khu dân cư An Lư 0, 1, 2) phản"
+                           " ánh, 6 luồng ý kiến; bức xúc 100%")
 
 
 def test_every_topic_of_three_units_has_its_paragraph_and_the_rest_one_line():
@@ -170,7 +177,41 @@ def test_latent_section_merges_latent_streams_and_names_rising_topics():
         "Có 1 luồng dư luận tiềm ẩn do 1/10 đơn vị (Chi bộ Khu dân cư An Lư 20) phản ánh"
     )
     assert f"- Đời sống (1 luồng ý kiến, Chi bộ Khu dân cư An Lư 20): “{PRICES}”" in text
-    assert "Lĩnh vực dư luận tăng so với kỳ trước: Môi trường (từ 1 lên 4 đơn vị phản ánh," in text
+    # Section I names the topics that rose most; III does not list them again...
+    assert "So với kỳ trước, tăng rõ: Môi trường (từ 1 lên 4 đơn vị)" in drafted().sections[
+        "tu_tuong"]
+    assert "tăng so với kỳ trước" not in text
+    # ...unless the template has no section I.
+    alone = drafted(section_keys=("du_luan_noi_bat", "du_luan_tiem_an")).sections[
+        "du_luan_tiem_an"]
+    assert "Lĩnh vực dư luận tăng so với kỳ trước: Môi trường (từ 1 lên 4 đơn vị phản ánh," in alone
+
+
+def test_a_latent_statement_quoted_in_section_two_is_pointed_to_not_repeated():
+    reports = [
+        unit_report(n, stream("Trật tự an toàn xã hội", SCAM, latent=n < 2)) for n in range(3)
+    ]
+    sections = consolidate(reports, period=NOV, expected_units=10).sections
+    assert sections["du_luan_noi_bat"].count(SCAM) == 1
+    latent = sections["du_luan_tiem_an"]
+    assert SCAM not in latent
+    assert "- Trật tự an toàn xã hội (2 luồng ý kiến, Chi bộ Khu dân cư An Lư 0, 1): như đã nêu" \
+        " tại điểm 1 mục II." in latent
+
+
+def test_topics_after_the_first_five_get_a_short_head():
+    topics = ["Môi trường", "Y tế", "Giáo dục", "Việc làm", "Văn hóa", "Đời sống"]
+    reports = [
+        unit_report(n, *(stream(t, f"Ý kiến về {t.lower()} số {i}.", social_groups=("Phụ nữ",))
+                         for i, t in enumerate(topics[: 6 - n % 4])))
+        for n in range(12)
+    ]
+    text = consolidate(reports, period=NOV, expected_units=12).sections["du_luan_noi_bat"]
+    heads = [line for line in text.splitlines() if re.match(r"^\d\. ", line)]
+    assert len(heads) == 6
+    assert all("mức độ: " in h and "nhóm xã hội: Phụ nữ" in h for h in heads[:5])
+    assert heads[5].startswith("6. Đời sống: 3/12 đơn vị") and "mức độ" not in heads[5]
+    assert "nhóm xã hội" not in heads[5] and heads[5].endswith("bức xúc 100%.")
 
 
 def test_sources_link_each_section_to_the_reports_it_was_drawn_from():
@@ -198,3 +239,25 @@ def test_a_quotation_naming_no_place_is_preferred():
     specific = drafting.Specific(["Tổ dân phố An Lư 3"])
     assert specific("Nhân dân Tổ dân phố An Lư 3 phản ánh rác.") == 1
     assert specific("Nhân dân phản ánh rác.") == 0
+
+
+def test_topics_residents_raise_that_few_units_report_are_named():
+    from reporting.consolidation import Heard, HeardTopic
+
+    heard = Heard(
+        items=40, aggrieved=10, channels=(("Đường dây nóng", 30), ("Tiếp xúc cử tri", 10)),
+        topics=(HeardTopic("Đời sống", 20, 15), HeardTopic("Môi trường", 12, 0),
+                HeardTopic("Y tế", 1, 0)),
+        mentions=3, stories=(("Phường ra quân dọn rác", 2),),
+    )
+    reports, previous = world()
+    text = consolidate(reports, period=NOV, expected_units=10, previous=previous,
+                       heard=heard).sections["du_luan_noi_bat"]
+    # Đời sống: one unit reported it, residents raised it twenty times; Y tế is too small.
+    assert ("Nhân dân nêu nhiều nhưng ít đơn vị báo cáo: Đời sống (20 ý kiến; 1 đơn vị báo cáo)."
+            in text)
+    assert "Y tế (" not in text.split("Nhân dân nêu nhiều")[1]
+    env = next(line for line in text.splitlines() if line.startswith("1. Môi trường"))
+    assert env.endswith("; ý kiến nhân dân qua các kênh: 12.")  # 0% aggrieved: not named
+    assert ("Báo chí, mạng xã hội: 3 tin, bài về địa bàn phường; được đăng lại nhiều nhất:"
+            " “Phường ra quân dọn rác” (2 trang).") in text

@@ -183,3 +183,20 @@ def test_edit_page_shows_sources_beside_sections_and_the_redraft_choice(client, 
     client.post(reverse("consolidated_generate"), {"period": "2025-11", "redraft_edited": "1"})
     consolidated.refresh_from_db()
     assert consolidated.sections["tu_tuong"] != "Ban viết lại phần này."
+
+
+def test_the_items_drawn_on_are_linked_beside_section_two(client, vanphong, an, nov_submitted):
+    import datetime as dt
+
+    from intake.models import OpinionItem
+
+    for day in (dt.date(2025, 11, 5), dt.date(2025, 11, 28), dt.date(2025, 12, 2)):
+        OpinionItem.objects.create(text=f"Ý kiến ngày {day:%d/%m}", channel="khu_dan_cu",
+                                   received_on=day, unit=an.unit)
+    report = cs.generate_consolidated(user=vanphong, period=NOV)
+    text = login(client, vanphong).get(reverse("consolidated_detail", args=[report.pk]))
+    link = f"{reverse('item_list')}?date_from=2025-11-01&amp;date_to=2025-11-30"
+    assert f'<a href="{link}">2 ý kiến nhân dân</a>' in text.content.decode()
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Ý kiến ngày 05/11" in listed and "Ý kiến ngày 28/11" in listed
+    assert "Ý kiến ngày 02/12" not in listed

@@ -1,0 +1,66 @@
+"""Reads what the ward heard outside the unit reports in a period, for the consolidated report
+(``reporting.consolidation.Heard``): opinion items of every channel, and the press's stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from core.models import Attitude, Channel
+from intake.models import OpinionItem
+from monitoring.models import Mention, Story
+from reporting.consolidation import Heard, HeardTopic
+
+AGGRIEVED = (Attitude.AGGRIEVED, Attitude.OPPOSE)
+
+
+def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> Heard:
+    """The opinion items received from ``start`` to ``end`` (of ``unit_ids`` and the items no
+    unit holds when given; every item for the ward), per channel and topic, and the stories
+    about the ward the press published then."""
+    items = OpinionItem.objects.filter(received_on__range=(start, end))
+    if unit_ids is not None:
+        items = items.filter(unit_id__in=unit_ids)
+    totals = items.aggregate(n=Count("pk"), aggrieved=Count("pk", filter=Q(attitude__in=AGGRIEVED)))
+    labels = dict(Channel.choices)
+    channels = tuple(
+        (labels.get(row["channel"], row["channel"]), row["n"])
+        for row in items.values("channel").annotate(n=Count("pk")).order_by("-n", "channel")
+    )
+    tagged = OpinionItem.topics.through.objects.filter(opinionitem__in=items)
+    topics = tuple(
+        HeardTopic(topic=row["topic__name"], count=row["n"], aggrieved=row["aggrieved"])
+        for row in tagged.values("topic__name").annotate(
+            n=Count("opinionitem_id"),
+            aggrieved=Count("opinionitem_id", filter=Q(opinionitem__attitude__in=AGGRIEVED)),
+        ).order_by("-n", "topic__name")
+    )
+    mentions = _ward_mentions(start, end)
+    return Heard(
+        items=totals["n"], aggrieved=totals["aggrieved"], channels=channels, topics=topics,
+        mentions=mentions.count(), stories=_stories(mentions),
+    )
+
+
+def _ward_mentions(start: dt.date, end: dt.date):
+    """Articles and posts about the ward published in the period (fetched then, when the site
+    gave no date)."""
+    return Mention.objects.filter(relevance=Mention.Relevance.WARD).filter(
+        Q(published_at__date__range=(start, end))
+        | Q(published_at__isnull=True, fetched_at__date__range=(start, end))
+    )
+
+
+def _stories(mentions) -> tuple[tuple[str, int], ...]:
+    """The stories most sites carried among ``mentions``: (title of its first article, sites)."""
+    stories = (
+        Story.objects.filter(mentions__in=mentions)
+        .distinct()
+        .select_related("first_mention")
+        .order_by("-site_count", "-mention_count", "pk")[:5]
+    )
+    return tuple(
+        (story.first_mention.title if story.first_mention else "", story.site_count)
+        for story in stories
+    )
