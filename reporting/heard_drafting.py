@@ -46,12 +46,11 @@ def heard_paragraphs(c: Consolidation, reported_units: dict[str, int], min_units
     stories."""
     heard, lines = c.heard, []
     if heard.items:
-        channels = ", ".join(
-            f"{_in_sentence(label)} {n}" for label, n in heard.channels[:CHANNELS_SHOWN]
-        )
-        more = ", …" if len(heard.channels) > CHANNELS_SHOWN else ""
+        named = [f"{_in_sentence(label)} {n}" for label, n in heard.channels[:CHANNELS_SHOWN]]
+        rest = sum(n for _label, n in heard.channels[CHANNELS_SHOWN:])
+        channels = ", ".join(named + ([f"các kênh khác {rest}"] if rest else []))
         text = (
-            f"Qua các kênh tiếp nhận trực tiếp ({channels}{more}), trong kỳ ghi nhận"
+            f"Qua các kênh tiếp nhận trực tiếp ({channels}), trong kỳ ghi nhận"
             f" {heard.items} ý kiến nhân dân"
         )
         if heard.aggrieved:

@@ -244,8 +244,10 @@ def test_a_quotation_naming_no_place_is_preferred():
 def test_topics_residents_raise_that_few_units_report_are_named():
     from reporting.consolidation import Heard, HeardTopic
 
+    channels = (("Khu dân cư", 20), ("Tiếp xúc cử tri", 10), ("Đối thoại", 4), ("Báo chí", 2),
+                ("MTTQ và các đoàn thể", 2), ("Khác", 1), ("Cộng tác viên", 1))
     heard = Heard(
-        items=40, aggrieved=10, channels=(("Đường dây nóng", 30), ("Tiếp xúc cử tri", 10)),
+        items=40, aggrieved=10, channels=channels,
         topics=(HeardTopic("Đời sống", 20, 15), HeardTopic("Môi trường", 12, 0),
                 HeardTopic("Y tế", 1, 0)),
         mentions=3, stories=(("Phường ra quân dọn rác", 2),),
@@ -253,6 +255,11 @@ def test_topics_residents_raise_that_few_units_report_are_named():
     reports, previous = world()
     text = consolidate(reports, period=NOV, expected_units=10, previous=previous,
                        heard=heard).sections["du_luan_noi_bat"]
+    # Five channels named, the rest summed; nothing reads as cut off.
+    assert ("Qua các kênh tiếp nhận trực tiếp (khu dân cư 20, tiếp xúc cử tri 10, đối thoại 4, báo"
+            " chí 2, MTTQ và các đoàn thể 2, các kênh khác 2), trong kỳ ghi nhận 40 ý kiến nhân"
+            " dân, bức xúc, phản đối 25%.") in text
+    assert "…" not in text
     # Đời sống: one unit reported it, residents raised it twenty times; Y tế is too small.
     assert ("Nhân dân nêu nhiều nhưng ít đơn vị báo cáo: Đời sống (20 ý kiến; 1 đơn vị báo cáo)."
             in text)
