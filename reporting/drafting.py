@@ -472,6 +472,8 @@ def draft_highlights(
         shown = topic_merged[:1] + [
             m for m in topic_merged[1:STATEMENT_LINES] if detailed and m.unit_count >= enough
         ]
+        if not detailed:  # a minor topic is quoted only where three units or more say the same
+            shown = [m for m in shown if m.unit_count >= TOPIC_MIN_UNITS]
         for merged in shown:
             words = QUOTE_WORDS if detailed else MINOR_QUOTE_WORDS
             line, text = _statement_line(merged, specific, words)

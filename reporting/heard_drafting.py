@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reporting.consolidation import Consolidation, Heard
 
-CHANNELS_SHOWN = 5
+CHANNELS_SHOWN = 3
 STORIES_SHOWN = 2
 UNDER_REPORTED_SHOWN = 3
 # A topic "many residents raise" is among the items' five largest and holds at least this share

@@ -212,6 +212,21 @@ def test_topics_after_the_first_five_get_a_short_head():
     assert all("mức độ: " in h and "nhóm xã hội: Phụ nữ" in h for h in heads[:5])
     assert heads[5].startswith("6. Đời sống: 3/12 đơn vị") and "mức độ" not in heads[5]
     assert "nhóm xã hội" not in heads[5] and heads[5].endswith("bức xúc 100%.")
+    # Its three units say the same: quoted. Were they to say three different things, its head
+    # would stand alone (a minor topic is quoted where three units or more agree).
+    lines = text.splitlines()
+    assert lines[lines.index(heads[5]) + 1].startswith("- 3 đơn vị: “Ý kiến về đời sống")
+    scattered = [
+        unit_report(n, *(stream(t, f"Ý kiến về {t.lower()} số {i}.") for i, t in
+                         enumerate(topics[:5])),
+                    *([stream("Đời sống", [FLOOD[0], SCAM, PRICES][n // 4])] if n % 4 == 0 else []))
+        for n in range(12)
+    ]
+    text = consolidate(scattered, period=NOV, expected_units=12).sections["du_luan_noi_bat"]
+    lines = text.splitlines()
+    sixth = next(i for i, line in enumerate(lines) if line.startswith("6. Đời sống"))
+    assert not [line for line in lines[sixth + 1:sixth + 2] if line.startswith("- ")]
+    assert "Đời sống" in lines[sixth] and len(lines) > 5
 
 
 def test_sources_link_each_section_to_the_reports_it_was_drawn_from():
@@ -255,10 +270,9 @@ def test_topics_residents_raise_that_few_units_report_are_named():
     reports, previous = world()
     text = consolidate(reports, period=NOV, expected_units=10, previous=previous,
                        heard=heard).sections["du_luan_noi_bat"]
-    # Five channels named, the rest summed; nothing reads as cut off.
-    assert ("Qua các kênh tiếp nhận trực tiếp (khu dân cư 20, tiếp xúc cử tri 10, đối thoại 4, báo"
-            " chí 2, MTTQ và các đoàn thể 2, các kênh khác 2), trong kỳ ghi nhận 40 ý kiến nhân"
-            " dân, bức xúc, phản đối 25%.") in text
+    # Three channels named, the rest summed; nothing reads as cut off.
+    assert ("Qua các kênh tiếp nhận trực tiếp (khu dân cư 20, tiếp xúc cử tri 10, đối thoại 4, các"
+            " kênh khác 6), trong kỳ ghi nhận 40 ý kiến nhân dân, bức xúc, phản đối 25%.") in text
     assert "…" not in text
     # Đời sống: one unit reported it, residents raised it twenty times; Y tế is too small.
     assert ("Nhân dân nêu nhiều nhưng ít đơn vị báo cáo: Đời sống (20 ý kiến; 1 đơn vị báo cáo)."
