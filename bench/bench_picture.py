@@ -306,9 +306,10 @@ def counter(kind: str):
     from picture import selectors
     from picture.counting import RawCounter, RollupCounter, by_window, window_start
 
-    def weekly_from_day_rows(self, dimension, anchor, weeks):
+    def weekly_from_day_rows(self, dimension, anchor, weeks, *, attitudes=True):
         """The seven-day windows as read before ``RollupCounter.weekly`` (revision 171aac0):
-        every day row of the range, summed by window in Python."""
+        every day row of the range, summed by window in Python (``attitudes`` is ignored, as the
+        code then read every attitude)."""
         start = window_start(anchor, weeks)
         return by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
 

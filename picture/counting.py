@@ -132,12 +132,16 @@ class RawCounter:
         rows always answer by day."""
         return _day_totals(self.cells(dimension, start, end, by_day=True))
 
-    def weekly(self, dimension: str, anchor: dt.date, weeks: int) -> list[Cell]:
+    def weekly(
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True
+    ) -> list[Cell]:
         """The opinion items of the ``weeks`` seven-day windows ending on ``anchor``, per window,
-        key and attitude: each cell's ``day`` is its window's first day (streams are left out:
-        they are dated by a period's last day, not by the week they were heard)."""
+        key and attitude (every attitude together, as "", unless ``attitudes``): each cell's
+        ``day`` is its window's first day (streams are left out: they are dated by a period's
+        last day, not by the week they were heard)."""
         start = window_start(anchor, weeks)
-        return by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        cells = by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        return cells if attitudes else _without_attitude(cells)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         """The last day in ``start..end`` each key of a one-field dimension was heard."""
@@ -206,8 +210,15 @@ def by_window(cells: list[Cell], anchor: dt.date) -> list[Cell]:
 
 
 def _windows(totals: dict[tuple, int]) -> list[Cell]:
-    return _ordered([Cell(day=day, key=key, attitude=attitude, source=ITEM, count=n)
-                     for (day, key, attitude), n in totals.items() if n])
+    return [Cell(day=day, key=key, attitude=attitude, source=ITEM, count=n)
+            for (day, key, attitude), n in sorted(totals.items()) if n]
+
+
+def _without_attitude(cells: list[Cell]) -> list[Cell]:
+    totals: dict[tuple, int] = defaultdict(int)
+    for cell in cells:
+        totals[(cell.day, cell.key, "")] += cell.count
+    return _windows(totals)
 
 
 def _weeks_before(anchor: dt.date) -> RawSQL:
@@ -408,29 +419,32 @@ class RollupCounter:
             cells.extend(self.raw.day_totals(dimension, first, last))
         return _day_totals(cells)
 
-    def weekly(self, dimension: str, anchor: dt.date, weeks: int) -> list[Cell]:
+    def weekly(
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True
+    ) -> list[Cell]:
         """Per seven-day window (see :meth:`RawCounter.weekly`). The database sums each window's
-        day rows, so a reader of two years of weeks receives one row per window, key and
-        attitude rather than one per day."""
+        day rows, so a reader of two years of weeks receives one row per window, key (and
+        attitude) rather than one per day."""
         start = window_start(anchor, weeks)
         plan, dirty = self.plans.get(dimension), self._dirty(start, anchor)
         if plan is None or dirty is None:
-            return self.raw.weekly(dimension, anchor, weeks)
+            return self.raw.weekly(dimension, anchor, weeks, attitudes=attitudes)
         cuboid, match, rekey = plan
+        fields = ("back", "key", "attitude") if attitudes else ("back", "key")
         rows = (
             self._day_rows(cuboid, match, start, anchor, dirty)
             .filter(source=ITEM)
             .annotate(back=_weeks_before(anchor))
-            .values_list("back", "key", "attitude")
+            .values_list(*fields)
             .annotate(n=Sum("count"))
             .order_by()
         )
         totals: dict[tuple, int] = defaultdict(int)
-        for back, key, attitude, n in rows:
-            totals[(_window_of(anchor, back), rekey(key), attitude)] += n
+        for back, key, *attitude, n in rows:
+            totals[(_window_of(anchor, back), rekey(key), attitude[0] if attitude else "")] += n
         for first, last in _runs(dirty):
             for cell in by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
-                totals[(cell.day, cell.key, cell.attitude)] += cell.count
+                totals[(cell.day, cell.key, cell.attitude if attitudes else "")] += cell.count
         return _windows(totals)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:

@@ -46,11 +46,14 @@ def anchor_of(query: PictureQuery) -> dt.date:
     return min(query.window.end, query.today)
 
 
-def weekly_series(counter, dimension: str, anchor: dt.date, weeks: int) -> dict[str, Weekly]:
-    """Every key's counts in the ``weeks`` seven-day windows ending on ``anchor``."""
+def weekly_series(
+    counter, dimension: str, anchor: dt.date, weeks: int, *, concerned: bool = True
+) -> dict[str, Weekly]:
+    """Every key's counts in the ``weeks`` seven-day windows ending on ``anchor`` (and the
+    aggrieved and opposed among them, unless not ``concerned``: the forecast needs volumes)."""
     start = window_start(anchor, weeks)
     series: dict[str, Weekly] = defaultdict(lambda: Weekly([0] * weeks, [0] * weeks))
-    for cell in counter.weekly(dimension, anchor, weeks):
+    for cell in counter.weekly(dimension, anchor, weeks, attitudes=concerned):
         if not cell.key:
             continue
         index = (cell.day - start).days // 7
@@ -107,7 +110,7 @@ def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[
     forecast week is the current one, marked when its count falls outside."""
     anchor = anchor_of(query)
     weeks = FORECAST_HISTORY_WEEKS + 1
-    series = weekly_series(counter, "topic", anchor, weeks)
+    series = weekly_series(counter, "topic", anchor, weeks, concerned=False)
     recent = sorted(
         (key for key in series if key in topic_names),
         key=lambda key: (-sum(series[key].counts[-BASELINE_WEEKS - 1:-1]), topic_names[key]),

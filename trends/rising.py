@@ -285,13 +285,23 @@ def rank_rising(
     signals: list[RisingSignal] = []
     for name, raw in series.items():
         item = raw if isinstance(raw, SeriesInput) else _as_series_input(name, raw)
-        signals.append(
-            volume_signal(
-                item.history, item.current, name=name, alpha=alpha, min_count=min_count,
-                window_label=window_label,
+        # A window under ``min_count`` is never rising whatever its baseline: when only the
+        # rising are asked for, its test is skipped (a city's thousands of quiet issues and
+        # areas would otherwise cost most of the time).
+        if not only_rising or as_count(item.current, "current") >= min_count:
+            signals.append(
+                volume_signal(
+                    item.history, item.current, name=name, alpha=alpha, min_count=min_count,
+                    window_label=window_label,
+                )
             )
-        )
-        if item.concerned_history is not None and item.concerned_current is not None:
+        if item.concerned_history is not None and item.concerned_current is not None and (
+            not only_rising
+            or (
+                as_count(item.concerned_current, "concerned_current") >= min_count
+                and as_count(item.current, "current") >= min_total
+            )
+        ):
             signals.append(
                 share_signal(
                     item.history, item.concerned_history, item.current, item.concerned_current,

@@ -186,11 +186,11 @@ def weekly_series(window: Window, as_of: dt.date, topics: list[dict],
         return (day - first).days // 7
 
     total = [0] * HISTORY_WEEKS
-    for cell in counter.weekly("all", last.end, HISTORY_WEEKS):
+    for cell in counter.weekly("all", last.end, HISTORY_WEEKS, attitudes=False):
         total[index(cell.day)] += cell.count
     chosen = _chart_topics(topics, forecast)
     by_topic = {code: [0] * HISTORY_WEEKS for code, _ in chosen}
-    for cell in counter.weekly("topic", last.end, HISTORY_WEEKS):
+    for cell in counter.weekly("topic", last.end, HISTORY_WEEKS, attitudes=False):
         if cell.key in by_topic:
             by_topic[cell.key][index(cell.day)] += cell.count
     return {

@@ -155,8 +155,10 @@ def _assert_counters_equal(world: World) -> None:
         for dimension in DIMENSIONS:  # seven-day windows ending on several weekdays
             for anchor, weeks in ((TODAY, 15), (TODAY - dt.timedelta(days=3), 60),
                                   (dt.date(2026, 3, 1), 5)):
-                assert fast.weekly(dimension, anchor, weeks) == raw.weekly(
-                    dimension, anchor, weeks), (query, dimension, anchor)
+                for attitudes in (True, False):
+                    assert fast.weekly(dimension, anchor, weeks, attitudes=attitudes) == (
+                        raw.weekly(dimension, anchor, weeks, attitudes=attitudes)), (
+                        query, dimension, anchor, attitudes)
         reading = (query.scope, single_filter(query))
         if reading in windowed:  # the windows below do not depend on the query's period
             continue

@@ -205,3 +205,20 @@ def test_bad_input_names_the_field_in_vietnamese():
         share_signal([5, 5], [1, 1], 5, 6)
     with pytest.raises(TrendsError, match="Chuỗi «x»"):
         rank_rising({"x": ([1, 2],)})
+
+
+def test_skipping_quiet_windows_changes_nothing_in_the_ranking():
+    """``rank_rising`` skips the tests of windows too small to be rising: the ranking is the
+    one of testing every series, on a mix of quiet, ordinary and rising series."""
+    rng = np.random.default_rng(47)
+    series = {}
+    for i in range(300):
+        history = [int(x) for x in rng.poisson(rng.choice([0.2, 1, 3, 8]), 12)]
+        current = int(rng.poisson(max(1.0, np.mean(history)) * rng.choice([0.5, 1, 1, 3, 6])))
+        concerned_history = [int(rng.binomial(n, 0.2)) for n in history]
+        concerned = int(rng.binomial(current, rng.choice([0.2, 0.8])))
+        series[f"s{i}"] = SeriesInput(history, current, concerned_history, concerned)
+    every = [s for s in rank_rising(series, only_rising=False) if s.rising]
+    assert rank_rising(series) == every
+    assert len(every) >= 10  # the mix holds rises of both kinds
+    assert {s.measure for s in every} == {"volume", "share"}
