@@ -42,7 +42,10 @@ def allowed_next(issue: Issue, user: User | None = None) -> list[str]:
 
 
 def _is_owner(user: User, issue: Issue) -> bool:
-    return bool(user.unit_id) and user.unit_id == issue.owner_unit_id and not user.sees_everything
+    # The owner unit's reporter (its responsible person): its collaborators record opinions and
+    # do not manage issues (issue 18, finding 4).
+    return (user.role == User.Role.REPORTER and bool(user.unit_id)
+            and user.unit_id == issue.owner_unit_id)
 
 
 def change_status(
@@ -50,7 +53,7 @@ def change_status(
 ) -> Issue:
     """Move ``issue`` along its lifecycle (see ``TRANSITIONS``); records an event and an audit.
 
-    The office may take any allowed step; the owner unit may report its work done."""
+    The office may take any allowed step; the owner unit's reporter may report its work done."""
     if to_status not in STATUS_LABELS:
         raise ServiceError(f"Trạng thái “{to_status}” không có.", field="status")
     with transaction.atomic():
@@ -63,7 +66,8 @@ def change_status(
             )
         if not (user.is_office or _is_owner(user, current)):
             raise ServiceError(
-                "Chỉ Ban Xây dựng Đảng hoặc đơn vị chịu trách nhiệm được đổi trạng thái.",
+                "Chỉ Ban Xây dựng Đảng hoặc người phụ trách của đơn vị chịu trách nhiệm được đổi"
+                " trạng thái.",
                 field="status",
             )
         frm = current.status

@@ -1,0 +1,513 @@
+"""The rows of the write matrix (issue 18, finding 4): one per write endpoint, page or API.
+
+Each row names the route, builds its URL and a minimal VALID body from the test world (the dict
+``test_roles.world`` builds, with ``me``: the user posting), the model that counts what an
+allowed write stores (``AuditEntry`` for a change of an existing row), and the roles allowed.
+``given`` builds what only that row needs (a submitted report, issues the grouping engine made, a
+survey with its questionnaire...), so the world stays cheap for the other rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.urls import reverse
+
+from core.dates import local_today
+from core.models import Attitude, AuditEntry, Channel, Reach, Topic
+from intake import services as intake
+from intake.models import ImportBatch, Meeting, OpinionItem
+from intake.tasks import LOCK_NAME
+from issues import services as issue_services
+from issues.models import Answer, Issue, MergeProposal
+from issues.tests.helpers import FLOOD, GARBAGE
+from issues.tests.helpers import item as make_item
+from monitoring.models import Mention
+from monitoring.tests.server import Site, page
+from orgs.forms import AreaForm, CollaboratorForm, UnitForm
+from orgs.models import Area, Collaborator, OrgUnit
+from picture import services as picture
+from picture.models import AreaShape, Brief, Direction, DirectionUpdate, Subscription
+from reporting import services as reports
+from reporting.forms import SECTION_PREFIX, TemplateForm
+from reporting.models import ConsolidatedReport, Reminder, UnitReport
+from reporting.page_selectors import startable_months
+from reporting.periods import parse_period
+from surveys.design import services as surveys
+from surveys.design.forms import SurveyForm
+from surveys.models import (
+    CollectorCredential,
+    FormVersion,
+    Quota,
+    Response,
+    Survey,
+    SurveyToken,
+)
+from surveys.tests.collect_support import standard_instance
+from surveys.tests.conftest import STANDARD_FORM_ID, standard_xlsform_bytes
+from textops.models import EngineState
+
+OFFICE, LEADER, REPORTER, COLLABORATOR = "vanphong", "lanhdao", "an", "ctv"
+EVERYONE = frozenset({OFFICE, LEADER, REPORTER, COLLABORATOR})
+UNITS = frozenset({OFFICE, REPORTER})  # the office and the unit's responsible person
+RECORDERS = frozenset({OFFICE, REPORTER, COLLABORATOR})  # who records opinions
+OFFICE_ONLY = frozenset({OFFICE})
+DIRECTORS = frozenset({OFFICE, LEADER})  # who gives directions (picture.services.can_direct)
+
+World = dict
+Given = Callable[[World, object], None]  # (world, pytest's request): adds to the world
+
+
+@dataclass(frozen=True)
+class Write:
+    name: str  # the route's name
+    url: Callable[[World], str]
+    body: Callable[[World], dict]
+    model: type[Model]
+    allowed: frozenset[str]
+    api: bool = False  # an API endpoint: a refusal is never a 200
+    method: str = "post"
+    files: bool = False  # an API upload: multipart, not JSON
+    given: tuple[Given, ...] = ()
+    case: str = ""  # tells two rows of one route apart
+    count: Callable[[], int] | None = None  # what an allowed write adds, when not model rows
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.case}]" if self.case else self.name
+
+    def stored(self) -> int:
+        return self.count() if self.count else self.model.objects.count()
+
+
+def url(name: str, *keys: str, attr: str = "pk") -> Callable[[World], str]:
+    """The route ``name`` with the world's objects ``keys`` (their ``attr``) as arguments."""
+    return lambda w: reverse(name, args=[getattr(w[key], attr) for key in keys])
+
+
+def form_data(initial: dict, **changes) -> dict:
+    """A form's initial values (plus ``changes``) as a browser would post them."""
+    data = {}
+    for key, value in {**initial, **changes}.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Model):
+            value = value.pk
+        elif isinstance(value, (list, tuple, set)):
+            value = [v.pk if isinstance(v, Model) else v for v in value]
+        data[key] = value
+    return data
+
+
+def _text(_=None) -> str:
+    return "Người dân phản ánh rác thải ở ngõ 5 chưa được thu gom đúng giờ."
+
+
+def _today() -> str:
+    return local_today().isoformat()
+
+
+def _due() -> str:
+    return (local_today() + dt.timedelta(days=7)).isoformat()
+
+
+def last_month() -> str:
+    """The month before this one: past its deadline whatever the day (the report is missing)."""
+    last = local_today().replace(day=1) - dt.timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"
+
+
+def _upload(name: str, content: bytes, kind: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=kind)
+
+
+# --- what single rows need -------------------------------------------------------------------
+
+
+def _stream() -> reports.StreamInput:
+    return reports.StreamInput(
+        topic_id=Topic.objects.get(name="Môi trường").pk,
+        summary="Nhân dân bức xúc vì rác thải tồn đọng ở khu chợ Hòa Bình.",
+        attitude=Attitude.AGGRIEVED, reach=Reach.MANY, channel=Channel.RESIDENTIAL, latent=False,
+    )
+
+
+def draft(w: World, request) -> None:
+    """Last month's report of cell_a, a draft its reporter wrote in full."""
+    template = w["monthly"]
+    w["draft"] = reports.save_draft(
+        user=w["users"][REPORTER], template=template,
+        period=reports.ensure_period(parse_period(last_month())), unit=w["cell_a"],
+        sections={key: f"Nội dung phần {key}." for key in template.section_keys()},
+        streams=[_stream()], expected_version=None,
+    )
+
+
+def submitted(w: World, request) -> None:
+    """The same report, submitted; ``stream`` is its one opinion stream."""
+    draft(w, request)
+    w["submitted"] = reports.submit_report(user=w["users"][REPORTER], report=w["draft"],
+                                           expected_version=w["draft"].version)
+    w["stream"] = w["submitted"].streams.get()
+
+
+def consolidated(w: World, request) -> None:
+    w["consolidated"] = reports.generate_consolidated(user=w["users"][OFFICE],
+                                                      period=parse_period(last_month()))
+
+
+def pending_import(w: World, request) -> None:
+    """A file the reporter uploaded, waiting for its columns to be mapped."""
+    w["batch"] = intake.start_import(
+        user=w["users"][REPORTER], file_name="y-kien.csv",
+        data="Nội dung;Ngày\r\nĐường ngõ 5 ngập khi mưa;10/01/2026\r\n".encode())
+
+
+def engine_issues(w: World, request) -> None:
+    """Two issues the grouping engine made (merge and split need its clusters), and the
+    engine's proposal to merge them."""
+    items = [make_item(text, unit=w["cell_a"]) for text in (GARBAGE[0], GARBAGE[1], FLOOD[0])]
+    issue_services.group_pending_items()
+    for item in items:
+        item.refresh_from_db()
+    w["garbage"], w["flood"], w["split_item"] = items[0].issue, items[2].issue, items[1]
+    w["engine_proposal"] = MergeProposal.objects.create(
+        keep=w["garbage"], other=w["flood"], score=0.8, reason="cùng khu chợ")
+
+
+def news_site(w: World, request) -> None:
+    """A local news page (never the internet) the office may paste."""
+    settings = request.getfixturevalue("settings")
+    settings.LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]
+    settings.LONGDAN_MONITOR_PAUSE = 0.0
+    site = Site()
+    request.addfinalizer(site.close)
+    site.add("/an-lu", page("Rác thải ùn ứ ở chợ Hòa Bình",
+                            ["Rác thải ùn ứ nhiều ngày ở chợ Hòa Bình, phường Hòa Bình."] * 3))
+    w["news"] = site.url("/an-lu")
+
+
+@cache
+def xlsform() -> bytes:
+    """The standard questionnaire, built once (each build differs in its timestamps)."""
+    return standard_xlsform_bytes()
+
+
+def draft_survey(w: World, request) -> None:
+    w["survey"] = surveys.create_survey(user=w["users"][OFFICE], data=surveys.SurveyInput(
+        title="Khảo sát ý kiến nhân dân về chỉnh trang đô thị", sample_size=400,
+        allow_public_link=True, form_id=STANDARD_FORM_ID))
+
+
+def open_survey(w: World, request) -> None:
+    """A ward-wide survey with the standard questionnaire, open for answers."""
+    draft_survey(w, request)
+    office = w["users"][OFFICE]
+    version = surveys.upload_form_version(user=office, survey=w["survey"], content=xlsform(),
+                                          filename="khao_sat_chuan.xlsx")
+    w["survey"] = surveys.set_survey_status(user=office, survey=w["survey"],
+                                            status=Survey.Status.OPEN)
+    w["question"] = version.questions.order_by("position").first()
+
+
+def brief(w: World, request) -> None:
+    key = parse_period(last_month())
+    w["brief"] = picture.draft_brief(start=key.start, end=key.end, weekly=False,
+                                     user=w["users"][OFFICE])
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+def _sections(w: World) -> dict:
+    return {SECTION_PREFIX + key: f"Nội dung phần {key}, bổ sung."
+            for key in w["monthly"].section_keys()}
+
+
+def _unfollow(w: World) -> dict:
+    """One's own subscription; someone else's for those who have none (they are refused)."""
+    mine = Subscription.objects.filter(user=w["me"]).first()
+    return {"id": (mine or Subscription.objects.first()).pk}
+
+
+def _geojson(w: World) -> SimpleUploadedFile:
+    ring = [[106.68, 20.85], [106.69, 20.85], [106.69, 20.86], [106.68, 20.86], [106.68, 20.85]]
+    shape = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"ten": w["area"].name},
+        "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    return _upload("ranh-gioi.geojson", json.dumps(shape, ensure_ascii=False).encode(),
+                   "application/geo+json")
+
+
+def _survey_answers() -> SimpleUploadedFile:
+    rows = "khu_vuc,gioi_tinh,nhom_tuoi,hai_long_chung\r\nto_1,nu,30_44,hai_long\r\n"
+    return _upload("phieu.csv", rows.encode(), "text/csv")
+
+
+# --- the rows --------------------------------------------------------------------------------
+
+INTAKE = [
+    # the office, reporters and collaborators record opinions
+    Write("item_quick", url("item_quick"),
+          lambda w: {"text": _text(), "channel": Channel.RESIDENTIAL, "received_on": _today(),
+                     "sensitivity": "thuong"},
+          OpinionItem, RECORDERS),
+    Write("api-item-list", url("api-item-list"),
+          lambda w: {"text": _text(), "channel": Channel.RESIDENTIAL},
+          OpinionItem, RECORDERS, api=True),
+    Write("meeting_create", url("meeting_create"),
+          lambda w: {"kind": Meeting.Kind.VOTER_MEETING, "title": "Tiếp xúc cử tri tổ 1",
+                     "held_on": _today(), "place": "Nhà văn hóa tổ 1"},
+          Meeting, RECORDERS),
+    Write("meeting_detail", url("meeting_detail", "meeting"),
+          lambda w: {"text": "Cử tri đề nghị lắp thêm đèn chiếu sáng ở ngõ 7."},
+          OpinionItem, RECORDERS),
+    # confirming an item's labels is part of recording it (intake.services.can_edit_labels)
+    Write("item_edit", url("item_edit", "item"),
+          lambda w: {"topics": [Topic.objects.get(name="Môi trường").pk],
+                     "attitude": Attitude.AGGRIEVED, "version": w["item"].version},
+          AuditEntry, RECORDERS),
+    # imports: the office and reporters; only the uploader (or the office) maps the columns
+    Write("import_upload", url("import_upload"),
+          lambda w: {"file": _upload(
+              "y-kien.csv", "Nội dung;Ngày\r\nĐường ngõ 5 ngập khi mưa;10/01/2026\r\n".encode(),
+              "text/csv")},
+          ImportBatch, UNITS),
+    Write("import_map", url("import_map", "batch"),
+          lambda w: {"col_text": "Nội dung", "col_received_on": "Ngày",
+                     "default_channel": Channel.OTHER},
+          OpinionItem, UNITS, given=(pending_import,)),
+    # retraining the text models: the office's
+    Write("model_status", url("model_status"), lambda w: {}, EngineState, OFFICE_ONLY,
+          count=lambda: EngineState.objects.filter(name=LOCK_NAME,
+                                                   meta__has_key="last_run").count()),
+]
+
+REPORTING = [
+    # the office and the unit's reporter write the unit's report
+    Write("report_start", url("report_start"),
+          lambda w: {"period": startable_months()[0].code, "unit": w["cell_a"].pk},
+          UnitReport, UNITS),
+    Write("api-report-list", url("api-report-list"),
+          lambda w: {"template": w["monthly"].pk, "period": startable_months()[0].code,
+                     "unit": w["cell_a"].pk},
+          UnitReport, UNITS, api=True),
+    Write("report_edit", url("report_edit", "draft"),
+          lambda w: {**_sections(w), "version": w["draft"].version,
+                     "streams-TOTAL_FORMS": "0", "streams-INITIAL_FORMS": "0"},
+          AuditEntry, UNITS, given=(draft,)),
+    Write("api-report-detail", url("api-report-detail", "draft"),
+          lambda w: {"version": w["draft"].version,
+                     "sections": {key: f"Nội dung phần {key}, bổ sung."
+                                  for key in w["monthly"].section_keys()}},
+          AuditEntry, UNITS, api=True, method="patch", given=(draft,)),
+    Write("report_submit", url("report_submit", "draft"),
+          lambda w: {"version": w["draft"].version}, AuditEntry, UNITS, given=(draft,)),
+    Write("api-report-submit", url("api-report-submit", "draft"),
+          lambda w: {"version": w["draft"].version}, AuditEntry, UNITS, api=True,
+          given=(draft,)),
+    # linking a report's streams to issues annotates the report: its unit and the office
+    Write("stream_issues",
+          lambda w: reverse("stream_issues", args=[w["submitted"].pk, w["stream"].pk]),
+          lambda w: {"issues": [w["issue"].pk]}, AuditEntry, UNITS, given=(submitted,)),
+    # the office returns a report, edits templates, consolidates and reminds
+    Write("report_return", url("report_return", "submitted"),
+          lambda w: {"reason": "Phần II còn thiếu số liệu, đề nghị bổ sung."},
+          AuditEntry, OFFICE_ONLY, given=(submitted,)),
+    Write("api-report-return", url("api-report-return", "submitted"),
+          lambda w: {"reason": "Phần II còn thiếu số liệu, đề nghị bổ sung."},
+          AuditEntry, OFFICE_ONLY, api=True, given=(submitted,)),
+    Write("template_edit", url("template_edit", "monthly"),
+          lambda w: form_data(TemplateForm.initial_for(w["monthly"]), name="Báo cáo tháng (mới)"),
+          AuditEntry, OFFICE_ONLY),
+    Write("consolidated_generate", url("consolidated_generate"),
+          lambda w: {"period": last_month()}, ConsolidatedReport, OFFICE_ONLY),
+    Write("consolidated_detail", url("consolidated_detail", "consolidated"),
+          lambda w: {"version": w["consolidated"].version,
+                     "title": "Báo cáo tổng hợp tình hình dư luận xã hội (sửa)"},
+          AuditEntry, OFFICE_ONLY, given=(consolidated,)),
+    Write("office_inbox_remind", url("office_inbox_remind", "cell_a"),
+          lambda w: {"template": w["monthly"].pk, "period": last_month()},
+          Reminder, OFFICE_ONLY),
+]
+
+ISSUES = [
+    # the office assigns (the change is the issue's; its trace is the audit entry)
+    Write("issue_assign", url("issue_assign", "issue"),
+          lambda w: {"owner_unit": w["cell_a"].pk, "version": w["issue"].version},
+          AuditEntry, OFFICE_ONLY),
+    Write("api-issue-assign", url("api-issue-assign", "issue"),
+          lambda w: {"owner_unit": w["cell_a"].pk, "version": w["issue"].version},
+          AuditEntry, OFFICE_ONLY, api=True),
+    # the owner unit reports its work done (issues.services.lifecycle.OWNER_TRANSITIONS): its
+    # reporter, not its collaborators, who record opinions and do not manage issues
+    Write("issue_status", url("issue_status", "assigned"),
+          lambda w: {"status": Issue.Status.RESOLVED, "version": w["assigned"].version},
+          AuditEntry, UNITS),
+    Write("api-issue-status", url("api-issue-status", "assigned"),
+          lambda w: {"status": Issue.Status.RESOLVED, "version": w["assigned"].version},
+          AuditEntry, UNITS, api=True),
+    # corrections of the grouping, alerts, answers: the office's
+    Write("issue_rename", url("issue_rename", "issue"),
+          lambda w: {"title": "Rác thải ở chợ Hòa Bình", "version": w["issue"].version},
+          AuditEntry, OFFICE_ONLY),
+    Write("issue_merge", url("issue_merge", "garbage"),
+          lambda w: {"other": w["flood"].code}, AuditEntry, OFFICE_ONLY, given=(engine_issues,)),
+    Write("issue_split", url("issue_split", "garbage"),
+          lambda w: {"title": "Mùi hôi ở chợ Hòa Bình", "items": [w["split_item"].pk]},
+          Issue, OFFICE_ONLY, given=(engine_issues,)),
+    Write("merge_proposal_accept", url("merge_proposal_accept", "engine_proposal"),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, given=(engine_issues,)),
+    Write("merge_proposal_dismiss", url("merge_proposal_dismiss", "proposal"),
+          lambda w: {}, AuditEntry, OFFICE_ONLY),
+    Write("alert_ack", url("alert_ack", "alert"), lambda w: {}, AuditEntry, OFFICE_ONLY),
+    Write("answer_create", url("answer_create"),
+          lambda w: {"kind": Answer.Kind.choices[0][0], "title": "Trả lời về rác ở chợ",
+                     "body": "Phường đã bố trí thu gom rác hai lần mỗi ngày.",
+                     "issues": [w["issue"].pk]},
+          Answer, OFFICE_ONLY),
+    Write("monitoring_paste", url("monitoring_paste"),
+          lambda w: {"url": w["news"], "confirm": "1"}, Mention, OFFICE_ONLY,
+          given=(news_site,)),
+]
+
+ORGS = [
+    # the organisation: the office only
+    Write("unit_create", url("unit_create"),
+          lambda w: {"code": "chi-bo-9", "name": "Chi bộ Tổ dân phố 9",
+                     "kind": OrgUnit.Kind.PARTY_CELL, "parent": w["cell_a"].parent_id,
+                     "opened_on": _today()},
+          OrgUnit, OFFICE_ONLY),
+    Write("unit_edit", url("unit_edit", "cell_a"),
+          lambda w: form_data(UnitForm.initial_for(w["cell_a"]), name="Chi bộ Tổ dân phố 1A"),
+          AuditEntry, OFFICE_ONLY),
+    Write("area_create", url("area_create"),
+          lambda w: {"name": "Tổ dân phố 9", "population": "120", "households": "30"},
+          Area, OFFICE_ONLY),
+    Write("area_edit", url("area_edit", "area"),
+          lambda w: form_data(AreaForm.initial_for(w["area"]), population=830),
+          AuditEntry, OFFICE_ONLY),
+    Write("collaborator_create", url("collaborator_create"),
+          lambda w: {"full_name": "Trần Văn Hùng", "unit": w["cell_a"].pk, "started_on": _today(),
+                     "status": Collaborator.Status.ACTIVE},
+          Collaborator, OFFICE_ONLY),
+    Write("collaborator_edit", url("collaborator_edit", "collaborator"),
+          lambda w: form_data(CollaboratorForm.initial_for(w["collaborator"]),
+                              phone="0912345678"),
+          AuditEntry, OFFICE_ONLY),
+    Write("user_password_reset", url("user_password_reset"),
+          lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY),
+    Write("login_lockouts", url("login_lockouts"),
+          lambda w: {"kind": "username", "value": REPORTER}, AuditEntry, OFFICE_ONLY),
+]
+
+SURVEYS = [
+    # survey design, tokens, quotas, imports, weights and ODK logins: the office's
+    Write("survey_create", url("survey_create"),
+          lambda w: {"title": "Khảo sát ý kiến về chợ dân sinh", "kind": Survey.Kind.choices[0][0],
+                     "sample_size": "0", "area_field": "khu_vuc", "gender_field": "gioi_tinh",
+                     "age_group_field": "nhom_tuoi", "form_id": "ks_cho_dan_sinh"},
+          Survey, OFFICE_ONLY),
+    Write("api-survey-list", url("api-survey-list"),
+          lambda w: {"title": "Khảo sát ý kiến về chợ dân sinh", "kind": Survey.Kind.choices[0][0]},
+          Survey, OFFICE_ONLY, api=True),
+    Write("survey_edit", url("survey_edit", "survey", attr="slug"),
+          lambda w: form_data(SurveyForm.initial_for(w["survey"]), sample_size=500),
+          AuditEntry, OFFICE_ONLY, given=(draft_survey,)),
+    Write("survey_upload", url("survey_upload", "survey", attr="slug"),
+          lambda w: {"file": _upload("khao_sat_chuan.xlsx", xlsform(), "application/octet-stream")},
+          FormVersion, OFFICE_ONLY, given=(draft_survey,)),
+    Write("api-survey-versions", url("api-survey-versions", "survey", attr="slug"),
+          lambda w: {"file": _upload("khao_sat_chuan.xlsx", xlsform(), "application/octet-stream")},
+          FormVersion, OFFICE_ONLY, api=True, files=True, given=(draft_survey,)),
+    Write("survey_status", url("survey_status", "survey", attr="slug"),
+          lambda w: {"status": Survey.Status.CLOSED}, AuditEntry, OFFICE_ONLY,
+          given=(open_survey,)),
+    Write("api-survey-status", url("api-survey-status", "survey", attr="slug"),
+          lambda w: {"status": Survey.Status.CLOSED, "version": w["survey"].version},
+          AuditEntry, OFFICE_ONLY, api=True, given=(open_survey,)),
+    Write("survey_question_concept",
+          lambda w: reverse("survey_question_concept", args=[w["survey"].slug, w["question"].pk]),
+          lambda w: {"concept_key": "muc do hai long chung"}, AuditEntry, OFFICE_ONLY,
+          given=(open_survey,)),
+    Write("survey_tokens", url("survey_tokens", "survey", attr="slug"),
+          lambda w: {"count": "1", "format": "csv", "batch": "Đợt 1"}, SurveyToken, OFFICE_ONLY,
+          given=(open_survey,)),
+    Write("survey_quotas", url("survey_quotas", "survey", attr="slug"),
+          lambda w: {"dimension": Quota.Dimension.GENDER, "target:nu": "12"},
+          Quota, OFFICE_ONLY, given=(open_survey,)),
+    Write("survey_import", url("survey_import", "survey", attr="slug"),
+          lambda w: {"file": _survey_answers()}, Response, OFFICE_ONLY, given=(open_survey,)),
+    Write("survey_weights", url("survey_weights", "survey", attr="slug"),
+          lambda w: {"action": "weighting", "method": "raking", "variables": ["gioi_tinh"],
+                     "version": w["survey"].version},
+          AuditEntry, OFFICE_ONLY, given=(open_survey,)),
+    Write("survey_odk_credentials", url("survey_odk_credentials"),
+          lambda w: {"user": w["users"][COLLABORATOR].pk}, CollectorCredential, OFFICE_ONLY),
+    # answers to a ward-wide survey: whoever may collect (surveys.collect.selectors.may_collect)
+    Write("survey_web_submit", url("survey_web_submit", "survey", attr="slug"),
+          lambda w: {"xml_submission_file": _upload("submission.xml", standard_instance(),
+                                                    "text/xml")},
+          Response, RECORDERS, given=(open_survey,)),
+]
+
+PICTURE = [
+    # leaders give directions and tasks; the office writes them on a leader's behalf
+    Write("picture:direction_create", url("picture:direction_create"),
+          lambda w: {"kind": Direction.Kind.DIRECTION, "unit_ids": [w["cell_a"].pk],
+                     "text": "Nắm tình hình dư luận về thu gom rác, báo cáo kết quả.",
+                     "due_on": _due()},
+          Direction, DIRECTORS),
+    Write("api-direction-list", url("api-direction-list"),
+          lambda w: {"unit_ids": [w["cell_a"].pk], "due_on": _due(),
+                     "text": "Nắm tình hình dư luận về thu gom rác, báo cáo kết quả."},
+          Direction, DIRECTORS, api=True),
+    Write("picture:gap_task", url("picture:gap_task"),
+          lambda w: {"gap": "area", "target": w["area"].pk,
+                     "action": Direction.Action.ASSIGN_COLLABORATOR},
+          Direction, DIRECTORS),
+    # the author (here the leader) and the office close, cancel or reopen a direction
+    Write("picture:direction_status", url("picture:direction_status", "direction"),
+          lambda w: {"status": Direction.Status.CANCELLED, "version": w["direction"].version},
+          AuditEntry, DIRECTORS),
+    # the units addressed acknowledge and report progress: their reporter, their collaborators
+    # (for their own unit), the office for any unit (a report given by telephone)
+    Write("picture:direction_ack", url("picture:direction_ack", "direction"),
+          lambda w: {"unit": w["cell_a"].pk}, DirectionUpdate, RECORDERS),
+    Write("picture:direction_progress", url("picture:direction_progress", "direction"),
+          lambda w: {"unit": w["cell_a"].pk, "status": Direction.Status.IN_PROGRESS,
+                     "note": "Chi bộ đã họp, phân công cộng tác viên theo dõi."},
+          AuditEntry, RECORDERS),
+    # alerts: the office and the leaders follow topics and areas, each their own
+    Write("picture:follow", url("picture:follow"),
+          lambda w: {"frequency": Subscription.Frequency.IMMEDIATE}, Subscription, DIRECTORS),
+    Write("picture:unfollow", url("picture:unfollow"), _unfollow, AuditEntry, DIRECTORS),
+    # the office decides on latent candidates, drafts the brief and writes its assessment,
+    # imports the areas' boundaries
+    Write("picture:latent_decide",
+          lambda w: reverse("picture:latent_decide", args=[w["latent"].pk, "xac-nhan"]),
+          lambda w: {}, Issue, OFFICE_ONLY, case="xác nhận"),
+    Write("picture:latent_decide",
+          lambda w: reverse("picture:latent_decide", args=[w["latent"].pk, "bo-qua"]),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, case="bỏ qua"),
+    Write("picture:brief_new", url("picture:brief_new"),
+          lambda w: {"period": last_month()}, Brief, OFFICE_ONLY),
+    Write("picture:brief_detail", url("picture:brief_detail", "brief"),
+          lambda w: {"notes": "Dư luận ổn định; cần theo dõi việc thu gom rác ở chợ.",
+                     "version": w["brief"].version},
+          AuditEntry, OFFICE_ONLY, given=(brief,)),
+    Write("picture:area_boundaries", url("picture:area_boundaries"),
+          lambda w: {"file": _geojson(w)}, AreaShape, OFFICE_ONLY),
+]
+
+WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE]
