@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
+from intake.services import Remasked, Target, remask_fields, remask_target
 from monitoring import extract, stories
 from monitoring.addresses import AddressError, canonical_url, site_of
 from monitoring.extract import ExtractError
@@ -347,3 +348,30 @@ def paste_link(*, user, url: str, client: Fetcher | None = None) -> Mention:
             data={"url": mention.url},
         )
     return mention
+
+
+# --- masking stored mentions again (issue 18) ---------------------------------------------------
+
+
+def _rewrite_mention(mention: Mention) -> dict[str, tuple[str, ...]]:
+    found = remask_fields(mention, ["title", "text"])
+    if found:
+        kinds = set().union(*found.values())
+        mention.masked_kinds = sorted({*(mention.masked_kinds or []), *kinds})
+    return found
+
+
+def remask_mentions(**options) -> Remasked:
+    """Mask every stored mention's title and text again, with today's masker (the options and
+    the guarantees of ``intake.services.remask_target``: batches, audit entries, dry run).
+
+    The near-duplicate signature and the story are kept: they are hashes of word runs, not text,
+    and recomputing them could split a story the office already follows."""
+    target = Target(
+        queryset=Mention.objects.all(),
+        reads=("title", "text", "masked_kinds"),
+        writes=("title", "text", "masked_kinds"),
+        rewrite=_rewrite_mention,
+        noun="tin",
+    )
+    return remask_target(target, **options)

@@ -3,7 +3,8 @@
 One module per subject: :mod:`~intake.services.common` (the checks every writer shares),
 :mod:`~intake.services.items` (filing an item, announcing filed items),
 :mod:`~intake.services.meetings`, :mod:`~intake.services.public` (the residents' form),
-:mod:`~intake.services.labels`, :mod:`~intake.services.imports`. This package is the app's write
+:mod:`~intake.services.labels`, :mod:`~intake.services.imports`, :mod:`~intake.services.remask`
+(masking stored texts again after the masker improved). This package is the app's write
 API: callers use ``from intake import services`` and the names listed in ``__all__``. A constant
 is read in the module that defines it, so a test that changes one (``PUBLIC_LIMIT``) patches that
 module, not this package.
@@ -37,10 +38,20 @@ from intake.services.public import (
     ThrottledError,
     submit_public_feedback,
 )
+from intake.services.remask import (
+    KIND_NAMES,
+    Remasked,
+    Target,
+    remask_fields,
+    remask_items,
+    remask_meetings,
+    remask_target,
+)
 
 __all__ = [
     "IMPORT_FIELDS",
     "ITEM_TYPE",
+    "KIND_NAMES",
     "MEETING_CHANNELS",
     "PUBLIC_LIMIT",
     "PUBLIC_MAX_TEXT",
@@ -48,6 +59,8 @@ __all__ = [
     "TRACKING_CODE_LENGTH",
     "FiledItems",
     "PointInput",
+    "Remasked",
+    "Target",
     "ThrottledError",
     "add_meeting_point",
     "announce_filed",
@@ -58,6 +71,10 @@ __all__ = [
     "confirm_labels",
     "file_item",
     "file_meeting",
+    "remask_fields",
+    "remask_items",
+    "remask_meetings",
+    "remask_target",
     "start_import",
     "submit_public_feedback",
 ]

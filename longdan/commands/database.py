@@ -1,5 +1,5 @@
 """Django and the database for the commands that need them (set up only then: file-only commands
-such as ``longdan text`` and ``longdan survey weigh`` never import Django)."""
+such as ``longdan text train`` and ``longdan survey weigh`` never import Django)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ class VietnameseParser(argparse.ArgumentParser):
 # ``required``: ``longdan NAME`` alone is an error (exit 2); otherwise it prints the family's help.
 FAMILIES = {
     "text": dict(
-        help="phân tích văn bản: train, eval, classify, group (longdan text --help)",
+        help="phân tích văn bản: train, eval, classify, group, remask (longdan text --help)",
         description="Bộ máy phân tích văn bản tiếng Việt.",
         required=True,
     ),
