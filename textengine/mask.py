@@ -216,6 +216,9 @@ _NOT_NAMES = frozenset(
         "lạc long quân", "âu cơ", "lý tự trọng", "nguyễn văn trỗi", "trần quốc tuấn",
     ]
 )
+# Titles before which a historical figure's name is the figure (any other person title makes
+# it a resident who shares the name).
+_HERO_TITLES = frozenset(["chủ tịch", "đồng chí", "đ/c", "đại tướng", "anh hùng", "liệt sĩ"])
 # Words by which a writer introduces themself: the name that follows is theirs, whatever it is.
 _SELF_INTRO = frozenset(["tôi là", "tên là", "tôi tên", "em là", "cháu là", "con là", "tên tôi"])
 # Capitalised first words of titles ("Trưởng thôn", "Chủ tịch"): never the name itself.
@@ -234,17 +237,18 @@ def _words_before(text: str, start: int) -> list[str]:
     return head.lower().split()[-3:]
 
 
-def _context(words: list[str]) -> str | None:
-    """"person" or "place" from the longest title or place phrase that ends ``words``."""
+def _context(words: list[str]) -> tuple[str, str] | None:
+    """("person" or "place", the phrase) from the longest title or place phrase that ends
+    ``words``."""
     while words and (words[-1].strip(".,/-").replace("/", "").isdigit() or words[-1] == "số"):
         words = words[:-1]  # "ngõ 5 Lê Văn Hưu", "số 12 Trần Phú": the number belongs to the place
     for n in (3, 2, 1):
         if len(words) >= n:
             phrase = " ".join(words[-n:])
             if phrase in _PERSON_TITLES:
-                return "person"
+                return "person", phrase
             if phrase in _PLACE_WORDS:
-                return "place"
+                return "place", phrase
     return None
 
 
@@ -270,22 +274,27 @@ def _name_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     full = " ".join(lower)
     if not skip and " ".join(before[-2:]) in _SELF_INTRO and 2 <= len(words) <= _MAX_NAME:
         return match.start(), match.end()  # "tôi là Lê Văn Tám": a resident, even a hero's name
-    if full in _NOT_NAMES:
-        return None
+    title = " ".join(lower[:skip])
+    if not skip:
+        kind, title = _context(before) or ("", "")
+        if kind == "place":
+            return None
+        titled = kind == "person"
     name = lower[skip:]
+    # "ông Lê Văn Tám", "chị Võ Thị Sáu": a resident who shares a hero's name (an honorific or
+    # kinship title says so); "Chủ tịch Hồ Chí Minh", "đồng chí Lê Duẩn" are the figures.
+    hero = not titled or title in _HERO_TITLES
+    if hero and (full in _NOT_NAMES or " ".join(name) in _NOT_NAMES
+                 or " ".join(name[:3]) in _NOT_NAMES):
+        return None
     if name[0] in _TITLE_WORDS:
         return None  # "Ông Trưởng thôn …", "Bà Chủ tịch …": a title, the name comes after
-    if not skip:
-        context = _context(before)
-        if context == "place":
-            return None
-        titled = context == "person"
     if name[0] in _PLACE_WORDS and not titled:
         return None  # "Hồ Tây", "Từ Sơn": "ông Hồ Văn Cường" is a person
-    if " ".join(name) in _NOT_NAMES or " ".join(name[:3]) in _NOT_NAMES:
-        return None
-    if " ".join((before[-1:] if not skip else [lower[skip - 1]]) + name[:1]) in _NOT_NAMES:
-        return None  # "Bác Hồ", "bà Triệu"
+    if len(name) == 1 and (
+        " ".join((before[-1:] if not skip else [lower[skip - 1]]) + name) in _NOT_NAMES
+    ):
+        return None  # "Bác Hồ", "bà Triệu" ("bà Triệu Thị Mai" is a resident)
     if not titled and not (2 <= len(name) <= _MAX_NAME and name[0] in _SURNAMES):
         return None
     if not titled and len(name) > _MAX_NAME:
