@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection
@@ -133,14 +134,17 @@ class RawCounter:
         return _day_totals(self.cells(dimension, start, end, by_day=True))
 
     def weekly(
-        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True,
+        keys: Collection[str] | None = None,
     ) -> list[Cell]:
         """The opinion items of the ``weeks`` seven-day windows ending on ``anchor``, per window,
-        key and attitude (every attitude together, as "", unless ``attitudes``): each cell's
-        ``day`` is its window's first day (streams are left out: they are dated by a period's
-        last day, not by the week they were heard)."""
+        key and attitude (every attitude together, as "", unless ``attitudes``), of ``keys``
+        only when given: each cell's ``day`` is its window's first day (streams are left out:
+        they are dated by a period's last day, not by the week they were heard)."""
         start = window_start(anchor, weeks)
         cells = by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        if keys is not None:
+            cells = [cell for cell in cells if cell.key in keys]
         return cells if attitudes else _without_attitude(cells)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
@@ -420,19 +424,24 @@ class RollupCounter:
         return _day_totals(cells)
 
     def weekly(
-        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True,
+        keys: Collection[str] | None = None,
     ) -> list[Cell]:
         """Per seven-day window (see :meth:`RawCounter.weekly`). The database sums each window's
         day rows, so a reader of two years of weeks receives one row per window, key (and
-        attitude) rather than one per day."""
+        attitude) rather than one per day; ``keys`` narrows the rows it reads when the cuboid's
+        keys are the dimension's (no filter)."""
         start = window_start(anchor, weeks)
         plan, dirty = self.plans.get(dimension), self._dirty(start, anchor)
         if plan is None or dirty is None:
-            return self.raw.weekly(dimension, anchor, weeks, attitudes=attitudes)
+            return self.raw.weekly(dimension, anchor, weeks, attitudes=attitudes, keys=keys)
         cuboid, match, rekey = plan
         fields = ("back", "key", "attitude") if attitudes else ("back", "key")
+        rows = self._day_rows(cuboid, match, start, anchor, dirty)
+        if keys is not None and match is None:
+            rows = rows.filter(key__in=sorted(keys))
         rows = (
-            self._day_rows(cuboid, match, start, anchor, dirty)
+            rows
             .filter(source=ITEM)
             .annotate(back=_weeks_before(anchor))
             .values_list(*fields)
@@ -440,11 +449,18 @@ class RollupCounter:
             .order_by()
         )
         totals: dict[tuple, int] = defaultdict(int)
-        for back, key, *attitude, n in rows:
-            totals[(_window_of(anchor, back), rekey(key), attitude[0] if attitude else "")] += n
+        starts = [_window_of(anchor, back) for back in range(weeks)]
+        if attitudes:
+            for back, key, attitude, n in rows.iterator(chunk_size=10_000):
+                totals[(starts[back], rekey(key), attitude)] += n
+        else:
+            for back, key, n in rows.iterator(chunk_size=10_000):
+                totals[(starts[back], rekey(key), "")] += n
         for first, last in _runs(dirty):
             for cell in by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
                 totals[(cell.day, cell.key, cell.attitude if attitudes else "")] += cell.count
+        if keys is not None:
+            totals = {key: n for key, n in totals.items() if key[1] in keys}
         return _windows(totals)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from picture.counting import window_start
 from picture.query import AGGRIEVED, PictureQuery
 from trends.forecast import forecast as forecast_weeks
 from trends.forecast import outside
-from trends.rising import SeriesInput, rank_rising
+from trends.rising import MIN_COUNT, SeriesInput, rank_rising
 
 BASELINE_WEEKS = 12
 # The weeks between the baseline and the current one (a guard band, as Farrington's and the EARS
@@ -47,13 +48,15 @@ def anchor_of(query: PictureQuery) -> dt.date:
 
 
 def weekly_series(
-    counter, dimension: str, anchor: dt.date, weeks: int, *, concerned: bool = True
+    counter, dimension: str, anchor: dt.date, weeks: int, *, concerned: bool = True,
+    keys: Collection[str] | None = None,
 ) -> dict[str, Weekly]:
-    """Every key's counts in the ``weeks`` seven-day windows ending on ``anchor`` (and the
-    aggrieved and opposed among them, unless not ``concerned``: the forecast needs volumes)."""
+    """Every key's (or ``keys``') counts in the ``weeks`` seven-day windows ending on
+    ``anchor`` (and the aggrieved and opposed among them, unless not ``concerned``: the forecast
+    needs volumes)."""
     start = window_start(anchor, weeks)
     series: dict[str, Weekly] = defaultdict(lambda: Weekly([0] * weeks, [0] * weeks))
-    for cell in counter.weekly(dimension, anchor, weeks, attitudes=concerned):
+    for cell in counter.weekly(dimension, anchor, weeks, attitudes=concerned, keys=keys):
         if not cell.key:
             continue
         index = (cell.day - start).days // 7
@@ -71,7 +74,13 @@ def rising(query: PictureQuery, counter, names: dict[str, dict[str, str]]) -> li
     inputs: dict[str, SeriesInput] = {}
     for kind in KINDS:
         weeks = BASELINE_WEEKS + GUARD_WEEKS + 1
-        for key, weekly in weekly_series(counter, kind, anchor, weeks).items():
+        # Only a key heard MIN_COUNT times this week can be rising (trends.rising): its baseline
+        # alone is read, not the weeks of a city's thousands of quiet issues and areas.
+        now = weekly_series(counter, kind, anchor, 1, concerned=False)
+        heard = {key for key, weekly in now.items() if weekly.counts[0] >= MIN_COUNT}
+        if not heard:
+            continue
+        for key, weekly in weekly_series(counter, kind, anchor, weeks, keys=heard).items():
             if key not in names[kind]:
                 continue  # an issue the reader does not share, a deleted topic
             inputs[f"{kind}:{key}"] = SeriesInput(
@@ -110,12 +119,14 @@ def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[
     forecast week is the current one, marked when its count falls outside."""
     anchor = anchor_of(query)
     weeks = FORECAST_HISTORY_WEEKS + 1
-    series = weekly_series(counter, "topic", anchor, weeks, concerned=False)
+    # The main topics are those of the last twelve weeks: two years are read for them alone.
+    latest = weekly_series(counter, "topic", anchor, BASELINE_WEEKS + 1, concerned=False)
     recent = sorted(
-        (key for key in series if key in topic_names),
-        key=lambda key: (-sum(series[key].counts[-BASELINE_WEEKS - 1:-1]), topic_names[key]),
+        (key for key in latest if key in topic_names),
+        key=lambda key: (-sum(latest[key].counts[:-1]), topic_names[key]),
     )[:FORECAST_TOPICS]
-    begun = first_week_heard(series)
+    series = weekly_series(counter, "topic", anchor, weeks, concerned=False, keys=set(recent))
+    begun = first_week_heard(ward_series(counter, anchor, weeks))
     rows = []
     for key in recent:
         counts = series[key].counts
@@ -146,6 +157,15 @@ def forecast(query: PictureQuery, counter, topic_names: dict[str, str]) -> list[
             },
         })
     return rows
+
+
+def ward_series(counter, anchor: dt.date, weeks: int) -> dict[str, Weekly]:
+    """Every opinion item of the reader's scope per seven-day window, as one series."""
+    start = window_start(anchor, weeks)
+    total = Weekly([0] * weeks, [0] * weeks)
+    for cell in counter.weekly("all", anchor, weeks, attitudes=False):
+        total.counts[(cell.day - start).days // 7] += cell.count
+    return {"": total}
 
 
 def first_week_heard(series: dict[str, Weekly]) -> int:
