@@ -2,13 +2,16 @@
 stories that group syndicated copies, and the places the office adds to the ward's gazetteer.
 
 A mention is stored once per canonical address (tracking parameters stripped, redirects followed)
-and only with masked text; an author is never stored by name.
+and only with masked text; an author is never stored by name: a post or comment imported from a
+social-network export keeps only a keyed hash of its author (``monitoring.imports``), to count
+distinct voices.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 
 from core.models import Attitude
@@ -38,6 +41,9 @@ class Source(models.Model):
     # Conditional GET: what the server said last time (a 304 then stores nothing).
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # An export source's columns, mapped once: {"text": "message", "time": "created_time", …}
+    # (keys: ``monitoring.exportfile.FIELDS``), used by every later import of the source.
+    column_map = models.JSONField("cột của tệp xuất", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,6 +163,10 @@ class Mention(models.Model):
         related_name="mentions",
         verbose_name="vụ việc",
     )
+    # From an export: HMAC-SHA256 of the author's normalised name under a key of the
+    # installation (``monitoring.imports.author_hash``), only ever counted; never the name.
+    author_hash = models.CharField("mã người viết", max_length=64, blank=True, editable=False)
+    reactions = models.PositiveIntegerField("lượt tương tác", null=True, blank=True)
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]
@@ -165,6 +175,11 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @property
+    def link(self) -> str:
+        """Its address when it has one (a row of an export without a link has a made-up one)."""
+        return self.url if self.url.startswith(("http://", "https://")) else ""
 
 
 class MentionBand(models.Model):
@@ -179,3 +194,26 @@ class MentionBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mention_id}:{self.key}"
+
+
+class ExportUpload(models.Model):
+    """An export file read for the office's preview, waiting for "import": its rows already in
+    stored form (texts masked, authors hashed; the file itself is not kept). One per user; it is
+    deleted when imported or cancelled, and after a day."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    headers = models.JSONField(default=list)  # the file's column names, to change the mapping
+    column_map = models.JSONField(default=dict)  # the mapping the rows were read with
+    rows = models.JSONField(default=list)  # ``monitoring.imports.Reading.rows``
+    errors = models.JSONField(default=list)  # Vietnamese, one per refused row, no cell value
+
+    class Meta:
+        verbose_name = "tệp xuất chờ nhập"
+        verbose_name_plural = "tệp xuất chờ nhập"
+
+    def __str__(self) -> str:
+        return f"Tệp xuất chờ nhập vào {self.source_id} ({len(self.rows)} dòng)"

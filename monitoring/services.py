@@ -28,7 +28,7 @@ from monitoring.models import Mention, MentionBand, Source, Story
 from monitoring.selectors import active_sources, gazetteer
 from textengine.signature import Sig, signatures
 from textops.selectors import topic_for_code
-from textops.services import analyse, mask_everything
+from textops.services import Analysis, analyse, mask_everything
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,10 @@ def fetcher() -> Fetcher:
 def add_source(
     *, actor, name: str, url: str, kind: str | None = None, client: Fetcher | None = None
 ) -> Source:
-    """Register a source; its kind is detected from what the address returns when left out."""
+    """Register a source; its kind is detected from what the address returns when left out.
+
+    An export source (posts imported from files) needs no address; its page's address, when
+    given, is only shown."""
     name = (name or "").strip()
     if not name:
         raise ServiceError("Tên nguồn: không được để trống.", field="name")
@@ -71,8 +74,9 @@ def add_source(
         raise ServiceError(f"Tên nguồn: đã có nguồn tên '{name}'.", field="name")
     if kind and kind not in Source.Kind.values:
         raise ServiceError(f"Loại nguồn: '{kind}' không hợp lệ.", field="kind")
+    exported = kind == Source.Kind.EXPORT
     try:
-        url = canonical_url(url)
+        url = canonical_url(url) if url or not exported else ""
     except AddressError as exc:
         raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
     if not kind:
@@ -226,9 +230,24 @@ def _store_response(response, *, source, gaz, published_at=None) -> Mention | No
     )
 
 
-def save_mention(*, url: str, title: str, text: str, published_at, source, gaz) -> Mention | None:
-    """Mask, analyse, judge and store one mention (None when its address is already stored)."""
-    analysis = analyse(text[:MAX_TEXT])
+def save_mention(
+    *,
+    url: str,
+    title: str,
+    text: str,
+    published_at,
+    source,
+    gaz,
+    analysis: Analysis | None = None,
+    site: str = "",
+    author_hash: str = "",
+    reactions: int | None = None,
+) -> Mention | None:
+    """Mask, analyse, judge and store one mention (None when its address is already stored).
+
+    ``analysis``: the text's, when the caller analysed a batch (an export's rows); ``site``: where
+    it appeared when its address does not say (a row of an export without a link)."""
+    analysis = analysis or analyse(text[:MAX_TEXT])
     masked_title, _kinds = mask_everything(title)
     verdict = gaz.judge(masked_title, analysis.normalised)
     sig = Sig(signatures([analysis.normalised])[0])
@@ -237,8 +256,10 @@ def save_mention(*, url: str, title: str, text: str, published_at, source, gaz) 
             return None
         mention = Mention.objects.create(
             url=url,
-            site=site_of(url),
+            site=(site or site_of(url))[:255],
             source=source,
+            author_hash=author_hash,
+            reactions=reactions,
             title=masked_title[:500],
             published_at=published_at,
             text=analysis.normalised,

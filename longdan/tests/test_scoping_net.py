@@ -110,6 +110,7 @@ VERDICTS: dict[str, Verdict] = {
     "search": V(SCOPED, query="q=r%C3%A1c"),
     # monitoring (the press about the ward: the office's desk)
     "monitoring_list": V(OFFICE), "monitoring_paste": V(OFFICE),
+    "monitoring_import": V(OFFICE), "monitoring_import_preview": V(OFFICE),
     # surveys
     "survey_list": V(SCOPED), "survey_create": V(OFFICE), "xlsform_check": V(OFFICE),
     "survey_detail": V(SCOPED, "survey"), "survey_edit": V(OFFICE, "survey"),
