@@ -306,12 +306,13 @@ def counter(kind: str):
     from picture import selectors
     from picture.counting import RawCounter, RollupCounter, by_window, window_start
 
-    def weekly_from_day_rows(self, dimension, anchor, weeks, *, attitudes=True):
+    def weekly_from_day_rows(self, dimension, anchor, weeks, *, attitudes=True, keys=None):
         """The seven-day windows as read before ``RollupCounter.weekly`` (revision 171aac0):
-        every day row of the range, summed by window in Python (``attitudes`` is ignored, as the
-        code then read every attitude)."""
+        every day row of the range and every key, summed by window in Python (``attitudes`` is
+        ignored, as the code then read every attitude; ``keys`` are kept afterwards)."""
         start = window_start(anchor, weeks)
-        return by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        cells = by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
+        return [cell for cell in cells if keys is None or cell.key in keys]
 
     if kind == "raw":
         original = selectors.counter_for
