@@ -312,7 +312,8 @@ def counter(kind: str):
         ignored, as the code then read every attitude; ``keys`` are kept afterwards)."""
         start = window_start(anchor, weeks)
         cells = by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
-        return [cell for cell in cells if keys is None or cell.key in keys]
+        return {(c.day, c.key, c.attitude): c.count for c in cells
+                if keys is None or c.key in keys}
 
     if kind == "raw":
         original = selectors.counter_for
@@ -322,12 +323,12 @@ def counter(kind: str):
         finally:
             selectors.counter_for = original
     elif kind == "day-rows":
-        original = RollupCounter.weekly
-        RollupCounter.weekly = weekly_from_day_rows
+        original = RollupCounter.weekly_totals
+        RollupCounter.weekly_totals = weekly_from_day_rows
         try:
             yield
         finally:
-            RollupCounter.weekly = original
+            RollupCounter.weekly_totals = original
     else:
         yield
 

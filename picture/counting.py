@@ -141,11 +141,19 @@ class RawCounter:
         key and attitude (every attitude together, as "", unless ``attitudes``), of ``keys``
         only when given: each cell's ``day`` is its window's first day (streams are left out:
         they are dated by a period's last day, not by the week they were heard)."""
+        return _windows(self.weekly_totals(dimension, anchor, weeks, attitudes=attitudes,
+                                           keys=keys))
+
+    def weekly_totals(
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True,
+        keys: Collection[str] | None = None,
+    ) -> dict[tuple, int]:
+        """:meth:`weekly` as {(window's first day, key, attitude): count}, unordered (what the
+        rising topics and the forecast sum, without a cell object per row)."""
         start = window_start(anchor, weeks)
-        cells = by_window(self.cells(dimension, start, anchor, by_day=True), anchor)
-        if keys is not None:
-            cells = [cell for cell in cells if cell.key in keys]
-        return cells if attitudes else _without_attitude(cells)
+        totals = _window_totals(self.cells(dimension, start, anchor, by_day=True), anchor,
+                                attitudes=attitudes)
+        return totals if keys is None else {k: n for k, n in totals.items() if k[1] in keys}
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         """The last day in ``start..end`` each key of a one-field dimension was heard."""
@@ -205,24 +213,23 @@ def _window_of(anchor: dt.date, weeks_back: int) -> dt.date:
 def by_window(cells: list[Cell], anchor: dt.date) -> list[Cell]:
     """Day cells of opinion items summed per seven-day window ending on ``anchor``, key and
     attitude."""
+    return _windows(_window_totals(cells, anchor))
+
+
+def _window_totals(
+    cells: list[Cell], anchor: dt.date, *, attitudes: bool = True
+) -> dict[tuple, int]:
     totals: dict[tuple, int] = defaultdict(int)
     for cell in cells:
         if cell.source == ITEM:
             window = _window_of(anchor, (anchor - cell.day).days // 7)
-            totals[(window, cell.key, cell.attitude)] += cell.count
-    return _windows(totals)
+            totals[(window, cell.key, cell.attitude if attitudes else "")] += cell.count
+    return totals
 
 
 def _windows(totals: dict[tuple, int]) -> list[Cell]:
     return [Cell(day=day, key=key, attitude=attitude, source=ITEM, count=n)
             for (day, key, attitude), n in sorted(totals.items()) if n]
-
-
-def _without_attitude(cells: list[Cell]) -> list[Cell]:
-    totals: dict[tuple, int] = defaultdict(int)
-    for cell in cells:
-        totals[(cell.day, cell.key, "")] += cell.count
-    return _windows(totals)
 
 
 def _weeks_before(anchor: dt.date) -> RawSQL:
@@ -431,10 +438,19 @@ class RollupCounter:
         day rows, so a reader of two years of weeks receives one row per window, key (and
         attitude) rather than one per day; ``keys`` narrows the rows it reads when the cuboid's
         keys are the dimension's (no filter)."""
+        return _windows(self.weekly_totals(dimension, anchor, weeks, attitudes=attitudes,
+                                           keys=keys))
+
+    def weekly_totals(
+        self, dimension: str, anchor: dt.date, weeks: int, *, attitudes: bool = True,
+        keys: Collection[str] | None = None,
+    ) -> dict[tuple, int]:
+        """See :meth:`RawCounter.weekly_totals`."""
         start = window_start(anchor, weeks)
         plan, dirty = self.plans.get(dimension), self._dirty(start, anchor)
         if plan is None or dirty is None:
-            return self.raw.weekly(dimension, anchor, weeks, attitudes=attitudes, keys=keys)
+            return self.raw.weekly_totals(dimension, anchor, weeks, attitudes=attitudes,
+                                          keys=keys)
         cuboid, match, rekey = plan
         fields = ("back", "key", "attitude") if attitudes else ("back", "key")
         rows = self._day_rows(cuboid, match, start, anchor, dirty)
@@ -457,11 +473,13 @@ class RollupCounter:
             for back, key, n in rows.iterator(chunk_size=10_000):
                 totals[(starts[back], rekey(key), "")] += n
         for first, last in _runs(dirty):
-            for cell in by_window(self.raw.cells(dimension, first, last, by_day=True), anchor):
-                totals[(cell.day, cell.key, cell.attitude if attitudes else "")] += cell.count
+            stale = _window_totals(self.raw.cells(dimension, first, last, by_day=True), anchor,
+                                   attitudes=attitudes)
+            for cell_key, n in stale.items():
+                totals[cell_key] += n
         if keys is not None:
             totals = {key: n for key, n in totals.items() if key[1] in keys}
-        return _windows(totals)
+        return totals
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         plan, dirty = self.plans.get(dimension), self._dirty(start, end)

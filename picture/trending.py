@@ -56,13 +56,14 @@ def weekly_series(
     needs volumes)."""
     start = window_start(anchor, weeks)
     series: dict[str, Weekly] = defaultdict(lambda: Weekly([0] * weeks, [0] * weeks))
-    for cell in counter.weekly(dimension, anchor, weeks, attitudes=concerned, keys=keys):
-        if not cell.key:
+    totals = counter.weekly_totals(dimension, anchor, weeks, attitudes=concerned, keys=keys)
+    for (day, key, attitude), n in totals.items():
+        if not key:
             continue
-        index = (cell.day - start).days // 7
-        series[cell.key].counts[index] += cell.count
-        if cell.attitude in AGGRIEVED:
-            series[cell.key].concerned[index] += cell.count
+        index = (day - start).days // 7
+        series[key].counts[index] += n
+        if attitude in AGGRIEVED:
+            series[key].concerned[index] += n
     return series
 
 
@@ -163,8 +164,9 @@ def ward_series(counter, anchor: dt.date, weeks: int) -> dict[str, Weekly]:
     """Every opinion item of the reader's scope per seven-day window, as one series."""
     start = window_start(anchor, weeks)
     total = Weekly([0] * weeks, [0] * weeks)
-    for cell in counter.weekly("all", anchor, weeks, attitudes=False):
-        total.counts[(cell.day - start).days // 7] += cell.count
+    for (day, _key, _attitude), n in counter.weekly_totals("all", anchor, weeks,
+                                                          attitudes=False).items():
+        total.counts[(day - start).days // 7] += n
     return {"": total}
 
 
