@@ -123,9 +123,9 @@ class HeardTopic:
 @dataclass(frozen=True)
 class Heard:
     """What the ward heard in the period outside the unit reports: the opinion items of every
-    channel (meetings, the hotline, the public form, collaborators' quick reports...), per
-    channel (label, count) and per topic, and the press and social-media stories about the ward
-    (title, how many sites carried it). Drafted into section II beside the units' streams."""
+    channel (meetings, the residential groups, the public form, collaborators' quick reports...),
+    per channel (label, count) and per topic, and the press and social-media stories about the
+    ward (title, how many sites carried it). Drafted into section II beside the units' streams."""
 
     items: int = 0
     aggrieved: int = 0

@@ -1,8 +1,8 @@
 """What the other channels heard, drafted beside the units' streams in section II (pure: no
 Django). The unit reports say what each unit's members heard; the ward also hears residents
-directly (meetings with voters, dialogues, the hotline, the public form, collaborators) and reads
-the press. Where the two disagree, a topic many residents raise but few units report, the
-Standing Committee should see it."""
+directly (meetings with voters, dialogues, the residential groups, the public form,
+collaborators) and reads the press. Where the two disagree, a topic many residents raise but few
+units report, the Standing Committee should see it."""
 
 from __future__ import annotations
 
