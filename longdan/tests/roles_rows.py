@@ -28,7 +28,7 @@ from issues import services as issue_services
 from issues.models import Answer, Issue, MergeProposal
 from issues.tests.helpers import FLOOD, GARBAGE
 from issues.tests.helpers import item as make_item
-from monitoring.models import Mention
+from monitoring.models import ExportUpload, Mention
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
 from orgs.models import Area, Collaborator, OrgUnit
@@ -183,6 +183,20 @@ def engine_issues(w: World, request) -> None:
     w["garbage"], w["flood"], w["split_item"] = items[0].issue, items[2].issue, items[1]
     w["engine_proposal"] = MergeProposal.objects.create(
         keep=w["garbage"], other=w["flood"], score=0.8, reason="cùng khu chợ")
+
+
+_EXPORT_CSV = ("nội dung,thời gian,tác giả\r\n"
+               "Rác ùn ứ ở chợ Hòa Bình nhiều ngày,2026-11-20 08:00,Nguyễn Văn A\r\n").encode()
+
+
+def export_upload(w: World, request) -> None:
+    """The office's pending export, waiting for its preview to be confirmed."""
+    from monitoring import imports
+
+    w["export_upload"] = imports.start_upload(
+        user=w["users"][OFFICE], file_name="bai-dang.csv", data=_EXPORT_CSV,
+        new_source="Nhóm Cư dân Hòa Bình",
+    )
 
 
 def news_site(w: World, request) -> None:
@@ -379,6 +393,14 @@ ISSUES = [
     Write("monitoring_paste", url("monitoring_paste"),
           lambda w: {"url": w["news"], "confirm": "1"}, Mention, OFFICE_ONLY,
           given=(news_site,)),
+    # a social-media export: uploaded for a preview, then imported (the office's desk)
+    Write("monitoring_import", url("monitoring_import"),
+          lambda w: {"new_source": "Nhóm Cư dân Hòa Bình",
+                     "file": SimpleUploadedFile("bai-dang.csv", _EXPORT_CSV)},
+          ExportUpload, OFFICE_ONLY),
+    Write("monitoring_import_preview", url("monitoring_import_preview"),
+          lambda w: {"upload": w["export_upload"].pk}, Mention, OFFICE_ONLY,
+          given=(export_upload,)),
 ]
 
 ORGS = [
