@@ -1,4 +1,5 @@
-"""Shared set-up for benchmarks: a throw-away SQLite database in a temporary folder."""
+"""Shared set-up for benchmarks: a throw-away SQLite database in a temporary folder, or a
+PostgreSQL database of the benchmark's own."""
 
 from __future__ import annotations
 
@@ -62,3 +63,26 @@ def git_revision() -> str:
         ).strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
+
+
+def django_on_postgres(url: str, *, keep: bool = False) -> None:
+    """Point Django at PostgreSQL database ``url`` (never the tests' own), created anew unless
+    ``keep`` and it exists, and migrate it."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if name in ("test", "test_test", "postgres", "root"):
+        sys.exit(f"Không dùng cơ sở dữ liệu '{name}' cho phép đo; hãy đặt tên riêng.")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)

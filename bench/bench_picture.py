@@ -36,7 +36,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from _setup import django_on_fresh_sqlite, git_revision, machine
+from _setup import django_on_fresh_sqlite, django_on_postgres, git_revision, machine
 
 TODAY = dt.date(2026, 11, 20)
 DAYS = 3 * 365
@@ -56,27 +56,6 @@ PANELS = (
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
-def django_on_postgres(url: str, *, keep: bool = False) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if name in ("test", "test_test", "postgres", "root"):
-        sys.exit(f"Không dùng cơ sở dữ liệu '{name}' cho phép đo; hãy đặt tên riêng.")
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not (keep and exists):
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 # -- the dataset --------------------------------------------------------------------------------

@@ -143,6 +143,11 @@ def _with_count(sentence: str, note: str) -> str:
     return f"{sentence} ({note})."
 
 
+def _shared_text(shared, whole: int) -> str:
+    """The units' shared sentences, each with how many units said it: "… (38/55 đơn vị)." """
+    return " ".join(_with_count(rep.text, f"{m.unit_count}/{whole} đơn vị") for m, rep in shared)
+
+
 def _quote(text: str) -> str:
     return f"“{text}”"
 
@@ -308,11 +313,7 @@ def draft_thought(c, reports, previous, specific: Specific, labels) -> Draft:
     shared = shared_statements(sentence_statements(reports, "tu_tuong"), c.expected_units, specific)
     if shared:
         paragraphs.append(
-            "Các đơn vị nhận định: "
-            + " ".join(
-                _with_count(rep.text, f"{m.unit_count}/{c.expected_units} đơn vị")
-                for m, rep in shared
-            )
+            "Các đơn vị nhận định: " + _shared_text(shared, c.expected_units)
         )
     standing = _standing_out(c, previous)
     if standing:
@@ -565,11 +566,7 @@ def draft_latent(
     )
     if shared:
         paragraphs.append(
-            "Nhận định, dự báo của các đơn vị: "
-            + " ".join(
-                _with_count(rep.text, f"{m.unit_count}/{c.expected_units} đơn vị")
-                for m, rep in shared
-            )
+            "Nhận định, dự báo của các đơn vị: " + _shared_text(shared, c.expected_units)
         )
         refs += [_statement_ref(m, rep.text) for m, rep in shared]
     indices = {s.source for m in latent for s in m.members}
@@ -613,9 +610,7 @@ def draft_other(c, reports, key: str, specific: Specific) -> Draft:
     shared = shared_statements(
         sentence_statements(reports, key), c.expected_units, specific, limit=5
     )
-    text = " ".join(
-        _with_count(rep.text, f"{m.unit_count}/{c.expected_units} đơn vị") for m, rep in shared
-    )
+    text = _shared_text(shared, c.expected_units)
     indices = {s.source for m, _rep in shared for s in m.members}
     return Draft(
         text,

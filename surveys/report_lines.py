@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from documents.archive import vn_int
 from surveys.models import Survey
 
 SHOWN = 3
@@ -38,12 +39,9 @@ def survey_lines(start: dt.date, end: dt.date, unit_ids: set[int] | None = None)
 
 def _survey_part(survey: Survey) -> str:
     about = f"lấy ý kiến về {survey.policy_title}; " if survey.policy_title else ""
-    counts = f"{_number(survey.in_period)} phiếu trong kỳ"
+    counts = f"{vn_int(survey.in_period)} phiếu trong kỳ"
     if survey.total > survey.in_period:
-        counts += f", {_number(survey.total)} phiếu từ đầu"
+        counts += f", {vn_int(survey.total)} phiếu từ đầu"
     state = "đang thu thập" if survey.is_open else survey.get_status_display().lower()
     return f"«{survey.title}» ({about}{counts}; {state})"
 
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
