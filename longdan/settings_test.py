@@ -1,9 +1,18 @@
 """Test settings: only what tests need differs from production."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from longdan.settings import *  # noqa: F403
 from longdan.settings import DATABASES
+
+# The suite reads and writes trained text models under VAR_DIR/models: a throw-away directory keeps
+# the models a `longdan demo` trained in var/ out of the tests' results (and the tests' out of var/).
+VAR_DIR = Path(tempfile.mkdtemp(prefix="longdan-test-var-"))
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
