@@ -218,6 +218,11 @@ def _dominant(counts: Counter, rank: dict[str, int]) -> str:
     return min(counts, key=lambda code: (-counts[code], rank.get(code, 99)))
 
 
+def rounded_percent(part: int, whole: int) -> str:
+    """A whole percentage, as the drafted sentences give it: 46%."""
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
 def percent(part: int, whole: int) -> str:
     """Vietnamese percentage with a decimal comma: 45,5%."""
     if not whole:

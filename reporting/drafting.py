@@ -30,6 +30,7 @@ import numpy as np
 
 from core.text import fold
 from reporting.consolidation import Heard, coverage_phrase
+from reporting.consolidation import rounded_percent as percent
 from reporting.heard_drafting import heard_paragraphs, heard_sources, topic_note
 from synthesis import (
     Merged,
@@ -58,6 +59,7 @@ DETAILED_TOPICS = 5
 MINOR_QUOTE_WORDS = 30
 RISING_NAMED = 3  # topics that rose most, named in section I (section III lists the others)
 NEAR_CANDIDATES = 50  # texts of a merged statement weighed as its quotation, nearest first
+# The attitudes read as aggrieved (codes of core.models.Attitude: this module imports no Django).
 AGGRIEVED = ("buc_xuc", "phan_doi")
 # A "kiến nghị" sentence that asks for nothing ("Không có.", "Chi bộ không có kiến nghị mới").
 _TRAILING_NUMBER = re.compile(r"^(.*\D)\s+(\d+)$")
@@ -126,13 +128,6 @@ def units_phrase(units: Sequence[str], whole: int, verb: str = "", note: str = "
         where = "đều ở" if size == count else "nhiều nhất ở"
         return f"{head}{tail}, {where} {family} ({size} đơn vị)"
     return head + tail
-
-
-def percent(part: int, whole: int) -> str:
-    if not whole:
-        return "0%"
-    value = round(100 * part / whole)
-    return f"{value}%"
 
 
 def _with_count(sentence: str, note: str) -> str:

@@ -7,6 +7,7 @@ units report, the Standing Committee should see it."""
 from __future__ import annotations
 
 from reporting.consolidation import Consolidation, Heard
+from reporting.consolidation import rounded_percent as percent
 
 CHANNELS_SHOWN = 3
 STORIES_SHOWN = 2
@@ -25,10 +26,6 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "0%"
-
-
 def topic_note(heard: Heard | None, topic: str) -> str:
     """ "; ý kiến nhân dân qua các kênh: 34 (bức xúc, phản đối 60%)", or "" when none."""
     counted = heard.topic(topic) if heard else None
@@ -36,7 +33,7 @@ def topic_note(heard: Heard | None, topic: str) -> str:
         return ""
     note = f"; ý kiến nhân dân qua các kênh: {counted.count}"
     if counted.aggrieved >= AGGRIEVED_NAMED * counted.count:
-        note += f" (bức xúc, phản đối {_percent(counted.aggrieved, counted.count)})"
+        note += f" (bức xúc, phản đối {percent(counted.aggrieved, counted.count)})"
     return note
 
 
@@ -54,7 +51,7 @@ def heard_paragraphs(c: Consolidation, reported_units: dict[str, int], min_units
             f" {heard.items} ý kiến nhân dân"
         )
         if heard.aggrieved:
-            text += f", bức xúc, phản đối {_percent(heard.aggrieved, heard.items)}"
+            text += f", bức xúc, phản đối {percent(heard.aggrieved, heard.items)}"
         lines.append(text + "." + _under_reported(heard, reported_units, min_units))
     if heard.mentions:
         text = f"Báo chí, mạng xã hội: {heard.mentions} tin, bài về địa bàn phường"

@@ -7,12 +7,11 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from core.models import Attitude, Channel
+from core.models import Channel
 from intake.models import OpinionItem
 from monitoring.models import Mention, Story
 from reporting.consolidation import Heard, HeardTopic
-
-AGGRIEVED = (Attitude.AGGRIEVED, Attitude.OPPOSE)
+from reporting.drafting import AGGRIEVED
 
 
 def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> Heard:

@@ -18,11 +18,11 @@ from longdan.demo import history, names
 from longdan.demo import opinion_data as opinions
 from longdan.demo.constants import LEADER_USERNAME, PASSWORD
 from orgs.models import Area, OrgUnit
+from reporting.drafting import AGGRIEVED
 from reporting.models import OpinionStream
 
 PICTURE_PATH = "/buc-tranh/"
-WORRIED = ("ban_khoan", "buc_xuc", "phan_doi")
-AGGRIEVED = ("buc_xuc", "phan_doi")
+WORRIED = ("ban_khoan", *AGGRIEVED)
 
 
 @dataclass
