@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.db.models import Count, Q
@@ -15,9 +16,9 @@ from reporting.drafting import AGGRIEVED
 
 
 def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> Heard:
-    """The opinion items received from ``start`` to ``end`` (of ``unit_ids`` and the items no
-    unit holds when given; every item for the ward), per channel and topic, and the stories
-    about the ward the press published then."""
+    """The opinion items received from ``start`` to ``end`` (of ``unit_ids`` when given; every
+    item for the ward), per channel and topic, and the stories about the ward the press published
+    then (for the ward only: the press writes about the ward, not about a unit's subtree)."""
     items = OpinionItem.objects.filter(received_on__range=(start, end))
     if unit_ids is not None:
         items = items.filter(unit_id__in=unit_ids)
@@ -35,11 +36,12 @@ def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> 
             aggrieved=Count("opinionitem_id", filter=Q(opinionitem__attitude__in=AGGRIEVED)),
         ).order_by("-n", "topic__name")
     )
+    heard = Heard(items=totals["n"], aggrieved=totals["aggrieved"], channels=channels,
+                  topics=topics)
+    if unit_ids is not None:
+        return heard
     mentions = _ward_mentions(start, end)
-    return Heard(
-        items=totals["n"], aggrieved=totals["aggrieved"], channels=channels, topics=topics,
-        mentions=mentions.count(), stories=_stories(mentions),
-    )
+    return dataclasses.replace(heard, mentions=mentions.count(), stories=_stories(mentions))
 
 
 def _ward_mentions(start: dt.date, end: dt.date):

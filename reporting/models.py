@@ -282,10 +282,16 @@ class Reminder(models.Model):
 
 
 class ConsolidatedReport(models.Model):
-    """The ward's report for a period, drafted from unit reports, then edited by the office."""
+    """A report for a period drafted from unit reports, then edited: the ward's (``unit``
+    empty; the office's, from every unit) or a unit's, from the units below it (a đảng bộ's of
+    its chi bộ)."""
 
     template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="consolidations")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="đơn vị lập (trống: Đảng ủy phường)",
+    )
     number = models.CharField("số văn bản", max_length=20, blank=True)
     title = models.CharField("trích yếu", max_length=300)
     sections = models.JSONField("nội dung", default=dict)
@@ -301,8 +307,13 @@ class ConsolidatedReport(models.Model):
         ordering = ["-period__start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["template", "period"], name="consolidated_one_per_period"
-            )
+                fields=["template", "period"], condition=models.Q(unit__isnull=True),
+                name="consolidated_one_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["template", "period", "unit"], condition=models.Q(unit__isnull=False),
+                name="consolidated_one_per_unit_period",
+            ),
         ]
 
     def __str__(self) -> str:

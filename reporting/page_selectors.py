@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from core.dates import local_today
 from core.text import fold
 from orgs.models import OrgUnit, User
+from orgs.selectors import descendant_ids
 from reporting.compliance import STATUS_LABELS
-from reporting.models import Period, ReportTemplate, UnitReport
+from reporting.models import ConsolidatedReport, Period, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey, last_months, month_of
 from reporting.selectors import reports_visible_to, status_of
 
@@ -158,3 +159,27 @@ def default_compliance_month(template: ReportTemplate, today: dt.date | None = N
         return current
     return current.previous()
 
+
+
+# --- consolidated reports -----------------------------------------------------------------------
+
+
+def consolidating_unit(user: User) -> OrgUnit | None:
+    """The unit whose consolidated report ``user`` drafts: a reporter's unit that has units below
+    it (a đảng bộ over its chi bộ); None for anyone else (the office drafts the ward's)."""
+    if user.role != User.Role.REPORTER or user.unit_id is None:
+        return None
+    if not OrgUnit.objects.filter(parent_id=user.unit_id).exists():
+        return None
+    return user.unit
+
+
+def consolidated_visible_to(user: User) -> QuerySet[ConsolidatedReport]:
+    """The office and leaders read every consolidated report (the ward's and the units'); a
+    reporter, those of their unit and the units below it (never the ward's)."""
+    reports = ConsolidatedReport.objects.select_related("period", "template", "unit")
+    if user.sees_everything:
+        return reports
+    if user.unit_id is None:
+        return reports.none()
+    return reports.filter(unit_id__in=descendant_ids(user.unit_id))

@@ -1,7 +1,9 @@
-"""Pages of the office's consolidated report: list, generate, edit, download DOCX and XLSX.
+"""Pages of the consolidated reports: list, generate, edit, download DOCX and XLSX.
 
-The office edits; leaders read and download; anyone else gets "not found", so the pages do not
-reveal that the ward's report exists. Views stay thin: check the reader, call a service, render.
+The office drafts and edits the ward's report (and may a unit's); a đảng bộ's reporters draft and
+edit their unit's report of the chi bộ below it; leaders read and download every one; anyone else
+gets "not found", so the pages do not reveal that a report exists. Views stay thin: check the
+reader, call a service, render.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from core.views import require_office
 from reporting import consolidation as calc
 from reporting import services
 from reporting.models import ConsolidatedReport
+from reporting.page_selectors import consolidated_visible_to, consolidating_unit
 from reporting.periods import (
     PeriodError,
     PeriodKey,
@@ -33,11 +36,10 @@ from reporting.periods import (
 REFUSAL = "Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp."
 
 
-# Reads scoped to the reader: the ward's report is for the office and the leaders only.
 def _consolidated_visible_to(user) -> QuerySet[ConsolidatedReport]:
-    if not user.sees_everything:
+    if not (user.sees_everything or consolidating_unit(user)):
         raise Http404("Không tìm thấy trang.")
-    return ConsolidatedReport.objects.select_related("period", "template")
+    return consolidated_visible_to(user)
 
 
 def _get_consolidated(user, pk: int) -> ConsolidatedReport:
@@ -45,6 +47,14 @@ def _get_consolidated(user, pk: int) -> ConsolidatedReport:
         return _consolidated_visible_to(user).get(pk=pk)
     except ConsolidatedReport.DoesNotExist as exc:
         raise Http404("Không tìm thấy báo cáo tổng hợp.") from exc
+
+
+def _may_edit(user, consolidated: ConsolidatedReport | None = None) -> bool:
+    """The office edits every report; a đảng bộ's reporters, their unit's (never the ward's)."""
+    if user.is_office:
+        return True
+    unit = consolidating_unit(user)
+    return unit is not None and (consolidated is None or consolidated.unit_id == unit.pk)
 
 
 def _within(reports: QuerySet[ConsolidatedReport], key: PeriodKey) -> QuerySet:
@@ -66,7 +76,8 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
         "reports": reports,
         "period_text": period_text,
         "period_error": period_error,
-        "can_edit": request.user.is_office,
+        "can_edit": _may_edit(request.user),
+        "unit": consolidating_unit(request.user),
         "picker": picker_initial(local_today()),
     })
 
@@ -74,12 +85,14 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def consolidated_generate(request: HttpRequest) -> HttpResponse:
-    require_office(request.user, refusal=REFUSAL, hide_from_units=True)
+    unit = consolidating_unit(request.user)
+    if unit is None:
+        require_office(request.user, refusal=REFUSAL, hide_from_units=True)
     try:
         # The page's period picker posts its selects; API-like clients may post a code.
         key = parse_period(code_from_picker(request.POST))
         consolidated = services.generate_consolidated(
-            user=request.user, period=key,
+            user=request.user, period=key, unit=unit,
             redraft_edited=request.POST.get("redraft_edited") == "1",
         )
     except PeriodError as exc:
@@ -144,7 +157,7 @@ def _detail_context(consolidated: ConsolidatedReport, values: dict | None, error
         "compliance_sentence": calc.compliance_sentence(consolidated.data.get("compliance", {})),
         "error": error,
         "error_field": error_field,
-        "can_edit": user.is_office,
+        "can_edit": _may_edit(user, consolidated),
         "any_edited": bool(edited),
     }
 
@@ -156,7 +169,8 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "reporting/consolidated_detail.html",
                       _detail_context(consolidated, None, "", None, request.user))
-    require_office(request.user, refusal=REFUSAL, hide_from_units=True)
+    if not _may_edit(request.user, consolidated):
+        require_office(request.user, refusal=REFUSAL, hide_from_units=True)
     values = _edit_values(request, consolidated)
     try:
         services.update_consolidated(

@@ -38,6 +38,11 @@ def register(commands) -> None:
                              help="tệp DOCX cần ghi")
     consolidate.add_argument("--xlsx", metavar="TỆP.xlsx", help="ghi thêm bảng biểu ra tệp XLSX")
     consolidate.add_argument(
+        "--unit", metavar="MÃ",
+        help="báo cáo tổng hợp của đơn vị này (mã hoặc tên; một đảng bộ) từ báo cáo của nó và các"
+        " đơn vị trực thuộc (mặc định: báo cáo của Đảng ủy phường, từ mọi đơn vị)",
+    )
+    consolidate.add_argument(
         "--redraft-edited", action="store_true",
         help="soạn lại cả các phần Ban Xây dựng Đảng đã sửa (mặc định: giữ nguyên các phần đã sửa)",
     )
@@ -140,10 +145,12 @@ def cmd_consolidate(args) -> int:
     require_migrated()
     from reporting import services
 
-    consolidated = services.generate_consolidated(user=None, period=key,
+    unit = reader_for(args.unit).unit if args.unit else None
+    consolidated = services.generate_consolidated(user=None, period=key, unit=unit,
                                                   redraft_edited=args.redraft_edited)
     services.export_docx(user=None, consolidated=consolidated, out=docx_path)
-    out(f"Đã ghi báo cáo tổng hợp {consolidated.period} vào {docx_path}")
+    whose = f" của {unit.name}" if unit is not None else ""
+    out(f"Đã ghi báo cáo tổng hợp {consolidated.period}{whose} vào {docx_path}")
     if xlsx_path is not None:
         services.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
         out(f"Đã ghi bảng biểu vào {xlsx_path}")

@@ -76,9 +76,9 @@ VERDICTS: dict[str, Verdict] = {
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
     "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
-    "template_edit": V(OFFICE, "template"), "consolidated_list": V(OFFICE),
-    "consolidated_generate": V(OFFICE), "consolidated_detail": V(OFFICE, "consolidated"),
-    "consolidated_docx": V(OFFICE, "consolidated"), "consolidated_xlsx": V(OFFICE, "consolidated"),
+    "template_edit": V(OFFICE, "template"), "consolidated_list": V(SCOPED),
+    "consolidated_generate": V(WRITE), "consolidated_detail": V(SCOPED, "consolidated"),
+    "consolidated_docx": V(SCOPED, "consolidated"), "consolidated_xlsx": V(SCOPED, "consolidated"),
     "stream_issues": V(WRITE, "stream"), "issue_streams": V(SCOPED, "issue"),
     # orgs and core
     "unit_list": V(SCOPED), "unit_export": V(SCOPED), "unit_create": V(OFFICE),
@@ -235,6 +235,7 @@ def world(django_db_setup, django_db_blocker):
         with transaction.atomic():
             demo.load_demo(today=TODAY, months=1)  # with directions, shapes and briefs
             _direction_for_every_reader()
+            _consolidated_reports()
             yield
             transaction.set_rollback(True)
 
@@ -251,6 +252,17 @@ def _direction_for_every_reader() -> None:
     create_direction(author=leader, text="Nắm tình hình dư luận, báo cáo kết quả.",
                      due_on=local_today() + dt.timedelta(days=30),
                      unit_ids=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]])
+
+
+def _consolidated_reports() -> None:
+    """The ward's consolidated report of last month, and each unit's that has units below it."""
+    from reporting.periods import parse_period
+    from reporting.services import generate_consolidated
+
+    month = parse_period(f"{TODAY.year - 1}-12")
+    generate_consolidated(user=None, period=month)
+    for unit in OrgUnit.objects.filter(children__isnull=False).exclude(parent=None).distinct():
+        generate_consolidated(user=None, period=month, unit=unit)
 
 
 def readers() -> list[User]:
@@ -413,6 +425,16 @@ def _pairs(qs, unit_field: str, scope: Scope):
     return [(obj, own) for obj, own in ((inside, True), (outside, False)) if obj]
 
 
+def _consolidated(scope: Scope) -> list[tuple[dict, bool]]:
+    """A unit's consolidated report inside the scope, another unit's, and the ward's (outside
+    every reporter's scope)."""
+    reports = ConsolidatedReport.objects.filter(unit__isnull=False)
+    found = _pairs(reports, "unit_id", scope)
+    ward = ConsolidatedReport.objects.filter(unit__isnull=True).order_by("pk").first()
+    found += [(ward, scope.user.sees_everything)] if ward else []
+    return [({"pk": c.pk}, own) for c, own in found]
+
+
 def _surveys(to_kwargs: Callable[[Survey], dict]) -> Pick:
     def pick(scope: Scope) -> list[tuple[dict, bool]]:
         surveys = Survey.objects.filter(versions__isnull=False).distinct()
@@ -436,7 +458,7 @@ OBJECTS: dict[str, Pick] = {
     "report": _by_unit(UnitReport.objects.all, "unit_id", lambda r: {"pk": r.pk}),
     "template": _any(ReportTemplate.objects.all, lambda t: {"pk": t.pk}),
     "period": _any(Period.objects.all, lambda p: {"pk": p.pk}),
-    "consolidated": _any(ConsolidatedReport.objects.all, lambda c: {"pk": c.pk}),
+    "consolidated": _consolidated,
     "stream": _streams,
     "unit": _by_unit(OrgUnit.objects.all, "pk", lambda u: {"pk": u.pk}),
     "area": _by_unit(Area.objects.all, "unit_id", lambda a: {"pk": a.pk}),

@@ -33,9 +33,11 @@ from documents.docx_layout import (
     render_docx,
 )
 from documents.xlsx import save_workbook, write_table
+from intake.models import OpinionItem
 from issues.models import Issue
 from issues.selectors import OPEN_STATUSES
-from orgs.models import Area, User
+from orgs.models import Area, OrgUnit, User
+from orgs.selectors import descendant_ids
 from reporting import compliance as rates
 from reporting import consolidation as calc
 from reporting import extensions
@@ -46,6 +48,12 @@ from reporting.periods import PeriodKey
 from reporting.selectors import compliance_for, default_template
 from reporting.services.reports import ensure_period
 
+UNIT_RECIPIENTS = "\n".join([
+    "- Đảng ủy phường (để báo cáo),",
+    "- Ban Xây dựng Đảng phường (để tổng hợp),",
+    "- Các chi bộ trực thuộc,",
+    "- Lưu.",
+])
 DEFAULT_RECIPIENTS = "\n".join([
     "- Ban Thường vụ Thành ủy (để báo cáo),",
     "- Ban Tuyên giáo và Dân vận Thành ủy (để báo cáo),",
@@ -70,14 +78,41 @@ class _SystemReader:
     unit_id: int | None = None
 
 
-def _check_office(user: User | None, what: str) -> None:
-    if user is not None and not user.is_office:
+def _check_author(user: User | None, what: str, unit: OrgUnit | None = None) -> None:
+    """The ward's report is the office's; a unit's, the office's or its own reporters'."""
+    if user is None or user.is_office:
+        return
+    if unit is not None and user.unit_id == unit.pk and user.role == User.Role.REPORTER:
+        return
+    if unit is None:
         raise ServiceError(f"Chỉ Ban Xây dựng Đảng được {what} báo cáo tổng hợp.", field="user")
+    raise ServiceError(
+        f"Chỉ Ban Xây dựng Đảng hoặc người phụ trách {unit.name} được {what} báo cáo tổng hợp"
+        " của đơn vị.", field="user")
 
 
-def _check_reader(user: User | None) -> None:
-    if user is not None and not user.sees_everything:
+def _check_reader(user: User | None, consolidated: ConsolidatedReport | None = None) -> None:
+    """The office and leaders read every report; a unit's reporters, their unit's own."""
+    if user is None or user.sees_everything:
+        return
+    unit_id = consolidated.unit_id if consolidated is not None else None
+    if unit_id is None or user.unit_id != unit_id:
         raise ServiceError("Không tìm thấy báo cáo tổng hợp.", field="user")
+
+
+def units_below(unit: OrgUnit) -> set[int]:
+    """The units whose reports a unit's consolidated report reads: the unit and those below it,
+    the scope its reporters see (``orgs.selectors.visible_unit_ids``)."""
+    return descendant_ids(unit.pk)
+
+
+def _check_consolidating_unit(unit: OrgUnit) -> set[int]:
+    scope = units_below(unit)
+    if len(scope) < 2:
+        raise ServiceError(
+            f"{unit.name} không có đơn vị trực thuộc: báo cáo tổng hợp của đơn vị được lập từ"
+            " báo cáo của các đơn vị cấp dưới.", field="unit")
+    return scope
 
 
 def default_title(period: PeriodKey) -> str:
@@ -88,11 +123,15 @@ def default_title(period: PeriodKey) -> str:
 # --- generate ----------------------------------------------------------------------------------
 
 
-def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc.UnitReportData]:
+def _submitted_reports(template: ReportTemplate, months: list[str],
+                       unit_ids: set[int] | None = None) -> list[calc.UnitReportData]:
+    reports = UnitReport.objects.filter(
+        template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
+    )
+    if unit_ids is not None:
+        reports = reports.filter(unit_id__in=unit_ids)
     reports = (
-        UnitReport.objects.filter(
-            template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
-        )
+        reports
         .select_related("unit", "period")
         .prefetch_related("streams__topic", "streams__area", "streams__social_groups",
                           "streams__issues")
@@ -124,11 +163,16 @@ def _submitted_reports(template: ReportTemplate, months: list[str]) -> list[calc
     ]
 
 
-def _issue_refs(period: PeriodKey) -> list[IssueRef]:
+def _issue_refs(period: PeriodKey, unit_ids: set[int] | None = None) -> list[IssueRef]:
     """The issues a recommendation of the period may concern: not merged away, seen by the
-    period's end, and open or seen during the period (the office reads every issue)."""
+    period's end, and open or seen during the period (the office reads every issue; a unit's
+    report, the issues its units' items belong to)."""
+    issues = Issue.objects.filter(merged_into__isnull=True)
+    if unit_ids is not None:
+        issues = issues.filter(pk__in=OpinionItem.objects.filter(unit_id__in=unit_ids)
+                               .exclude(issue=None).values("issue_id"))
     issues = (
-        Issue.objects.filter(merged_into__isnull=True)
+        issues
         .filter(Q(first_seen_on__isnull=True) | Q(first_seen_on__lte=period.end))
         .filter(Q(status__in=OPEN_STATUSES) | Q(last_seen_on__gte=period.start))
         .order_by("code")
@@ -136,11 +180,17 @@ def _issue_refs(period: PeriodKey) -> list[IssueRef]:
     return [IssueRef(pk=i.pk, code=i.code, title=i.title, summary=i.summary) for i in issues]
 
 
-def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey) -> dict:
-    """Compliance of every month the period covers, per month and per unit, as JSON values."""
+def _compliance_data(user: User | None, template: ReportTemplate, period: PeriodKey,
+                     unit: OrgUnit | None = None) -> dict:
+    """Compliance of every month the period covers, per month and per unit, as JSON values
+    (of the units ``unit``'s reporters see, for a unit's report)."""
     months = period.months()
     today = local_today()
-    view = compliance_for(user or _SystemReader(), template=template, period=months[-1],
+    if unit is not None:
+        reader = _SystemReader(sees_everything=False, is_office=False, unit_id=unit.pk)
+    else:
+        reader = user or _SystemReader()
+    view = compliance_for(reader, template=template, period=months[-1],
                           months=len(months), today=today)
     unit_ids: list[int] = []
     for month in view.trend:
@@ -166,16 +216,18 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
 
 def generate_consolidated(
     *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None,
-    redraft_edited: bool = False,
+    redraft_edited: bool = False, unit: OrgUnit | None = None,
 ) -> ConsolidatedReport:
-    """Create, or refresh, the draft consolidated report of ``period``.
+    """Create, or refresh, the draft consolidated report of ``period``: the ward's, or with
+    ``unit`` that unit's of the units below it (a đảng bộ's of its chi bộ).
 
     Reads the submitted monthly reports of the months the period covers. A refresh replaces the
     drafted sections and numbers and keeps the number, title, recipients and signer the office
     typed, and the sections the office edited (``edited_sections``) unless ``redraft_edited``;
     the audit entry says which were kept. The version goes up so an open editor sees a conflict.
     """
-    _check_office(user, "tạo")
+    _check_author(user, "tạo", unit)
+    scope = _check_consolidating_unit(unit) if unit is not None else None
     if period.start > timezone.localdate():
         raise ServiceError(
             f"{period.label} chưa bắt đầu (từ {period.start:%d/%m/%Y}): chưa có báo cáo nào để"
@@ -191,27 +243,21 @@ def generate_consolidated(
             " từ các báo cáo tháng.",
             field="template",
         )
-    compliance = _compliance_data(user, template, period)
-    reports = _submitted_reports(template, [m.code for m in period.months()])
-    previous = _submitted_reports(template, [m.code for m in period.previous().months()])
+    compliance = _compliance_data(user, template, period, unit)
+    reports = _submitted_reports(template, [m.code for m in period.months()], scope)
+    previous = _submitted_reports(template, [m.code for m in period.previous().months()], scope)
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
         coverage=compliance["coverage"],
-        section_keys=template.section_keys(), previous=previous, issues=_issue_refs(period),
+        section_keys=template.section_keys(), previous=previous,
+        issues=_issue_refs(period, scope),
         places=Area.objects.values_list("name", flat=True),
-        heard=heard_in(period.start, period.end),
+        heard=heard_in(period.start, period.end, scope),
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)
-    # Paragraphs the apps above reporting add to a drafted section (the picture's rising topics).
-    for key, lines in extensions.drafted_paragraphs(period.start, period.end).items():
-        if key in sections:
-            sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
-    # Sections the apps above reporting register (the Standing Committee's directions, ...).
-    for title, text in extensions.drafted_sections(period.start, period.end):
-        if title["key"] not in sections:
-            titles.append(title)
-            sections[title["key"]] = text
+    if unit is None:
+        _add_ward_sections(period, titles, sections)
     data = result.as_data() | {
         "compliance": compliance,
         "section_titles": titles,
@@ -221,11 +267,25 @@ def generate_consolidated(
     }
     try:
         with transaction.atomic():
-            return _store_draft(user, template, period, sections, data, redraft_edited)
+            return _store_draft(user, template, period, sections, data, redraft_edited, unit)
     except IntegrityError as exc:
         raise ConflictError(
             "Báo cáo tổng hợp kỳ này vừa được người khác tạo. Hãy tải lại trang."
         ) from exc
+
+
+def _add_ward_sections(period: PeriodKey, titles: list[dict], sections: dict) -> None:
+    """What the apps above reporting add to the ward's report; they read the whole ward (the
+    picture's rising topics, the Standing Committee's directions), so a unit's report has none."""
+    # Paragraphs the apps above reporting add to a drafted section (the picture's rising topics).
+    for key, lines in extensions.drafted_paragraphs(period.start, period.end).items():
+        if key in sections:
+            sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
+    # Sections the apps above reporting register (the Standing Committee's directions, ...).
+    for title, text in extensions.drafted_sections(period.start, period.end):
+        if title["key"] not in sections:
+            titles.append(title)
+            sections[title["key"]] = text
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
@@ -245,17 +305,18 @@ def edited_sections(consolidated: ConsolidatedReport) -> list[str]:
 
 
 def _store_draft(user, template, period: PeriodKey, sections: dict, data: dict,
-                 redraft_edited: bool = False):
+                 redraft_edited: bool = False, unit: OrgUnit | None = None):
     period_row = ensure_period(period)
     consolidated = (
         ConsolidatedReport.objects.select_for_update()
-        .filter(template=template, period=period_row)
+        .filter(template=template, period=period_row, unit=unit)
         .first()
     )
     if consolidated is None:
         consolidated = ConsolidatedReport.objects.create(
-            template=template, period=period_row, title=default_title(period),
-            sections=sections, data=data, recipients=DEFAULT_RECIPIENTS,
+            template=template, period=period_row, unit=unit, title=default_title(period),
+            sections=sections, data=data,
+            recipients=DEFAULT_RECIPIENTS if unit is None else UNIT_RECIPIENTS,
         )
         summary = f"Tạo báo cáo tổng hợp {period.label}"
         kept, redrafted = [], []
@@ -320,7 +381,7 @@ def update_consolidated(
 
     Saving what is already stored changes nothing and keeps the version.
     """
-    _check_office(user, "sửa")
+    _check_author(user, "sửa", consolidated.unit)
     titles = {s["key"]: s["title"] for s in section_titles(consolidated)}
     clean_sections = {}
     for key, value in (sections or {}).items():
@@ -398,6 +459,14 @@ def _counted_on(consolidated: ConsolidatedReport) -> str:
             f" {timezone.localtime(when):%d/%m/%Y}, theo các báo cáo đơn vị đã nộp.")
 
 
+def _bodies(unit: OrgUnit | None) -> dict[str, str]:
+    """The header's two bodies: the ward's report goes to the city; a unit's, to the ward."""
+    if unit is None:
+        return {"superior_body": settings.LONGDAN_SUPERIOR_BODY,
+                "issuing_body": settings.LONGDAN_ISSUING_BODY}
+    return {"superior_body": settings.LONGDAN_ISSUING_BODY, "issuing_body": unit.name.upper()}
+
+
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     """The plain data the DOCX layout needs; tables go under "Dư luận nổi bật" and at the end."""
     tables = report_tables(consolidated)
@@ -421,8 +490,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         after=_counted_on(consolidated),
     ))
     return PartyDocument(
-        superior_body=settings.LONGDAN_SUPERIOR_BODY,
-        issuing_body=settings.LONGDAN_ISSUING_BODY,
+        **_bodies(consolidated.unit),
         number=consolidated.number,
         place=settings.LONGDAN_PLACE,
         date=timezone.localdate(),
@@ -447,7 +515,7 @@ def export_docx(
     *, user: User | None, consolidated: ConsolidatedReport, out: str | os.PathLike | BinaryIO
 ) -> None:
     """Write the report as DOCX (Hướng dẫn 36-HD/VPTW layout) to ``out`` and audit the export."""
-    _check_reader(user)
+    _check_reader(user, consolidated)
     render_docx(party_document(consolidated), out)
     _audit_export(user, consolidated, "docx")
 
@@ -464,6 +532,6 @@ def export_xlsx(
     *, user: User | None, consolidated: ConsolidatedReport, out: str | os.PathLike | BinaryIO
 ) -> None:
     """Write every table of the report to ``out`` as XLSX (one sheet per table); audited."""
-    _check_reader(user)
+    _check_reader(user, consolidated)
     save_workbook(build_workbook(consolidated), out)
     _audit_export(user, consolidated, "xlsx")
