@@ -264,7 +264,7 @@ def _fit_counts(counts, y: Sequence[str], min_df: int = 1, c: float = 0.5):
     idf = np.log((1 + n) / (1 + df[keep])) + 1.0
     x = _weigh(counts[:, keep], idf)
     labels = sorted(set(y))
-    clf = LinearSVC(C=c, class_weight="balanced")
+    clf = LinearSVC(C=c, class_weight="balanced", random_state=0)
     clf.fit(x, list(y))
     coef = clf.coef_.T
     bias = clf.intercept_

@@ -75,6 +75,7 @@ class Lexicon:
     forms: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # folded tokens of one-syllable cues marked "có dấu": typed without marks, they match nothing
     marked_only: set[str] = field(default_factory=set)
+    _conflicts: dict[str, tuple[bool, ...]] = field(default_factory=dict, repr=False)
 
     def add(self, label: str, phrase: str, weight: float, marked_only: bool = False) -> None:
         from textengine.normalize import fold, normalize
@@ -83,6 +84,7 @@ class Lexicon:
         key = tuple(tokens(phrase))
         if not key:
             return
+        self._conflicts.clear()  # the forms change
         written = _WORD.findall(normalize(phrase).lower())
         plain = len(written) == len(key) and all(
             fold(w) == t for w, t in zip(written, key, strict=True)
@@ -109,7 +111,16 @@ class Lexicon:
         """For each token of ``word`` (one word of a normalised text, as the tokenizer cuts it):
         True when the word is one syllable written with diacritics that no cue writes its token
         with ("số" for the cue "sợ"), or one syllable typed without marks whose cue is marked
-        "có dấu" ("so"), so it must not match a cue."""
+        "có dấu" ("so"), so it must not match a cue. Cached per word (a ward's vocabulary is
+        small)."""
+        out = self._conflicts.get(word)
+        if out is None:
+            if len(self._conflicts) >= 200_000:
+                self._conflicts.clear()
+            out = self._conflicts[word] = self._word_conflicts(word)
+        return out
+
+    def _word_conflicts(self, word: str) -> tuple[bool, ...]:
         from textengine.normalize import fold_normalized
         from textengine.tokenize import tokens_folded
 
