@@ -16,6 +16,7 @@ BENCHES = {
     "consolidate": ["bench_consolidate.py"],
     "burst": ["bench_deadline_burst.py"],
     "textengine": ["bench_textengine.py"],
+    "text-accuracy": ["bench_text_accuracy.py"],
     "grouping": ["bench_grouping.py"],
     "diacritics": ["bench_diacritics.py"],
     "search": ["bench_search.py"],

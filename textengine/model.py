@@ -4,8 +4,12 @@ Training uses scikit-learn; prediction does not: a model is a folder of plain fi
 and scored with a sparse dot product, so a suggestion while someone types costs microseconds.
 
 Features: folded syllable unigrams and bigrams (teen-code expanded) plus one feature per lexicon
-label whose cues occur. Folding is why text typed without diacritics scores like text with them.
-Values are tf × idf divided by sqrt(Σ idf²) over the text's known features.
+label whose cues occur, the cues read as the app reads them ("số" is not the cue "sợ"; a cue
+marked "có dấu" needs the marks). Folding is why text typed without diacritics scores like text
+with them; training on every text twice, as written and without diacritics, teaches the model
+what a cue found (or not found) in either form means. Values are tf × idf divided by
+sqrt(Σ idf²) over the text's known features. A model whose labels are a lexicon's predicts as the
+app suggests: its probabilities blended with the lexicon's vote (``predict_batch``).
 
 Layout of MODEL_DIR::
 
@@ -32,10 +36,14 @@ import numpy as np
 
 from textengine import lexicon as lexicon_mod
 from textengine.mask import mask_text
-from textengine.normalize import normalize
+from textengine.normalize import normalize, strip_diacritics
 from textengine.tokenize import bigrams, fold_and_tokens, tokens_folded
 
-FORMAT = "longdan-textengine-linear/1"
+FORMAT = "longdan-textengine-linear/2"
+# Format 1 (before issue 9): trained on the texts as given, cues read on folded syllables. Format 2:
+# trained on each text and its twin without diacritics, cues read as the app reads them (marks
+# included). Same files; a format-1 model loads and predicts as before in the app.
+READABLE_FORMATS = ("longdan-textengine-linear/1", FORMAT)
 _VERSION_RE = re.compile(r"^v(\d{4,})$")
 
 
@@ -43,10 +51,23 @@ class ModelError(Exception):
     """A model folder that cannot be read; the message is Vietnamese, for the user."""
 
 
-def _features_of_tokens(toks: list[str]) -> list[str]:
+def _cue_tokens(lexicon: lexicon_mod.Lexicon, words: list[str], toks: list[str]) -> list[str]:
+    """The tokens a lexicon may match: a word written with diacritics that no cue writes its
+    token with ("số" for the cue "sợ") matches nothing, as in the app (``Lexicon.conflicts``)."""
+    flags = [f for word in words for f in lexicon.conflicts(word)]
+    if len(flags) != len(toks):  # never expected: match on the tokens themselves
+        return toks
+    return ["" if flag else tok for tok, flag in zip(toks, flags, strict=True)]
+
+
+def _features_of_tokens(toks: list[str], words: list[str] | None = None) -> list[str]:
+    """Syllable 1–2 grams and one feature per cue found. ``words`` (the normalised words the
+    tokens came from): cues are read as the app reads them, marks included."""
     feats = toks + bigrams(toks)
     for kind, prefix in (("topic", "#t:"), ("attitude", "#a:")):
-        for cue, _pos in lexicon_mod.default(kind).match(toks):
+        lexicon = lexicon_mod.default(kind)
+        seen = toks if words is None else _cue_tokens(lexicon, words, toks)
+        for cue, _pos in lexicon.match(seen):
             feats.append(prefix + cue.label)
     return feats
 
@@ -56,10 +77,16 @@ def text_features(folded: str) -> list[str]:
     return _features_of_tokens(tokens_folded(folded))
 
 
-def featurize(texts: Iterable[str]) -> list[list[str]]:
+def featurize(texts: Iterable[str], *, marks: bool = True) -> list[list[str]]:
     """Features of raw texts, exactly as the batch pipeline and the suggester see them: normalised,
-    personal data masked (a phone number is never a feature), folded."""
-    return [_features_of_tokens(fold_and_tokens(mask_text(normalize(t)))[1]) for t in texts]
+    personal data masked (a phone number is never a feature), folded; cues read with the marks
+    (``marks=False``: on folded syllables alone, as models of format 1 were trained)."""
+    out = []
+    for text in texts:
+        masked = mask_text(normalize(text))
+        toks = fold_and_tokens(masked)[1]
+        out.append(_features_of_tokens(toks, masked.split() if marks else None))
+    return out
 
 
 @dataclass
@@ -87,8 +114,7 @@ class LinearModel:
         return self.labels[best], float(probs[best]), probs
 
     def predict(self, text: str) -> tuple[str, float]:
-        label, score, _ = self.predict_features(featurize([text])[0])
-        return label, score
+        return self.predict_batch([text])[0]
 
     def decision_batch(
         self, feature_lists: Sequence[Sequence[str]], ids: np.ndarray | None = None
@@ -115,11 +141,36 @@ class LinearModel:
         out[rows[starts]] += sums / np.maximum(norms, 1e-12)[:, None]
         return out
 
-    def predict_batch(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        scores = self.decision_batch(featurize(texts))
-        probs = _softmax(scores)
-        best = probs.argmax(axis=1)
-        return [(self.labels[b], float(probs[i, b])) for i, b in enumerate(best)]
+    @property
+    def kind(self) -> str | None:
+        """The lexicon kind ("topic", "attitude") whose labels include all of this model's, if
+        any: the app suggests that kind with this model and that lexicon together."""
+        for kind in lexicon_mod.KINDS:
+            if set(self.labels) <= set(lexicon_mod.default(kind).labels):
+                return kind
+        return None
+
+    def predict_batch(
+        self, texts: Sequence[str], *, lexicon: bool = True
+    ) -> list[tuple[str, float]]:
+        """Label and confidence of each text: what the app suggests with this model (the batch
+        pipeline, the lexicon's vote blended in) when the model's labels are a lexicon's;
+        ``lexicon=False`` or other labels: the model's own scores alone."""
+        kind = self.kind if lexicon else None
+        if kind is None:
+            scores = self.decision_batch(featurize(texts))
+            probs = _softmax(scores)
+            best = probs.argmax(axis=1)
+            return [(self.labels[b], float(probs[i, b])) for i, b in enumerate(best)]
+        from textengine.pipeline import analyse_batch
+        from textengine.suggest import Suggester
+
+        if self._app is None:
+            self._app = Suggester(**{f"{kind}_model": self})
+        return [
+            (getattr(a, kind), getattr(a, kind + "_score"))
+            for a in analyse_batch(list(texts), self._app, None)
+        ]
 
     # -------------------------------------------------------------- files
     @classmethod
@@ -139,7 +190,7 @@ class LinearModel:
             idf = np.load(folder / "idf.npy", allow_pickle=False)
         except (OSError, ValueError) as exc:
             raise ModelError(f"Không đọc được mô hình {folder}: {exc}") from exc
-        if meta.get("format") != FORMAT:
+        if meta.get("format") not in READABLE_FORMATS:
             raise ModelError(f"Định dạng mô hình không được hỗ trợ: {meta.get('format')}")
         model = cls(
             version=version,
@@ -153,6 +204,7 @@ class LinearModel:
         return model
 
     _idf: np.ndarray = None  # type: ignore[assignment]
+    _app: object = None  # the Suggester that predict_batch runs this model in, made once
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -212,7 +264,7 @@ def _fit_counts(counts, y: Sequence[str], min_df: int = 1, c: float = 0.5):
     idf = np.log((1 + n) / (1 + df[keep])) + 1.0
     x = _weigh(counts[:, keep], idf)
     labels = sorted(set(y))
-    clf = LinearSVC(C=c, class_weight="balanced")
+    clf = LinearSVC(C=c, class_weight="balanced", random_state=0)
     clf.fit(x, list(y))
     coef = clf.coef_.T
     bias = clf.intercept_
@@ -271,12 +323,12 @@ def train(
         raise ModelError("Số văn bản, số nhãn và số nhóm phải bằng nhau.")
     if len(set(y)) < 2:
         raise ModelError("Cần ít nhất hai nhãn khác nhau để huấn luyện.")
-    counts, names = _counts(featurize(texts))
     y = list(y)
-    quality = measure_quality(counts, y, groups, folds=folds, seed=seed)
+    counts, names = _counts(featurize(_both_forms(texts)))
+    quality = measure_quality(counts, y, groups, folds=folds, seed=seed, twins=True)
     if groups is not None and group_field:
         quality["group_field"] = group_field
-    keep, idf, coef, bias, labels = _fit_counts(counts, y)
+    keep, idf, coef, bias, labels = _fit_counts(counts, y + y)
     vocab_list = [f for f, k in zip(names, keep.tolist(), strict=True) if k]
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -291,7 +343,9 @@ def train(
         "labels": labels,
         "training_size": len(texts),
         "label_counts": dict(Counter(y)),
-        "features": "folded syllable 1-2 grams + lexicon cues, tf-idf / sqrt(sum idf^2)",
+        "features": "folded syllable 1-2 grams + lexicon cues read with the marks, "
+        "tf-idf / sqrt(sum idf^2)",
+        "training_forms": "each text as given and without diacritics",
         "algorithm": "LinearSVC(C=0.5, class_weight=balanced)",
         "quality": quality,
     }
@@ -302,6 +356,13 @@ def train(
     np.save(folder / "idf.npy", idf.astype(np.float32))
     (root / "CURRENT").write_text(version + "\n", encoding="utf-8")
     return LinearModel.load(root, version)
+
+
+def _both_forms(texts: Sequence[str]) -> list[str]:
+    """The texts, then each text without its diacritics: the model learns what a text means
+    whichever way it is typed (cues read with marks make the two forms' features differ)."""
+    texts = list(texts)
+    return texts + [strip_diacritics(t) for t in texts]
 
 
 def _fold_of(y: list[str], groups: Sequence[object] | None, folds: int, seed: int):
@@ -341,9 +402,19 @@ _METHOD_VI = {
 
 
 def measure_quality(
-    counts, y: list[str], groups: Sequence[object] | None, *, folds: int = 5, seed: int = 0
+    counts,
+    y: list[str],
+    groups: Sequence[object] | None,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    twins: bool = False,
 ) -> dict:
-    """Out-of-fold accuracy and macro-F1 (every text predicted by a model that did not see it)."""
+    """Out-of-fold accuracy and macro-F1 (every text predicted by a model that did not see it).
+
+    ``twins``: ``counts`` has 2 × len(y) rows, the texts then the same texts without diacritics
+    (``_both_forms``); a text and its twin are always in the same fold, training uses both and
+    the measure is on the texts as given."""
     assign, method, k = _fold_of(y, groups, folds, seed)
     if assign is None:
         return {"method": "none", "note": "quá ít dữ liệu (hoặc quá ít nhóm) để đo chất lượng"}
@@ -354,7 +425,9 @@ def measure_quality(
     for f in range(k):
         train_idx = np.flatnonzero(fold_arr != f)
         test_idx = np.flatnonzero(fold_arr == f)
-        y_train = [y[i] for i in train_idx]
+        if twins:
+            train_idx = np.concatenate([train_idx, train_idx + len(y)])
+        y_train = [y[i % len(y)] for i in train_idx]
         if not len(test_idx) or len(set(y_train)) < 2:
             continue
         keep, idf, coef, bias, labels = _fit_counts(counts[train_idx], y_train)

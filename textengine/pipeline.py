@@ -139,6 +139,10 @@ class _Compiled:
         if models:
             self.weights = np.hstack(columns + [sum(idf2)])
         self.lexicons = [suggester.lexicons[kind] for kind in KINDS]
+        # token ids of one-syllable cues that words typed without marks may not match
+        self.marked_only = {
+            self.tok[t] for lex in self.lexicons for t in lex.marked_only if t in self.tok
+        }
         self.words: dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]] = {}
         self.raw: dict[str, tuple[str, str, tuple[int, ...], tuple[int, ...]]] = {}
 
@@ -165,7 +169,7 @@ class _Compiled:
         get = self.tok.get
         ids = tuple([get(t, _UNKNOWN) for t in word_tokens(folded)])
         flags = (0,) * len(ids)
-        if not word.isascii():
+        if not word.isascii() or self.marked_only.intersection(ids):
             per_kind = [lexicon.conflicts(word) for lexicon in self.lexicons]
             if any(map(any, per_kind)):
                 flags = tuple(

@@ -7,10 +7,14 @@ Layout (edit the files, no code change needed)::
     lexicon/teencode.tsv
 
 A cue line is a word or phrase written normally (with diacritics), optionally followed by a TAB and
-a weight (default 1). Matching is on the folded form, longest phrase first, so "không đồng tình"
-(phản đối) wins over "đồng tình" (đồng tình) and a cue typed without diacritics still matches.
-A word the text writes *with* diacritics that no cue writes that way is not matched, though: "số"
-is not the cue "sợ", whatever its folded form (``Lexicon.conflicts``, issue 17).
+a weight (default 1), and optionally by a second TAB and ``có dấu``: a one-syllable cue so marked
+matches only a word written with its marks, never the same letters typed without them ("so" is
+far more often "số", "so" or "sở" than "sợ"; which cues need it was read from the training
+texts, see docs/PERFORMANCE.md). Matching is on the folded form, longest phrase first, so
+"không đồng tình" (phản đối) wins over "đồng tình" (đồng tình) and a cue typed without
+diacritics still matches. A word the text writes *with* diacritics that no cue writes that way
+is not matched, though: "số" is not the cue "sợ", whatever its folded form
+(``Lexicon.conflicts``, issue 17).
 """
 
 from __future__ import annotations
@@ -69,14 +73,18 @@ class Lexicon:
     # folded token -> the ways (lower case) the cues write it; None: some cue writes it without
     # marks or through teen-code, so any way of writing it may be that cue
     forms: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # folded tokens of one-syllable cues marked "có dấu": typed without marks, they match nothing
+    marked_only: set[str] = field(default_factory=set)
+    _conflicts: dict[str, tuple[bool, ...]] = field(default_factory=dict, repr=False)
 
-    def add(self, label: str, phrase: str, weight: float) -> None:
+    def add(self, label: str, phrase: str, weight: float, marked_only: bool = False) -> None:
         from textengine.normalize import fold, normalize
         from textengine.tokenize import tokens
 
         key = tuple(tokens(phrase))
         if not key:
             return
+        self._conflicts.clear()  # the forms change
         written = _WORD.findall(normalize(phrase).lower())
         plain = len(written) == len(key) and all(
             fold(w) == t for w, t in zip(written, key, strict=True)
@@ -88,6 +96,8 @@ class Lexicon:
                 self.forms[token] = None
             else:
                 self.forms[token] = known | {form}
+        if marked_only and len(key) == 1 and not phrase.isascii():
+            self.marked_only.add(key[0])
         self.index.setdefault(key, []).append(Cue(label, weight, phrase))
         self.max_len = max(self.max_len, len(key))
         level = self.trie
@@ -100,15 +110,26 @@ class Lexicon:
     def conflicts(self, word: str) -> tuple[bool, ...]:
         """For each token of ``word`` (one word of a normalised text, as the tokenizer cuts it):
         True when the word is one syllable written with diacritics that no cue writes its token
-        with ("số" for the cue "sợ"), so it must not match a cue."""
+        with ("số" for the cue "sợ"), or one syllable typed without marks whose cue is marked
+        "có dấu" ("so"), so it must not match a cue. Cached per word (a ward's vocabulary is
+        small)."""
+        out = self._conflicts.get(word)
+        if out is None:
+            if len(self._conflicts) >= 200_000:
+                self._conflicts.clear()
+            out = self._conflicts[word] = self._word_conflicts(word)
+        return out
+
+    def _word_conflicts(self, word: str) -> tuple[bool, ...]:
         from textengine.normalize import fold_normalized
         from textengine.tokenize import tokens_folded
 
         toks = tokens_folded(fold_normalized(word))
         core = _WORD.findall(word.lower())
-        single = len(toks) == 1 and len(core) == 1 and not core[0].isascii()
-        if not single or fold_normalized(core[0]) != toks[0]:
-            return (False,) * len(toks)  # several syllables, teen-code ("đc"), or no marks
+        if len(toks) != 1 or len(core) != 1 or fold_normalized(core[0]) != toks[0]:
+            return (False,) * len(toks)  # several syllables or teen-code ("đc")
+        if core[0].isascii():  # typed without marks
+            return (toks[0] in self.marked_only,)
         forms = self.forms.get(toks[0])
         return (bool(forms) and core[0] not in forms,)
 
@@ -133,9 +154,14 @@ class Lexicon:
         return found
 
 
-def _read(path: Path) -> tuple[str | None, list[tuple[str, float]]]:
+_MARKED_ONLY = "co dau"
+
+
+def _read(path: Path) -> tuple[str | None, list[tuple[str, float, bool]]]:
+    from textengine.normalize import fold
+
     name = None
-    entries: list[tuple[str, float]] = []
+    entries: list[tuple[str, float, bool]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if not stripped:
@@ -144,12 +170,13 @@ def _read(path: Path) -> tuple[str | None, list[tuple[str, float]]]:
             if stripped[1:].strip().lower().startswith("name:"):
                 name = stripped.split(":", 1)[1].strip()
             continue
-        phrase, _, weight = line.partition("\t")
+        phrase, _, rest = line.partition("\t")
+        weight, _, flag = rest.partition("\t")
         try:
             value = float(weight) if weight.strip() else 1.0
         except ValueError:
             value = 1.0
-        entries.append((phrase.strip(), value))
+        entries.append((phrase.strip(), value, fold(flag) == _MARKED_ONLY))
     return name, entries
 
 
@@ -162,8 +189,8 @@ def load(kind: str, directory: Path | None = None) -> Lexicon:
         label = path.stem
         name, entries = _read(path)
         lexicon.labels[label] = name or lexicon.labels.get(label, label)
-        for phrase, weight in entries:
-            lexicon.add(label, phrase, weight)
+        for phrase, weight, marked_only in entries:
+            lexicon.add(label, phrase, weight, marked_only)
     return lexicon
 
 

@@ -1,6 +1,9 @@
-"""Quality bar (issue 3): on held-out templates our model matches or beats a TF-IDF (syllable 1–2
-grams) + LinearSVC baseline trained on the same accented data, and loses at most 2 points of
-macro-F1 when the test texts lose their diacritics (the baseline loses far more)."""
+"""Quality bar (issues 3 and 9): on held-out templates our model matches or beats a TF-IDF
+(syllable 1–2 grams) + LinearSVC baseline trained on the same accented data, and loses at most 2
+points of macro-F1 when the test texts lose their diacritics (the baseline loses far more).
+Attitude reaches 0.70 macro-F1 on the test file, written or not with diacritics (issue 9; nothing
+was tuned on that file: see docs/PERFORMANCE.md). ``predict_batch`` is what ``longdan text eval``
+measures and what the app suggests (the model's probabilities with the lexicon's vote)."""
 
 import json
 import re
@@ -85,6 +88,16 @@ def test_beats_baseline_and_survives_missing_diacritics(corpus, field, tmp_path)
     print(f"\n{field}: {RESULTS[field]}")
     assert ours >= base
     assert ours - ours_stripped <= 0.02
+    if field == "attitude":  # issue 9: 0.52 before; the bar holds typed either way
+        assert min(ours, ours_stripped) >= 0.70, RESULTS[field]
+    # The app's own path (the batch pipeline, as a filed item is analysed) gives the same labels.
+    from textengine.pipeline import analyse_batch
+    from textengine.suggest import Suggester
+
+    app = Suggester(**{f"{field}_model": model})
+    assert [getattr(a, field) for a in analyse_batch(stripped[:200], app, None)] == [
+        p for p, _ in model.predict_batch(stripped[:200])
+    ]
     # The accented-only baseline collapses without diacritics (the issue expects >= 30 points).
     assert base - base_stripped >= 0.15
     # The quality stored with the model is measured on held-out templates, not on near-copies
@@ -94,3 +107,42 @@ def test_beats_baseline_and_survives_missing_diacritics(corpus, field, tmp_path)
     assert stored["macro_f1"] < 0.95
     if field == "topic":  # held out by matter, as the test set is: the figures agree
         assert abs(stored["macro_f1"] - ours) < 0.1
+
+
+def test_a_model_of_the_previous_format_still_loads_and_predicts(corpus, tmp_path):
+    """Models saved before issue 9 (format 1: same files, cues read on folded syllables) load and
+    predict; a format this code does not know is refused with a Vietnamese message."""
+    from textengine.model import FORMAT, ModelError
+
+    train_rows, _ = corpus
+    rows = train_rows[:400]
+    model = train([r["text"] for r in rows], [r["attitude"] for r in rows], tmp_path / "m",
+                  label_field="attitude", folds=2)
+    assert model.meta["format"] == FORMAT == "longdan-textengine-linear/2"
+    meta_path = tmp_path / "m" / model.version / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["format"] = "longdan-textengine-linear/1"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    old = LinearModel.load(tmp_path / "m")
+    texts = ["Bà con rất bức xúc vì rác thải", "Chúng tôi kiên quyết phản đối việc thu phí"]
+    assert old.predict_batch(texts) == model.predict_batch(texts)
+    assert [p for p, _ in old.predict_batch(texts)] == ["buc_xuc", "phan_doi"]
+    meta["format"] = "longdan-textengine-linear/9"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="Định dạng mô hình không được hỗ trợ"):
+        LinearModel.load(tmp_path / "m")
+
+
+def test_training_reads_each_text_with_and_without_diacritics(tmp_path):
+    """Each text is trained as written and without its marks, and a text and its twin are held
+    out together when quality is measured (else the twin would leak the answer)."""
+    from textengine.model import _both_forms
+
+    texts = ["Bà con sợ lắm", "Dân phản đối", "rất phấn khởi", "bức xúc quá"] * 3
+    assert _both_forms(texts[:2]) == ["Bà con sợ lắm", "Dân phản đối", "Ba con so lam",
+                                       "Dan phan doi"]
+    labels = ["ban_khoan", "phan_doi", "dong_tinh", "buc_xuc"] * 3
+    model = train(texts, labels, tmp_path / "m", label_field="attitude", folds=3)
+    assert model.meta["training_size"] == len(texts)
+    assert model.meta["quality"]["evaluated"] == len(texts)
+    assert model.meta["training_forms"] == "each text as given and without diacritics"

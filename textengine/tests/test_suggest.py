@@ -130,11 +130,32 @@ def test_evidence_words_come_from_the_text(text, trained):
 
 
 def test_a_word_written_with_other_marks_is_not_the_cue():
-    """Folded matching lets "so" stand for "sợ"; a text that writes "số" does not say "sợ"."""
-    texts = ["số tiền điện tăng gấp đôi", "Tôi sợ lắm", "so tien dien tang, so qua", "đc"]
+    """Folded matching lets "so" stand for "sợ"; a text that writes "số" does not say "sợ", and
+    since issue 9 "so" typed without marks does not either: the cue is marked "có dấu" (in the
+    training texts "so" is far more often "số" or "sở"). Other cues still match without marks."""
+    texts = ["số tiền điện tăng gấp đôi", "Tôi sợ lắm", "so tien dien tang, so qua", "đc",
+             "ba con lo lang qua"]
     lexicon_only = [suggest(t).attitude.label for t in texts]
-    assert lexicon_only[:3] == [None, "ban_khoan", "ban_khoan"]
+    assert lexicon_only[:3] == [None, "ban_khoan", None]
+    assert lexicon_only[4] == "ban_khoan"
     # The batch pipeline reads the same cues, so it gives the same labels.
     assert [a.attitude for a in analyse_batch(texts, None, None)] == lexicon_only
     assert lexicon.default("attitude").conflicts("số") == (True,)
     assert lexicon.default("attitude").conflicts("đc") == (False,)  # teen-code: no marks to read
+    assert lexicon.default("attitude").conflicts("so") == (True,)  # "sợ" is marked "có dấu"
+    assert lexicon.default("attitude").conflicts("lo") == (False,)
+
+
+def test_a_cue_marked_co_dau_needs_its_marks(tmp_path):
+    """A lexicon line "phrase TAB weight TAB có dấu": the one-syllable cue matches the word
+    written with its marks only; unmarked cues and phrases still match typed without marks."""
+    folder = tmp_path / "attitude"
+    folder.mkdir()
+    (folder / "ban_khoan.txt").write_text(
+        "# name: băn khoăn\nsợ\t1.5\tcó dấu\nsợ rằng\t2\nlo\t1\n", encoding="utf-8"
+    )
+    lex = lexicon.load("attitude", tmp_path)
+    assert lex.marked_only == {"so"}
+    assert lex.conflicts("so") == (True,) and lex.conflicts("sợ") == (False,)
+    assert lex.conflicts("số") == (True,) and lex.conflicts("lo") == (False,)
+    assert [c.phrase for c, _ in lex.match(["so", "rang"])] == ["sợ rằng"]
