@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from textengine.mask import _PATTERN, _mask_with, mask, mask_text
+from textengine.mask import _OBF_EMAIL_HINT, _PATTERN, _mask_with, mask, mask_text
 from textengine.normalize import normalize
 from textengine.tests.hypothesis_profiles import examples
 
@@ -161,8 +161,15 @@ def test_never_crashes_and_idempotent(text):
 @example("tai khoan 19034567890123 va email a@b.vn")
 def test_fast_paths_find_what_the_full_pattern_finds(text):
     """The cheap pre-check and the look-ahead pattern used without an "@" change nothing: the
-    result equals one pass of the full pattern over the text."""
+    result equals one pass of the full pattern over the text. (Addresses written around a spaced
+    or bracketed "@" are masked by a pass of their own before, and are left out here.)"""
+    assume(not _OBF_EMAIL_HINT.search(text))
     assert mask(text) == _mask_with(_PATTERN, text)
+
+
+def test_an_address_around_a_spaced_at_is_masked_across_a_line_break():
+    assert mask("0@\r0.AA").text == "⟨EMAIL⟩"
+    assert mask("ten @\ngmail . com").text == "⟨EMAIL⟩"
 
 
 def test_enormous_text_is_masked_quickly():
