@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,22 +53,32 @@ def night_of(now: dt.datetime, hour: int | None = None) -> dt.date:
 def record(kind: str, make: Callable[[], backup.BackupResult], *, night: dt.date | None = None,
            attempt: int = 1, run: BackupRun | None = None) -> BackupRun:
     """Run ``make`` and record its outcome; a failure is recorded, then raised again. The run
-    carries the :class:`core.backup.BackupResult` as ``run.result``."""
-    run = run or BackupRun.objects.create(kind=kind, night=night, attempt=attempt,
-                                          started_at=timezone.now())
+    carries the :class:`core.backup.BackupResult` as ``run.result``. A database without the
+    table yet (not migrated to this version) is backed up all the same, unrecorded."""
+    if run is None:
+        run = BackupRun(kind=kind, night=night, attempt=attempt, started_at=timezone.now())
+        try:
+            run.save()
+        except DatabaseError:
+            logger.warning("Không ghi được lần sao lưu vào CSDL (chưa cập nhật cấu trúc?).")
     try:
         result = make()
     except Exception as exc:
         run.ok, run.finished_at = False, timezone.now()
         run.error = (getattr(exc, "message", "") or f"{type(exc).__name__}: {exc}")[:500]
-        run.save(update_fields=["ok", "finished_at", "error"])
+        _save(run, ["ok", "finished_at", "error"])
         raise
     run.ok, run.finished_at = True, timezone.now()
     run.file_name, run.size = result.path.name[:200], result.path.stat().st_size
     run.encrypted = result.encrypted
-    run.save(update_fields=["ok", "finished_at", "file_name", "size", "encrypted"])
+    _save(run, ["ok", "finished_at", "file_name", "size", "encrypted"])
     run.result = result
     return run
+
+
+def _save(run: BackupRun, fields: list[str]) -> None:
+    if run.pk is not None:
+        run.save(update_fields=fields)
 
 
 def make_backup(out_dir: Path, place: backup.Place | None = None, *,

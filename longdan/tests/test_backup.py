@@ -504,6 +504,13 @@ def test_a_postgresql_round_trip(tmp_path):
     made = longdan(src, "backup", "--out", str(out), database_url=f"{base}/test_backup_src")
     assert made.returncode == 0, made.stderr
     [archive] = out.iterdir()
+    import psycopg
+
+    # Another machine's app connected to the target: refused, nothing restored.
+    with psycopg.connect(f"{base}/test_backup_dst", application_name="longdan-web"):
+        busy = longdan(tmp_path / "dst", "restore", str(archive), "--database-url",
+                       f"{base}/test_backup_dst")
+    assert busy.returncode == 2 and "kết nối khác" in busy.stderr and "longdan-web" in busy.stderr
     restored = longdan(tmp_path / "dst", "restore", str(archive), "--database-url",
                        f"{base}/test_backup_dst")
     assert restored.returncode == 0, restored.stderr

@@ -36,9 +36,10 @@ moments = st.lists(
     min_size=1, max_size=120, unique=True)
 
 
-def _reference(all_moments, policy: Policy = Policy()) -> set:
+def _reference(all_moments, policy: Policy | None = None) -> set:
     """The policy stated bucket by bucket, not walked: for each rule, the buckets that have a
     backup, the most recent N of them, and the newest backup of each."""
+    policy = policy or Policy()
     kept = set()
     rules = ((lambda m: m.date(), policy.daily), (lambda m: m.isocalendar()[:2], policy.weekly),
              (lambda m: (m.year, m.month), policy.monthly))
@@ -81,7 +82,7 @@ def test_a_year_of_nightly_backups_leaves_the_seven_four_twelve():
     assert last == dt.datetime(2027, 2, 4, 2, 0) and last.weekday() == 3  # a Thursday
     days = {last - dt.timedelta(days=i) for i in range(7)}  # 29 January - 4 February
     # This week's newest is today; the three weeks before end on Sundays.
-    sundays = {dt.datetime(2027, 1, 31, 2), dt.datetime(2027, 1, 24, 2), dt.datetime(2027, 1, 17, 2)}
+    sundays = {dt.datetime(2027, 1, day, 2) for day in (31, 24, 17)}
     # This month's newest is today; the eleven months before, their last days (March 2026 on).
     month_ends = {dt.datetime(2027, 1, 31, 2), dt.datetime(2026, 12, 31, 2)} | {
         dt.datetime(2026, month + 1, 1, 2) - dt.timedelta(days=1) for month in range(3, 12)}
