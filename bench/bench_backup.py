@@ -47,12 +47,6 @@ def make_database(path: Path, rows: int) -> None:
     conn.close()
 
 
-def timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
 def peak_memory_mb(place: Place, out: Path, secret: str | None) -> float:
     code = ("import resource, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
             "from core import backup; from core.backup import Place;"
@@ -78,15 +72,16 @@ def main(rows: int = 200_000, runs: int = 3) -> None:
             for run in range(runs):
                 out = folder / f"out-{label}-{run}"
                 out.mkdir()
-                made = []
-                backups.append(timed(lambda out=out: made.append(
-                    backup.create_backup(out, place, secret=secret))))
-                archive_mb = made[0].path.stat().st_size / 1048576
+                started = time.perf_counter()
+                made = backup.create_backup(out, place, secret=secret)
+                backups.append(time.perf_counter() - started)
+                archive_mb = made.path.stat().st_size / 1048576
                 target = folder / f"restore-{label}-{run}"
                 target.mkdir()
-                restores.append(timed(lambda target=target, made=made: backup.restore_backup(
-                    made[0].path, Place("sqlite", target, sqlite_path=target / "longdan.sqlite3"),
-                    secret=secret)))
+                started = time.perf_counter()
+                backup.restore_backup(made.path, Place(
+                    "sqlite", target, sqlite_path=target / "longdan.sqlite3"), secret=secret)
+                restores.append(time.perf_counter() - started)
             out = folder / f"mem-{label}"
             out.mkdir()
             results[label] = {
