@@ -10,8 +10,8 @@ from longdan.settings import *  # noqa: F403
 from longdan.settings import DATABASES
 
 # The suite reads and writes trained text models under VAR_DIR/models: a throw-away directory
-# keeps the models a `longdan demo` trained in var/ out of the tests' results (and the tests' out
-# of var/).
+# keeps the models the demo's server trained in var/ out of the tests' results (and theirs out of
+# var/).
 VAR_DIR = Path(tempfile.mkdtemp(prefix="longdan-test-var-"))
 atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 
