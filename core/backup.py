@@ -27,23 +27,23 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import ServiceError
+from core import backup_crypto, runlock
+from core.errors import BackupError
 
 FORMAT = "longdan-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # HMAC-SHA256 of manifest.json with the backup key (core.backup_crypto)
 # The directories under VAR_DIR worth keeping: the trained text models (textops.selectors).
 # Not kept: cache/, static/ and mail/ (rebuilt or disposable), secret_key (see the docstring).
 KEPT_DIRS = ("models",)
 CHUNK = 1 << 20
-
-
-class BackupError(ServiceError):
-    """A backup or restore refused; nothing was left half-done."""
+ARCHIVE_PREFIX, PLAIN, ENCRYPTED = "longdan-", ".tar.gz", ".tar.gz.enc"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Place:
 class BackupResult:
     path: Path
     manifest: dict
+    signed: bool = False
+    encrypted: bool = False
 
     def summary(self) -> dict:
         tables = self.manifest["tables"]
@@ -80,6 +82,7 @@ class BackupResult:
             "created_at": self.manifest["created_at"], "tables": len(tables),
             "rows": sum(t["rows"] for t in tables.values()),
             "files": len(self.manifest["files"]), "bytes": self.path.stat().st_size,
+            "signed": self.signed, "encrypted": self.encrypted,
         }
 
 
@@ -150,14 +153,21 @@ def _pg_table(cursor, name: str, keys: list[str] | None) -> dict:
 
 
 def create_backup(out_dir: Path, place: Place | None = None, *, now: dt.datetime | None = None,
-                  revision: str | None = None) -> BackupResult:
-    """Write ``out_dir/longdan-YYYYMMDD-HHMMSS.tar.gz``; under a temporary name until complete."""
+                  revision: str | None = None, secret: str | None = None,
+                  encrypt: bool | None = None) -> BackupResult:
+    """Write ``out_dir/longdan-YYYYMMDD-HHMMSS.tar.gz`` (``.tar.gz.enc`` when encrypted) under a
+    temporary name until complete. With ``secret`` the manifest is signed, and the archive is
+    encrypted unless ``encrypt`` is False."""
     place = place or Place.from_settings()
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BackupError(f"thư mục '{out_dir}' không tồn tại.")
+    encrypt = bool(secret) if encrypt is None else encrypt
+    if encrypt and not secret:
+        raise BackupError("chưa có khóa sao lưu để mã hóa: hãy tạo khóa bằng `longdan backup-key`"
+                          " rồi đặt LONGDAN_BACKUP_KEY_FILE (hoặc LONGDAN_BACKUP_KEY).")
     now = now or dt.datetime.now(dt.UTC)
-    final = out_dir / f"longdan-{now:%Y%m%d-%H%M%S}.tar.gz"
+    final = out_dir / f"{ARCHIVE_PREFIX}{now:%Y%m%d-%H%M%S}{ENCRYPTED if encrypt else PLAIN}"
     if final.exists():
         raise BackupError(f"tệp '{final}' đã có; hãy chờ một giây rồi chạy lại.")
     with tempfile.TemporaryDirectory(prefix=".longdan-backup-", dir=out_dir) as work:
@@ -174,9 +184,9 @@ def create_backup(out_dir: Path, place: Place | None = None, *, now: dt.datetime
         for arcname, path in members:
             manifest["files"][arcname] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
         partial = work / (final.name + ".partial")
-        _write_tar(partial, manifest, members)
+        _write_tar(partial, manifest, members, secret=secret, encrypt=encrypt)
         os.replace(partial, final)
-    return BackupResult(final, manifest)
+    return BackupResult(final, manifest, signed=bool(secret), encrypted=encrypt)
 
 
 def _snapshot_sqlite(place: Place, work: Path) -> tuple[str, dict, dict]:
@@ -239,16 +249,23 @@ def _kept_files(var_dir: Path):
                 yield f"files/{path.relative_to(var_dir).as_posix()}", path
 
 
-def _write_tar(path: Path, manifest: dict, members) -> None:
+def _write_tar(path: Path, manifest: dict, members, *, secret: str | None = None,
+               encrypt: bool = False) -> None:
     data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    with tarfile.open(path, "w:gz", compresslevel=6) as tar:
-        info = tarfile.TarInfo(MANIFEST)
-        info.size, info.mtime, info.mode = len(data), int(dt.datetime.now().timestamp()), 0o600
-        tar.addfile(info, io.BytesIO(data))
-        for arcname, file in members:
-            tar.add(file, arcname=arcname, recursive=False)
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
+    head = [(MANIFEST, data)] + ([(SIGNATURE, backup_crypto.sign(data, secret))] if secret else [])
+    with open(path, "wb") as raw:
+        sink = backup_crypto.EncryptingWriter(raw, secret) if encrypt else raw
+        with tarfile.open(fileobj=sink, mode="w:gz", compresslevel=6) as tar:
+            for name, content in head:
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = len(content), int(time.time()), 0o600
+                tar.addfile(info, io.BytesIO(content))
+            for arcname, file in members:
+                tar.add(file, arcname=arcname, recursive=False)
+        if encrypt:
+            sink.close()
+        raw.flush()
+        os.fsync(raw.fileno())
 
 
 def _revision() -> str:
@@ -270,53 +287,87 @@ def _revision() -> str:
 # --- restore -------------------------------------------------------------------------------------
 
 
-def read_archive(archive: Path, work: Path) -> dict:
-    """Unpack ``archive`` into ``work`` and check it against its manifest; the manifest."""
+def read_archive(archive: Path, work: Path, *, secret: str | None = None,
+                 allow_unsigned: bool = False) -> dict:
+    """Unpack ``archive`` into ``work`` and check it against its manifest; the manifest.
+
+    An encrypted archive is decrypted into ``work`` first (every chunk authenticated); a signed
+    manifest is verified with ``secret`` before anything it lists is trusted. With a ``secret``
+    an unsigned archive is refused unless ``allow_unsigned``: whoever can write a backup file
+    could otherwise strip the signature and recompute every checksum."""
     archive = Path(archive)
     if not archive.is_file():
         raise BackupError(f"không tìm thấy tệp sao lưu '{archive}'.")
+    source = archive
+    if backup_crypto.is_encrypted(archive):
+        source = work / ".decrypted.tar.gz"
+        backup_crypto.decrypt_file(archive, source, secret)
     try:
-        tar = tarfile.open(archive, "r:*")
+        tar = tarfile.open(source, "r:*")
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"'{archive.name}' không phải tệp sao lưu Lòng Dân hoặc đã hỏng (không"
                           " đọc được dạng .tar.gz).") from exc
     try:
         with tar:
-            manifest = _manifest(tar, archive)
-            _unpack(tar, manifest, work)
+            manifest, signed = _manifest(tar, archive, secret, allow_unsigned)
+            _unpack(tar, manifest, work, signed)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(
             f"tệp sao lưu '{archive.name}' bị hỏng (không đọc trọn được): {exc}.") from exc
+    finally:
+        if source != archive:
+            source.unlink(missing_ok=True)
     for arcname, expected in manifest["files"].items():
         if sha256_file(work / arcname) != expected["sha256"]:
             raise BackupError(f"tệp sao lưu bị hỏng: '{arcname}' không khớp mã kiểm tra.")
     return manifest
 
 
-def _manifest(tar: tarfile.TarFile, archive: Path) -> dict:
+def _manifest(tar: tarfile.TarFile, archive: Path, secret: str | None,
+              allow_unsigned: bool) -> tuple[dict, bool]:
+    """The manifest, once its signature holds; and whether it was signed."""
     foreign = f"'{archive.name}' không phải tệp sao lưu Lòng Dân"
     try:
-        member = tar.getmember(MANIFEST)
-        manifest = json.loads(tar.extractfile(member).read().decode("utf-8"))
+        raw = tar.extractfile(tar.getmember(MANIFEST)).read()
+        manifest = json.loads(raw.decode("utf-8"))
     except (KeyError, AttributeError, ValueError) as exc:
         raise BackupError(f"{foreign} (thiếu hoặc hỏng {MANIFEST}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{foreign}.")
+    signed = _verify_signature(tar, raw, secret, allow_unsigned)
     if manifest.get("version") != FORMAT_VERSION:
         raise BackupError(f"tệp sao lưu định dạng phiên bản {manifest.get('version')}; bản này"
                           f" chỉ đọc phiên bản {FORMAT_VERSION}.")
-    return manifest
+    return manifest, signed
 
 
-def _unpack(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
-    listed = set(manifest["files"]) | {MANIFEST}
+def _verify_signature(tar: tarfile.TarFile, manifest: bytes, secret: str | None,
+                      allow_unsigned: bool) -> bool:
+    try:
+        member = tar.getmember(SIGNATURE)
+    except KeyError:
+        if secret and not allow_unsigned:
+            raise BackupError(
+                "tệp sao lưu không có chữ ký, mà máy này đã đặt khóa sao lưu: có thể tệp đã bị"
+                " thay. Nếu chắc chắn tệp là của mình (tạo trước khi có khóa), chạy lại với"
+                " --allow-unsigned.") from None
+        return False
+    handle = tar.extractfile(member)
+    if handle is None:
+        raise BackupError(f"tệp sao lưu có thành phần '{SIGNATURE}' không hợp lệ.")
+    backup_crypto.verify(manifest, handle.read(), secret)
+    return True
+
+
+def _unpack(tar: tarfile.TarFile, manifest: dict, work: Path, signed: bool) -> None:
+    listed = set(manifest["files"]) | {MANIFEST} | ({SIGNATURE} if signed else set())
     seen = set()
     for member in tar:
         if member.name not in listed or not member.isfile() or member.name in seen:
             raise BackupError(f"tệp sao lưu có thành phần lạ '{member.name}' không ghi trong"
                               f" {MANIFEST}.")
         seen.add(member.name)
-        if member.name == MANIFEST:
+        if member.name in (MANIFEST, SIGNATURE):
             continue
         target = work / member.name  # names are checked against the manifest, never '..'
         if ".." in Path(member.name).parts or Path(member.name).is_absolute():
@@ -330,23 +381,28 @@ def _unpack(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
             f"tệp sao lưu bị hỏng hoặc không trọn vẹn: thiếu '{sorted(missing)[0]}'.")
 
 
-def restore_backup(archive: Path, place: Place | None = None) -> dict:
-    """Restore into an empty database (and VAR_DIR without models); the manifest."""
+def restore_backup(archive: Path, place: Place | None = None, *, secret: str | None = None,
+                   allow_unsigned: bool = False) -> dict:
+    """Restore into an empty database (and VAR_DIR without models); the manifest.
+
+    Refused while the app runs on this VAR_DIR (:mod:`core.runlock`); holds the lock meanwhile, so
+    the app cannot start during the restore either."""
     place = place or Place.from_settings()
-    _refuse_unless_empty(place)
     place.var_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".longdan-restore-", dir=place.var_dir) as work:
-        work = Path(work)
-        manifest = read_archive(archive, work)
-        if manifest["vendor"] != place.vendor:
-            raise BackupError(
-                f"tệp sao lưu lấy từ {_VENDORS.get(manifest['vendor'], manifest['vendor'])},"
-                f" không phục hồi được vào {_VENDORS[place.vendor]}; hãy phục hồi vào cùng loại"
-                " cơ sở dữ liệu.")
-        if place.vendor == "sqlite":
-            _restore_sqlite(place, work, manifest)
-        else:
-            _restore_pg(place, work, manifest)
+    with runlock.exclusive(place.var_dir):
+        _refuse_unless_empty(place)
+        with tempfile.TemporaryDirectory(prefix=".longdan-restore-", dir=place.var_dir) as work:
+            work = Path(work)
+            manifest = read_archive(archive, work, secret=secret, allow_unsigned=allow_unsigned)
+            if manifest["vendor"] != place.vendor:
+                raise BackupError(
+                    f"tệp sao lưu lấy từ {_VENDORS.get(manifest['vendor'], manifest['vendor'])},"
+                    f" không phục hồi được vào {_VENDORS[place.vendor]}; hãy phục hồi vào cùng"
+                    " loại cơ sở dữ liệu.")
+            if place.vendor == "sqlite":
+                _restore_sqlite(place, work, manifest)
+            else:
+                _restore_pg(place, work, manifest)
     return manifest
 
 
@@ -357,6 +413,7 @@ def _refuse_unless_empty(place: Place) -> None:
     if place.vendor == "sqlite":
         _refuse_sqlite_with_rows(place.sqlite_path)
     else:
+        _refuse_pg_in_use()
         _refuse_pg_with_tables()
     for name in KEPT_DIRS:
         if (place.var_dir / name).exists() and any((place.var_dir / name).iterdir()):
@@ -377,6 +434,25 @@ def _refuse_sqlite_with_rows(path: Path) -> None:
             f"cơ sở dữ liệu '{path}' không trống ({len(full)} bảng có dữ liệu); phục hồi chỉ"
             " ghi vào cơ sở dữ liệu trống: đổi tên tệp cũ hoặc đặt LONGDAN_VAR_DIR sang một thư"
             " mục mới.")
+
+
+def _refuse_pg_in_use() -> None:
+    """Other sessions on the target database: the app (or someone) is connected to it from this
+    or another machine, which the lock file in VAR_DIR cannot see."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), string_agg(DISTINCT coalesce(nullif(application_name, ''), '?')"
+            " || ' @ ' || coalesce(host(client_addr), 'socket'), ', ') FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        count, who = cursor.fetchone()
+    if count:
+        raise BackupError(
+            f"đang có {count} kết nối khác tới cơ sở dữ liệu PostgreSQL"
+            f" '{connection.settings_dict['NAME']}' ({who}): ứng dụng hoặc ai đó đang dùng nó."
+            " Hãy dừng ứng dụng (longdan serve, worker, scheduler) và đóng các kết nối đó trước"
+            " khi phục hồi.")
 
 
 def _refuse_pg_with_tables() -> None:

@@ -30,3 +30,7 @@ class LockedError(ServiceError):
     """The record is locked (a submitted report) and cannot change."""
 
     status_code = 409
+
+
+class BackupError(ServiceError):
+    """A backup or restore refused; nothing was left half-done (core.backup)."""

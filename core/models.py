@@ -205,6 +205,9 @@ class WorkerBeat(models.Model):
     task it held is put back on the queue (``core.worker``)."""
 
     worker_id = models.CharField(max_length=64, unique=True)
+    # "worker" (longdan worker) or "scheduler" (longdan scheduler): the health endpoint reports
+    # the newest beat of each kind.
+    kind = models.CharField(max_length=20, default="worker", db_index=True)
     host = models.CharField(max_length=200, blank=True)
     pid = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -212,6 +215,46 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class BackupRun(models.Model):
+    """One backup, nightly (by the scheduler) or by hand (``longdan backup``): when, how it ended,
+    how big (``core.backup_runs``). A nightly run is one attempt for its night; ``ok`` is empty
+    while it runs."""
+
+    class Kind(models.TextChoices):
+        NIGHTLY = "nightly", "Hằng đêm"
+        MANUAL = "manual", "Chạy bằng lệnh"
+
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    night = models.DateField("đêm", null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField("lần thử", default=1)
+    started_at = models.DateTimeField("bắt đầu", db_index=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    ok = models.BooleanField("thành công", null=True)
+    file_name = models.CharField("tệp", max_length=200, blank=True)
+    size = models.BigIntegerField("dung lượng (byte)", default=0)
+    encrypted = models.BooleanField("mã hóa", default=False)
+    pruned = models.PositiveIntegerField("bản cũ đã xóa", default=0)
+    error = models.CharField("lỗi", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "lần sao lưu"
+        verbose_name_plural = "lần sao lưu"
+        constraints = [
+            # Two workers racing for the same night's attempt: one insert wins.
+            models.UniqueConstraint(fields=["night", "attempt"], name="core_backuprun_one_attempt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.ok}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 class ApiToken(models.Model):

@@ -20,3 +20,11 @@ def housekeeping() -> dict:
     from core.worker import release_stale_claims
 
     return {"salts": purge_old_salts(), "released": release_stale_claims()}
+
+
+@task()
+def nightly_backup() -> dict:
+    """Back up once a night into LONGDAN_BACKUP_DIR and prune old copies (core.backup_runs)."""
+    from core.backup_runs import run_nightly
+
+    return run_nightly()

@@ -19,10 +19,13 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
 from core.audit_labels import object_type_label
+from core.errors import ServiceError
 from core.mime import XLSX_TYPE
 from core.models import AuditEntry
 from core.selectors import (
@@ -240,12 +243,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
 # --- the system page: workers, stuck tasks, the e-mail outbox (issue 16, findings 6 and 7) ------
 
 OUTBOX_ROWS = 50
+HEALTH_LABELS = (("database", "Cơ sở dữ liệu"), ("workers", "Tiến trình nền"),
+                 ("queue", "Hàng đợi tác vụ"), ("backup", "Sao lưu"))
 
 
 @login_required
 def system_health(request: HttpRequest) -> HttpResponse:
     from django_tasks_db.models import DBTaskResult
 
+    from core import backup_crypto, backup_runs
+    from core.health import report
     from core.models import OutgoingEmail, WorkerBeat
     from core.worker import live_worker_ids, stale_after, stuck_tasks
 
@@ -259,6 +266,7 @@ def system_health(request: HttpRequest) -> HttpResponse:
     for row in stuck:
         row.worker = row.worker_ids[-1] if row.worker_ids else ""
     states = dict(OutgoingEmail.objects.values_list("state").annotate(n=Count("pk")))
+    health = report(now)
     return render(request, "core/system_health.html", {
         "workers": workers,
         "live_count": len(live),
@@ -270,7 +278,45 @@ def system_health(request: HttpRequest) -> HttpResponse:
         "pending": states.get(OutgoingEmail.State.PENDING, 0),
         "failed": states.get(OutgoingEmail.State.FAILED, 0),
         "sent": states.get(OutgoingEmail.State.SENT, 0),
+        "health": health,
+        "health_rows": [(label, health["checks"][name]) for name, label in HEALTH_LABELS],
+        "backups": backup_runs.recent(),
+        "backup_dir": backup_runs.backup_dir(),
+        "backup_nightly": settings.LONGDAN_BACKUP_NIGHTLY,
+        "backup_hour": settings.LONGDAN_BACKUP_HOUR,
+        "backup_keep": settings.LONGDAN_BACKUP_KEEP,
+        "backup_key_set": _backup_key_state(backup_crypto),
     })
+
+
+def _backup_key_state(backup_crypto) -> str:
+    """"set", "unset" or the refusal (a key too short, a key file that cannot be read)."""
+    try:
+        return "set" if backup_crypto.configured_secret() else "unset"
+    except ServiceError as exc:
+        return exc.message
+
+
+# --- the health endpoint for the monitoring system (issue 10) -----------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def health(request: HttpRequest) -> HttpResponse:
+    """``core.health.report`` as JSON: 200 when every check holds, 503 naming those that fail.
+    Open without login (counts and ages only), or behind ``LONGDAN_HEALTH_TOKEN``."""
+    from core.health import report
+
+    token = settings.LONGDAN_HEALTH_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not constant_time_compare(given, token):
+            return JsonResponse({"detail": "Cần mã kiểm tra sức khỏe: gửi tiêu đề"
+                                 " 'Authorization: Bearer <LONGDAN_HEALTH_TOKEN>'."}, status=401,
+                                json_dumps_params={"ensure_ascii": False})
+    result = report()
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503,
+                        json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 # --- the CSRF failure page (settings.CSRF_FAILURE_VIEW) --------------------------------------

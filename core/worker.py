@@ -36,17 +36,30 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"[:64]
 
 
-def beat(worker_id: str, now: dt.datetime | None = None) -> None:
+def beat(worker_id: str, now: dt.datetime | None = None, kind: str = "worker") -> None:
     WorkerBeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={"beat_at": now or timezone.now(), "host": socket.gethostname()[:200],
-                  "pid": os.getpid()},
+                  "pid": os.getpid(), "kind": kind},
     )
 
 
 def live_worker_ids(now: dt.datetime | None = None) -> set[str]:
     since = (now or timezone.now()) - stale_after()
     return set(WorkerBeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True))
+
+
+def newest_beats(now: dt.datetime | None = None) -> dict[str, dict]:
+    """Per kind of process ("worker", "scheduler"): the age in seconds of the newest beat and
+    how many are alive (beat within the timeout)."""
+    from django.db.models import Count, Max, Q
+
+    now = now or timezone.now()
+    since = now - stale_after()
+    rows = WorkerBeat.objects.values("kind").annotate(
+        newest=Max("beat_at"), alive=Count("pk", filter=Q(beat_at__gte=since)))
+    return {row["kind"]: {"age_seconds": round((now - row["newest"]).total_seconds(), 1),
+                          "alive": row["alive"]} for row in rows}
 
 
 def stuck_tasks(now: dt.datetime | None = None) -> list:
@@ -85,11 +98,14 @@ def release_stale_claims(now: dt.datetime | None = None) -> list[str]:
 
 
 class Heartbeat(threading.Thread):
-    """Beats for ``worker_id`` until stopped; reaps dead claims and sends due e-mails."""
+    """Beats for ``worker_id`` until stopped; a worker's also reaps dead claims and sends due
+    e-mails (``chores``), a scheduler's only beats."""
 
-    def __init__(self, worker_id: str, interval: float = BEAT_SECONDS):
+    def __init__(self, worker_id: str, interval: float = BEAT_SECONDS, *, kind: str = "worker",
+                 chores: bool = True):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id, self.interval = worker_id, interval
+        self.kind, self.chores = kind, chores
         self._stopped = threading.Event()
 
     def run(self) -> None:
@@ -98,9 +114,10 @@ class Heartbeat(threading.Thread):
         while True:
             close_old_connections()
             try:
-                beat(self.worker_id)
-                release_stale_claims()
-                send_due_emails()
+                beat(self.worker_id, kind=self.kind)
+                if self.chores:
+                    release_stale_claims()
+                    send_due_emails()
             except Exception:  # noqa: BLE001 - a beat lost to a locked database is retried
                 logger.exception("Nhịp tim tiến trình nền %s không ghi được.", self.worker_id)
             if self._stopped.wait(self.interval):

@@ -287,6 +287,21 @@ LONGDAN_TRUSTED_PROXY_COUNT = env_int("LONGDAN_TRUSTED_PROXY_COUNT", 0)  # see c
 # Issues and directions due within this many days remind their units (picture.services.escalation)
 LONGDAN_DIRECTION_REMIND_DAYS = env_int("LONGDAN_DIRECTION_REMIND_DAYS", 3)
 LONGDAN_DIGEST_HOUR = env_int("LONGDAN_DIGEST_HOUR", 7)  # local hour the daily alert digests go
+# Backups (core.backup_runs): the scheduler backs up once a night from this local hour on into
+# LONGDAN_BACKUP_DIR and keeps 7 daily, 4 weekly and 12 monthly copies. The key that signs and
+# encrypts them (LONGDAN_BACKUP_KEY_FILE or LONGDAN_BACKUP_KEY) is read by core.backup_crypto.
+LONGDAN_BACKUP_DIR = Path(env_str("LONGDAN_BACKUP_DIR", "") or VAR_DIR / "backups")
+LONGDAN_BACKUP_NIGHTLY = env_bool("LONGDAN_BACKUP_NIGHTLY", True)
+LONGDAN_BACKUP_HOUR = env_int("LONGDAN_BACKUP_HOUR", 2)
+LONGDAN_BACKUP_KEEP = (env_int("LONGDAN_BACKUP_KEEP_DAILY", 7),
+                       env_int("LONGDAN_BACKUP_KEEP_WEEKLY", 4),
+                       env_int("LONGDAN_BACKUP_KEEP_MONTHLY", 12))
+# The health endpoint (/suc-khoe/, core.health): open to the monitoring system without login (it
+# carries no names, no paths, no personal data) unless this token is set; then it wants
+# "Authorization: Bearer <token>". Unhealthy past these ages.
+LONGDAN_HEALTH_TOKEN = env_str("LONGDAN_HEALTH_TOKEN", "")
+LONGDAN_HEALTH_BACKUP_HOURS = env_int("LONGDAN_HEALTH_BACKUP_HOURS", 30)
+LONGDAN_HEALTH_QUEUE_MINUTES = env_int("LONGDAN_HEALTH_QUEUE_MINUTES", 15)
 
 # No cache service to run: "default" is Django's per-process memory cache as before; compliance
 # results are kept per process ("compliance") under a generation token that every process reads

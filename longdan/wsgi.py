@@ -4,3 +4,16 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longdan.settings")
 application = get_wsgi_application()
+
+
+def _hold_app_lock():
+    """Each web process holds a shared lock on VAR_DIR, so ``longdan restore`` refuses while the
+    web server runs, and a web process does not start during a restore (core.runlock)."""
+    from django.conf import settings
+
+    from core import runlock
+
+    return runlock.hold_shared(settings.VAR_DIR)
+
+
+_APP_LOCK = _hold_app_lock()

@@ -119,12 +119,30 @@ def check_port_free(host: str, port: int) -> None:
                            " khác bằng --port.") from exc
 
 
+_APP_LOCK = []  # kept for the process's life: the kernel drops the lock when it ends
+
+
+def hold_app_lock() -> None:
+    """A shared lock on VAR_DIR while this part of the app runs, so ``longdan restore`` refuses;
+    refused itself while a restore runs (core.runlock)."""
+    from django.conf import settings
+
+    from core import runlock
+    from core.errors import BackupError
+
+    try:
+        _APP_LOCK.append(runlock.hold_shared(settings.VAR_DIR))
+    except BackupError as exc:
+        raise CliError(exc.message) from exc
+
+
 def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
     check_secret_key(args.host)
     check_port_free(args.host, args.port)
+    hold_app_lock()
     migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     here = str(settings.BASE_DIR)
@@ -234,6 +252,7 @@ def cmd_worker(args) -> int:
 
     from core.worker import Heartbeat, beat, new_worker_id, release_stale_claims
 
+    hold_app_lock()
     require_migrated()
     worker_id = new_worker_id()
     beat(worker_id)  # before the first claim, so no reaper mistakes this worker for a dead one
@@ -268,6 +287,7 @@ def _schedule_minutes(value: float | None) -> float:
 PERIODIC_TASKS = (
     "core.tasks.housekeeping",
     "core.tasks.send_outbox",
+    "core.tasks.nightly_backup",  # does nothing until the night's backup hour (core.backup_runs)
     "reporting.tasks.send_reminders",
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
@@ -298,8 +318,15 @@ def enqueue_periodic() -> list[str]:
 
 
 def cmd_scheduler(args) -> int:
+    from core.worker import Heartbeat, beat, new_worker_id
+
     minutes = _schedule_minutes(args.minutes)
+    hold_app_lock()
     require_migrated()
+    scheduler_id = new_worker_id()
+    beat(scheduler_id, kind="scheduler")
+    heartbeat = Heartbeat(scheduler_id, kind="scheduler", chores=False)
+    heartbeat.start()
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         while True:
@@ -312,3 +339,4 @@ def cmd_scheduler(args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+        heartbeat.stop()

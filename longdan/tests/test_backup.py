@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 import tarfile
@@ -19,24 +20,28 @@ from pathlib import Path
 
 import pytest
 
-from core import backup
+from core import backup, backup_crypto
 from core.backup import BackupError, Place
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(var_dir: Path, database_url: str | None = None) -> dict[str, str]:
+def _env(var_dir: Path, database_url: str | None = None,
+         extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+           and not k.startswith("LONGDAN_BACKUP_")}
     env["LONGDAN_VAR_DIR"] = str(var_dir)
     if database_url:
         env["DATABASE_URL"] = database_url
+    env.update(extra or {})
     return env
 
 
-def longdan(var_dir: Path, *argv: str, database_url: str | None = None):
+def longdan(var_dir: Path, *argv: str, database_url: str | None = None,
+            extra: dict[str, str] | None = None):
     return subprocess.run([sys.executable, "-m", "longdan.commands", *argv],
-                          env=_env(var_dir, database_url), capture_output=True, text=True,
+                          env=_env(var_dir, database_url, extra), capture_output=True, text=True,
                           timeout=180, cwd=ROOT)
 
 
@@ -293,10 +298,185 @@ def test_a_backup_of_the_demo_restores_every_table(tmp_path):
     assert restored.returncode == 0, restored.stderr
 
     source, copy = _tables_of(demo / "longdan.sqlite3"), _tables_of(fresh / "longdan.sqlite3")
+    # The backup's own record was written before the snapshot (running) and finished after it.
+    finished = source.pop("core_backuprun")
+    assert copy.pop("core_backuprun")["rows"] == finished["rows"] == 1
     assert copy == source
     assert copy["intake_opinionitem"]["rows"] > 100 and copy["orgs_user"]["rows"] > 10
     with tarfile.open(archive) as tar:
-        assert tar.extractfile("manifest.json").read().count(b'"rows"') == len(source)
+        assert tar.extractfile("manifest.json").read().count(b'"rows"') == len(source) + 1
+
+
+# --- the key: signature and encryption ----------------------------------------------------------
+
+KEY = "k" * 10 + "một-khóa-đủ-dài-cho-bài-kiểm-tra-0123456789"
+OTHER_KEY = "another-long-enough-backup-key-for-the-tests-9876"
+
+
+def test_an_encrypted_backup_restores_only_with_its_key(live, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = backup.create_backup(out, live, secret=KEY)
+    assert result.encrypted and result.signed and result.path.name.endswith(".tar.gz.enc")
+    data = result.path.read_bytes()
+    assert data.startswith(backup_crypto.MAGIC)
+    # Neither the gzip stream nor the manifest's words can be read from the file.
+    assert b"\x1f\x8b" not in data[:64] and b"intake_opinionitem" not in data
+    with pytest.raises(tarfile.TarError):
+        tarfile.open(result.path)
+
+    for secret, refusal in ((None, "đã được mã hóa.*LONGDAN_BACKUP_KEY"),
+                            (OTHER_KEY, "khóa sao lưu không đúng")):
+        target = _fresh(tmp_path, f"refused-{bool(secret)}")
+        with pytest.raises(BackupError, match=refusal):
+            backup.restore_backup(result.path, target, secret=secret)
+        _assert_nothing_written(target)
+
+    target = _fresh(tmp_path)
+    manifest = backup.restore_backup(result.path, target, secret=KEY)
+    assert _tables_of(target.sqlite_path) == manifest["tables"] == result.manifest["tables"]
+    assert (target.var_dir / "models" / "topic" / "CURRENT").read_text() == "v0001\n"
+    assert sorted(p.name for p in target.var_dir.iterdir()) == ["longdan.sqlite3", "models"]
+
+
+def test_a_damaged_cut_or_reordered_encrypted_archive_is_refused(live, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_crypto, "CHUNK", 4096)  # many chunks from a small database
+    out = tmp_path / "out"
+    out.mkdir()
+    archive = backup.create_backup(out, live, secret=KEY).path
+    data = archive.read_bytes()
+    (length,) = struct.unpack(">I", data[8:12])
+    body, block = 12 + length, 4096 + 16
+    assert len(data) - body > 3 * block
+    chunks = [data[body + i * block: body + (i + 1) * block]
+              for i in range((len(data) - body + block - 1) // block)]
+    variants = {
+        "flipped": data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 1])
+        + data[len(data) // 2 + 1:],
+        "cut at a chunk's end": data[:body + 2 * block],
+        "cut inside a chunk": data[:body + 2 * block + 100],
+        "two chunks swapped": data[:body] + chunks[1] + chunks[0] + b"".join(chunks[2:]),
+        "a chunk dropped": data[:body] + chunks[0] + b"".join(chunks[2:]),
+    }
+    for name, variant in variants.items():
+        bad = tmp_path / "bad.tar.gz.enc"
+        bad.write_bytes(variant)
+        target = _fresh(tmp_path, name.replace(" ", "-"))
+        with pytest.raises(BackupError, match="không xác thực được"):
+            backup.restore_backup(bad, target, secret=KEY)
+        _assert_nothing_written(target)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 3 * 4096 + 5])
+def test_the_stream_cipher_round_trips_any_length(tmp_path, monkeypatch, size):
+    monkeypatch.setattr(backup_crypto, "CHUNK", 4096)
+    plain = os.urandom(size)
+    sealed, opened = tmp_path / "sealed", tmp_path / "opened"
+    with open(sealed, "wb") as raw, backup_crypto.EncryptingWriter(raw, KEY) as writer:
+        for start in range(0, size, 1000):  # in pieces, as gzip writes
+            writer.write(plain[start:start + 1000])
+    backup_crypto.decrypt_file(sealed, opened, KEY)
+    assert opened.read_bytes() == plain
+
+
+def _signed_copy(live: Place, tmp_path: Path) -> Path:
+    out = tmp_path / "signed"
+    out.mkdir()
+    result = backup.create_backup(out, live, secret=KEY, encrypt=False)
+    assert result.signed and not result.encrypted and result.path.name.endswith(".tar.gz")
+    return result.path
+
+
+def _forge_model(name: str, data: bytes, manifest_box: dict) -> bytes:
+    """The model file replaced, its size and sha256 recomputed in the manifest."""
+    import hashlib
+    import json
+
+    if name == "files/models/topic/v0001/model.json":
+        forged = b'{"classes": ["forged"]}'
+        manifest_box["files"][name] = {"size": len(forged),
+                                       "sha256": hashlib.sha256(forged).hexdigest()}
+        return forged
+    if name == "manifest.json":
+        return json.dumps(manifest_box, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    return data
+
+
+def _forge(archive: Path, target: Path, *, drop_signature: bool = False) -> None:
+    import json
+
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        members = [(m, tar.extractfile(m).read()) for m in tar]
+    _forge_model("files/models/topic/v0001/model.json", b"", manifest)
+    with tarfile.open(target, "w:gz") as sink:
+        for member, data in members:
+            if drop_signature and member.name == "manifest.sig":
+                continue
+            data = _forge_model(member.name, data, manifest)
+            member.size = len(data)
+            sink.addfile(member, io.BytesIO(data))
+
+
+def test_a_forged_archive_with_recomputed_checksums_fails_the_signature(live, tmp_path):
+    archive = _signed_copy(live, tmp_path)
+    forged = tmp_path / "forged.tar.gz"
+    _forge(archive, forged)
+    target = _fresh(tmp_path)
+    with pytest.raises(BackupError, match="chữ ký của tệp kê khai không đúng"):
+        backup.restore_backup(forged, target, secret=KEY)
+    _assert_nothing_written(target)
+
+    stripped = tmp_path / "stripped.tar.gz"
+    _forge(archive, stripped, drop_signature=True)
+    with pytest.raises(BackupError, match="không có chữ ký.*--allow-unsigned"):
+        backup.restore_backup(stripped, target, secret=KEY)
+    _assert_nothing_written(target)
+
+    with pytest.raises(BackupError, match="có chữ ký, cần khóa"):
+        backup.restore_backup(archive, target, secret=None)
+    with pytest.raises(BackupError, match="khóa sao lưu không đúng"):
+        backup.restore_backup(archive, target, secret=OTHER_KEY)
+    _assert_nothing_written(target)
+
+    backup.restore_backup(archive, target, secret=KEY)  # the genuine one
+    assert "forged" not in (target.var_dir / "models/topic/v0001/model.json").read_text()
+
+
+def test_the_commands_with_a_key_file(live, tmp_path):
+    key = tmp_path / "keys" / "backup.key"
+    key.parent.mkdir()
+    made = longdan(tmp_path / "x", "backup-key", "--out", str(key))
+    assert made.returncode == 0, made.stderr
+    assert (key.stat().st_mode & 0o777) == 0o600 and len(key.read_text().strip()) >= 32
+    again = longdan(tmp_path / "x", "backup-key", "--out", str(key))
+    assert again.returncode == 2 and "đã có" in again.stderr
+
+    out = tmp_path / "out"
+    out.mkdir()
+    refused = longdan(live.var_dir, "backup", "--out", str(out), "--encrypt")
+    assert refused.returncode == 2 and "chưa có khóa sao lưu" in refused.stderr
+    short = longdan(live.var_dir, "backup", "--out", str(out), extra={"LONGDAN_BACKUP_KEY": "ngắn"})
+    assert short.returncode == 2 and "quá ngắn" in short.stderr
+    assert list(out.iterdir()) == []
+
+    with_key = {"LONGDAN_BACKUP_KEY_FILE": str(key)}
+    made = longdan(live.var_dir, "backup", "--out", str(out), extra=with_key)
+    assert made.returncode == 0, made.stderr
+    assert "đã ký và mã hóa" in made.stdout
+    [archive] = out.iterdir()
+    assert archive.name.endswith(".tar.gz.enc")
+
+    no_key = longdan(tmp_path / "a", "restore", str(archive))
+    assert no_key.returncode == 2 and no_key.stderr.startswith("Lỗi: tệp sao lưu")
+    assert "đã được mã hóa" in no_key.stderr and no_key.stderr.strip().count("\n") == 0
+    wrong = longdan(tmp_path / "b", "restore", str(archive),
+                    extra={"LONGDAN_BACKUP_KEY": OTHER_KEY})
+    assert wrong.returncode == 2 and "khóa sao lưu không đúng" in wrong.stderr
+    assert not (tmp_path / "b" / "longdan.sqlite3").exists()
+    restored = longdan(tmp_path / "c", "restore", str(archive), extra=with_key)
+    assert restored.returncode == 0, restored.stderr
+    assert "khớp tệp kê khai" in restored.stdout
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -324,6 +504,13 @@ def test_a_postgresql_round_trip(tmp_path):
     made = longdan(src, "backup", "--out", str(out), database_url=f"{base}/test_backup_src")
     assert made.returncode == 0, made.stderr
     [archive] = out.iterdir()
+    import psycopg
+
+    # Another machine's app connected to the target: refused, nothing restored.
+    with psycopg.connect(f"{base}/test_backup_dst", application_name="longdan-web"):
+        busy = longdan(tmp_path / "dst", "restore", str(archive), "--database-url",
+                       f"{base}/test_backup_dst")
+    assert busy.returncode == 2 and "kết nối khác" in busy.stderr and "longdan-web" in busy.stderr
     restored = longdan(tmp_path / "dst", "restore", str(archive), "--database-url",
                        f"{base}/test_backup_dst")
     assert restored.returncode == 0, restored.stderr

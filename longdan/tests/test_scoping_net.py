@@ -88,6 +88,8 @@ VERDICTS: dict[str, Verdict] = {
     "collaborator_list": V(SCOPED), "collaborator_export": V(SCOPED),
     "collaborator_create": V(OFFICE), "collaborator_edit": V(SCOPED, "collaborator"),
     "audit_log": V(OFFICE), "audit_export": V(OFFICE), "system_health": V(OFFICE),
+    # counts and ages only, no unit data (longdan/tests/test_backup_ops.py); 503 when unhealthy
+    "health": V(STATIC),
     # intake
     "item_list": V(SCOPED), "item_export": V(SCOPED), "item_quick": V(SCOPED),
     "item_suggest": V(SCOPED, query="text=r%C3%A1c+th%E1%BA%A3i+ng%E1%BA%ADp+ph%E1%BB%91"),

@@ -128,7 +128,8 @@ def _worker_pids(database: Path) -> set[int]:
         return set()
     try:
         with sqlite3.connect(database, timeout=5) as con:
-            return {pid for (pid,) in con.execute("SELECT pid FROM core_workerbeat")}
+            return {pid for (pid,) in con.execute(
+                "SELECT pid FROM core_workerbeat WHERE kind = 'worker'")}  # not the scheduler
     except sqlite3.OperationalError:  # not migrated yet, or busy
         return set()
 
