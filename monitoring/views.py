@@ -1,6 +1,6 @@
-"""The monitoring page (the office's): newest mentions with filters, sources' health, the
-"paste a link" form (fetch, show, confirm, store), and importing a social-network export
-(upload, map the columns, preview, import)."""
+"""The office's ways in for mentions: the "paste a link" form (fetch, show, confirm, store), and
+importing a social-network export (upload, map the columns, preview, import). The pages that
+read the desk are ``monitoring.reading_views`` and ``monitoring.misinfo_views``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from documents.tabular import MAX_BYTES
 from monitoring import imports, selectors, services
 from monitoring.exportfile import FIELDS, guess_columns
 from monitoring.forms import ExportUploadForm
-from monitoring.models import Mention
 
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 50
@@ -28,33 +27,6 @@ PREVIEW_ERRORS = 50
 def _office(request: HttpRequest) -> None:
     if not request.user.is_office:
         raise Http404("Không tìm thấy trang.")
-
-
-@login_required
-@require_http_methods(["GET"])
-def mention_list(request: HttpRequest) -> HttpResponse:
-    _office(request)
-    relevance = request.GET.get("relevance", "ward")
-    if relevance not in Mention.Relevance.values:
-        relevance = ""
-    source = request.GET.get("source", "")
-    q = request.GET.get("q", "").strip()[:200]
-    sources = selectors.sources_with_health()
-    mentions = selectors.mentions_for_office(
-        relevance=relevance, source_id=int(source) if source.isdigit() else None, q=q
-    )
-    return render(
-        request,
-        "monitoring/list.html",
-        {
-            "mentions": mentions,
-            "sources": sources,
-            "relevance": relevance,
-            "source": source,
-            "q": q,
-            "relevances": Mention.Relevance.choices,
-        },
-    )
 
 
 @login_required
