@@ -100,7 +100,7 @@ def withdraw(*, actor, finding_id: int) -> None:
 
 def _locked(finding_id: int) -> Misinformation:
     finding = (
-        Misinformation.objects.select_for_update()
+        Misinformation.objects.select_for_update(of=("self",))
         .select_related("mention", "story", "issue")
         .filter(pk=finding_id)
         .first()
