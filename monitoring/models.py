@@ -213,7 +213,18 @@ class MentionBand(models.Model):
 class ExportUpload(models.Model):
     """An export file read for the office's preview, waiting for "import": its rows already in
     stored form (texts masked, authors hashed; the file itself is not kept). One per user; it is
-    deleted when imported or cancelled, and after a day."""
+    deleted when imported or cancelled, and after a day.
+
+    A large file is imported by the background worker (``monitoring.tasks.import_upload``): the
+    row then stays, ``queued`` → ``running`` (``done`` counts the rows handled) → ``done`` with
+    the counts in ``result`` and its rows emptied, or ``failed``, so the page shows the progress."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "Chờ xem trước"
+        QUEUED = "queued", "Chờ nhập"
+        RUNNING = "running", "Đang nhập"
+        DONE = "done", "Đã nhập"
+        FAILED = "failed", "Nhập không thành công"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
@@ -224,6 +235,10 @@ class ExportUpload(models.Model):
     column_map = models.JSONField(default=dict)  # the mapping the rows were read with
     rows = models.JSONField(default=list)  # ``monitoring.imports.Reading.rows``
     errors = models.JSONField(default=list)  # Vietnamese, one per refused row, no cell value
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    total = models.PositiveIntegerField(default=0)  # rows to import, kept once rows are emptied
+    done = models.PositiveIntegerField(default=0)  # rows handled so far in the background
+    result = models.JSONField(default=dict, blank=True)  # Tally.as_dict(), or {"error": "…"}
 
     class Meta:
         verbose_name = "tệp xuất chờ nhập"

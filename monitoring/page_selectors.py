@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.dates import local_today
+from monitoring import fulltext
 from monitoring.models import Mention, Misinformation, Source, Story
 from monitoring.reading import Day, Volume, search_words, spread, volume
 
@@ -66,7 +67,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def filtered_mentions(filters: MentionFilters) -> QuerySet[Mention]:
     """The mentions the filters keep, sorted; the search matches whole words without diacritics
-    in the database (``Mention.folded``), every word typed must appear."""
+    in the database's full-text index of ``Mention.folded``; every word typed must appear."""
     rows = Mention.objects.annotate(seen=SEEN)
     if filters.relevance:
         rows = rows.filter(relevance=filters.relevance)
@@ -80,8 +81,7 @@ def filtered_mentions(filters: MentionFilters) -> QuerySet[Mention]:
         rows = rows.filter(seen__gte=_day_start(filters.since))
     if filters.until:
         rows = rows.filter(seen__lt=_day_start(filters.until + dt.timedelta(days=1)))
-    for word in search_words(filters.q):
-        rows = rows.filter(folded__contains=f" {word} ")
+    rows = rows.filter(fulltext.matching(search_words(filters.q)))
     key = filters.sort.lstrip("-")
     column = F(MENTION_SORTS.get(key, "seen"))
     descending = filters.sort.startswith("-") or key not in MENTION_SORTS

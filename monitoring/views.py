@@ -19,6 +19,7 @@ from documents.tabular import MAX_BYTES
 from monitoring import imports, selectors, services
 from monitoring.exportfile import FIELDS, guess_columns
 from monitoring.forms import ExportUploadForm
+from monitoring.models import ExportUpload
 
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 50
@@ -120,6 +121,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     upload = selectors.pending_upload(request.user)
     if upload is None:
         return redirect("monitoring_import")
+    if upload.state != ExportUpload.State.PREVIEW:
+        return _import_progress(request, upload)
     rows = [
         row
         | {
@@ -154,9 +157,23 @@ def _import_decision(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("monitoring_import")
+    if tally is None:  # a large file: the worker imports it, this page follows it
+        return redirect("monitoring_import_preview")
     messages.success(
         request,
         f"Đã nhập tệp vào nguồn “{source.name}”: {tally.new} tin mới, {tally.duplicates} tin đã"
         f" có (không nhập lại), {tally.errors} dòng lỗi.",
     )
     return redirect(f"{reverse('monitoring_list')}?relevance=all&source={source.pk}")
+
+
+def _import_progress(request: HttpRequest, upload: ExportUpload) -> HttpResponse:
+    """A large file being imported by the worker: how far it got, refreshed every two seconds
+    (htmx asks for the fragment alone) until it is done."""
+    template = "monitoring/_import_progress.html" if request.GET.get("partial") else None
+    context = {
+        "upload": upload,
+        "percent": int(100 * upload.done / upload.total) if upload.total else 0,
+        "working": upload.state in (ExportUpload.State.QUEUED, ExportUpload.State.RUNNING),
+    }
+    return render(request, template or "monitoring/import_progress.html", context)

@@ -1,5 +1,7 @@
-"""The office's findings of distorted or false information (R9), and the folded search document
-of every mention (filled here for the mentions already stored)."""
+"""The office's findings of distorted or false information (R9), the folded search document of
+every mention (filled here for the mentions already stored) and its full-text index
+(``monitoring.fulltext``), and the state of an export imported in the background (its progress
+on the page)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -22,6 +24,18 @@ def fill_folded(apps, schema_editor):
     Mention.objects.bulk_update(batch, ["folded"])
 
 
+def create_index(apps, schema_editor):
+    from monitoring.fulltext import create_index as create
+
+    create(schema_editor.connection)
+
+
+def drop_index(apps, schema_editor):
+    from monitoring.fulltext import drop_index as drop
+
+    drop(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,11 +46,32 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='exportupload',
+            name='done',
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='exportupload',
+            name='result',
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
+            model_name='exportupload',
+            name='state',
+            field=models.CharField(choices=[('preview', 'Chờ xem trước'), ('queued', 'Chờ nhập'), ('running', 'Đang nhập'), ('done', 'Đã nhập'), ('failed', 'Nhập không thành công')], default='preview', max_length=10),
+        ),
+        migrations.AddField(
+            model_name='exportupload',
+            name='total',
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
             model_name='mention',
             name='folded',
             field=models.TextField(blank=True, default='', editable=False),
         ),
         migrations.RunPython(fill_folded, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(create_index, drop_index, elidable=False),
         migrations.CreateModel(
             name='Misinformation',
             fields=[
