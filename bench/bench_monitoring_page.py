@@ -36,10 +36,28 @@ WORDS = (
     " trường học dự án chậm tiến độ đền bù giải phóng mặt bằng khiếu nại kéo dài cấp nước sạch"
     " điện chiếu sáng công cộng cây xanh công viên nhà văn hóa sinh hoạt cộng đồng"
 ).split()
-PLACES = ["phường Hòa Bình", "chợ Hòa Bình", "tổ dân phố 3", "đường Nguyễn Trãi", "Hà Nội",
-          "tỉnh Hòa Bình", "thủy điện Hòa Bình", "quận Hà Đông"]
-QUERIES = ["hòa bình", "hoa binh", "rác thải", "rac thai", "giải phóng mặt bằng",
-           "giai phong mat bang", "nước sạch", "khiếu nại kéo dài", "thuy dien", "xyzabc"]
+PLACES = [
+    "phường Hòa Bình",
+    "chợ Hòa Bình",
+    "tổ dân phố 3",
+    "đường Nguyễn Trãi",
+    "Hà Nội",
+    "tỉnh Hòa Bình",
+    "thủy điện Hòa Bình",
+    "quận Hà Đông",
+]
+QUERIES = [
+    "hòa bình",
+    "hoa binh",
+    "rác thải",
+    "rac thai",
+    "giải phóng mặt bằng",
+    "giai phong mat bang",
+    "nước sạch",
+    "khiếu nại kéo dài",
+    "thuy dien",
+    "xyzabc",
+]
 PAGE = 30
 IMPORT_ROWS = 2000
 
@@ -57,10 +75,17 @@ def build(n: int, seed: int = 9) -> None:
         title = " ".join(words[:10]).capitalize()
         text = " ".join(words) + "."
         relevance = "ward" if i % 10 == 0 else rng.choice(["city", "none"])
-        batch.append(Mention(
-            url=f"https://bao.example/{i}", site=f"bao{i % 40}.example", source=source,
-            title=title, text=text, folded=search_document(title, text), relevance=relevance,
-        ))
+        batch.append(
+            Mention(
+                url=f"https://bao.example/{i}",
+                site=f"bao{i % 40}.example",
+                source=source,
+                title=title,
+                text=text,
+                folded=search_document(title, text),
+                relevance=relevance,
+            )
+        )
         if len(batch) == 2000:
             Mention.objects.bulk_create(batch)
             batch = []
@@ -92,8 +117,10 @@ def python_baseline(q: str) -> tuple[int, int]:
 
     needles = [f" {w} " for w in search_words(q)]
     found = [
-        pk for pk, title, text in Mention.objects.order_by("-published_at", "-pk")
-        .values_list("pk", "title", "text").iterator(chunk_size=2000)
+        pk
+        for pk, title, text in Mention.objects.order_by("-published_at", "-pk")
+        .values_list("pk", "title", "text")
+        .iterator(chunk_size=2000)
         if all(n in search_document(title, text) for n in needles)
     ]
     return len(found), min(len(found), PAGE)
@@ -117,12 +144,14 @@ def import_request(runs: int) -> dict:
     from monitoring.models import ExportUpload, Source
     from orgs.models import OrgUnit, User
 
-    unit = OrgUnit.objects.create(code="bdd", name="Ban đo", kind=OrgUnit.Kind.OFFICE,
-                                  opened_on="2026-01-01")
+    unit = OrgUnit.objects.create(
+        code="bdd", name="Ban đo", kind=OrgUnit.Kind.OFFICE, opened_on="2026-01-01"
+    )
     user = User.objects.create_user("do", password="x-Longdan-1", role=User.Role.OFFICE, unit=unit)
     lines = ["nội dung,thời gian,tác giả"] + [
         f"Bài {n}: {' '.join(random.Random(n).choices(WORDS, k=40))} ở phường Hòa Bình,"
-        f"2026-11-{1 + n % 28:02d} 08:{n % 60:02d},Người {n % 97}" for n in range(IMPORT_ROWS)
+        f"2026-11-{1 + n % 28:02d} 08:{n % 60:02d},Người {n % 97}"
+        for n in range(IMPORT_ROWS)
     ]
     data = ("\r\n".join(lines) + "\r\n").encode()
     results = {}
@@ -163,18 +192,25 @@ def main() -> None:
     like = time_queries(like_baseline)
     baseline = time_queries(python_baseline)
     assert database["counts"] == baseline["counts"] == like["counts"], (database, like, baseline)
-    print(f"search, full-text index: median {database['median'] * 1000:.1f} ms,"
-          f" max {database['max'] * 1000:.1f} ms")
-    print(f"search, LIKE on the folded column: median {like['median'] * 1000:.1f} ms,"
-          f" max {like['max'] * 1000:.1f} ms")
-    print(f"search, Python folding baseline: median {baseline['median'] * 1000:.1f} ms,"
-          f" max {baseline['max'] * 1000:.1f} ms")
+    print(
+        f"search, full-text index: median {database['median'] * 1000:.1f} ms,"
+        f" max {database['max'] * 1000:.1f} ms"
+    )
+    print(
+        f"search, LIKE on the folded column: median {like['median'] * 1000:.1f} ms,"
+        f" max {like['max'] * 1000:.1f} ms"
+    )
+    print(
+        f"search, Python folding baseline: median {baseline['median'] * 1000:.1f} ms,"
+        f" max {baseline['max'] * 1000:.1f} ms"
+    )
     print("matches:", database["counts"])
     print("full-text index, ms per query:", database["ms"])
     if not args.skip_import:
         result = import_request(args.runs)
         for label, value in result.items():
-            print(f"confirm 2,000 rows, {label}: {value if isinstance(value, str) else f'{value:.3f} s'}")
+            shown = value if isinstance(value, str) else f"{value:.3f} s"
+            print(f"confirm 2,000 rows, {label}: {shown}")
 
 
 if __name__ == "__main__":

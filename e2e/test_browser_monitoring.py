@@ -40,14 +40,15 @@ def desk(vanphong):
             attitude="ban_khoan")
     mention("Di dời chợ Hòa Bình: chưa có kế hoạch", story=rumour, at=when(2), site="c.vn",
             attitude="dong_tinh")
-    mention("Rác thải ùn ứ ở ngõ 5 phố Hòa Bình", at=when(1), site="d.vn", attitude="buc_xuc")
+    rubbish = mention("Rác thải ùn ứ ở ngõ 5 phố Hòa Bình", at=when(1), site="d.vn",
+                      attitude="buc_xuc")
     mention("Phố Hoàng Hoa Thám sửa đường", at=when(40), site="e.vn", attitude="ban_khoan")
     finding = misinformation.mark(
         actor=vanphong, story_id=rumour.pk, verdict="false",
         note="Phường không có kế hoạch di dời chợ.", correction_url="https://hoabinh.example/a",
         corrected_on=when(3).date(),
     )
-    return {"story": rumour, "finding": finding}
+    return {"story": rumour, "finding": finding, "rubbish": rubbish}
 
 
 def _open(browser, viewport, errors):
@@ -127,7 +128,7 @@ def test_the_office_filters_the_monitoring_page(browser, live_server, desk):
     _shot(page, "monitoring-sources-desktop")
     page.goto(f"{live_server.url}/theo-doi-bao-chi/cau-chuyen/")
     _shot(page, "monitoring-stories-desktop")
-    page.goto(f"{live_server.url}/theo-doi-bao-chi/sai-su-that/danh-dau/?tin=1")
+    page.goto(f"{live_server.url}/theo-doi-bao-chi/sai-su-that/danh-dau/?tin={desk['rubbish'].pk}")
     _shot(page, "monitoring-finding-form-desktop")
     phone.goto(f"{live_server.url}/theo-doi-bao-chi/cau-chuyen/")
     _shot(phone, "monitoring-stories-phone")

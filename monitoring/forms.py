@@ -1,5 +1,6 @@
-"""The office's form for an export file: its source, the file, and (once the file's columns are
-known) one select per field of a mention, pre-filled with the saved or guessed mapping."""
+"""The monitoring desk's forms: an export file (its source, the file, and once the file's
+columns are known one select per field of a mention, pre-filled with the saved or guessed
+mapping); the page's filters; a source of the register; a finding of false information."""
 
 from __future__ import annotations
 

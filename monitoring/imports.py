@@ -296,9 +296,9 @@ def confirm_upload(*, user, upload_id: int) -> tuple[Source, Tally | None]:
 def run_upload(upload_id: int) -> dict:
     """The worker's import of a queued upload (``monitoring.tasks.import_upload``): claimed
     once, its progress written as it goes, its rows emptied when done (the counts stay)."""
-    claimed = ExportUpload.objects.filter(
-        pk=upload_id, state=ExportUpload.State.QUEUED
-    ).update(state=ExportUpload.State.RUNNING)
+    claimed = ExportUpload.objects.filter(pk=upload_id, state=ExportUpload.State.QUEUED).update(
+        state=ExportUpload.State.RUNNING
+    )
     if not claimed:
         return {}
     upload = ExportUpload.objects.select_related("source", "created_by").get(pk=upload_id)

@@ -230,6 +230,12 @@ def findings() -> list[Misinformation]:
     return list(rows.order_by("-created_at", "-pk"))
 
 
+def story_finding(story: Story) -> Misinformation | None:
+    """The finding on the story, else on one of its mentions (the story's page shows it)."""
+    rows = Misinformation.objects.filter(Q(story=story) | Q(mention__story=story))
+    return rows.order_by("mention_id", "pk").first()  # the story's own first (no mention)
+
+
 def covered_mentions(finding: Misinformation) -> QuerySet[Mention]:
     """The mentions whose volume a finding follows: its story's (a mention with no story: just
     itself), or an issue's mentions and the stories they belong to."""

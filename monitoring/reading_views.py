@@ -160,10 +160,8 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     story = get_object_or_404(Story.objects.select_related("first_mention__source"), pk=pk)
     days = pages.story_days(story)
-    finding = getattr(story, "misinformation", None)
     mentions = pages.story_mentions(story)
-    findings = [m.misinformation for m in mentions if hasattr(m, "misinformation")]
-    shown = finding or (findings[0] if findings else None)
+    shown = pages.story_finding(story)
     volume = pages.misinformation_volume(shown) if shown else None
     return render(
         request,
