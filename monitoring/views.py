@@ -90,10 +90,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             return redirect("monitoring_import_preview")
+    latest = selectors.pending_upload(request.user)
+    working = [ExportUpload.State.QUEUED, ExportUpload.State.RUNNING]
     return render(
         request,
         "monitoring/import.html",
-        {"form": form, "error": error, "pending": pending, "headers": form.headers},
+        {
+            "form": form,
+            "error": error,
+            "pending": pending,
+            "headers": form.headers,
+            "working": latest if latest and latest.state in working else None,
+        },
     )
 
 

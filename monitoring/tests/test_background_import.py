@@ -61,6 +61,8 @@ def test_the_page_follows_a_running_import(client, vanphong):
     body = client.get(reverse("monitoring_import_preview")).content.decode()
     assert f"Đang nhập: 100 / {ROWS} dòng (40%)" in body
     assert 'hx-trigger="every 2s"' in body and "?partial=1" in body
+    page = client.get(reverse("monitoring_import")).content.decode()
+    assert f"đang được nhập ở nền (100 / {ROWS} dòng)" in page and "Xem tiến độ" in page
     fragment = client.get(reverse("monitoring_import_preview"), {"partial": "1"}).content
     assert fragment.decode().strip().startswith("<section") and b"<html" not in fragment
     # a new upload meanwhile keeps the running one
