@@ -15,6 +15,8 @@ another text (the comments exported with their post's address), gets
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -35,7 +37,10 @@ from textops.services import analyse_many, mask_everything
 # The purpose the author key is derived for: a hash made for this and nothing else.
 AUTHOR_KEY_SALT = "longdan.monitoring.author"
 PENDING_FOR = dt.timedelta(days=1)
+BACKGROUND_ROWS = 200  # a file with more rows is imported by the worker, its progress shown
+PROGRESS_EVERY = 50
 TITLE_LENGTH = 120
+logger = logging.getLogger(__name__)
 
 
 class ColumnError(ServiceError):
@@ -114,16 +119,19 @@ def _title(text: str) -> str:
     return line[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-def import_rows(*, actor, source: Source, reading: Reading) -> Tally:
+def import_rows(
+    *, actor, source: Source, reading: Reading, progress: Callable[[int], None] | None = None
+) -> Tally:
     """Store the rows of a reading on ``source``, save its mapping there, audit the counts.
 
     Each row is its own transaction (``save_mention``): a crash midway leaves whole mentions,
-    and importing the file again adds only the rest."""
+    and importing the file again adds only the rest. ``progress(rows handled)`` is called every
+    ``PROGRESS_EVERY`` rows (the background import shows it)."""
     tally = Tally(errors=len(reading.errors), messages=list(reading.errors))
     gaz = gazetteer()
     fallback_site = site_of(source.url) if source.url else source.name
     analyses = analyse_many([row["text"] for row in reading.rows], cleaned=True)
-    for row, analysis in zip(reading.rows, analyses, strict=True):
+    for number, (row, analysis) in enumerate(zip(reading.rows, analyses, strict=True), start=1):
         url = identity(source, row, analysis.normalised)
         try:
             mention = url and save_mention(
@@ -144,6 +152,8 @@ def import_rows(*, actor, source: Source, reading: Reading) -> Tally:
             tally.new += 1
         else:
             tally.duplicates += 1
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
     _finish(actor, source, reading, tally)
     return tally
 
@@ -234,7 +244,8 @@ def start_upload(
     with transaction.atomic():
         if source is None:
             source = add_source(actor=user, name=new_source, url="", kind=Source.Kind.EXPORT)
-        ExportUpload.objects.filter(created_by=user).delete()
+        working = [ExportUpload.State.QUEUED, ExportUpload.State.RUNNING]
+        ExportUpload.objects.filter(created_by=user).exclude(state__in=working).delete()
         ExportUpload.objects.filter(created_at__lt=timezone.now() - PENDING_FOR).delete()
         return ExportUpload.objects.create(
             source=source,
@@ -246,14 +257,17 @@ def start_upload(
         )
 
 
-def confirm_upload(*, user, upload_id: int) -> tuple[Source, Tally]:
-    """Import the office member's previewed file (once: a second click finds it gone)."""
+def confirm_upload(*, user, upload_id: int) -> tuple[Source, Tally | None]:
+    """Import the office member's previewed file (once: a second click finds it gone).
+
+    A file of more than ``BACKGROUND_ROWS`` rows goes to the background worker instead: the
+    tally is then None and the upload's ``state``, ``done`` and ``result`` tell its progress."""
     require_office(user, "nhập tệp xuất từ mạng xã hội")
     with transaction.atomic():
         upload = (
-            ExportUpload.objects.select_for_update()
+            ExportUpload.objects.select_for_update(of=("self",))
             .select_related("source")
-            .filter(pk=upload_id, created_by=user)
+            .filter(pk=upload_id, created_by=user, state=ExportUpload.State.PREVIEW)
             .first()
         )
         if upload is None:
@@ -262,10 +276,52 @@ def confirm_upload(*, user, upload_id: int) -> tuple[Source, Tally]:
                 " hãy tải tệp lên lại.",
                 field="file",
             )
-        reading = Reading(upload.headers, upload.column_map, upload.rows, upload.errors)
         source = upload.source
-        upload.delete()
+        background = len(upload.rows) > BACKGROUND_ROWS
+        if background:
+            upload.state = ExportUpload.State.QUEUED
+            upload.total = len(upload.rows)
+            upload.save(update_fields=["state", "total"])
+        else:
+            reading = Reading(upload.headers, upload.column_map, upload.rows, upload.errors)
+            upload.delete()
+    if background:
+        from monitoring.tasks import import_upload  # the task module imports this one
+
+        import_upload.enqueue(upload_id=upload.pk)  # after the commit: the worker sees it
+        return source, None
     return source, import_rows(actor=user, source=source, reading=reading)
+
+
+def run_upload(upload_id: int) -> dict:
+    """The worker's import of a queued upload (``monitoring.tasks.import_upload``): claimed
+    once, its progress written as it goes, its rows emptied when done (the counts stay)."""
+    claimed = ExportUpload.objects.filter(pk=upload_id, state=ExportUpload.State.QUEUED).update(
+        state=ExportUpload.State.RUNNING
+    )
+    if not claimed:
+        return {}
+    upload = ExportUpload.objects.select_related("source", "created_by").get(pk=upload_id)
+    rows = ExportUpload.objects.filter(pk=upload_id)
+    reading = Reading(upload.headers, upload.column_map, upload.rows, upload.errors)
+    try:
+        tally = import_rows(
+            actor=upload.created_by,
+            source=upload.source,
+            reading=reading,
+            progress=lambda done: rows.update(done=done),
+        )
+    except Exception as exc:  # noqa: BLE001 - the page must say it stopped, not wait for ever
+        logger.exception("monitoring: background import of upload %s failed", upload_id)
+        message = (
+            f"Nhập tệp bị dừng vì lỗi không mong đợi ({type(exc).__name__}). Các tin đã nhập"
+            " được giữ; tải tệp lên và nhập lại thì chỉ thêm phần còn lại."
+        )
+        rows.update(state=ExportUpload.State.FAILED, result={"error": message}, rows=[])
+        return {"error": message}
+    result = tally.as_dict()
+    rows.update(state=ExportUpload.State.DONE, done=len(reading.rows), result=result, rows=[])
+    return result
 
 
 def cancel_upload(*, user) -> None:

@@ -167,6 +167,10 @@ class Mention(models.Model):
     # installation (``monitoring.imports.author_hash``), only ever counted; never the name.
     author_hash = models.CharField("mã người viết", max_length=64, blank=True, editable=False)
     reactions = models.PositiveIntegerField("lượt tương tác", null=True, blank=True)
+    # Title and text folded (no diacritics, lower case), one space between words and one at each
+    # end (``monitoring.reading.search_document``): the page's search matches whole words in the
+    # database (" hoa binh "), with or without diacritics typed. Set when saved or masked again.
+    folded = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]
@@ -175,6 +179,16 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        from monitoring.reading import search_document
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "text"} & set(update_fields):
+            self.folded = search_document(self.title, self.text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "folded"}
+        super().save(*args, **kwargs)
 
     @property
     def link(self) -> str:
@@ -199,7 +213,18 @@ class MentionBand(models.Model):
 class ExportUpload(models.Model):
     """An export file read for the office's preview, waiting for "import": its rows already in
     stored form (texts masked, authors hashed; the file itself is not kept). One per user; it is
-    deleted when imported or cancelled, and after a day."""
+    deleted when imported or cancelled, and after a day.
+
+    A large file is imported by the background worker (``monitoring.tasks.import_upload``): the
+    row then stays, ``queued`` → ``running`` (``done`` counts the rows handled) → ``done`` with
+    the counts in ``result`` and its rows emptied, or ``failed``, so the page shows the progress."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "Chờ xem trước"
+        QUEUED = "queued", "Chờ nhập"
+        RUNNING = "running", "Đang nhập"
+        DONE = "done", "Đã nhập"
+        FAILED = "failed", "Nhập không thành công"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
@@ -210,6 +235,10 @@ class ExportUpload(models.Model):
     column_map = models.JSONField(default=dict)  # the mapping the rows were read with
     rows = models.JSONField(default=list)  # ``monitoring.imports.Reading.rows``
     errors = models.JSONField(default=list)  # Vietnamese, one per refused row, no cell value
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    total = models.PositiveIntegerField(default=0)  # rows to import, kept once rows are emptied
+    done = models.PositiveIntegerField(default=0)  # rows handled so far in the background
+    result = models.JSONField(default=dict, blank=True)  # Tally.as_dict(), or {"error": "…"}
 
     class Meta:
         verbose_name = "tệp xuất chờ nhập"
@@ -217,3 +246,77 @@ class ExportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Tệp xuất chờ nhập vào {self.source_id} ({len(self.rows)} dòng)"
+
+
+class Misinformation(models.Model):
+    """The office's finding that a mention, a story or an issue carries distorted or false
+    information (R9), and the correction the office published.
+
+    Exactly one of ``mention``, ``story``, ``issue`` is set, and each has at most one finding.
+    Its volume before and after the correction is read from the mentions it covers
+    (``monitoring.page_selectors.misinformation_volume``)."""
+
+    class Verdict(models.TextChoices):
+        FALSE = "false", "Thông tin sai sự thật"
+        DISTORTED = "distorted", "Thông tin xuyên tạc, sai lệch"
+
+    verdict = models.CharField("kết luận", max_length=10, choices=Verdict.choices)
+    mention = models.OneToOneField(
+        Mention,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="misinformation",
+        verbose_name="tin, bài",
+    )
+    story = models.OneToOneField(
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="misinformation",
+        verbose_name="câu chuyện",
+    )
+    issue = models.OneToOneField(
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="misinformation",
+        verbose_name="vấn đề",
+    )
+    note = models.TextField("nhận định của Ban", max_length=4000)
+    correction_url = models.URLField("đường dẫn bài đính chính", max_length=2000, blank=True)
+    correction_text = models.TextField("nội dung đính chính", max_length=8000, blank=True)
+    corrected_on = models.DateField("ngày đính chính", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "thông tin sai sự thật"
+        verbose_name_plural = "thông tin sai sự thật"
+        constraints = [
+            models.CheckConstraint(
+                name="misinformation_one_target",
+                condition=(
+                    models.Q(mention__isnull=False, story__isnull=True, issue__isnull=True)
+                    | models.Q(mention__isnull=True, story__isnull=False, issue__isnull=True)
+                    | models.Q(mention__isnull=True, story__isnull=True, issue__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.mention_id:
+            return f"Tin “{self.mention}”"
+        if self.story_id:
+            return f"Câu chuyện số {self.story_id}"
+        return f"Vấn đề {self.issue.code}" if self.issue else ""

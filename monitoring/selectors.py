@@ -1,5 +1,6 @@
-"""Reads of the monitoring desk: the ward's gazetteer from the registry, mentions for export,
-sources with their health and distinct voices, an export waiting for the office's import."""
+"""Reads of the monitoring desk's work: the ward's gazetteer from the registry, the sources to
+fetch, mentions for the command's export, an export waiting for the office's import. The pages'
+reads (filters, stories, health, findings) are ``monitoring.page_selectors``."""
 
 from __future__ import annotations
 
@@ -7,15 +8,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from monitoring.gazetteer import Gazetteer
 from monitoring.models import ExportUpload, Mention, Place, Source
 from orgs.models import Area
-
-# Distinct authors among a set of mentions (only exports have them; the hash is only counted).
-_VOICES = Count("author_hash", distinct=True, filter=~Q(author_hash=""))
 
 
 def gazetteer() -> Gazetteer:
@@ -57,52 +54,6 @@ def export_rows() -> Iterator[dict]:
             "issue": m.issue_id,
             "reactions": m.reactions,
         }
-
-
-def mentions_for_office(
-    *, relevance: str = "", source_id: int | None = None, q: str = "", limit: int = 100
-) -> list[Mention]:
-    """Newest mentions first, filtered; ``q`` matches title or text without diacritics."""
-    from core.text import fold
-
-    rows = Mention.objects.select_related("source", "topic", "story").order_by(
-        "-published_at", "-fetched_at", "-pk"
-    )
-    if relevance:
-        rows = rows.filter(relevance=relevance)
-    if source_id:
-        rows = rows.filter(source_id=source_id)
-    rows = list(rows[: limit * 5 if q else limit])
-    if q:
-        needle = fold(q)
-        rows = [m for m in rows if needle in fold(f"{m.title} {m.text}")][:limit]
-    voices = story_voices({m.story_id for m in rows if m.story_id})
-    for m in rows:
-        m.voices = voices.get(m.story_id, 0)
-    return rows
-
-
-def story_voices(story_ids: set[int]) -> dict[int, int]:
-    """How many distinct authors each story's exported posts and comments have."""
-    counts = (
-        Mention.objects.filter(story_id__in=story_ids)
-        .values("story_id")
-        .annotate(voices=_VOICES)
-        .values_list("story_id", "voices")
-    )
-    return dict(counts)
-
-
-def sources_with_health() -> list[Source]:
-    """Every source with ``mention_count`` and ``voices`` (distinct authors of its exports)."""
-    return list(
-        Source.objects.annotate(
-            mention_count=Count("mentions"),
-            voices=Count(
-                "mentions__author_hash", distinct=True, filter=~Q(mentions__author_hash="")
-            ),
-        ).order_by("name")
-    )
 
 
 def export_sources() -> list[Source]:

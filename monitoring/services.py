@@ -25,6 +25,7 @@ from monitoring.extract import ExtractError
 from monitoring.fetcher import FetchConfig, Fetcher, FetchError
 from monitoring.gazetteer import Gazetteer
 from monitoring.models import Mention, MentionBand, Source, Story
+from monitoring.reading import search_document
 from monitoring.selectors import active_sources, gazetteer
 from textengine.signature import Sig, signatures
 from textops.selectors import topic_for_code
@@ -60,25 +61,26 @@ def fetcher() -> Fetcher:
 # --- sources -----------------------------------------------------------------------------------
 
 
+MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60  # minutes between two fetches of a source
+
+
 def add_source(
-    *, actor, name: str, url: str, kind: str | None = None, client: Fetcher | None = None
+    *,
+    actor,
+    name: str,
+    url: str,
+    kind: str | None = None,
+    fetch_interval_minutes: int | None = None,
+    client: Fetcher | None = None,
 ) -> Source:
     """Register a source; its kind is detected from what the address returns when left out.
 
     An export source (posts imported from files) needs no address; its page's address, when
     given, is only shown."""
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError("Tên nguồn: không được để trống.", field="name")
-    if Source.objects.filter(name=name).exists():
-        raise ServiceError(f"Tên nguồn: đã có nguồn tên '{name}'.", field="name")
-    if kind and kind not in Source.Kind.values:
-        raise ServiceError(f"Loại nguồn: '{kind}' không hợp lệ.", field="kind")
-    exported = kind == Source.Kind.EXPORT
-    try:
-        url = canonical_url(url) if url or not exported else ""
-    except AddressError as exc:
-        raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
+    name = _source_name(name)
+    kind = _source_kind(kind)
+    interval = _interval(fetch_interval_minutes)
+    url = _source_url(url, exported=kind == Source.Kind.EXPORT)
     if not kind:
         try:
             response = (client or fetcher()).get(url)
@@ -86,15 +88,124 @@ def add_source(
             raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
         kind = extract.feed_kind(response.body)
     with transaction.atomic():
-        source = Source.objects.create(name=name, url=url, kind=kind)
+        source = Source.objects.create(
+            name=name, url=url, kind=kind, fetch_interval_minutes=interval
+        )
         audit(
             actor=actor,
             action=AuditEntry.Action.CREATE,
             obj=source,
             summary=f"Thêm nguồn tin {name} ({source.get_kind_display()})",
-            data={"url": url, "kind": kind},
+            data={"url": url, "kind": kind, "fetch_interval_minutes": interval},
         )
     return source
+
+
+def update_source(
+    *,
+    actor,
+    source_id: int,
+    name: str,
+    url: str,
+    kind: str,
+    fetch_interval_minutes: int | None,
+    active: bool,
+) -> Source:
+    """Change a source's name, address, kind, interval or whether it is followed (audited).
+
+    A new address forgets the old one's ETag and Last-Modified (its first fetch is whole)."""
+    require_office(actor, "sửa nguồn tin")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().filter(pk=source_id).first()
+        if source is None:
+            raise ServiceError("Không tìm thấy nguồn tin.", field="source")
+        name = _source_name(name, exclude=source.pk)
+        kind = _source_kind(kind) or source.kind
+        changes = {
+            "name": name,
+            "kind": kind,
+            "url": _source_url(url, exported=kind == Source.Kind.EXPORT),
+            "fetch_interval_minutes": _interval(fetch_interval_minutes),
+            "active": bool(active),
+        }
+        changed = {k: v for k, v in changes.items() if getattr(source, k) != v}
+        if not changed:
+            return source
+        if "url" in changed:
+            changed |= {"etag": "", "last_modified": ""}
+        for key, value in changed.items():
+            setattr(source, key, value)
+        source.save(update_fields=list(changed))
+        audit(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=source,
+            summary=_source_change_summary(source, changed),
+            data={k: v for k, v in changed.items() if k not in ("etag", "last_modified")},
+        )
+    return source
+
+
+def set_source_active(*, actor, source_id: int, active: bool) -> Source:
+    """Follow a source again, or stop following it (its mentions stay)."""
+    require_office(actor, "ngừng hoặc tiếp tục theo dõi nguồn tin")
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        raise ServiceError("Không tìm thấy nguồn tin.", field="source")
+    return update_source(
+        actor=actor,
+        source_id=source.pk,
+        name=source.name,
+        url=source.url,
+        kind=source.kind,
+        fetch_interval_minutes=source.fetch_interval_minutes,
+        active=active,
+    )
+
+
+def _source_change_summary(source: Source, changed: dict) -> str:
+    if set(changed) == {"active"}:
+        verb = "Tiếp tục theo dõi" if source.active else "Ngừng theo dõi"
+        return f"{verb} nguồn tin {source.name}"
+    return f"Sửa nguồn tin {source.name}"
+
+
+def _source_name(name: str, *, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("Tên nguồn: không được để trống.", field="name")
+    if len(name) > 200:
+        raise ServiceError("Tên nguồn: dài quá 200 ký tự.", field="name")
+    if Source.objects.filter(name=name).exclude(pk=exclude).exists():
+        raise ServiceError(f"Tên nguồn: đã có nguồn tên '{name}'.", field="name")
+    return name
+
+
+def _source_kind(kind: str | None) -> str:
+    if kind and kind not in Source.Kind.values:
+        raise ServiceError(f"Loại nguồn: '{kind}' không hợp lệ.", field="kind")
+    return kind or ""
+
+
+def _source_url(url: str, *, exported: bool) -> str:
+    url = (url or "").strip()
+    if not url and not exported:
+        raise ServiceError("Địa chỉ: không được để trống.", field="url")
+    try:
+        return canonical_url(url) if url else ""
+    except AddressError as exc:
+        raise ServiceError(f"Địa chỉ: {exc}", field="url") from exc
+
+
+def _interval(minutes: int | None) -> int:
+    if minutes is None:
+        return 60
+    if not MIN_INTERVAL <= minutes <= MAX_INTERVAL:
+        raise ServiceError(
+            f"Chu kỳ lấy tin: từ {MIN_INTERVAL} đến {MAX_INTERVAL} phút (một tuần).",
+            field="fetch_interval_minutes",
+        )
+    return minutes
 
 
 def _record(source: Source, tally: Tally, etag: str | None, modified: str | None) -> None:
@@ -379,6 +490,7 @@ def _rewrite_mention(mention: Mention) -> dict[str, tuple[str, ...]]:
     if found:
         kinds = set().union(*found.values())
         mention.masked_kinds = sorted({*(mention.masked_kinds or []), *kinds})
+        mention.folded = search_document(mention.title, mention.text)  # no unmasked word left
     return found
 
 
@@ -391,7 +503,7 @@ def remask_mentions(**options) -> Remasked:
     target = Target(
         queryset=Mention.objects.all(),
         reads=("title", "text", "masked_kinds"),
-        writes=("title", "text", "masked_kinds"),
+        writes=("title", "text", "masked_kinds", "folded"),
         rewrite=_rewrite_mention,
         noun="tin",
     )

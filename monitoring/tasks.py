@@ -1,13 +1,20 @@
-"""The monitoring desk's background work (``longdan scheduler`` enqueues it every tick)."""
+"""The monitoring desk's background work: fetching the sources that are due (``longdan
+scheduler`` enqueues it every tick) and importing a large export the office confirmed."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from monitoring import services
+from monitoring import imports, services
 
 
 @task()
 def fetch_due_sources() -> dict:
     """Fetch the active sources whose interval has passed; return the counts."""
     return services.fetch_all(due_only=True)
+
+
+@task()
+def import_upload(upload_id: int) -> dict:
+    """Import a large export the office confirmed (its progress on the preview page)."""
+    return imports.run_upload(upload_id)

@@ -1,6 +1,6 @@
-"""The monitoring page (the office's): newest mentions with filters, sources' health, the
-"paste a link" form (fetch, show, confirm, store), and importing a social-network export
-(upload, map the columns, preview, import)."""
+"""The office's ways in for mentions: the "paste a link" form (fetch, show, confirm, store), and
+importing a social-network export (upload, map the columns, preview, import). The pages that
+read the desk are ``monitoring.reading_views`` and ``monitoring.misinfo_views``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from documents.tabular import MAX_BYTES
 from monitoring import imports, selectors, services
 from monitoring.exportfile import FIELDS, guess_columns
 from monitoring.forms import ExportUploadForm
-from monitoring.models import Mention
+from monitoring.models import ExportUpload
 
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 50
@@ -28,33 +28,6 @@ PREVIEW_ERRORS = 50
 def _office(request: HttpRequest) -> None:
     if not request.user.is_office:
         raise Http404("Không tìm thấy trang.")
-
-
-@login_required
-@require_http_methods(["GET"])
-def mention_list(request: HttpRequest) -> HttpResponse:
-    _office(request)
-    relevance = request.GET.get("relevance", "ward")
-    if relevance not in Mention.Relevance.values:
-        relevance = ""
-    source = request.GET.get("source", "")
-    q = request.GET.get("q", "").strip()[:200]
-    sources = selectors.sources_with_health()
-    mentions = selectors.mentions_for_office(
-        relevance=relevance, source_id=int(source) if source.isdigit() else None, q=q
-    )
-    return render(
-        request,
-        "monitoring/list.html",
-        {
-            "mentions": mentions,
-            "sources": sources,
-            "relevance": relevance,
-            "source": source,
-            "q": q,
-            "relevances": Mention.Relevance.choices,
-        },
-    )
 
 
 @login_required
@@ -117,10 +90,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             return redirect("monitoring_import_preview")
+    latest = selectors.pending_upload(request.user)
+    working = [ExportUpload.State.QUEUED, ExportUpload.State.RUNNING]
     return render(
         request,
         "monitoring/import.html",
-        {"form": form, "error": error, "pending": pending, "headers": form.headers},
+        {
+            "form": form,
+            "error": error,
+            "pending": pending,
+            "headers": form.headers,
+            "working": latest if latest and latest.state in working else None,
+        },
     )
 
 
@@ -148,6 +129,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     upload = selectors.pending_upload(request.user)
     if upload is None:
         return redirect("monitoring_import")
+    if upload.state != ExportUpload.State.PREVIEW:
+        return _import_progress(request, upload)
     rows = [
         row
         | {
@@ -182,9 +165,23 @@ def _import_decision(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("monitoring_import")
+    if tally is None:  # a large file: the worker imports it, this page follows it
+        return redirect("monitoring_import_preview")
     messages.success(
         request,
         f"Đã nhập tệp vào nguồn “{source.name}”: {tally.new} tin mới, {tally.duplicates} tin đã"
         f" có (không nhập lại), {tally.errors} dòng lỗi.",
     )
     return redirect(f"{reverse('monitoring_list')}?relevance=all&source={source.pk}")
+
+
+def _import_progress(request: HttpRequest, upload: ExportUpload) -> HttpResponse:
+    """A large file being imported by the worker: how far it got, refreshed every two seconds
+    (htmx asks for the fragment alone) until it is done."""
+    template = "monitoring/_import_progress.html" if request.GET.get("partial") else None
+    context = {
+        "upload": upload,
+        "percent": int(100 * upload.done / upload.total) if upload.total else 0,
+        "working": upload.state in (ExportUpload.State.QUEUED, ExportUpload.State.RUNNING),
+    }
+    return render(request, template or "monitoring/import_progress.html", context)

@@ -28,7 +28,7 @@ from issues import services as issue_services
 from issues.models import Answer, Issue, MergeProposal
 from issues.tests.helpers import FLOOD, GARBAGE
 from issues.tests.helpers import item as make_item
-from monitoring.models import ExportUpload, Mention
+from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
 from orgs.models import Area, Collaborator, OrgUnit
@@ -197,6 +197,25 @@ def export_upload(w: World, request) -> None:
         user=w["users"][OFFICE], file_name="bai-dang.csv", data=_EXPORT_CSV,
         new_source="Nhóm Cư dân Hòa Bình",
     )
+
+
+def monitoring_desk(w: World, request) -> None:
+    """A followed source, a story of one mention on it, and the office's finding on the story."""
+    from monitoring import misinformation
+
+    w["source"] = Source.objects.create(name="Báo Hòa Bình", url="https://baohoabinh.example/rss",
+                                        kind=Source.Kind.RSS)
+    w["story"] = Story.objects.create(first_seen_at=dt.datetime.now(dt.UTC))
+    w["mention"] = Mention.objects.create(
+        url="https://baohoabinh.example/cho", site="baohoabinh.example", source=w["source"],
+        title="Tin đồn di dời chợ Hòa Bình", text="Tin đồn di dời chợ Hòa Bình.",
+        story=w["story"])
+    w["finding"] = misinformation.mark(actor=w["users"][OFFICE], story_id=w["story"].pk,
+                                       verdict="false", note="Phường không di dời chợ.")
+
+
+_FINDING = {"verdict": "false", "note": "Phường không có kế hoạch di dời chợ.",
+            "correction_url": "https://hoabinh.example/dinh-chinh"}
 
 
 def news_site(w: World, request) -> None:
@@ -401,6 +420,25 @@ ISSUES = [
     Write("monitoring_import_preview", url("monitoring_import_preview"),
           lambda w: {"upload": w["export_upload"].pk}, Mention, OFFICE_ONLY,
           given=(export_upload,)),
+    # the sources' register and the findings of false information (the office; leaders read)
+    Write("monitoring_sources", url("monitoring_sources"),
+          lambda w: {"name": "Báo Tin tức", "url": "https://baotintuc.example/rss", "kind": "rss",
+                     "fetch_interval_minutes": "60"}, Source, OFFICE_ONLY),
+    Write("monitoring_source_edit", url("monitoring_source_edit", "source"),
+          lambda w: {"name": "Báo Hòa Bình điện tử", "kind": "rss", "url": w["source"].url,
+                     "fetch_interval_minutes": "120", "active": "on"},
+          AuditEntry, OFFICE_ONLY, given=(monitoring_desk,)),
+    Write("monitoring_source_toggle", url("monitoring_source_toggle", "source"),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, given=(monitoring_desk,)),
+    Write("monitoring_finding_new",
+          lambda w: reverse("monitoring_finding_new") + f"?tin={w['mention'].pk}",
+          lambda w: _FINDING | {"corrected_on": _today()}, Misinformation, OFFICE_ONLY,
+          given=(monitoring_desk,)),
+    Write("monitoring_finding", url("monitoring_finding", "finding"),
+          lambda w: _FINDING | {"corrected_on": _today()}, AuditEntry, OFFICE_ONLY,
+          given=(monitoring_desk,)),
+    Write("monitoring_finding_withdraw", url("monitoring_finding_withdraw", "finding"),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, given=(monitoring_desk,)),
 ]
 
 ORGS = [

@@ -35,6 +35,7 @@ from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
 from longdan import demo
+from monitoring.models import Mention, Misinformation, Source, Story
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from picture.direction_selectors import directions_visible_to
@@ -113,6 +114,12 @@ VERDICTS: dict[str, Verdict] = {
     # monitoring (the press about the ward: the office's desk)
     "monitoring_list": V(OFFICE), "monitoring_paste": V(OFFICE),
     "monitoring_import": V(OFFICE), "monitoring_import_preview": V(OFFICE),
+    "monitoring_export": V(OFFICE), "monitoring_mention": V(OFFICE, "mention"),
+    "monitoring_stories": V(OFFICE), "monitoring_story": V(OFFICE, "story"),
+    "monitoring_sources": V(OFFICE), "monitoring_source_edit": V(OFFICE, "source"),
+    "monitoring_source_toggle": V(WRITE, "source"), "monitoring_findings": V(OFFICE),
+    "monitoring_finding_new": V(OFFICE), "monitoring_finding": V(OFFICE, "finding"),
+    "monitoring_finding_withdraw": V(WRITE, "finding"),
     # surveys
     "survey_list": V(SCOPED), "survey_create": V(OFFICE), "xlsform_check": V(OFFICE),
     "survey_detail": V(SCOPED, "survey"), "survey_edit": V(OFFICE, "survey"),
@@ -238,6 +245,7 @@ def world(django_db_setup, django_db_blocker):
             demo.load_demo(today=TODAY, months=1)  # with directions, shapes and briefs
             _direction_for_every_reader()
             _consolidated_reports()
+            _monitoring_desk()
             yield
             transaction.set_rollback(True)
 
@@ -265,6 +273,24 @@ def _consolidated_reports() -> None:
     generate_consolidated(user=None, period=month)
     for unit in OrgUnit.objects.filter(children__isnull=False).exclude(parent=None).distinct():
         generate_consolidated(user=None, period=month, unit=unit)
+
+
+def _monitoring_desk() -> None:
+    """A source, a story of two mentions (one tied to an issue) and the office's finding: the
+    desk is the whole ward's and the office's, so a unit's reader must find none of it."""
+    from monitoring import misinformation
+
+    source = Source.objects.create(name="Báo Hòa Bình", url="https://baohoabinh.example/rss",
+                                   kind=Source.Kind.RSS)
+    story = Story.objects.create(first_seen_at=dt.datetime(2026, 1, 8, tzinfo=dt.UTC))
+    for n in (1, 2):
+        Mention.objects.create(
+            url=f"https://baohoabinh.example/cho-{n}", site="baohoabinh.example", source=source,
+            title=f"Tin đồn di dời chợ Hòa Bình ({n})", text="Tin đồn di dời chợ Hòa Bình.",
+            story=story, issue=Issue.objects.order_by("pk").first() if n == 1 else None)
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    misinformation.mark(actor=office, story_id=story.pk, verdict="false",
+                        note="Phường không có kế hoạch di dời chợ.")
 
 
 def readers() -> list[User]:
@@ -485,6 +511,10 @@ OBJECTS: dict[str, Pick] = {
     "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
     "latent_candidate": lambda scope: [({"pk": 1, "decision": "bo-qua"}, True)],
     "merge_proposal": _any(MergeProposal.objects.all, lambda p: {"pk": p.pk}),
+    "mention": _any(Mention.objects.all, lambda m: {"pk": m.pk}),
+    "story": _any(Story.objects.all, lambda s: {"pk": s.pk}),
+    "source": _any(Source.objects.all, lambda s: {"pk": s.pk}),
+    "finding": _any(Misinformation.objects.all, lambda f: {"pk": f.pk}),
 }
 
 

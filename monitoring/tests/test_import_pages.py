@@ -152,8 +152,10 @@ def test_list_counts_voices_and_keeps_made_up_addresses_unlinked(client, vanphon
     client.force_login(vanphong)
     body = client.get(reverse("monitoring_list"), {"relevance": "all"}).content.decode()
     assert 'href="export:' not in body
-    assert f'<td class="num">{Mention.objects.filter(source=source).count()}</td>' in body
-    assert '<td class="num">3</td>' in body  # three distinct voices in the source
+    body = client.get(reverse("monitoring_sources")).content.decode()
+    count = Mention.objects.filter(source=source).count()
+    assert f'&amp;source={source.pk}">{count}</a></td>' in body
+    assert '<td class="num" data-label="Số người viết">3</td>' in body  # three distinct voices
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -46,6 +46,9 @@ def test_names_and_addresses_in_stored_mentions_are_masked_once_with_an_audit_en
     assert "⟨HỌ TÊN⟩" in named.text and "Nguyễn Thị Lan" not in named.text
     assert "số 45" not in named.text and "⟨SĐT⟩" in named.text
     assert named.masked_kinds == ["address", "name", "phone"]
+    # the search document follows: no unmasked name left to find
+    assert "tran van binh" not in named.folded and "nguyen thi lan" not in named.folded
+    assert " rac thai " in named.folded
     assert Mention.objects.get(pk=clean.pk).title == normalize(CLEAN)
     [entry] = AuditEntry.objects.filter(data__remask=True)
     assert (entry.object_type, entry.object_id) == ("monitoring.mention", str(named.pk))

@@ -59,7 +59,8 @@ def test_list_filters_relevance_and_search_without_diacritics(client, vanphong, 
     )
     body = client.get(reverse("monitoring_list")).content.decode()  # ward by default
     assert ">Rác thải ùn ứ ở An Lư</a>" in body and ">Thủy điện Hòa Bình xả lũ</a>" not in body
-    assert "Nguồn tin không đúng định dạng RSS/Atom" in body
+    sources = client.get(reverse("monitoring_sources")).content.decode()
+    assert "Nguồn tin không đúng định dạng RSS/Atom" in sources
     body = client.get(reverse("monitoring_list"), {"relevance": "all", "q": "thuy dien"})
     body = body.content.decode()
     assert ">Thủy điện Hòa Bình xả lũ</a>" in body and ">Rác thải ùn ứ ở An Lư</a>" not in body
