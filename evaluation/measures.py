@@ -326,14 +326,16 @@ def evidence_for(ctx: Context, unit_ids: list[int]) -> dict[int, dict[str, list[
     found: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     _report_evidence(ctx, unit_ids, found)
     _stream_evidence(ctx, unit_ids, found)
-    for pk, unit_id, code, due, done in _issues(ctx, unit_ids).values_list(
-        "pk", "owner_unit_id", "code", "due_on", "done_at"
-    ):
+    for pk, unit_id, code, due, done in _issues(ctx, unit_ids).order_by(
+        "due_on", "pk"
+    ).values_list("pk", "owner_unit_id", "code", "due_on", "done_at"):
         found[unit_id][M.ISSUES_ON_TIME].append({
             "kind": "issue", "pk": pk, "ok": _issue_on_time(due, done),
             "label": f"Vấn đề {code}, hạn {due:%d/%m/%Y}",
         })
-    for unit_id, pk, code, due, a, b in _assignments(ctx, unit_ids).values_list(
+    for unit_id, pk, code, due, a, b in _assignments(ctx, unit_ids).order_by(
+        "direction__due_on", "direction_id"
+    ).values_list(
         "unit_id", "direction_id", "direction__code", "direction__due_on", "done_at",
         "direction__done_at",
     ):
