@@ -160,9 +160,11 @@ def enter_score(
 
 
 def comment_card(*, actor: User, unit: OrgUnit, period: str | PeriodKey, comment: str) -> Scorecard:
-    """The unit's comment on its own card, before the office finalises it."""
+    """The unit's comment on its own card, before the office finalises it (the office may
+    record a comment the unit sent on paper)."""
     key = _period(period)
-    if actor.unit_id != unit.pk or actor.role not in (User.Role.REPORTER, User.Role.OFFICE):
+    own = actor.unit_id == unit.pk and actor.role == User.Role.REPORTER
+    if not (own or getattr(actor, "is_office", False)):
         raise ServiceError("Chỉ người phụ trách của đơn vị được góp ý kiến vào phiếu đánh giá"
                            " của đơn vị mình.", field="user")
     text = (comment or "").strip()

@@ -17,8 +17,8 @@ from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from core.views import require_office, sort_links, xlsx_download
-from evaluation import exports, selectors, services
-from evaluation.models import Criterion, CriteriaSet
+from evaluation import exports, scoring, selectors, services
+from evaluation.models import CriteriaSet, Criterion
 from orgs.models import OrgUnit
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
@@ -82,15 +82,15 @@ def board(request: HttpRequest) -> HttpResponse:
     rows = _sorted(result.rows(), sort)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     final = sum(1 for r in result.records.values() if r.is_final)
-    counts = {}
+    counts = {label: 0 for label in [*scoring.CLASS_LABELS.values(), scoring.NO_CLASS_LABEL]}
     for card in result.cards:
-        counts[card.classification_label] = counts.get(card.classification_label, 0) + 1
+        counts[card.classification_label] += 1
     return render(request, "evaluation/board.html", {
         "key": key, "period_error": period_error, "board": result, "page": page,
         "sorts": (sorts := sort_links(request, SORTS, sort)), "subtree": subtree,
         "sort_bar": [{"label": label, **sorts[key]} for key, label in SORT_LABELS.items()],
         "parents": OrgUnit.objects.filter(children__isnull=False).distinct().order_by("sort_key"),
-        "final_count": final, "counts": sorted(counts.items()),
+        "final_count": final, "counts": [(k, n) for k, n in counts.items() if n],
         "specs": result.criteria_set.specs() if result.criteria_set else [],
         "query": request.GET.urlencode(),
     })
@@ -129,8 +129,9 @@ def _card_lines(view: selectors.CardView) -> list[dict]:
 def card(request: HttpRequest, pk: int) -> HttpResponse:
     key, period_error = _period(request)
     view = selectors.card_for(request.user, pk, key)
-    may_comment = (not view.is_final and request.user.unit_id == view.unit.pk
-                   and request.user.role in ("reporter", "office"))
+    may_comment = not view.is_final and (
+        request.user.is_office
+        or (request.user.unit_id == view.unit.pk and request.user.role == "reporter"))
     return render(request, "evaluation/card.html", {
         "view": view, "key": key, "period_error": period_error, "lines": _card_lines(view),
         "may_comment": may_comment, "is_office": request.user.is_office,

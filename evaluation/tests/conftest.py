@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from conftest import _user
 from core.models import Channel
@@ -35,7 +36,7 @@ from issues.models import Issue, IssueEvent
 from orgs.models import Collaborator, OrgUnit, User
 from picture import services as picture
 from picture.models import Direction
-from picture.tests.conftest import TZ, clock  # noqa: F401  (the stopped clock fixture)
+from picture.tests.conftest import TZ
 from reporting import services as reporting
 from reporting.periods import parse_period
 
@@ -75,6 +76,12 @@ def issue(code, owner, due_on, *events):
         event = IssueEvent.objects.create(issue=row, kind=kind, to_value=to_value)
         IssueEvent.objects.filter(pk=event.pk).update(at=when)
     return row
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(dt.datetime(2026, 1, 10, 10, 0, tzinfo=TZ), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
