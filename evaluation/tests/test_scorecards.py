@@ -264,3 +264,24 @@ def test_the_criteria_editor_makes_a_new_version(half_year, client, vanphong):
     assert (newest.year, newest.version, newest.excellent_min) == (2026, 1, 85)
     assert newest.criteria.count() == len(rows)
     assert criteria_set_for(KEY) == half_year  # the past year keeps its set
+
+
+def test_the_drill_down_names_what_counts(half_year, an, cell_a):
+    evidence = card_for(an, cell_a.pk, KEY).evidence
+    reports = [(e["label"], e["ok"]) for e in evidence["reports_on_time"]]
+    assert reports == [
+        ("Báo cáo Tháng 7/2025: nộp đúng hạn", True), ("Báo cáo Tháng 8/2025: nộp đúng hạn", True),
+        ("Báo cáo Tháng 9/2025: nộp đúng hạn", True), ("Báo cáo Tháng 10/2025: nộp muộn", False),
+        ("Báo cáo Tháng 11/2025: chưa nộp", False), ("Báo cáo Tháng 12/2025: chưa nộp", False),
+    ]
+    assert [e["label"] for e in evidence["issues_on_time"]] == [
+        "Vấn đề VD-1, hạn 20/11/2025", "Vấn đề VD-2, hạn 10/12/2025"]
+    assert "directions_on_time" not in evidence
+
+
+def test_the_office_may_record_a_units_comment(half_year, vanphong, lanhdao, cell_a):
+    record = services.comment_card(actor=vanphong, unit=cell_a, period=PERIOD,
+                                   comment="Đơn vị gửi ý kiến bằng văn bản số 12.")
+    assert record.commented_by == vanphong
+    with pytest.raises(ServiceError):
+        services.comment_card(actor=lanhdao, unit=cell_a, period=PERIOD, comment="Lãnh đạo.")
