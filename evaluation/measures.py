@@ -22,11 +22,12 @@ What each measure counts, for a unit and the months of the period it is scored f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Length, Trim
 from django.utils import timezone
@@ -35,7 +36,7 @@ from evaluation import scoring
 from evaluation.models import Criterion, EnteredScore
 from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
-from orgs.models import OrgUnit
+from orgs.models import Collaborator, OrgUnit
 from picture.accountability import CLOSED_LABELS
 from picture.models import Direction, DirectionAssignment
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
@@ -105,10 +106,6 @@ def context_for(key: PeriodKey, today: dt.date, unit_ids: Iterable[int] | None =
     return Context(key=key, today=today, units=units, months=months, open_months=opened)
 
 
-def _local_day(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localtime(moment).date() if moment else None
-
-
 # --- monthly reports -----------------------------------------------------------------------------
 
 
@@ -144,20 +141,24 @@ def reports_on_time(ctx: Context) -> dict[int, scoring.Measurement]:
     due = _due_months(template, ctx)
     assigned = set(template.units.values_list("pk", flat=True))
     owed = _owed(ctx, template, due, assigned)
-    on_time: Counter[int] = Counter()
+    on_time: dict[int, int] = {}
     if due:
-        rows = (
+        # Counted by the database, one row a unit; a report of a month the unit was not open
+        # in (before its opening, after its closing) is not owed and not counted.
+        on_time = dict(
             UnitReport.objects.filter(template=template, state=SUBMITTED,
-                                      period__code__in=list(due))
+                                      period__code__in=list(due),
+                                      period__end__gte=F("unit__opened_on"))
+            .filter(Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gte=F("period__start")))
             .annotate(on_time=_on_time_case(template, due.values()))
             .filter(on_time=True)
-            .values_list("unit_id", "period__code")
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .values_list("unit_id", "n")
         )
-        for unit_id, code in rows:
-            if code in owed.get(unit_id, ()):
-                on_time[unit_id] += 1
     return {
-        unit_id: scoring.rate(on_time[unit_id], len(codes), note=f"{len(codes)} tháng phải nộp")
+        unit_id: scoring.rate(min(on_time.get(unit_id, 0), len(codes)), len(codes),
+                              note=f"{len(codes)} tháng phải nộp")
         for unit_id, codes in owed.items()
     }
 
@@ -235,9 +236,18 @@ def _tally(rows) -> dict[int, scoring.Measurement]:
     return {unit_id: scoring.rate(good[unit_id], n) for unit_id, n in totals.items()}
 
 
+@functools.lru_cache(maxsize=4096)
+def _past_due(due_on: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """The first instant after the due day, local time (a day's deadline is its end)."""
+    return dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+
+
+def _done_by(due_on: dt.date, moment: dt.datetime | None) -> bool:
+    return moment is not None and moment < _past_due(due_on, timezone.get_current_timezone())
+
+
 def _issue_on_time(due_on: dt.date, done_at) -> bool:
-    day = _local_day(done_at)
-    return day is not None and day <= due_on
+    return _done_by(due_on, done_at)
 
 
 def issues_on_time(ctx: Context) -> dict[int, scoring.Measurement]:
@@ -255,8 +265,7 @@ def _assignments(ctx: Context, unit_ids: Iterable[int] | None = None):
 
 
 def _direction_on_time(due_on: dt.date, part_done, direction_done) -> bool:
-    finished = [d for d in (_local_day(part_done), _local_day(direction_done)) if d]
-    return bool(finished) and min(finished) <= due_on
+    return _done_by(due_on, part_done) or _done_by(due_on, direction_done)
 
 
 def directions_on_time(ctx: Context) -> dict[int, scoring.Measurement]:
@@ -277,12 +286,19 @@ def _collaborator_items(ctx: Context):
 
 
 def collaborator_items(ctx: Context) -> dict[int, scoring.Measurement]:
-    counts = dict(
-        _collaborator_items(ctx)
-        .values("created_by__collaborator__unit_id")
-        .annotate(n=Count("id"))
-        .values_list("created_by__collaborator__unit_id", "n")
+    # Grouped by the filing account without a join; each collaborator account names its unit.
+    unit_of = dict(
+        Collaborator.objects.filter(user__isnull=False).values_list("user_id", "unit_id")
     )
+    counts: Counter[int] = Counter()
+    for user_id, n in (
+        OpinionItem.objects.filter(received_on__gte=ctx.key.start,
+                                   received_on__lte=min(ctx.key.end, ctx.today),
+                                   created_by__isnull=False)
+        .values("created_by_id").annotate(n=Count("id")).values_list("created_by_id", "n")
+    ):
+        if user_id in unit_of:
+            counts[unit_of[user_id]] += n
     return {
         u.id: scoring.per_month(counts.get(u.id, 0), len(ctx.open_months[u.id]),
                                 note=f"{len(ctx.open_months[u.id])} tháng")

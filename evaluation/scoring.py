@@ -70,7 +70,7 @@ class Thresholds:
         return FAILED
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Measurement:
     """What the data say for one unit and criterion: a rate (numerator of denominator, as a
     percentage), a per-month figure, or an entered value. ``value`` None means missing."""
@@ -93,7 +93,7 @@ def per_month(count: int, months: int, note: str = "") -> Measurement:
     return Measurement(count / months, count, months, note)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     criterion: CriterionSpec
     measurement: Measurement
@@ -142,6 +142,9 @@ def score_line(spec: CriterionSpec, measurement: Measurement) -> Line:
     return Line(spec, measurement, points_for(spec, measurement.value))
 
 
+_MISSING = Measurement(None)  # shared, never changed
+
+
 def score_card(
     unit_id: int,
     specs: Sequence[CriterionSpec],
@@ -151,13 +154,18 @@ def score_card(
     months: int = 0,
 ) -> Card:
     """One unit's card: a line per criterion (a criterion without a measurement is missing)."""
-    lines = [score_line(s, measurements.get(s.code, Measurement(None))) for s in specs]
-    counted = [line for line in lines if line.counted]
-    weights = sum(line.criterion.weight for line in counted)
-    all_weights = sum(spec.weight for spec in specs)
+    lines = []
+    counted = points = every = 0.0
+    for spec in specs:
+        line = score_line(spec, measurements.get(spec.code, _MISSING))
+        lines.append(line)
+        every += spec.weight
+        if line.points is not None:
+            counted += spec.weight
+            points += line.points
     total = None
-    if weights > 0 and weights >= MIN_COVERAGE * all_weights:
-        total = round(100.0 * sum(line.points for line in counted) / weights, 1)
+    if counted > 0 and counted >= MIN_COVERAGE * every:
+        total = round(100.0 * points / counted, 1)
     return Card(unit_id, lines, total, thresholds.classify(total), months=months)
 
 
