@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
+from evaluation.models import CriteriaSet, EnteredScore, Scorecard
 from intake import services as intake
 from intake.models import ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
@@ -570,4 +571,33 @@ PICTURE = [
           lambda w: {"file": _geojson(w)}, AreaShape, OFFICE_ONLY),
 ]
 
-WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE]
+
+def _this_year() -> str:
+    return str(local_today().year)
+
+
+def _criteria_rows() -> dict:
+    return {"year": _this_year(), "name": "Bộ tiêu chí thử", "excellent_min": "90",
+            "good_min": "75", "pass_min": "50", "rows": "1", "row-0-code": "dung_han",
+            "row-0-name": "Nộp báo cáo đúng hạn", "row-0-weight": "100",
+            "row-0-measure": "reports_on_time", "row-0-target": "100", "row-0-floor": "0",
+            "row-0-missing": "exclude"}
+
+
+EVALUATION = [
+    # a unit comments on its own card (the office may record a comment sent on paper)
+    Write("evaluation:card_comment", url("evaluation:card_comment", "cell_a"),
+          lambda w: {"ky": _this_year(), "comment": "Đề nghị xem lại tỷ lệ nộp đúng hạn."},
+          Scorecard, UNITS),
+    # the office scores the entered criteria, finalises cards, makes criteria sets
+    Write("evaluation:card_enter", url("evaluation:card_enter", "cell_a"),
+          lambda w: {"ky": _this_year(), "criterion": "tuyen_truyen", "value": "8",
+                     "evidence": "Biên bản sinh hoạt chi bộ quán triệt Chỉ thị 47."},
+          EnteredScore, OFFICE_ONLY),
+    Write("evaluation:finalise", url("evaluation:finalise"),
+          lambda w: {"ky": _this_year(), "unit": w["cell_a"].pk}, Scorecard, OFFICE_ONLY),
+    Write("evaluation:criteria_new", url("evaluation:criteria_new"),
+          lambda w: _criteria_rows(), CriteriaSet, OFFICE_ONLY),
+]
+
+WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION]

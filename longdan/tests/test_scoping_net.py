@@ -187,6 +187,13 @@ VERDICTS: dict[str, Verdict] = {
     # picture: the weekly brief is the whole ward's (leaders and the office; a unit: not found)
     "picture:brief_list": V(OFFICE), "picture:brief_new": V(OFFICE),
     "picture:brief_detail": V(OFFICE, "brief"), "picture:brief_docx": V(OFFICE, "brief"),
+    # evaluation: the table, its export and the criteria are the office's and the leaders' (a
+    # unit is sent to its own card); a card is its unit's only, any other is not found
+    "evaluation:board": V(OFFICE), "evaluation:board_export": V(OFFICE),
+    "evaluation:criteria_list": V(OFFICE), "evaluation:criteria_new": V(OFFICE),
+    "evaluation:card": V(SCOPED, "unit", query="ky=2026"),
+    "evaluation:card_comment": V(WRITE, "unit"), "evaluation:card_enter": V(WRITE, "unit"),
+    "evaluation:finalise": V(WRITE),
 }
 
 

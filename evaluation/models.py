@@ -1,0 +1,191 @@
+"""Criteria sets (versioned per year), the office's entered scores and the units' scorecards (R6).
+
+A card is computed from the data whenever it is read (``evaluation.measures``); the ``Scorecard``
+row holds what is *said* about it: the unit's comment and, once the office finalises it, the
+frozen snapshot that every later read shows instead of a recomputation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from evaluation import scoring
+
+
+class CriteriaSet(models.Model):
+    """The criteria the office scores units by from ``year`` on, in its ``version``.
+
+    The set in force for a period is the newest version of the latest year not after the
+    period's year; a past year keeps its own set when a later year gets a new one."""
+
+    year = models.PositiveIntegerField(
+        "áp dụng từ năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    name = models.CharField("tên bộ tiêu chí", max_length=200)
+    excellent_min = models.FloatField("ngưỡng hoàn thành xuất sắc (điểm)", default=90)
+    good_min = models.FloatField("ngưỡng hoàn thành tốt (điểm)", default=75)
+    pass_min = models.FloatField("ngưỡng hoàn thành (điểm)", default=50)
+    note = models.TextField("căn cứ, ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = "bộ tiêu chí đánh giá"
+        verbose_name_plural = "bộ tiêu chí đánh giá"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="criteriaset_year_version"),
+            models.CheckConstraint(
+                condition=models.Q(excellent_min__gte=models.F("good_min"))
+                & models.Q(good_min__gte=models.F("pass_min")),
+                name="criteriaset_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (năm {self.year}, phiên bản {self.version})"
+
+    @property
+    def thresholds(self) -> scoring.Thresholds:
+        return scoring.Thresholds(self.excellent_min, self.good_min, self.pass_min)
+
+    def specs(self) -> list[scoring.CriterionSpec]:
+        return [c.spec for c in self.criteria.all()]
+
+
+class Criterion(models.Model):
+    class Measure(models.TextChoices):
+        REPORTS_ON_TIME = "reports_on_time", "Tỷ lệ báo cáo tháng nộp đúng hạn"
+        STREAMS_COMPLETE = "streams_complete", (
+            "Tỷ lệ luồng ý kiến ghi đủ thái độ, mức độ, nhóm xã hội"
+        )
+        LATENT_NAMED = "latent_named", "Tỷ lệ báo cáo nêu dư luận tiềm ẩn"
+        PROPOSALS_MADE = "proposals_made", "Tỷ lệ báo cáo có kiến nghị, đề xuất"
+        ISSUES_ON_TIME = "issues_on_time", "Tỷ lệ vấn đề trả lời, giải quyết đúng hạn"
+        DIRECTIONS_ON_TIME = "directions_on_time", "Tỷ lệ chỉ đạo hoàn thành đúng hạn"
+        COLLABORATOR_ITEMS = "collaborator_items", (
+            "Số ý kiến cộng tác viên của đơn vị ghi nhận bình quân mỗi tháng"
+        )
+        ENTERED = "entered", "Ban Xây dựng Đảng chấm (có minh chứng)"
+
+    class Missing(models.TextChoices):
+        EXCLUDE = scoring.EXCLUDE, "Không tính tiêu chí, quy đổi tổng điểm về thang 100"
+        ZERO = scoring.ZERO, "Tính 0 điểm"
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria"
+    )
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    code = models.SlugField("mã tiêu chí", max_length=40)
+    name = models.CharField("tên tiêu chí", max_length=300)
+    weight = models.FloatField("trọng số (điểm tối đa)", validators=[MinValueValidator(0)])
+    measure = models.CharField("cách đo", max_length=24, choices=Measure.choices)
+    target = models.FloatField("mức đạt điểm tối đa")
+    floor = models.FloatField("mức 0 điểm", default=0)
+    missing = models.CharField(
+        "khi không có số liệu", max_length=8, choices=Missing.choices, default=Missing.EXCLUDE
+    )
+
+    class Meta:
+        ordering = ["criteria_set", "position", "id"]
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_entered(self) -> bool:
+        return self.measure == self.Measure.ENTERED
+
+    @property
+    def spec(self) -> scoring.CriterionSpec:
+        return scoring.CriterionSpec(
+            code=self.code, name=self.name, weight=self.weight, measure=self.measure,
+            target=self.target, floor=self.floor, missing=self.missing,
+        )
+
+
+class EnteredScore(models.Model):
+    """The office's value for an entered criterion, a unit and a period, with its evidence."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="entries")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField("kỳ đánh giá", max_length=8)
+    value = models.FloatField("điểm chấm")
+    evidence = models.TextField("minh chứng")
+    evidence_ref = models.CharField(
+        "số văn bản, biên bản làm minh chứng", max_length=200, blank=True
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "điểm Ban Xây dựng Đảng chấm"
+        verbose_name_plural = "điểm Ban Xây dựng Đảng chấm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "unit", "period"], name="entered_score_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}/{self.unit_id}/{self.period}: {self.value:g}"
+
+
+class Scorecard(models.Model):
+    """What is said about one unit's card for one period: its comment, and once finalised the
+    snapshot every later read shows (locked: no recomputation changes it)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Chưa chốt"
+        FINAL = "final", "Đã chốt"
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField("kỳ đánh giá", max_length=8)
+    state = models.CharField(
+        "trạng thái", max_length=6, choices=State.choices, default=State.OPEN
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField("ý kiến của đơn vị", blank=True)
+    commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    commented_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField("kết quả đã chốt", default=dict, blank=True)
+    total = models.FloatField("tổng điểm", null=True, blank=True)
+    classification = models.CharField("xếp loại", max_length=20, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phiếu đánh giá"
+        verbose_name_plural = "phiếu đánh giá"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="scorecard_unit_period"),
+        ]
+        indexes = [models.Index(fields=["period", "state"], name="scorecard_period_state")]
+
+    def __str__(self) -> str:
+        return f"Phiếu đánh giá {self.period} của đơn vị {self.unit_id}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == self.State.FINAL

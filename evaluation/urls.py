@@ -1,0 +1,16 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("danh-gia/", views.board, name="board"),
+    path("danh-gia/xuat.xlsx", views.board_export, name="board_export"),
+    path("danh-gia/chot/", views.finalise, name="finalise"),
+    path("danh-gia/don-vi/<int:pk>/", views.card, name="card"),
+    path("danh-gia/don-vi/<int:pk>/y-kien/", views.card_comment, name="card_comment"),
+    path("danh-gia/don-vi/<int:pk>/cham/", views.card_enter, name="card_enter"),
+    path("danh-gia/tieu-chi/", views.criteria_list, name="criteria_list"),
+    path("danh-gia/tieu-chi/moi/", views.criteria_new, name="criteria_new"),
+]
