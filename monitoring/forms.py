@@ -1,11 +1,14 @@
-"""The office's form for an export file: its source, the file, and (once the file's columns are
-known) one select per field of a mention, pre-filled with the saved or guessed mapping."""
+"""The office's forms: an export file (its source, the file, and, once the file's columns are
+known, one select per field of a mention, pre-filled with the saved or guessed mapping), and a
+term of the watch-list."""
 
 from __future__ import annotations
 
 from django import forms
 
+from core.models import Topic
 from monitoring.exportfile import FIELDS
+from monitoring.models import WatchTerm
 from monitoring.selectors import export_sources
 
 
@@ -56,3 +59,29 @@ class ExportUploadForm(forms.Form):
         if not self.headers:
             return None
         return {f: self.cleaned_data[f"col_{f}"] for f in FIELDS if self.cleaned_data[f"col_{f}"]}
+
+
+class WatchTermForm(forms.Form):
+    """A topic or a keyword for the watch-list (the service refuses what looks like a person)."""
+
+    kind = forms.ChoiceField(
+        label="Loại",
+        choices=WatchTerm.Kind.choices,
+        initial=WatchTerm.Kind.KEYWORD,
+        error_messages={"invalid_choice": "Chọn “Chủ đề” hoặc “Từ khóa”."},
+    )
+    topic = forms.ModelChoiceField(
+        label="Chủ đề",
+        queryset=Topic.objects.filter(active=True),
+        required=False,
+        empty_label="— Chọn chủ đề —",
+        error_messages={"invalid_choice": "Chủ đề này không có hoặc đã ngừng dùng."},
+    )
+    phrase = forms.CharField(
+        label="Từ khóa, cụm từ",
+        required=False,
+        max_length=100,
+        help_text="So khớp không phân biệt dấu, hoa thường, theo từ trọn vẹn; ví dụ “cắt nước”,"
+        " “sạt lở”. Không nhập tên người: danh sách theo dõi sự việc, không theo dõi cá nhân.",
+        error_messages={"max_length": "Từ khóa dài quá 100 ký tự."},
+    )

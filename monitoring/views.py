@@ -1,6 +1,6 @@
 """The monitoring page (the office's): newest mentions with filters, sources' health, the
-"paste a link" form (fetch, show, confirm, store), and importing a social-network export
-(upload, map the columns, preview, import)."""
+"paste a link" form (fetch, show, confirm, store), importing a social-network export
+(upload, map the columns, preview, import), and the watch-list of topics and keywords."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from core.errors import ServiceError
 from documents.archive import vn_int
 from documents.tabular import MAX_BYTES
-from monitoring import imports, selectors, services
+from monitoring import imports, selectors, services, watch
 from monitoring.exportfile import FIELDS, guess_columns
-from monitoring.forms import ExportUploadForm
+from monitoring.forms import ExportUploadForm, WatchTermForm
 from monitoring.models import Mention
 
 PREVIEW_ROWS = 10
@@ -188,3 +188,52 @@ def _import_decision(request: HttpRequest) -> HttpResponse:
         f" có (không nhập lại), {tally.errors} dòng lỗi.",
     )
     return redirect(f"{reverse('monitoring_list')}?relevance=all&source={source.pk}")
+
+
+# --- the watch-list ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def watch_list(request: HttpRequest) -> HttpResponse:
+    """The watch-list: add a topic or keyword (POST ``action=add``), stop watching one
+    (``action=deactivate``, ``term``), and the newest matches."""
+    _office(request)
+    form = WatchTermForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "deactivate":
+                return _deactivate(request)
+            if form.is_valid():
+                term = watch.add_watch_term(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    phrase=form.cleaned_data["phrase"],
+                    topic=form.cleaned_data["topic"],
+                )
+                messages.success(request, f"Đã thêm vào danh sách theo dõi: {term}.")
+                return redirect("monitoring_watch")
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(
+        request,
+        "monitoring/watch.html",
+        {
+            "form": form,
+            "terms": selectors.watch_terms(),
+            "hits": selectors.recent_watch_hits(),
+        },
+    )
+
+
+def _deactivate(request: HttpRequest) -> HttpResponse:
+    term_id = request.POST.get("term", "")
+    try:
+        term = watch.deactivate_watch_term(
+            user=request.user, term_id=int(term_id) if term_id.isdigit() else 0
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã ngừng theo dõi: {term}.")
+    return redirect("monitoring_watch")

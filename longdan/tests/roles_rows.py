@@ -28,7 +28,7 @@ from issues import services as issue_services
 from issues.models import Answer, Issue, MergeProposal
 from issues.tests.helpers import FLOOD, GARBAGE
 from issues.tests.helpers import item as make_item
-from monitoring.models import ExportUpload, Mention
+from monitoring.models import ExportUpload, Mention, WatchTerm
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
 from orgs.models import Area, Collaborator, OrgUnit
@@ -209,6 +209,13 @@ def news_site(w: World, request) -> None:
     site.add("/an-lu", page("Rác thải ùn ứ ở chợ Hòa Bình",
                             ["Rác thải ùn ứ nhiều ngày ở chợ Hòa Bình, phường Hòa Bình."] * 3))
     w["news"] = site.url("/an-lu")
+
+
+def watch_term(w: World, request) -> None:
+    """A keyword on the office's watch-list."""
+    w["watch_term"] = WatchTerm.objects.create(
+        kind=WatchTerm.Kind.KEYWORD, phrase="ngập úng", folded="ngap ung"
+    )
 
 
 @cache
@@ -401,6 +408,13 @@ ISSUES = [
     Write("monitoring_import_preview", url("monitoring_import_preview"),
           lambda w: {"upload": w["export_upload"].pk}, Mention, OFFICE_ONLY,
           given=(export_upload,)),
+    # the watch-list of topics and keywords (never persons)
+    Write("monitoring_watch", url("monitoring_watch"),
+          lambda w: {"action": "add", "kind": WatchTerm.Kind.KEYWORD, "phrase": "cắt nước"},
+          WatchTerm, OFFICE_ONLY, case="add"),
+    Write("monitoring_watch", url("monitoring_watch"),
+          lambda w: {"action": "deactivate", "term": w["watch_term"].pk}, AuditEntry,
+          OFFICE_ONLY, given=(watch_term,), case="deactivate"),
 ]
 
 ORGS = [

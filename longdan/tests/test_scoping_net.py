@@ -111,6 +111,7 @@ VERDICTS: dict[str, Verdict] = {
     # monitoring (the press about the ward: the office's desk)
     "monitoring_list": V(OFFICE), "monitoring_paste": V(OFFICE),
     "monitoring_import": V(OFFICE), "monitoring_import_preview": V(OFFICE),
+    "monitoring_watch": V(OFFICE),
     # surveys
     "survey_list": V(SCOPED), "survey_create": V(OFFICE), "xlsform_check": V(OFFICE),
     "survey_detail": V(SCOPED, "survey"), "survey_edit": V(OFFICE, "survey"),
