@@ -107,7 +107,8 @@ def test_a_story_spreading_on_three_sites_opens_an_issue_and_raises_one_alert(an
     alert = BurstAlert.objects.get()
     assert alert.issue == issue and alert.detected_on == timezone.localdate()
     assert "lan trên 3 trang trong 24 giờ" in alert.reason
-    assert Notification.objects.filter(user=vanphong, text__contains="lan trên 3 trang").count() == 1
+    told = Notification.objects.filter(user=vanphong, text__contains="lan trên 3 trang")
+    assert told.count() == 1
     # Again, and with a fourth copy: no second issue, no second alert that day; it follows.
     later = copies(["a.example", "b.example", "c.example", "d.example"])[3]
     run = linking.process_mentions()
