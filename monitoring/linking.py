@@ -300,7 +300,8 @@ def _spread_alerts(run: LinkRun, now: dt.datetime) -> None:
 
 def mention_series(start: dt.date, today: dt.date):
     """Mentions per issue and per topic per day (``issues.services.bursts.EXTRA_SERIES``): those
-    tied to an issue still followed, and those about the ward with a topic."""
+    tied to an issue not answered or closed (a merged one's counted on the issue it was merged
+    into), and those about the ward with a topic."""
     first = dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
     rows = (
         Mention.objects.filter(
@@ -316,8 +317,8 @@ def mention_series(start: dt.date, today: dt.date):
         day = timezone.localdate(published or fetched)
         if not start <= day <= today:
             continue
-        if issue_id and not merged and status not in CLOSED:
-            counts = by_issue.setdefault(issue_id, {})
+        if issue_id and status not in CLOSED:  # a merged issue's count goes to the survivor
+            counts = by_issue.setdefault(merged or issue_id, {})
             counts[day] = counts.get(day, 0) + 1
         if topic_id and relevance == Mention.Relevance.WARD:
             counts = by_topic.setdefault(topic_id, {})
