@@ -49,7 +49,7 @@ from textops import services as textops
 
 logger = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 500  # mentions per grouper transaction (as the items: issues GROUP_BATCH)
 GROUP_TEXT = 1500  # characters of a mention's text the grouper reads (after its title)
 SPREAD_SITES = 3
 SPREAD_WINDOW = dt.timedelta(hours=24)
@@ -117,7 +117,7 @@ def process_mentions(*, now: dt.datetime | None = None) -> LinkRun:
 def _pending() -> list[Mention]:
     return list(
         Mention.objects.filter(processed_at__isnull=True)
-        .select_related("story", "story__issue")
+        .select_related("story", "story__issue", "story__first_mention")
         .order_by("pk")[:BATCH]
     )
 
@@ -135,10 +135,11 @@ def _process_batch(grouper, run: LinkRun, now: dt.datetime) -> int:
         )
     )
     before = run.joined, run.new_issues
+    stories: dict[int, Story] = {}  # one instance per story: a tie made earlier is seen
     for m in mentions:
         if m.story_id is None:
             continue
-        story = Story.objects.select_related("issue").get(pk=m.story_id)
+        story = stories.setdefault(m.story_id, m.story)
         issue = _live(story.issue)
         if issue is None and m.pk in groups:
             issue = _issue_of_group(grouper, groups[m.pk])

@@ -228,7 +228,7 @@ def match_mentions(mentions: list[Mention], found: list[_Matcher] | None = None)
     if not found:
         return 0
     office: list[User] | None = None
-    hits = 0
+    hits, page = 0, reverse("monitoring_watch")
     for mention in mentions:
         if mention.relevance not in RELEVANT or mention.story_id is None:
             continue
@@ -243,7 +243,7 @@ def match_mentions(mentions: list[Mention], found: list[_Matcher] | None = None)
                 office,
                 text=f"Báo chí, mạng xã hội — tin khớp {_label(matcher.term)}:"
                 f" {mention.title or mention.site} ({mention.site}).",
-                url=reverse("monitoring_watch"),
+                url=page,
             )
     return hits
 
