@@ -12,8 +12,8 @@ like someone's name or the way one addresses a person is refused (:func:`person_
    ("Nguyễn Văn An", "ông Tư", "chị Lan"); a name after a place word is a place and passes
    ("đường Nguyễn Trãi");
 2. it starts with an honorific or kinship word followed by one to three words ("ông tư", "bà
-   năm", "ong tu" without diacritics), unless the pair is an everyday word ("bà con", "chú ý",
-   "anh em", "bác sĩ" …);
+   năm"), unless the pair is an everyday word ("bà con", "chú ý", "anh em", "bác sĩ" …); typed
+   without diacritics, only before a capitalised word ("ong Tu"), as "ong nuoc" is "ống nước";
 3. it is a full name typed in lower case or without diacritics: three or four words, a common
    surname then a common middle name ("nguyễn văn an", "tran thi binh"). Streets named after a
    person ("Lê Văn Lương") are then written with their place word ("đường Lê Văn Lương").
@@ -44,11 +44,13 @@ PHRASE_MAX = 100
 RELEVANT = (Mention.Relevance.WARD, Mention.Relevance.CITY)
 
 HONORIFICS = (
-    "đồng chí", "đ/c", "ông", "bà", "anh", "chị", "cô", "chú", "bác", "cháu", "em", "cụ", "thím",
-    "dì", "cậu", "mợ", "thầy", "o", "dượng",
+    "đồng chí", "đ/c", "d/c", "ông", "bà", "anh", "chị", "cô", "chú", "bác", "cháu", "em", "cụ",
+    "thím", "dì", "cậu", "mợ", "thầy", "dượng",
 )
-# The same without diacritics, only those that are not also a common word once folded.
-FOLDED_HONORIFICS = ("dong chi", "d/c", "ong", "anh", "chu", "bac", "chau", "thay")
+# The same typed without diacritics: "ong" is also "ống" (ống nước), "anh" also "ánh", so these
+# count only before a capitalised word ("ong Tu").
+FOLDED_HONORIFICS = ("dong chi", "d/c", "ong", "ba", "anh", "chi", "co", "chu", "bac", "chau",
+                     "em", "cu", "thay")
 EVERYDAY = frozenset(
     fold(w)
     for w in (
@@ -85,14 +87,16 @@ def person_reason(term: str) -> str:
         return "name"
     lowered = " ".join(words).lower()
     folded_words = fold(lowered).split()
-    for honorific in HONORIFICS:
+    accented = lowered != fold(lowered)
+    for honorific in HONORIFICS if accented else ():
         size = len(honorific.split())
         if words[:size] and " ".join(w.lower() for w in words[:size]) == honorific:
             return _after_honorific(words, size)
-    if lowered == fold(lowered):  # typed without diacritics
+    if not accented:
         for honorific in FOLDED_HONORIFICS:
             size = len(honorific.split())
-            if " ".join(folded_words[:size]) == honorific:
+            if " ".join(folded_words[:size]) == honorific and words[size:size + 1] and \
+                    words[size][:1].isupper():
                 return _after_honorific(words, size)
     if (
         3 <= len(folded_words) <= 4
