@@ -34,7 +34,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from core.errors import ConflictError
@@ -231,12 +231,19 @@ def _tie(story: Story, issue: Issue, run: LinkRun) -> None:
 
 def _recheck(run: LinkRun, now: dt.datetime) -> None:
     """Tie the recent stories left without an issue whose engine group got one since (residents'
-    items opened it): read-only on the grouper, which is loaded only when such stories exist."""
+    items opened it): read-only on the grouper, which is loaded only when such stories exist.
+
+    A group gains an issue only when an issue is created (items opening it, or a split), so only
+    the stories looked at before the newest engine issue was created can have one now."""
+    newest = Issue.objects.filter(engine_key__isnull=False).aggregate(at=Max("created_at"))["at"]
+    if newest is None:
+        return
     stories = list(
         Story.objects.filter(
             issue__isnull=True,
             mentions__relevance__in=RELEVANT,
             mentions__processed_at__gte=now - RECHECK_WINDOW,
+            mentions__processed_at__lt=newest,
         ).distinct()
     )
     if not stories:
