@@ -18,3 +18,8 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_repair_index, sender=self, dispatch_uid="monitoring-repair-index")
+        # The burst detector (issues, an app below this one) counts the online mentions too.
+        from issues.services.bursts import register_series
+        from monitoring.linking import mention_series
+
+        register_series(mention_series)

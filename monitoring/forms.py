@@ -1,14 +1,15 @@
 """The monitoring desk's forms: an export file (its source, the file, and once the file's
 columns are known one select per field of a mention, pre-filled with the saved or guessed
-mapping); the page's filters; a source of the register; a finding of false information."""
+mapping); the page's filters; a source of the register; a finding of false information; a term
+of the watch-list."""
 
 from __future__ import annotations
 
 from django import forms
 
-from core.models import Attitude
+from core.models import Attitude, Topic
 from monitoring.exportfile import FIELDS
-from monitoring.models import Mention, Misinformation, Source
+from monitoring.models import Mention, Misinformation, Source, WatchTerm
 from monitoring.selectors import export_sources
 
 
@@ -177,3 +178,29 @@ class MisinformationForm(forms.Form):
         self.fields["corrected_on"].error_messages["invalid"] = (
             "Ngày đăng đính chính: hãy ghi ngày theo dạng ngày/tháng/năm."
         )
+
+
+class WatchTermForm(forms.Form):
+    """A topic or a keyword for the watch-list (the service refuses what looks like a person)."""
+
+    kind = forms.ChoiceField(
+        label="Loại",
+        choices=WatchTerm.Kind.choices,
+        initial=WatchTerm.Kind.KEYWORD,
+        error_messages={"invalid_choice": "Chọn “Chủ đề” hoặc “Từ khóa”."},
+    )
+    topic = forms.ModelChoiceField(
+        label="Chủ đề",
+        queryset=Topic.objects.filter(active=True),
+        required=False,
+        empty_label="— Chọn chủ đề —",
+        error_messages={"invalid_choice": "Chủ đề này không có hoặc đã ngừng dùng."},
+    )
+    phrase = forms.CharField(
+        label="Từ khóa, cụm từ",
+        required=False,
+        max_length=100,
+        help_text="So khớp không phân biệt dấu, hoa thường, theo từ trọn vẹn; ví dụ “cắt nước”,"
+        " “sạt lở”. Không nhập tên người: danh sách theo dõi sự việc, không theo dõi cá nhân.",
+        error_messages={"max_length": "Từ khóa dài quá 100 ký tự."},
+    )

@@ -44,6 +44,10 @@ class Source(models.Model):
     # An export source's columns, mapped once: {"text": "message", "time": "created_time", …}
     # (keys: ``monitoring.exportfile.FIELDS``), used by every later import of the source.
     column_map = models.JSONField("cột của tệp xuất", default=dict, blank=True)
+    # Back-off: consecutive failed fetches, and the earliest time the worker tries again
+    # (``monitoring.services.backoff``); a success resets both.
+    failures = models.PositiveIntegerField("số lần lỗi liên tiếp", default=0)
+    retry_at = models.DateTimeField("thử lại sau", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,7 +59,10 @@ class Source(models.Model):
         return self.name
 
     def due(self, now) -> bool:
-        """Whether its fetch interval has passed since the worker last took it."""
+        """Whether its fetch interval has passed since the worker last took it, and the back-off
+        after its failures (if any) is over."""
+        if self.retry_at is not None and self.retry_at > now:
+            return False
         interval = dt.timedelta(minutes=self.fetch_interval_minutes)
         return self.last_fetch_at is None or self.last_fetch_at + interval <= now
 
@@ -95,6 +102,15 @@ class Story(models.Model):
     first_seen_at = models.DateTimeField("thời điểm xuất hiện đầu tiên")
     mention_count = models.PositiveIntegerField("số tin", default=0)
     site_count = models.PositiveIntegerField("số trang đăng", default=0)
+    # The issue the story was tied to (``monitoring.linking``): its mentions follow it.
+    issue = models.ForeignKey(
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name="vụ việc",
+    )
 
     class Meta:
         ordering = ["-first_seen_at"]
@@ -171,6 +187,9 @@ class Mention(models.Model):
     # end (``monitoring.reading.search_document``): the page's search matches whole words in the
     # database (" hoa binh "), with or without diacritics typed. Set when saved or masked again.
     folded = models.TextField(default="", blank=True, editable=False)
+    # When the worker grouped it and matched it against the watch-list (``monitoring.linking``):
+    # a mention is looked at once.
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]
@@ -320,3 +339,61 @@ class Misinformation(models.Model):
         if self.story_id:
             return f"Câu chuyện số {self.story_id}"
         return f"Vấn đề {self.issue.code}" if self.issue else ""
+
+
+class WatchTerm(models.Model):
+    """A topic or a keyword the office watches for (never a person: ``monitoring.watch``)."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Chủ đề"
+        KEYWORD = "keyword", "Từ khóa"
+
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    topic = models.ForeignKey(
+        "core.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="chủ đề",
+    )
+    phrase = models.CharField("từ khóa", max_length=100, blank=True)
+    # The phrase without diacritics, lower case (``core.text.fold``): what texts are matched on.
+    folded = models.CharField(max_length=100, blank=True, editable=False)
+    active = models.BooleanField("đang theo dõi", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-active", "kind", "folded", "pk"]
+        verbose_name = "mục theo dõi"
+        verbose_name_plural = "danh sách theo dõi"
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.TOPIC:
+            return f"Chủ đề “{self.topic.name if self.topic else '?'}”"
+        return f"Từ khóa “{self.phrase}”"
+
+
+class WatchHit(models.Model):
+    """A relevant mention that matched a watch term: one per term and story (the syndicated
+    copies of a story are told once), each told to the office in the app."""
+
+    term = models.ForeignKey(WatchTerm, on_delete=models.CASCADE, related_name="hits")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "tin khớp danh sách theo dõi"
+        verbose_name_plural = "tin khớp danh sách theo dõi"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "story"], name="watch_hit_once_per_story")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.mention}"

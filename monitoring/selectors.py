@@ -8,10 +8,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
 from monitoring.gazetteer import Gazetteer
-from monitoring.models import ExportUpload, Mention, Place, Source
+from monitoring.models import ExportUpload, Mention, Place, Source, WatchHit, WatchTerm
 from orgs.models import Area
 
 
@@ -97,3 +98,18 @@ def _stored_texts(urls: list[str], chunk: int = 500) -> Iterator[tuple[str, str]
         yield from Mention.objects.filter(url__in=urls[start : start + chunk]).values_list(
             "url", "text"
         )
+
+
+def watch_terms() -> list[WatchTerm]:
+    """The watch-list, active terms first, each with ``hit_count`` (stories matched)."""
+    return list(
+        WatchTerm.objects.select_related("topic", "created_by").annotate(hit_count=Count("hits"))
+    )
+
+
+def recent_watch_hits(limit: int = 50) -> list[WatchHit]:
+    """The newest matches of the watch-list (one per term and story)."""
+    return list(
+        WatchHit.objects.select_related("term", "term__topic", "mention", "story")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 50_000  # characters of an article kept (a longer page is cut, not refused)
 STORY_WINDOW = dt.timedelta(days=14)
+# A source that keeps failing is tried less and less often: after n failures in a row, not
+# before ``interval × 2ⁿ`` (its own interval counts as the first step), at most a day later
+# (or its own interval when that is longer). A success resets it.
+BACKOFF_CAP = dt.timedelta(days=1)
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Tally:
     duplicates: int = 0
     errors: int = 0
     messages: list[str] = field(default_factory=list)
+    failed: bool = False  # the source itself could not be read (not one of its articles)
 
     def as_dict(self) -> dict:
         return {"new": self.new, "duplicates": self.duplicates, "errors": self.errors}
@@ -208,6 +213,16 @@ def _interval(minutes: int | None) -> int:
     return minutes
 
 
+def backoff(interval_minutes: int, failures: int) -> dt.timedelta:
+    """How long after a fetch a source that failed ``failures`` times in a row waits."""
+    interval = dt.timedelta(minutes=max(interval_minutes, 1))
+    if failures <= 0:
+        return dt.timedelta(0)
+    cap = max(BACKOFF_CAP, interval)
+    # 2ⁿ grows past any cap long before n does: stop doubling once past it.
+    return min(interval * 2 ** min(failures, 32), cap)
+
+
 def _record(source: Source, tally: Tally, etag: str | None, modified: str | None) -> None:
     now = timezone.now()
     fields = {"last_success_at": now} if not tally.errors or tally.new else {}
@@ -215,6 +230,12 @@ def _record(source: Source, tally: Tally, etag: str | None, modified: str | None
         fields.update(last_error=tally.messages[-1][:500], last_error_at=now)
     if etag is not None:
         fields.update(etag=etag[:300], last_modified=(modified or "")[:100])
+    if tally.failed:
+        source.failures += 1
+        source.retry_at = now + backoff(source.fetch_interval_minutes, source.failures)
+    else:
+        source.failures, source.retry_at = 0, None
+    fields.update(failures=source.failures, retry_at=source.retry_at)
     Source.objects.filter(pk=source.pk).update(**fields)
 
 
@@ -224,8 +245,9 @@ def _record(source: Source, tally: Tally, etag: str | None, modified: str | None
 def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
     """Fetch every active source once: ``{"new", "duplicates", "errors", "sources": {name: …}}``.
 
-    ``due_only`` (the background worker): only the sources whose interval has passed, each
-    claimed first so that two workers in the same tick do not both fetch it."""
+    ``due_only`` (the background worker): only the sources whose interval has passed and whose
+    back-off after failures is over, each claimed first so that two workers in the same tick do
+    not both fetch it. Per source, ``failures`` (in a row) and ``retry_at`` tell the back-off."""
     client = client or fetcher()
     gaz = gazetteer()
     total, per_source = Tally(), {}
@@ -238,7 +260,9 @@ def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
         tally = fetch_source(source, client=client, gaz=gaz)
         total.add(tally)
         per_source[source.name] = tally.as_dict() | {
-            "error": tally.messages[-1] if tally.messages else ""
+            "error": tally.messages[-1] if tally.messages else "",
+            "failures": source.failures,
+            "retry_at": source.retry_at.isoformat() if source.retry_at else None,
         }
     return total.as_dict() | {"sources": per_source}
 
@@ -264,11 +288,13 @@ def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:
     except (FetchError, ExtractError) as exc:
         tally.errors += 1
         tally.messages.append(str(exc))
+        tally.failed = True
         etag = modified = None  # fetch the whole again next time
     except Exception as exc:  # noqa: BLE001 - one odd source must not stop the others
         logger.exception("monitoring: unexpected error on source %s", source.pk)
         tally.errors += 1
         tally.messages.append(f"Lỗi không mong đợi khi lấy nguồn tin ({type(exc).__name__}).")
+        tally.failed = True
         etag = modified = None
     _record(source, tally, etag, modified)
     return tally

@@ -1,11 +1,12 @@
 """The monitoring desk's background work: fetching the sources that are due (``longdan
-scheduler`` enqueues it every tick) and importing a large export the office confirmed."""
+scheduler`` enqueues it every tick), grouping the new mentions into issues and matching the
+watch-list, and importing a large export the office confirmed."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from monitoring import imports, services
+from monitoring import imports, linking, services
 
 
 @task()
@@ -18,3 +19,9 @@ def fetch_due_sources() -> dict:
 def import_upload(upload_id: int) -> dict:
     """Import a large export the office confirmed (its progress on the preview page)."""
     return imports.run_upload(upload_id)
+
+
+@task()
+def process_mentions() -> dict:
+    """Group the new mentions into issues, match the watch-list, alert on spreading stories."""
+    return linking.process_mentions().as_dict()

@@ -46,4 +46,5 @@ urlpatterns = [
         views.import_preview,
         name="monitoring_import_preview",
     ),
+    path("theo-doi-bao-chi/danh-sach-theo-doi/", views.watch_list, name="monitoring_watch"),
 ]

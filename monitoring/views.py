@@ -1,6 +1,7 @@
-"""The office's ways in for mentions: the "paste a link" form (fetch, show, confirm, store), and
-importing a social-network export (upload, map the columns, preview, import). The pages that
-read the desk are ``monitoring.reading_views`` and ``monitoring.misinfo_views``."""
+"""The office's ways in for mentions: the "paste a link" form (fetch, show, confirm, store),
+importing a social-network export (upload, map the columns, preview, import), and the watch-list
+of topics and keywords. The pages that read the desk are ``monitoring.reading_views`` and
+``monitoring.misinfo_views``."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 from core.errors import ServiceError
 from documents.archive import vn_int
 from documents.tabular import MAX_BYTES
-from monitoring import imports, selectors, services
+from monitoring import imports, selectors, services, watch
 from monitoring.exportfile import FIELDS, guess_columns
-from monitoring.forms import ExportUploadForm
+from monitoring.forms import ExportUploadForm, WatchTermForm
 from monitoring.models import ExportUpload
 
 PREVIEW_ROWS = 10
@@ -185,3 +186,53 @@ def _import_progress(request: HttpRequest, upload: ExportUpload) -> HttpResponse
         "working": upload.state in (ExportUpload.State.QUEUED, ExportUpload.State.RUNNING),
     }
     return render(request, template or "monitoring/import_progress.html", context)
+
+
+# --- the watch-list ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def watch_list(request: HttpRequest) -> HttpResponse:
+    """The watch-list: add a topic or keyword (POST ``action=add``), stop watching one
+    (``action=deactivate``, ``term``), and the newest matches."""
+    _office(request)
+    form = WatchTermForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "deactivate":
+                return _deactivate(request)
+            if form.is_valid():
+                term = watch.add_watch_term(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    phrase=form.cleaned_data["phrase"],
+                    topic=form.cleaned_data["topic"],
+                )
+                messages.success(request, f"Đã thêm vào danh sách theo dõi: {term}.")
+                return redirect("monitoring_watch")
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(
+        request,
+        "monitoring/watch.html",
+        {
+            "form": form,
+            "terms": selectors.watch_terms(),
+            "hits": selectors.recent_watch_hits(),
+            "is_office": True,  # the desk's tabs show the office's ways in
+        },
+    )
+
+
+def _deactivate(request: HttpRequest) -> HttpResponse:
+    term_id = request.POST.get("term", "")
+    try:
+        term = watch.deactivate_watch_term(
+            user=request.user, term_id=int(term_id) if term_id.isdigit() else 0
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã ngừng theo dõi: {term}.")
+    return redirect("monitoring_watch")

@@ -19,8 +19,10 @@ from issues.services.bursts import (
     BURST_HISTORY_DAYS,
     BURST_LOCK,
     BurstRun,
+    Signal,
     acknowledge_alert,
     detect_bursts,
+    raise_issue_alert,
 )
 from issues.services.common import STATUS_LABELS
 from issues.services.corrections import merge_issues, split_issue
@@ -31,6 +33,7 @@ from issues.services.grouping import (
     draft_title,
     group_pending_items,
     next_code,
+    open_engine_issue,
 )
 from issues.services.lifecycle import (
     OWNER_TRANSITIONS,
@@ -53,6 +56,7 @@ __all__ = [
     "TRANSITIONS",
     "BurstRun",
     "GroupingRun",
+    "Signal",
     "accept_proposal",
     "acknowledge_alert",
     "allowed_next",
@@ -64,8 +68,10 @@ __all__ = [
     "group_pending_items",
     "merge_issues",
     "next_code",
+    "open_engine_issue",
     "open_issue",
     "propose_merges",
+    "raise_issue_alert",
     "rename",
     "publish_answer",
     "split_issue",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,6 +23,24 @@ from textops import services as textops
 
 BURST_LOCK = "bursts"
 BURST_HISTORY_DAYS = 60
+
+# Counts the detector adds to the opinion items', from the apps above this one (this app may not
+# import them): each is ``(start, today) -> (by issue, by topic)``, the same shape as
+# ``_issue_series``. The monitoring desk registers its online mentions (``monitoring.apps``).
+Series = dict[int, dict[dt.date, int]]
+EXTRA_SERIES: list[Callable[[dt.date, dt.date], tuple[Series, Series]]] = []
+
+
+def register_series(provider: Callable[[dt.date, dt.date], tuple[Series, Series]]) -> None:
+    if provider not in EXTRA_SERIES:
+        EXTRA_SERIES.append(provider)
+
+
+def _add(into: Series, more: Series) -> None:
+    for key, days in more.items():
+        mine = into.setdefault(key, {})
+        for day, n in days.items():
+            mine[day] = mine.get(day, 0) + n
 
 
 def acknowledge_alert(*, user: User, alert: BurstAlert) -> BurstAlert:
@@ -76,7 +95,8 @@ def _topic_series(start: dt.date, today: dt.date) -> dict[int, dict[dt.date, int
 
 def detect_bursts(*, today: dt.date | None = None) -> BurstRun:
     """Raise an alert for each open issue and each topic whose last days hold far more items than
-    its own baseline (``textengine.bursts``), at most one per issue or topic per day.
+    its own baseline (``textengine.bursts``), at most one per issue or topic per day. The counts
+    include those of ``EXTRA_SERIES`` (the online mentions of an issue or a topic).
 
     Idempotent: a second run the same day finds the alerts and adds nothing. Runs are serialised
     by a lock row because the unique constraint lets NULL ``issue``/``topic`` through. Each new
@@ -84,13 +104,18 @@ def detect_bursts(*, today: dt.date | None = None) -> BurstRun:
     today = today or local_today()
     start = today - dt.timedelta(days=BURST_HISTORY_DAYS)
     run = BurstRun(today)
-    issue_found = burst_engine.detect_many(_issue_series(start, today), today)
+    by_issue, by_topic = _issue_series(start, today), _topic_series(start, today)
+    for provider in EXTRA_SERIES:
+        more_issues, more_topics = provider(start, today)
+        _add(by_issue, more_issues)
+        _add(by_topic, more_topics)
+    issue_found = burst_engine.detect_many(by_issue, today)
     # A topic is observed since the ward's first item (or the start of the history looked at):
     # its quiet days before a burst are part of its baseline.
     earliest = OpinionItem.objects.aggregate(first=Min("received_on"))["first"] or today
     observed_from = max(earliest, start)
     topic_found = []
-    for key, counts in _topic_series(start, today).items():
+    for key, counts in by_topic.items():
         burst = burst_engine.detect(counts, today, history_start=observed_from)
         if burst is not None:
             topic_found.append((key, burst))
@@ -108,6 +133,33 @@ def detect_bursts(*, today: dt.date | None = None) -> BurstRun:
                   summary=f"Phát hiện {run.created} dấu hiệu dư luận mới nổi ngày "
                   f"{today:%d/%m/%Y}", data=run.as_dict())
     return run
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What an alert says, from a burst of items or another detector (a story spreading)."""
+
+    count: int
+    window_days: int
+    expected: float
+    score: float
+    reason: str
+
+
+def raise_issue_alert(*, issue: Issue, today: dt.date, signal: Signal) -> bool:
+    """Raise the day's alert on ``issue`` from another detector than the item counts (an online
+    story spreading: ``monitoring.linking``), told and acknowledged like a burst's; False when
+    the issue had its alert that day already (at most one per issue and day)."""
+    run = BurstRun(today)
+    with transaction.atomic():
+        textops.lock_state(BURST_LOCK)
+        office = list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
+        _raise_alert(run, signal, today, office, issue=issue)
+        if run.created:
+            audit(actor=None, action=AuditEntry.Action.CREATE, object_type="issues.burstalert",
+                  summary=f"Cảnh báo vấn đề {issue.code}: {signal.reason}"[:500],
+                  data=run.as_dict() | {"issue": issue.pk})
+    return bool(run.created)
 
 
 def _raise_alert(run: BurstRun, burst, today: dt.date, office: list[User], *,

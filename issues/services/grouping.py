@@ -106,6 +106,21 @@ def _new_issue(*, engine_id: int, item: OpinionItem, title: str = "", actor=None
     return issue
 
 
+def open_engine_issue(*, engine_id: int, topic: Topic | None, area, texts: list[str],
+                      day: dt.date, note: str) -> Issue:
+    """A new issue for an engine group no opinion item opened: an online story that spreads
+    (``monitoring.linking``). Its title is drafted like an item's (topic, key words, place),
+    never a sentence copied from the article. Callers hold the grouper (``next_code``)."""
+    title, source = _drafted(topic=topic, area=area, texts=texts)
+    issue = Issue.objects.create(
+        code=next_code(local_today()), title=title, title_source=source, topic=topic, area=area,
+        engine_key=str(engine_id), first_seen_on=day, last_seen_on=day,
+    )
+    IssueEvent.objects.create(issue=issue, kind=IssueEvent.Kind.CREATED, to_value=issue.code,
+                              note=note[:500])
+    return issue
+
+
 @dataclass
 class GroupingRun:
     items: int = 0

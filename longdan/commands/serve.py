@@ -294,6 +294,7 @@ PERIODIC_TASKS = (
     "intake.tasks.retrain_models",
     # The press and social networks: each source on its own interval (issue 9).
     "monitoring.tasks.fetch_due_sources",
+    "monitoring.tasks.process_mentions",  # into issues, watch-list, spreading stories
     "picture.rollup_tasks.refresh_rollups",  # first: what the others read
     # picture: alerts, reminders and escalation (after the burst detector, so a tick's bursts
     # are usually told in the same tick)

@@ -29,7 +29,7 @@ from issues import services as issue_services
 from issues.models import Answer, Issue, MergeProposal
 from issues.tests.helpers import FLOOD, GARBAGE
 from issues.tests.helpers import item as make_item
-from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story
+from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story, WatchTerm
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
 from orgs.models import Area, Collaborator, OrgUnit
@@ -229,6 +229,13 @@ def news_site(w: World, request) -> None:
     site.add("/an-lu", page("Rác thải ùn ứ ở chợ Hòa Bình",
                             ["Rác thải ùn ứ nhiều ngày ở chợ Hòa Bình, phường Hòa Bình."] * 3))
     w["news"] = site.url("/an-lu")
+
+
+def watch_term(w: World, request) -> None:
+    """A keyword on the office's watch-list."""
+    w["watch_term"] = WatchTerm.objects.create(
+        kind=WatchTerm.Kind.KEYWORD, phrase="ngập úng", folded="ngap ung"
+    )
 
 
 @cache
@@ -440,6 +447,13 @@ ISSUES = [
           given=(monitoring_desk,)),
     Write("monitoring_finding_withdraw", url("monitoring_finding_withdraw", "finding"),
           lambda w: {}, AuditEntry, OFFICE_ONLY, given=(monitoring_desk,)),
+    # the watch-list of topics and keywords (never persons)
+    Write("monitoring_watch", url("monitoring_watch"),
+          lambda w: {"action": "add", "kind": WatchTerm.Kind.KEYWORD, "phrase": "cắt nước"},
+          WatchTerm, OFFICE_ONLY, case="add"),
+    Write("monitoring_watch", url("monitoring_watch"),
+          lambda w: {"action": "deactivate", "term": w["watch_term"].pk}, AuditEntry,
+          OFFICE_ONLY, given=(watch_term,), case="deactivate"),
 ]
 
 ORGS = [

@@ -120,6 +120,7 @@ VERDICTS: dict[str, Verdict] = {
     "monitoring_source_toggle": V(WRITE, "source"), "monitoring_findings": V(OFFICE),
     "monitoring_finding_new": V(OFFICE), "monitoring_finding": V(OFFICE, "finding"),
     "monitoring_finding_withdraw": V(WRITE, "finding"),
+    "monitoring_watch": V(OFFICE),
     # surveys
     "survey_list": V(SCOPED), "survey_create": V(OFFICE), "xlsform_check": V(OFFICE),
     "survey_detail": V(SCOPED, "survey"), "survey_edit": V(OFFICE, "survey"),
