@@ -1,4 +1,4 @@
-"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX and XLSX.
+"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX, PDF and XLSX.
 
 The draft is built from *submitted* monthly unit reports only (a draft or a returned report is not
 the unit's word yet), by :mod:`reporting.consolidation`; the compliance table comes from
@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
+from core import pdf
 from core.models import AuditEntry, Channel
 from core.services import audit
 from core.text import natural_key, nfc
@@ -450,6 +451,16 @@ def export_docx(
     _check_reader(user)
     render_docx(party_document(consolidated), out)
     _audit_export(user, consolidated, "docx")
+
+
+def export_pdf(*, user: User | None, consolidated: ConsolidatedReport) -> bytes:
+    """The report as PDF: its DOCX as LibreOffice lays it out (core.pdf), audited once made.
+
+    Raises :class:`core.pdf.PdfError` (nothing audited) when no PDF can be made."""
+    _check_reader(user)
+    content = pdf.convert(render_docx(party_document(consolidated)))
+    _audit_export(user, consolidated, "pdf")
+    return content
 
 
 def build_workbook(consolidated: ConsolidatedReport) -> Workbook:
