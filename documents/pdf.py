@@ -15,6 +15,8 @@ fetch) is refused before it starts, so a conversion never reaches the network.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -25,6 +27,9 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+
+from documents import docx_layout
+from documents.docx_layout import PartyDocument
 
 # Bumped when the conversion changes what it makes (a new option), so cached copies are not reused.
 FORMAT = "pdf-1"
@@ -81,6 +86,19 @@ def content_key(docx: bytes) -> str:
             digest.update(f"{name}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
+
+
+def document_key(document: PartyDocument) -> str:
+    """A fingerprint of what a :class:`PartyDocument`'s pages show, without laying it out: its
+    data (when it was made aside) and the layout code that lays it out, so a deployment that
+    changes the layout never reuses a copy made by the old one."""
+    data = dataclasses.replace(document, generated_at=None)
+    return hashlib.sha256(f"{FORMAT}\0{_layout_code()}\0{data!r}".encode()).hexdigest()
+
+
+@functools.cache
+def _layout_code() -> str:
+    return hashlib.sha256(Path(docx_layout.__file__).read_bytes()).hexdigest()
 
 
 def external_references(docx: bytes) -> list[str]:

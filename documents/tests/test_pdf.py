@@ -160,6 +160,15 @@ def test_a_link_a_reader_clicks_is_not_outside_content():
     assert pdf.external_references(linked) == []
 
 
+def test_the_document_key_ignores_when_it_was_made_but_not_what_it_says():
+    import datetime as dt
+
+    one = pdf.document_key(sample(generated_at=dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)))
+    assert one == pdf.document_key(sample())
+    assert one != pdf.document_key(sample(date=dt.date(2026, 11, 28)))
+    assert one != pdf.document_key(sample(sections=[DocSection("I. TÌNH HÌNH", "Một câu khác.")]))
+
+
 def test_the_content_key_ignores_when_the_file_was_made_but_not_what_it_says():
     import datetime as dt
 

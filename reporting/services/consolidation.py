@@ -458,7 +458,7 @@ def export_pdf(*, user: User | None, consolidated: ConsolidatedReport) -> bytes:
 
     Raises :class:`core.pdf.PdfError` (nothing audited) when no PDF can be made."""
     _check_reader(user)
-    content = pdf.convert(render_docx(party_document(consolidated)))
+    content = pdf.convert_document(party_document(consolidated))
     _audit_export(user, consolidated, "pdf")
     return content
 
