@@ -110,7 +110,8 @@ def external_references(docx: bytes) -> list[str]:
                 continue
             for element in _RELATIONSHIP.findall(archive.read(name)):
                 kind = _TYPE.search(element)
-                if not _EXTERNAL.search(element) or (kind and kind.group(1).endswith(b"/hyperlink")):
+                clicked = kind is not None and kind.group(1).endswith(b"/hyperlink")
+                if clicked or not _EXTERNAL.search(element):
                     continue
                 target = _TARGET.search(element)
                 found.append(target.group(1).decode("utf-8", "replace") if target else "?")

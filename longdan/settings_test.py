@@ -10,7 +10,8 @@ from longdan.settings import *  # noqa: F403
 from longdan.settings import CACHES, DATABASES
 
 # The suite reads and writes trained text models under VAR_DIR/models: a throw-away directory keeps
-# the models a `longdan demo` trained in var/ out of the tests' results (and the tests' out of var/).
+# the models a `longdan demo` trained in var/ out of the tests' results (and the tests' out of
+# var/).
 VAR_DIR = Path(tempfile.mkdtemp(prefix="longdan-test-var-"))
 atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 # PDF copies of documents (core.pdf) likewise.

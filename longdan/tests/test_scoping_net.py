@@ -129,7 +129,8 @@ VERDICTS: dict[str, Verdict] = {
     "survey_results": V(SCOPED, "survey"), "survey_crosstab": V(SCOPED, "survey"),
     "survey_consensus": V(SCOPED, "survey"), "survey_open_answers": V(SCOPED, "survey"),
     "survey_weights": V(SCOPED, "survey"), "survey_export": V(SCOPED, "survey_export"),
-    "survey_report_docx": V(SCOPED, "survey"), "survey_report_pdf": V(SCOPED, "survey"), "survey_public_results": V(PUBLIC, "survey"),
+    "survey_report_docx": V(SCOPED, "survey"), "survey_report_pdf": V(SCOPED, "survey"),
+    "survey_public_results": V(PUBLIC, "survey"),
     "question_bank": V(SCOPED), "question_series": V(SCOPED),
     # picture: half a year of the demo, so every panel and the drill-downs hold rows
     "picture:picture": V(SCOPED, query="period=6m"),

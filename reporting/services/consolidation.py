@@ -1,4 +1,5 @@
-"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX, PDF and XLSX.
+"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX, PDF and
+XLSX.
 
 The draft is built from *submitted* monthly unit reports only (a draft or a returned report is not
 the unit's word yet), by :mod:`reporting.consolidation`; the compliance table comes from
@@ -20,9 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core import pdf
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
-from core import pdf
 from core.models import AuditEntry, Channel
 from core.services import audit
 from core.text import natural_key, nfc

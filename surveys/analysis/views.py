@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core.errors import ServiceError
 from core import pdf
+from core.errors import ServiceError
 from core.mime import CSV_TYPE, DOCX_TYPE, SAV_TYPE, XLSX_TYPE
 from core.models import AuditEntry
 from core.services import audit

@@ -53,7 +53,8 @@ def test_another_unit_gets_not_found(client, settings, survey, binh):
 def test_without_libreoffice_the_page_says_so_and_links_the_same_docx(client, settings, survey,
                                                                       vanphong):
     settings.LONGDAN_SOFFICE = "/khong/co/soffice"
-    response = _get(client, vanphong, "survey_report_pdf", survey, {"gender": "nu", "dl": "abc12345xyz"})
+    response = _get(client, vanphong, "survey_report_pdf", survey,
+                    {"gender": "nu", "dl": "abc12345xyz"})
     assert response.status_code == 503
     text = response.content.decode()
     assert "Máy chủ chưa có LibreOffice" in text
