@@ -10,7 +10,10 @@ PORT   ?= 8000
 
 .PHONY: setup demo serve test test-sqlite test-postgres test-browser lint bench clean
 
+# LibreOffice is not installed from here (it needs the system's packages): without it the PDF
+# links answer with a page that says so, and everything else works.
 setup: $(STAMP) $(ASSETS)
+	@command -v soffice >/dev/null 2>&1 || echo "Lưu ý: chưa có LibreOffice (lệnh soffice) nên chưa tải được bản PDF; cài: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

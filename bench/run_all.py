@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = {
     "compliance": ["bench_compliance.py"],
     "consolidate": ["bench_consolidate.py"],
+    "pdf": ["bench_pdf.py"],
     "burst": ["bench_deadline_burst.py"],
     "textengine": ["bench_textengine.py"],
     "text-accuracy": ["bench_text_accuracy.py"],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
+
+from documents.pdf import INSTALL_HINT, PdfError, find_converter
 
 
 @register(Tags.security, deploy=True)
@@ -16,5 +18,21 @@ def check_default_secret_key(app_configs, **kwargs):
             hint="Đặt biến SECRET_KEY hoặc SECRET_KEY_FILE, hoặc xóa biến để ứng dụng tự sinh"
             " khóa ngẫu nhiên trong thư mục var/.",
             id="longdan.E001",
+        )]
+    return []
+
+
+@register(deploy=True)
+def check_pdf_converter(app_configs, **kwargs):
+    """``check --deploy`` says when the PDF downloads cannot work (no LibreOffice); not an error:
+    everything else works, and the PDF links say so to whoever clicks them."""
+    try:
+        find_converter(settings.LONGDAN_SOFFICE)
+    except PdfError:
+        return [Warning(
+            f"Không tìm thấy LibreOffice (lệnh “{settings.LONGDAN_SOFFICE}”): các liên kết tải"
+            " bản PDF sẽ báo chưa tạo được PDF.",
+            hint=INSTALL_HINT,
+            id="longdan.W020",
         )]
     return []

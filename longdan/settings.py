@@ -270,6 +270,10 @@ SPECTACULAR_SETTINGS = {
 LONGDAN_SUPERIOR_BODY = env_str("LONGDAN_SUPERIOR_BODY", "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG")
 LONGDAN_ISSUING_BODY = env_str("LONGDAN_ISSUING_BODY", "ĐẢNG ỦY PHƯỜNG HÒA BÌNH")
 LONGDAN_PLACE = env_str("LONGDAN_PLACE", "Hòa Bình")
+# PDF copies of the DOCX documents are laid out by LibreOffice (core.pdf): the soffice command (a
+# name on PATH or a full path) and how many seconds one conversion may take before it is stopped.
+LONGDAN_SOFFICE = env_str("LONGDAN_SOFFICE", "soffice")
+LONGDAN_PDF_TIMEOUT = env_int("LONGDAN_PDF_TIMEOUT", 120)
 # Press monitoring (issue 9): the fetcher refuses loopback, private and link-local addresses
 # except these hosts or addresses (comma-separated: an intranet source, the tests' local server).
 LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS = [
@@ -331,6 +335,14 @@ CACHES = {
         "LOCATION": "longdan_throttle_cache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
+}
+# PDF copies of documents, keyed by what their pages show (core.pdf): an unchanged document is not
+# converted twice; a copy kept on one machine is never wrong on another, only missing there.
+CACHES["documents"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "pdf-cache"),
+    "TIMEOUT": 7 * 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 
 SESSION_COOKIE_HTTPONLY = True

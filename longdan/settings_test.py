@@ -7,13 +7,15 @@ import tempfile
 from pathlib import Path
 
 from longdan.settings import *  # noqa: F403
-from longdan.settings import DATABASES
+from longdan.settings import CACHES, DATABASES
 
 # The suite reads and writes trained text models under VAR_DIR/models: a throw-away directory
 # keeps the models the demo's server trained in var/ out of the tests' results (and theirs out of
 # var/).
 VAR_DIR = Path(tempfile.mkdtemp(prefix="longdan-test-var-"))
 atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
+# PDF copies of documents (core.pdf) likewise.
+CACHES = {**CACHES, "documents": {**CACHES["documents"], "LOCATION": str(VAR_DIR / "pdf-cache")}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -9,11 +9,12 @@ urlpatterns: list = [
     # alerts and subscriptions (picture.views.alerts)
     path("theo-doi/", alerts.follow, name="follow"),
     path("theo-doi/huy/", alerts.unfollow, name="unfollow"),
-    # The weekly brief (Bản tin dư luận): archive, on demand, page with the assessment, DOCX.
+    # The weekly brief (Bản tin dư luận): archive, on demand, page with the assessment, DOCX, PDF.
     path("ban-tin/", briefs.brief_list, name="brief_list"),
     path("ban-tin/moi/", briefs.brief_new, name="brief_new"),
     path("ban-tin/<int:pk>/", briefs.brief_detail, name="brief_detail"),
     path("ban-tin/<int:pk>/docx", briefs.brief_docx, name="brief_docx"),
+    path("ban-tin/<int:pk>/pdf", briefs.brief_pdf, name="brief_pdf"),
     path("to-dan-pho/ranh-gioi/", geo.area_boundaries, name="area_boundaries"),
     path("buc-tranh/ranh-gioi.geojson", geo.area_shapes_geojson, name="area_shapes"),
     # Directions (ý kiến chỉ đạo), the unit's directions and its accountability page.

@@ -1,4 +1,4 @@
-"""Pages of the consolidated reports: list, generate, edit, download DOCX and XLSX.
+"""Pages of the consolidated reports: list, generate, edit, download DOCX, PDF and XLSX.
 
 The office drafts and edits the ward's report (and may a unit's); a đảng bộ's reporters draft and
 edit their unit's report of the chi bộ below it; leaders read and download every one; anyone else
@@ -15,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.mime import DOCX_TYPE, XLSX_TYPE
+from core.pdf import pdf_download
 from core.views import require_office
 from reporting import consolidation as calc
 from reporting import services
@@ -203,6 +205,17 @@ def consolidated_docx(request: HttpRequest, pk: int) -> HttpResponse:
     services.export_docx(user=request.user, consolidated=consolidated, out=buffer)
     return _download(buffer.getvalue(), DOCX_TYPE,
                      f"bao-cao-tong-hop-{consolidated.period.code}.docx")
+
+
+@login_required
+def consolidated_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    consolidated = _get_consolidated(request.user, pk)
+    return pdf_download(
+        request,
+        make=lambda: services.export_pdf(user=request.user, consolidated=consolidated),
+        filename=f"bao-cao-tong-hop-{consolidated.period.code}.pdf",
+        docx_url=reverse("consolidated_docx", args=[consolidated.pk]),
+    )
 
 
 @login_required

@@ -30,13 +30,16 @@ def register(commands) -> None:
     consolidate = commands.add_parser(
         "consolidate", help="tạo báo cáo tổng hợp của Đảng ủy và xuất DOCX",
         description="Tổng hợp các báo cáo đã nộp của kỳ thành báo cáo của Đảng ủy phường (tạo"
-        " mới hoặc làm lại bản nháp) và xuất tệp DOCX, tùy chọn kèm bảng biểu XLSX.",
+        " mới hoặc làm lại bản nháp) và xuất tệp DOCX, tùy chọn kèm bản PDF (cần LibreOffice)"
+        " và bảng biểu XLSX.",
     )
     consolidate.add_argument("--period", required=True, metavar="KỲ",
                              help="kỳ báo cáo: 2025-11, 2025-H2 hoặc 2025")
     consolidate.add_argument("--out", required=True, metavar="TỆP.docx",
                              help="tệp DOCX cần ghi")
     consolidate.add_argument("--xlsx", metavar="TỆP.xlsx", help="ghi thêm bảng biểu ra tệp XLSX")
+    consolidate.add_argument("--pdf", metavar="TỆP.pdf",
+                             help="ghi thêm bản PDF (LibreOffice dàn trang từ bản DOCX)")
     consolidate.add_argument(
         "--unit", metavar="MÃ",
         help="báo cáo tổng hợp của đơn vị này (mã hoặc tên; một đảng bộ) từ báo cáo của nó và các"
@@ -137,20 +140,26 @@ def _output_path(value: str, suffix: str, option: str) -> Path:
     return path
 
 
-@refusing(ServiceError, PeriodError)
+@refusing(ServiceError, PeriodError, "documents.pdf.PdfError")
 def cmd_consolidate(args) -> int:
     key = parse_period(args.period)
     docx_path = _output_path(args.out, ".docx", "--out")
     xlsx_path = _output_path(args.xlsx, ".xlsx", "--xlsx") if args.xlsx else None
+    pdf_path = _output_path(args.pdf, ".pdf", "--pdf") if args.pdf else None
     require_migrated()
     from reporting import services
 
     unit = reader_for(args.unit).unit if args.unit else None
     consolidated = services.generate_consolidated(user=None, period=key, unit=unit,
                                                   redraft_edited=args.redraft_edited)
+    # The PDF first: without LibreOffice the command stops before it has written any file.
+    pdf = services.export_pdf(user=None, consolidated=consolidated) if pdf_path else None
     services.export_docx(user=None, consolidated=consolidated, out=docx_path)
     whose = f" của {unit.name}" if unit is not None else ""
     out(f"Đã ghi báo cáo tổng hợp {consolidated.period}{whose} vào {docx_path}")
+    if pdf_path is not None:
+        pdf_path.write_bytes(pdf)
+        out(f"Đã ghi bản PDF vào {pdf_path}")
     if xlsx_path is not None:
         services.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
         out(f"Đã ghi bảng biểu vào {xlsx_path}")

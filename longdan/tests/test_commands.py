@@ -8,6 +8,7 @@ import datetime as dt
 import importlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +20,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
+from django.core.cache import caches
 
+from core.pdf import CACHE
 from longdan import demo
 from longdan.commands import main
 from orgs.models import OrgUnit
@@ -164,6 +167,26 @@ def test_consolidate_half_year_and_year(capsys, november, tmp_path, period):
     code, _, err = run(capsys, "consolidate", "--period", period, "--out", str(out))
     assert code == 0, err
     assert out.stat().st_size > 1000
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: no PDF can be made")
+def test_consolidate_writes_the_pdf_too(capsys, november, tmp_path):
+    out, pdf = tmp_path / "bao-cao.docx", tmp_path / "bao-cao.pdf"
+    code, stdout, err = run(capsys, "consolidate", "--period", "2025-11", "--out", str(out),
+                            "--pdf", str(pdf))
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF-") and f"Đã ghi bản PDF vào {pdf}" in stdout
+
+
+def test_consolidate_without_libreoffice_writes_nothing(capsys, settings, november, tmp_path):
+    settings.LONGDAN_SOFFICE = "/khong/co/soffice"
+    caches[CACHE].clear()  # no copy of this report made by another test
+    out, pdf = tmp_path / "bao-cao.docx", tmp_path / "bao-cao.pdf"
+    code, _, err = run(capsys, "consolidate", "--period", "2025-11", "--out", str(out),
+                       "--pdf", str(pdf))
+    assert_one_line_error(code, err, "Máy chủ chưa có LibreOffice")
+    assert not out.exists() and not pdf.exists()
 
 
 def test_consolidate_refuses_a_missing_folder(capsys, db, tmp_path):

@@ -26,6 +26,7 @@ from picture.services.briefs import (
     brief_window,
     draft_brief,
     export_docx,
+    export_pdf,
     period_window,
     update_notes,
 )
@@ -64,8 +65,8 @@ __all__ = [
     "AlertResult", "Delivery", "DigestRun", "may_subscribe", "raise_alert", "recipients",
     "send_daily_digests", "subscribe", "unsubscribe",
     # briefs
-    "brief_figures", "brief_window", "draft_brief", "export_docx", "period_window",
-    "update_notes",
+    "brief_figures", "brief_window", "draft_brief", "export_docx", "export_pdf",
+    "period_window", "update_notes",
     # directions
     "acknowledge", "addressable_units", "can_act_for", "can_close", "can_direct",
     "create_direction", "report_progress", "set_status",

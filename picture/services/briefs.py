@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from core import pdf
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
@@ -316,18 +317,35 @@ def update_notes(*, user: User, brief: Brief, notes: str, expected_version: int)
 
 def export_docx(*, user: User, brief: Brief) -> bytes:
     """The brief as DOCX (Hướng dẫn 36-HD/VPTW); the export is audited."""
+    content = _brief_docx(user, brief)
+    _audit_export(user, brief, "docx")
+    return content
+
+
+def export_pdf(*, user: User, brief: Brief) -> bytes:
+    """The brief as PDF: its DOCX as LibreOffice lays it out (core.pdf), audited once made.
+
+    Raises :class:`core.pdf.PdfError` (nothing audited) when no PDF can be made."""
+    content = pdf.convert(_brief_docx(user, brief))
+    _audit_export(user, brief, "pdf")
+    return content
+
+
+def _brief_docx(user: User, brief: Brief) -> bytes:
     from picture.brief_docx import render_brief
 
     if not getattr(user, "sees_everything", False):
         raise ServiceError("Bản tin dư luận dành cho Ban Thường vụ và Ban Xây dựng Đảng.",
                            field="user")
     _set_chart_cache_dir()
-    content = render_brief(brief)
+    return render_brief(brief)
+
+
+def _audit_export(user: User, brief: Brief, fmt: str) -> None:
     with transaction.atomic():
         audit(actor=user, action=AuditEntry.Action.EXPORT, obj=brief,
-              summary=f"Xuất DOCX {brief.title}", data={"format": "docx",
-                                                       "version": brief.version})
-    return content
+              summary=f"Xuất {fmt.upper()} {brief.title}",
+              data={"format": fmt, "version": brief.version})
 
 
 def _set_chart_cache_dir() -> None:

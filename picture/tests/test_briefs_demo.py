@@ -1,6 +1,6 @@
 """The weekly brief on the demo ward: its 8 weekly briefs, the DOCX layout (Hướng dẫn 36-HD/VPTW,
-charts embedded, within two pages as LibreOffice lays it out), its figures against the picture's
-selector, and who may open it."""
+charts embedded, within two pages as LibreOffice lays it out), its PDF (the same pages), its
+figures against the picture's selector, and who may open it."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from core.models import AuditEntry
+from core.pdf import CACHE
+from documents.tests import pdfpages
 from longdan import demo
 from longdan.demo.briefs import build_briefs
 from orgs.models import User
@@ -216,6 +220,7 @@ def _routes(brief: Brief) -> list[str]:
         reverse("picture:brief_list"), reverse("picture:brief_new"),
         reverse("picture:brief_detail", args=[brief.pk]),
         reverse("picture:brief_docx", args=[brief.pk]),
+        reverse("picture:brief_pdf", args=[brief.pk]),
     ]
 
 
@@ -271,3 +276,41 @@ def test_the_office_drafts_on_demand_and_writes_the_assessment(latest):
     texts = _texts(Document(io.BytesIO(client.get(
         reverse("picture:brief_docx", args=[latest.pk])).content)))
     assert texts[texts.index("VII. NHẬN ĐỊNH, ĐỀ XUẤT") + 1] == "Môi trường nổi cộm."
+
+
+# -- the PDF --------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(bool(pdfpages.tools_missing()), reason=pdfpages.tools_missing())
+def test_leaders_download_the_pdf_with_the_docx_pages(latest):
+    caches[CACHE].clear()
+    client = client_for("lanhdao")
+    exports = AuditEntry.objects.filter(action="export", data__format="pdf")
+    before = exports.count()
+    response = client.get(reverse("picture:brief_pdf", args=[latest.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    code = latest.data["period"]["code"]
+    assert response["Content-Disposition"].endswith(f'ban-tin-{code}.pdf"')
+    docx = client.get(reverse("picture:brief_docx", args=[latest.pk])).content
+    assert pdfpages.layout_problems(response.content, docx) == []
+    text = " ".join(pdfpages.text_of(p) for p in pdfpages.pages(response.content))
+    assert all(heading in text for heading in ("I. TÌNH HÌNH CHUNG", "VII. NHẬN ĐỊNH, ĐỀ XUẤT"))
+    assert exports.count() == before + 1
+    assert exports.latest("pk").summary == f"Xuất PDF {latest.title}"
+
+
+def test_without_libreoffice_the_brief_pdf_says_so(latest, settings):
+    caches[CACHE].clear()
+    settings.LONGDAN_SOFFICE = "/khong/co/soffice"
+    response = client_for("vanphong").get(reverse("picture:brief_pdf", args=[latest.pk]))
+    assert response.status_code == 503
+    text = response.content.decode()
+    assert "Máy chủ chưa có LibreOffice" in text
+    assert f'href="{reverse("picture:brief_docx", args=[latest.pk])}"' in text
+
+
+def test_the_brief_pages_link_the_pdf(latest):
+    client = client_for("lanhdao")
+    url = reverse("picture:brief_pdf", args=[latest.pk])
+    assert url in client.get(reverse("picture:brief_detail", args=[latest.pk])).content.decode()
+    assert url in client.get(reverse("picture:brief_list")).content.decode()

@@ -1,5 +1,5 @@
 """Pages of the weekly brief (Bản tin dư luận): the archive, one brief with its charts, its DOCX,
-a brief on demand for any period, and the office's assessment.
+its PDF, a brief on demand for any period, and the office's assessment.
 
 The brief is the whole ward's: the leaders and the office read it; anyone else gets "not found",
 so the pages do not reveal that it exists. Only the office drafts and writes the assessment.
@@ -16,11 +16,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.mime import DOCX_TYPE
+from core.pdf import pdf_download
 from core.views import require_office
 from picture import services
 from picture.brief_docx import chart_pngs, headline_rows, summary_text
@@ -133,7 +135,20 @@ def brief_docx(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _get_brief(request.user, pk)
     content = services.export_docx(user=request.user, brief=brief)
     response = HttpResponse(content, content_type=DOCX_TYPE)
-    name = (brief.data.get("period") or {}).get("code") or ""
-    name = name.replace("..", "_") or f"{brief.start}_{brief.end}"
-    response["Content-Disposition"] = f'attachment; filename="ban-tin-{name}.docx"'
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(brief)}.docx"'
     return response
+
+
+@login_required
+def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    brief = _get_brief(request.user, pk)
+    return pdf_download(
+        request, make=lambda: services.export_pdf(user=request.user, brief=brief),
+        filename=f"{_file_name(brief)}.pdf",
+        docx_url=reverse("picture:brief_docx", args=[brief.pk]),
+    )
+
+
+def _file_name(brief: Brief) -> str:
+    name = (brief.data.get("period") or {}).get("code") or ""
+    return "ban-tin-" + (name.replace("..", "_") or f"{brief.start}_{brief.end}")

@@ -1,4 +1,5 @@
-"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX and XLSX.
+"""Writes of the office's consolidated report: generate the draft, edit it, export DOCX, PDF and
+XLSX.
 
 The draft is built from *submitted* monthly unit reports only (a draft or a returned report is not
 the unit's word yet), by :mod:`reporting.consolidation`; the compliance table comes from
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core import pdf
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry, Channel
@@ -518,6 +520,16 @@ def export_docx(
     _check_reader(user, consolidated)
     render_docx(party_document(consolidated), out)
     _audit_export(user, consolidated, "docx")
+
+
+def export_pdf(*, user: User | None, consolidated: ConsolidatedReport) -> bytes:
+    """The report as PDF: its DOCX as LibreOffice lays it out (core.pdf), audited once made.
+
+    Raises :class:`core.pdf.PdfError` (nothing audited) when no PDF can be made."""
+    _check_reader(user)
+    content = pdf.convert_document(party_document(consolidated))
+    _audit_export(user, consolidated, "pdf")
+    return content
 
 
 def build_workbook(consolidated: ConsolidatedReport) -> Workbook:

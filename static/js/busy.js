@@ -1,4 +1,4 @@
-// Downloads that take seconds (a DOCX, an XLSX of a large list): a note "Đang tạo tệp…" from the
+// Downloads that take seconds (a DOCX, a PDF, an XLSX of a large list): a note "Đang tạo tệp…" from the
 // click until the file arrives. The server answers the request with a cookie carrying the token
 // this script added to the link (core/downloads.py), which is how the script knows it is done.
 (function () {
@@ -30,7 +30,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest('a[data-busy], a[href*=".xlsx"], a[href*="docx"]');
+    var link = event.target.closest('a[data-busy], a[href*=".xlsx"], a[href*="docx"], a[href*="pdf"]');
     if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
     var token = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
     var url = new URL(link.href, window.location.href);

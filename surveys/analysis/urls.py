@@ -14,6 +14,7 @@ urlpatterns = [
     path("khao-sat/<slug:slug>/xuat.<str:fmt>", views.survey_export, name="survey_export"),
     path("khao-sat/<slug:slug>/bao-cao.docx", views.survey_report_docx,
          name="survey_report_docx"),
+    path("khao-sat/<slug:slug>/bao-cao.pdf", views.survey_report_pdf, name="survey_report_pdf"),
     path("cong-bo/khao-sat/<slug:slug>/", views.public_results, name="survey_public_results"),
     path("ngan-hang-cau-hoi/", views.question_bank_page, name="question_bank"),
     path("ngan-hang-cau-hoi/chuoi/", views.question_series_page, name="question_series"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core import pdf
 from core.errors import ServiceError
 from core.mime import CSV_TYPE, DOCX_TYPE, SAV_TYPE, XLSX_TYPE
 from core.models import AuditEntry
@@ -275,6 +276,25 @@ def survey_report_docx(request: HttpRequest, slug: str) -> HttpResponse:
     content = report_docx.render_survey_report(analysis)
     _audit_export(request, analysis.survey, "docx", analysis.n, analysis)
     return _download(content, DOCX_TYPE, f"bao-cao-khao-sat-{analysis.survey.slug}.docx")
+
+
+@login_required
+def survey_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The survey report as PDF: its DOCX as LibreOffice lays it out, audited once made."""
+    analysis, _ = _prepare(request, slug)
+
+    def make() -> bytes:
+        content = pdf.convert(report_docx.render_survey_report(analysis))
+        _audit_export(request, analysis.survey, "pdf", analysis.n, analysis)
+        return content
+
+    query = request.GET.copy()
+    query.pop("dl", None)  # the download note's token belongs to this request only
+    docx_url = reverse("survey_report_docx", args=[analysis.survey.slug])
+    return pdf.pdf_download(
+        request, make=make, filename=f"bao-cao-khao-sat-{analysis.survey.slug}.pdf",
+        docx_url=f"{docx_url}?{query.urlencode()}" if query else docx_url,
+    )
 
 
 # --- public results --------------------------------------------------------------------------
