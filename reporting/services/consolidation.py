@@ -526,7 +526,7 @@ def export_pdf(*, user: User | None, consolidated: ConsolidatedReport) -> bytes:
     """The report as PDF: its DOCX as LibreOffice lays it out (core.pdf), audited once made.
 
     Raises :class:`core.pdf.PdfError` (nothing audited) when no PDF can be made."""
-    _check_reader(user)
+    _check_reader(user, consolidated)
     content = pdf.convert_document(party_document(consolidated))
     _audit_export(user, consolidated, "pdf")
     return content

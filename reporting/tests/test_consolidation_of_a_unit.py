@@ -3,6 +3,7 @@ ward's, read over the unit's subtree only, drafted by the office or the unit's o
 
 import io
 import json
+import shutil
 
 import docx
 import pytest
@@ -133,6 +134,8 @@ def test_the_party_reporter_drafts_and_edits_on_the_pages(client, november, part
     report.refresh_from_db()
     assert report.title == "Báo cáo của Đảng bộ Khối Bắc"
     assert client.get(reverse("consolidated_docx", args=[report.pk])).status_code == 200
+    pdf = client.get(reverse("consolidated_pdf", args=[report.pk]))
+    assert pdf.status_code == (200 if shutil.which("soffice") else 503)
 
 
 def test_the_party_reporter_never_sees_the_ward_report(client, november, party, chu, vanphong):
@@ -142,7 +145,8 @@ def test_the_party_reporter_never_sees_the_ward_report(client, november, party, 
     listed = client.get(reverse("consolidated_list")).content.decode()
     assert reverse("consolidated_detail", args=[own.pk]) in listed
     assert reverse("consolidated_detail", args=[ward_report.pk]) not in listed
-    for name in ("consolidated_detail", "consolidated_docx", "consolidated_xlsx"):
+    for name in ("consolidated_detail", "consolidated_docx", "consolidated_xlsx",
+                 "consolidated_pdf"):
         assert client.get(reverse(name, args=[ward_report.pk])).status_code == 404
 
 
