@@ -30,6 +30,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -111,6 +112,9 @@ class PartyDocument:
     annex: Sequence[DocSection] = ()
     # When the document was made (its created and modified properties); now when not given.
     generated_at: dt.datetime | None = None
+    # A4 turned sideways for a wide table (a bản tổng hợp ý kiến góp ý): the same margins as
+    # read, so the text block is 297 - 30 - 15 = 252 mm wide.
+    landscape: bool = False
 
 
 def number_line(number: str, symbol: str = "BC/ĐU") -> str:
@@ -297,10 +301,21 @@ def _core_properties(document: DocxDocument, data: PartyDocument) -> None:
 # --- tables ------------------------------------------------------------------------------------
 
 
-def _page_setup(document: DocxDocument) -> None:
+def text_width_mm(document: DocxDocument) -> float:
+    """The width between the margins of the document's (first) section, in mm."""
+    section = document.sections[0]
+    return round((section.page_width - section.left_margin - section.right_margin) / Mm(1), 1)
+
+
+def _page_setup(document: DocxDocument, landscape: bool = False) -> None:
     for section in document.sections:
-        section.page_width = Mm(PAGE_WIDTH_MM)
-        section.page_height = Mm(PAGE_HEIGHT_MM)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width = Mm(PAGE_HEIGHT_MM)
+            section.page_height = Mm(PAGE_WIDTH_MM)
+        else:
+            section.page_width = Mm(PAGE_WIDTH_MM)
+            section.page_height = Mm(PAGE_HEIGHT_MM)
         section.top_margin = Mm(MARGINS_MM["top"])
         section.bottom_margin = Mm(MARGINS_MM["bottom"])
         section.left_margin = Mm(MARGINS_MM["left"])
@@ -470,10 +485,11 @@ def add_table(document: DocxDocument, table_data: DocTable) -> None:
         for cell, value in zip(row.cells, values, strict=False):
             align = WD_ALIGN_PARAGRAPH.CENTER if _is_numeric(value) else WD_ALIGN_PARAGRAPH.LEFT
             _first_paragraph(cell, _cell_text(value), size=TABLE_PT, align=align)
+    total = text_width_mm(document)
     if table_data.widths_mm:
-        widths = fit_widths(table_data.widths_mm)
+        widths = fit_widths(table_data.widths_mm, total)
     else:
-        widths = column_widths(table_data.headers, table_data.rows)
+        widths = column_widths(table_data.headers, table_data.rows, total)
     _set_widths(table, widths)
     _paragraph(document)
 
@@ -504,7 +520,7 @@ def _layout_table(document: DocxDocument, widths_mm: Sequence[float]):
 
 
 def _header_block(document: DocxDocument, data: PartyDocument) -> None:
-    table = _layout_table(document, [HEADER_LEFT_MM, TEXT_WIDTH_MM - HEADER_LEFT_MM])
+    table = _layout_table(document, [HEADER_LEFT_MM, text_width_mm(document) - HEADER_LEFT_MM])
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
     _first_paragraph(left, data.superior_body.upper(), align=center)
@@ -583,7 +599,8 @@ def _keep_next(p) -> None:
 def _closing_block(document: DocxDocument, data: PartyDocument) -> None:
     _keep_with_signature(document)
     _paragraph(document, keep_with_next=True)
-    table = _layout_table(document, [CLOSING_LEFT_MM, TEXT_WIDTH_MM - CLOSING_LEFT_MM])
+    table = _layout_table(document,
+                          [CLOSING_LEFT_MM, text_width_mm(document) - CLOSING_LEFT_MM])
     left, right = table.rows[0].cells
     # Party documents underline "Nơi nhận:" (upright, 14 pt); bold italics are the State style.
     _first_paragraph(left, "Nơi nhận:", underline=True, size=BODY_PT)
@@ -619,7 +636,7 @@ def _annex(document: DocxDocument, data: PartyDocument) -> None:
 def build_document(data: PartyDocument) -> DocxDocument:
     """The whole document, ready to save."""
     document = Document()
-    _page_setup(document)
+    _page_setup(document, data.landscape)
     _apply_fonts_to_styles(document)
     # The default template starts empty; python-docx may still hold one empty paragraph.
     for paragraph in list(document.paragraphs):

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "search",
     "surveys",
     "picture",
+    "consultations",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("surveys.urls")),
     path("", include("picture.urls")),
+    path("", include("consultations.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]
