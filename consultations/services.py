@@ -185,10 +185,27 @@ def add_comment(*, user, provision: Provision, source: str, text: str,
 
 def _typical(texts: list[str]) -> str:
     """The text said most often in the group (the first said among equals)."""
-    counts = Counter(" ".join(t.split()).casefold() for t in texts)
-    best = max(range(len(texts)), key=lambda i: (counts[" ".join(texts[i].split()).casefold()],
-                                                  -i))
+    counts = Counter(_same_words(t) for t in texts)
+    best = max(range(len(texts)), key=lambda i: (counts[_same_words(texts[i])], -i))
     return texts[best]
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _group_keys(comments: list[tuple[int, str, int | None]]) -> list[int]:
+    """The grouper's key of each comment of one provision. A comment repeating an earlier one
+    word for word (case and spacing aside) takes its key without going through the grouper: a
+    copied comment is common, and a text sent many times would otherwise weigh on the word
+    statistics as many residents."""
+    first: dict[str, int] = {}
+    distinct: list[tuple[int, str, None]] = []
+    for pk, text, _group in comments:
+        if first.setdefault(_same_words(text), pk) == pk:
+            distinct.append((pk, text, None))
+    keys = dict(zip((pk for pk, _, _ in distinct), Grouper().assign_many(distinct), strict=True))
+    return [keys[first[_same_words(text)]] for _pk, text, _group in comments]
 
 
 def group_provisions(provision_ids: Iterable[int]) -> int:
@@ -206,9 +223,7 @@ def group_provisions(provision_ids: Iterable[int]) -> int:
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
     current: dict[int, int | None] = {}
     for provision_id, comments in by_provision.items():
-        grouper = Grouper()
-        keys = grouper.assign_many((pk, text, None) for pk, text, _ in comments)
-        for (pk, text, group_id), key in zip(comments, keys, strict=True):
+        for (pk, text, group_id), key in zip(comments, _group_keys(comments), strict=True):
             wanted.setdefault((provision_id, key), []).append(pk)
             texts[(provision_id, key)].append(text)
             current[pk] = group_id

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consultations.models import Comment, CommentGroup, Draft, Provision
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -178,6 +179,11 @@ VERDICTS: dict[str, Verdict] = {
     # picture: the weekly brief is the whole ward's (leaders and the office; a unit: not found)
     "picture:brief_list": V(OFFICE), "picture:brief_new": V(OFFICE),
     "picture:brief_detail": V(OFFICE, "brief"), "picture:brief_docx": V(OFFICE, "brief"),
+    # consultations: a draft is the ward's; a comment its unit's; groups and answers the office's
+    "consult_draft_list": V(SCOPED), "consult_draft_upload": V(OFFICE),
+    "consult_draft_detail": V(SCOPED, "draft"), "consult_provision": V(SCOPED, "provision"),
+    "consult_synthesis": V(OFFICE, "draft"), "consult_synthesis_docx": V(OFFICE, "draft"),
+    "consult_answer": V(WRITE, "comment_group"),
 }
 
 
@@ -235,6 +241,7 @@ def world(django_db_setup, django_db_blocker):
         with transaction.atomic():
             demo.load_demo(today=TODAY, months=1)  # with directions, shapes and briefs
             _direction_for_every_reader()
+            _draft_commented_by_every_unit()
             yield
             transaction.set_rollback(True)
 
@@ -251,6 +258,35 @@ def _direction_for_every_reader() -> None:
     create_direction(author=leader, text="Nắm tình hình dư luận, báo cáo kết quả.",
                      due_on=local_today() + dt.timedelta(days=30),
                      unit_ids=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]])
+
+
+COMMENT_MATTERS = (
+    "bổ sung giờ thu gom rác thải sinh hoạt", "giảm mức phí sử dụng vỉa hè", "làm rõ trách"
+    " nhiệm của tổ trưởng tổ dân phố", "quy định lại thời gian trông giữ xe", "bỏ quy định"
+    " xử phạt người bán hàng rong", "thêm chỗ đỗ xe cho người khuyết tật",
+)
+
+
+def _draft_commented_by_every_unit() -> None:
+    """A draft open for comment, commented on one clause by every reporter's unit, each in
+    words of its own (the net looks for them on other units' pages)."""
+    from consultations import services
+    from consultations.tests.drafts import docx_bytes, with_chapters
+    from core.dates import local_today
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    today = local_today()
+    draft = services.upload_draft(
+        user=office, title="Quy chế quản lý trật tự đô thị", issuing_body="UBND phường",
+        opens_on=today - dt.timedelta(days=5), closes_on=today + dt.timedelta(days=25),
+        file_name="quy-che.docx", data=docx_bytes(with_chapters()))
+    clause = draft.provisions.get(article="3", clause="2")
+    reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True).order_by("pk")
+    for number, user in enumerate(reporters):
+        matter = COMMENT_MATTERS[number % len(COMMENT_MATTERS)]
+        services.add_comment(
+            user=user, provision=clause, source="unit", today=today,
+            text=f"{user.unit.name} đề nghị {matter} trong khoản này cho phù hợp thực tế.")
 
 
 def readers() -> list[User]:
@@ -346,6 +382,8 @@ def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
     texts += pick(Collaborator.objects.all(), "unit_id").values_list("full_name", flat=True)
     texts += pick(Survey.objects.filter(unit__isnull=False), "unit_id").values_list(
         "title", flat=True)
+    texts += pick(Comment.objects.filter(unit__isnull=False), "unit_id").values_list(
+        "text", flat=True)
     return [t for t in texts if t]
 
 
@@ -461,6 +499,11 @@ OBJECTS: dict[str, Pick] = {
     "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
     "latent_candidate": lambda scope: [({"pk": 1, "decision": "bo-qua"}, True)],
     "merge_proposal": _any(MergeProposal.objects.all, lambda p: {"pk": p.pk}),
+    "draft": _any(Draft.objects.all, lambda d: {"pk": d.pk}),
+    "provision": _any(lambda: Provision.objects.filter(comments__isnull=False).distinct(),
+                      lambda p: {"pk": p.draft_id, "provision_pk": p.pk}),
+    "comment_group": _any(CommentGroup.objects.select_related("provision").all,
+                          lambda g: {"pk": g.provision.draft_id, "group_pk": g.pk}),
 }
 
 
