@@ -108,6 +108,9 @@ class CommentGroup(models.Model):
             models.UniqueConstraint(fields=["provision", "key"], name="consult_group_key_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.provision.label}: {self.size} ý kiến"
+
 
 class Comment(models.Model):
     """One comment on a provision. Residents are never named: a resident's comment carries the
@@ -138,3 +141,6 @@ class Comment(models.Model):
         verbose_name = "ý kiến góp ý"
         verbose_name_plural = "ý kiến góp ý"
         indexes = [models.Index(fields=["provision", "id"], name="consult_comment_provision")]
+
+    def __str__(self) -> str:
+        return f"Góp ý {self.provision.label}"

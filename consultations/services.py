@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from consultations.grouping import group_keys, typical
 from consultations.models import Comment, CommentGroup, Draft, Provision
 from consultations.splitting import Article, DraftError, split_docx
 from consultations.synthesis_docx import SynthesisRow, render_synthesis
@@ -22,7 +23,6 @@ from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
-from textengine.grouping import Grouper
 from textops.services import mask_everything
 
 MAX_TITLE = 300
@@ -183,31 +183,6 @@ def add_comment(*, user, provision: Provision, source: str, text: str,
 # --- grouping ----------------------------------------------------------------------------------
 
 
-def _typical(texts: list[str]) -> str:
-    """The text said most often in the group (the first said among equals)."""
-    counts = Counter(_same_words(t) for t in texts)
-    best = max(range(len(texts)), key=lambda i: (counts[_same_words(texts[i])], -i))
-    return texts[best]
-
-
-def _same_words(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _group_keys(comments: list[tuple[int, str, int | None]]) -> list[int]:
-    """The grouper's key of each comment of one provision. A comment repeating an earlier one
-    word for word (case and spacing aside) takes its key without going through the grouper: a
-    copied comment is common, and a text sent many times would otherwise weigh on the word
-    statistics as many residents."""
-    first: dict[str, int] = {}
-    distinct: list[tuple[int, str, None]] = []
-    for pk, text, _group in comments:
-        if first.setdefault(_same_words(text), pk) == pk:
-            distinct.append((pk, text, None))
-    keys = dict(zip((pk for pk, _, _ in distinct), Grouper().assign_many(distinct), strict=True))
-    return [keys[first[_same_words(text)]] for _pk, text, _group in comments]
-
-
 def group_provisions(provision_ids: Iterable[int]) -> int:
     """Group the comments of each provision (the text engine's grouper, near-identical comments
     together), in the order they came, so a group keeps its key and its answer as comments are
@@ -223,13 +198,14 @@ def group_provisions(provision_ids: Iterable[int]) -> int:
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
     current: dict[int, int | None] = {}
     for provision_id, comments in by_provision.items():
-        for (pk, text, group_id), key in zip(comments, _group_keys(comments), strict=True):
+        keys = group_keys([(pk, text) for pk, text, _ in comments])
+        for (pk, text, group_id), key in zip(comments, keys, strict=True):
             wanted.setdefault((provision_id, key), []).append(pk)
             texts[(provision_id, key)].append(text)
             current[pk] = group_id
     fresh, changed = [], []
     for ident, members in wanted.items():
-        text, size = _typical(texts[ident]), len(members)
+        text, size = typical(texts[ident]), len(members)
         group = existing.get(ident)
         if group is None:
             fresh.append(CommentGroup(provision_id=ident[0], key=ident[1], text=text, size=size))

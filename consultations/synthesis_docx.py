@@ -74,6 +74,10 @@ def summary_line(rows: Sequence[SynthesisRow]) -> str:
             f"/{vn_int(len(rows))} nội dung.")
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def draft_heading(title: str) -> str:
     """ "Quy chế trật tự đô thị" -> "Dự thảo Quy chế trật tự đô thị" (said once)."""
     title = title.strip()
@@ -94,8 +98,8 @@ def synthesis_document(
     generated_at: dt.datetime | None = None,
 ) -> PartyDocument:
     start, end = window
-    intro = (f"Thực hiện việc lấy ý kiến góp ý đối với {draft_heading(draft_title).lower()[:1]}"
-             f"{draft_heading(draft_title)[1:]}, từ ngày"
+    intro = (f"Thực hiện việc lấy ý kiến góp ý đối với {_lower_first(draft_heading(draft_title))},"
+             f" từ ngày"
              f" {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}, {drafting_body} đã nhận được các ý"
              f" kiến góp ý. {summary_line(rows)} Kết quả tổng hợp, tiếp thu, giải trình như sau:")
     table = DocTable(title="", headers=HEADERS, rows=table_rows(rows), widths_mm=WIDTHS_MM,
@@ -109,7 +113,11 @@ def synthesis_document(
         date=day,
         doc_type="BẢN TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý",
         title=draft_heading(draft_title),
-        sections=[DocSection(heading="", text=intro, tables=[table])],
+        # A line after the table: LibreOffice cannot keep a long table's last rows with the
+        # signature, so without it the signature stood alone on the last page.
+        sections=[DocSection(heading="", text=intro, tables=[table],
+                             after=f"Trên đây là bản tổng hợp, tiếp thu, giải trình ý kiến góp ý"
+                                   f" đối với {_lower_first(draft_heading(draft_title))}.")],
         recipients=["- Như trên;", "- Lưu."],
         on_behalf=f"T/M {drafting_body}",
         signer_title="",
