@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from django import forms
 
 from consultations.models import Comment, CommentGroup
 from consultations.splitting import MAX_DRAFT_BYTES
+from intake.forms import MIN_FILL_SECONDS, PublicFeedbackForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -65,3 +68,41 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(label="Nội dung tiếp thu, giải trình (lý do khi không tiếp thu)",
                              required=False, max_length=5000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicCommentForm(forms.Form):
+    """A resident's comment on a draft's provision: no name asked, the public form's guards (a
+    honeypot field and a signed start time, ``intake.forms.PublicFeedbackForm``)."""
+
+    provision = forms.ModelChoiceField(
+        queryset=None, label="Góp ý vào điều, khoản",
+        error_messages={"required": "Hãy chọn điều, khoản bạn góp ý.",
+                        "invalid_choice": "Hãy chọn điều, khoản bạn góp ý."})
+    text = forms.CharField(label="Nội dung góp ý", max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}),
+                           error_messages={"required": "Hãy viết nội dung góp ý.",
+                                           "max_length": "Nội dung góp ý dài quá 5.000 ký tự."})
+    website = forms.CharField(label="Trang web của bạn", required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, draft, **kwargs):
+        super().__init__(*args, **kwargs)
+        provisions = draft.provisions.order_by("position")
+        self.fields["provision"].queryset = provisions
+        self.fields["provision"].label_from_instance = lambda p: (
+            f"{p.label}. {p.title}" if not p.clause else p.label)
+
+    def clean(self):
+        """The public form's checks, in its words: a filled honeypot, an expired or missing
+        stamp, a form sent faster than a person types."""
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError("Không gửi được góp ý. Xin vui lòng thử lại.", code="bot")
+        started = PublicFeedbackForm.started_at(data.get("started"))
+        if started is None:
+            raise forms.ValidationError(
+                "Biểu mẫu đã hết hạn; xin vui lòng tải lại trang rồi gửi lại.", code="expired")
+        if time.time() - started < MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                "Bạn gửi nhanh quá; xin vui lòng kiểm tra lại nội dung rồi bấm gửi.", code="fast")
+        return data

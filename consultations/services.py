@@ -22,7 +22,9 @@ from consultations.synthesis_docx import SynthesisRow, render_synthesis
 from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
+from core.salts import address_hashes
 from core.services import audit, require_office
+from intake.services.public import PUBLIC_LIMIT, PUBLIC_WINDOW, ThrottledError
 from textops.services import mask_everything
 
 MAX_TITLE = 300
@@ -35,6 +37,7 @@ MAX_REASON = 5_000
 MAX_WINDOW_DAYS = 366
 
 Action = AuditEntry.Action
+COMMENT_TYPE = "consultations.comment"
 
 
 # --- the draft ---------------------------------------------------------------------------------
@@ -177,6 +180,42 @@ def add_comment(*, user, provision: Provision, source: str, text: str,
               summary=f"Góp ý {provision.label} dự thảo {draft.title}"[:500],
               data={"draft": draft.pk, "provision": provision.pk, "source": source,
                     "masked": list(kinds)})
+    return comment
+
+
+def add_public_comment(*, provision: Provision, text: str, client_ip: str,
+                       today: dt.date | None = None) -> Comment:
+    """A resident's comment from the public page: anonymous (no unit, no name), masked, throttled
+    per address like the public form (a salted daily hash in the audit entry, no raw address)."""
+    draft = provision.draft
+    day = today or local_today()
+    if not draft.is_open_on(day):
+        raise ServiceError(
+            f"Dự thảo chỉ nhận góp ý từ ngày {draft.opens_on:%d/%m/%Y} đến ngày"
+            f" {draft.closes_on:%d/%m/%Y}.", field="text")
+    raw = (text or "").strip()
+    if not raw:
+        raise ServiceError("Hãy viết nội dung góp ý.", field="text")
+    if len(raw) > MAX_COMMENT:
+        raise ServiceError("Nội dung góp ý dài quá 5.000 ký tự.", field="text")
+    now = timezone.now()
+    hashes = address_hashes(client_ip, now, "public-comment")
+    masked, kinds = mask_everything(raw)
+    with transaction.atomic():
+        recent = AuditEntry.objects.filter(
+            object_type=COMMENT_TYPE, action=Action.CREATE, actor__isnull=True,
+            at__gte=now - PUBLIC_WINDOW, data__ip__in=hashes).count()
+        if recent >= PUBLIC_LIMIT:
+            raise ThrottledError(
+                f"Bạn đã gửi {recent} góp ý trong {int(PUBLIC_WINDOW.total_seconds() // 60)} phút"
+                " qua. Để tránh gửi trùng, xin vui lòng thử lại sau ít phút nữa.")
+        comment = Comment.objects.create(provision=provision, source=Comment.Source.RESIDENT,
+                                         text=masked, masked_kinds=list(kinds))
+        group_provisions([provision.pk])
+        audit(actor=None, action=Action.CREATE, obj=comment,
+              summary=f"Người dân góp ý {provision.label} dự thảo {draft.title}"[:500],
+              data={"draft": draft.pk, "provision": provision.pk, "public": True,
+                    "ip": hashes[0], "masked": list(kinds)})
     return comment
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
          name="consult_answer"),
     path("gop-y-du-thao/<int:pk>/tong-hop.docx", views.synthesis_docx,
          name="consult_synthesis_docx"),
+    path("gop-y-du-thao/cong-khai/<int:pk>/", views.public_draft, name="consult_public"),
 ]

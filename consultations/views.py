@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
-from consultations.forms import AnswerForm, CommentForm, DraftUploadForm
+from consultations.forms import AnswerForm, CommentForm, DraftUploadForm, PublicCommentForm
 from core.dates import local_today
 from core.errors import ServiceError
 from core.mime import DOCX_TYPE
+from core.request import client_address
 from core.views import require_office
+from intake.forms import PublicFeedbackForm
 
 
 def _form_error(form, exc: ServiceError) -> None:
@@ -144,3 +146,35 @@ def synthesis_docx(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tong-hop-gop-y-{draft.pk}.docx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def public_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's text for residents and their comment on a provision (no login, no name)."""
+    draft = selectors.draft_for(None, pk)
+    form = PublicCommentForm(request.POST or None, draft=draft)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_public_comment(provision=form.cleaned_data["provision"],
+                                            text=form.cleaned_data["text"],
+                                            client_ip=client_address(request))
+            except ServiceError as exc:
+                _form_error(form, exc)
+                status = exc.status_code
+            else:
+                return render(request, "consultations/public_thanks.html", {"draft": draft})
+        else:
+            status = 400
+    # The minimum fill time counts from the first time the form was shown (as the public form).
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["started"] = PublicFeedbackForm.stamp(
+            PublicFeedbackForm.started_at(form.data.get("started")))
+    else:
+        form.initial["started"] = PublicFeedbackForm.stamp()
+    return render(request, "consultations/public_draft.html", {
+        "draft": draft, "form": form, "open": draft.is_open_on(local_today()),
+        "provisions": draft.provisions.order_by("position"),
+    }, status=status)

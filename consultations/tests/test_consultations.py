@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -260,3 +261,55 @@ def test_the_office_answers_on_the_synthesis_page(client, vanphong, an, draft):
     client.post(url, {"response": "tiep_thu", "reason": "Bổ sung giờ đổ rác vào khoản 2."})
     group.refresh_from_db()
     assert group.response == "tiep_thu" and group.reason.startswith("Bổ sung")
+
+
+# --- the residents' public page ------------------------------------------------------------------
+
+
+def _public_post(client, draft, provision, text, *, seconds_ago=60, **extra):
+    from intake.forms import PublicFeedbackForm
+
+    body = {"provision": provision.pk, "text": text,
+            "started": PublicFeedbackForm.stamp(time.time() - seconds_ago), **extra}
+    return client.post(reverse("consult_public", kwargs={"pk": draft.pk}), body,
+                       REMOTE_ADDR="203.0.113.7")
+
+
+def test_a_resident_comments_on_the_public_page_anonymously(client, vanphong, draft):
+    clause = _provision(draft, "3", "2")
+    page = client.get(reverse("consult_public", kwargs={"pk": draft.pk})).content.decode()
+    assert "Toàn văn dự thảo" in page and "đ) Các hành vi khác" in page
+    response = _public_post(client, draft, clause, "Tôi là Trần Văn Bình, 0987654321, đề nghị"
+                            " giảm phí vỉa hè.")
+    assert response.status_code == 200 and "Cảm ơn bạn đã góp ý" in response.content.decode()
+    comment = Comment.objects.get()
+    assert comment.source == "resident" and comment.unit is None and comment.created_by is None
+    assert "0987654321" not in comment.text
+    entry = AuditEntry.objects.get(object_type="consultations.comment")
+    assert entry.actor is None and entry.data["ip"] and "203.0.113.7" not in str(entry.data)
+    rows = services.synthesis_rows(draft)
+    assert rows[0].residents == 1 and rows[0].units == []
+
+
+def test_the_public_page_keeps_bots_out_and_throttles(client, draft):
+    clause = _provision(draft, "1")
+    fast = _public_post(client, draft, clause, "Góp ý nhanh.", seconds_ago=0)
+    assert fast.status_code == 400 and "nhanh quá" in fast.content.decode()
+    bot = _public_post(client, draft, clause, "Quảng cáo.", website="http://spam.example")
+    assert bot.status_code == 400 and not Comment.objects.exists()
+    for number in range(5):
+        assert _public_post(client, draft, clause, f"Góp ý thứ {number}.").status_code == 200
+    throttled = _public_post(client, draft, clause, "Góp ý thứ sáu.")
+    assert throttled.status_code == 429 and "Bạn đã gửi 5 góp ý" in throttled.content.decode()
+    assert Comment.objects.count() == 5
+
+
+def test_the_public_page_refuses_outside_the_window(client, vanphong):
+    closed = services.upload_draft(
+        user=vanphong, title="Quy chế cũ", issuing_body="UBND phường",
+        opens_on=TODAY - dt.timedelta(days=40), closes_on=TODAY - dt.timedelta(days=10),
+        file_name="cu.docx", data=docx_bytes(with_chapters()))
+    page = client.get(reverse("consult_public", kwargs={"pk": closed.pk})).content.decode()
+    assert "không trong thời gian nhận góp ý" in page
+    response = _public_post(client, closed, closed.provisions.first(), "Góp ý muộn.")
+    assert response.status_code == 400 and not Comment.objects.exists()
