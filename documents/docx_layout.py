@@ -28,6 +28,7 @@ from typing import BinaryIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -111,6 +112,9 @@ class PartyDocument:
     annex: Sequence[DocSection] = ()
     # When the document was made (its created and modified properties); now when not given.
     generated_at: dt.datetime | None = None
+    # A4 turned sideways for a wide table (a bản tổng hợp ý kiến góp ý): the same margins as
+    # read, so the text block is 297 - 30 - 15 = 252 mm wide.
+    landscape: bool = False
 
 
 def number_line(number: str, symbol: str = "BC/ĐU") -> str:
@@ -297,10 +301,21 @@ def _core_properties(document: DocxDocument, data: PartyDocument) -> None:
 # --- tables ------------------------------------------------------------------------------------
 
 
-def _page_setup(document: DocxDocument) -> None:
+def text_width_mm(document: DocxDocument) -> float:
+    """The width between the margins of the document's (first) section, in mm."""
+    section = document.sections[0]
+    return round((section.page_width - section.left_margin - section.right_margin) / Mm(1), 1)
+
+
+def _page_setup(document: DocxDocument, landscape: bool = False) -> None:
     for section in document.sections:
-        section.page_width = Mm(PAGE_WIDTH_MM)
-        section.page_height = Mm(PAGE_HEIGHT_MM)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width = Mm(PAGE_HEIGHT_MM)
+            section.page_height = Mm(PAGE_WIDTH_MM)
+        else:
+            section.page_width = Mm(PAGE_WIDTH_MM)
+            section.page_height = Mm(PAGE_HEIGHT_MM)
         section.top_margin = Mm(MARGINS_MM["top"])
         section.bottom_margin = Mm(MARGINS_MM["bottom"])
         section.left_margin = Mm(MARGINS_MM["left"])
@@ -449,10 +464,30 @@ def _is_numeric(value: object) -> bool:
     return isinstance(value, str) and bool(_NUMERIC.match(value.strip()))
 
 
+def _row_template(table, widths_mm: Sequence[float], keep_whole: bool):
+    """An empty body row (its cells' widths, "keep on one page" when asked), to be copied: a row
+    added through python-docx's ``add_row`` looks up the table's grid and inserts the row by
+    scanning the table's children, which made a table of thousands of rows quadratic (a bản tổng
+    hợp of 4,500 comments' groups took 12 s, almost all of it there)."""
+    row = table.add_row()
+    if keep_whole:
+        _keep_row_whole(row)
+    for cell, value in zip(row.cells, widths_mm, strict=False):
+        cell.width = Mm(value)
+    template = row._tr
+    template.getparent().remove(template)
+    return template
+
+
 def add_table(document: DocxDocument, table_data: DocTable) -> None:
     if table_data.title:
         _paragraph(document, table_data.title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
                    size=TABLE_PT + 1, keep_with_next=True)
+    total = text_width_mm(document)
+    if table_data.widths_mm:
+        widths = fit_widths(table_data.widths_mm, total)
+    else:
+        widths = column_widths(table_data.headers, table_data.rows, total)
     columns = len(table_data.headers)
     table = document.add_table(rows=1, cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -463,19 +498,43 @@ def add_table(document: DocxDocument, table_data: DocTable) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _mark_header_row(table.rows[0])
     _keep_row_whole(table.rows[0])
-    for values in table_data.rows:
-        row = table.add_row()
-        if not table_data.split_rows:
-            _keep_row_whole(row)
-        for cell, value in zip(row.cells, values, strict=False):
-            align = WD_ALIGN_PARAGRAPH.CENTER if _is_numeric(value) else WD_ALIGN_PARAGRAPH.LEFT
-            _first_paragraph(cell, _cell_text(value), size=TABLE_PT, align=align)
-    if table_data.widths_mm:
-        widths = fit_widths(table_data.widths_mm)
-    else:
-        widths = column_widths(table_data.headers, table_data.rows)
     _set_widths(table, widths)
+    template = _row_template(table, widths, keep_whole=not table_data.split_rows)
+    tbl = table._tbl
+    for values in table_data.rows:
+        tr = copy.deepcopy(template)
+        tbl.append(tr)  # rows are the table's last children: appending keeps the order
+        for tc, value in zip(tr.iterchildren(qn("w:tc")), values, strict=False):
+            _fill_cell(tc, _cell_text(value), centred=_is_numeric(value))
     _paragraph(document)
+
+
+@functools.lru_cache(maxsize=4)
+def _paragraph_properties(align):
+    """A cell paragraph's ``w:pPr`` for ``align``, built once through python-docx and copied."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
+    paragraph.alignment = align
+    return paragraph._p.pPr
+
+
+def _fill_cell(tc, text: str, *, centred: bool) -> None:
+    """Write ``text`` into a body cell's empty paragraph at the table size, as ``_first_paragraph``
+    would, but with copied properties and plain lxml: through python-docx each cell cost about
+    half a millisecond of element look-ups (seconds for a bản tổng hợp of thousands of rows)."""
+    p = tc.find(qn("w:p"))
+    align = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
+    p.insert(0, copy.deepcopy(_paragraph_properties(align)))
+    r = OxmlElement("w:r")
+    r.append(copy.deepcopy(_run_properties(TABLE_PT, False, False, False)))
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            r.append(OxmlElement("w:br"))
+        if line:
+            t = OxmlElement("w:t")
+            t.text = line.replace("\t", " ")
+            t.set(qn("xml:space"), "preserve")
+            r.append(t)
+    p.append(r)
 
 
 # --- the blocks --------------------------------------------------------------------------------
@@ -504,7 +563,7 @@ def _layout_table(document: DocxDocument, widths_mm: Sequence[float]):
 
 
 def _header_block(document: DocxDocument, data: PartyDocument) -> None:
-    table = _layout_table(document, [HEADER_LEFT_MM, TEXT_WIDTH_MM - HEADER_LEFT_MM])
+    table = _layout_table(document, [HEADER_LEFT_MM, text_width_mm(document) - HEADER_LEFT_MM])
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
     _first_paragraph(left, data.superior_body.upper(), align=center)
@@ -583,7 +642,8 @@ def _keep_next(p) -> None:
 def _closing_block(document: DocxDocument, data: PartyDocument) -> None:
     _keep_with_signature(document)
     _paragraph(document, keep_with_next=True)
-    table = _layout_table(document, [CLOSING_LEFT_MM, TEXT_WIDTH_MM - CLOSING_LEFT_MM])
+    table = _layout_table(document,
+                          [CLOSING_LEFT_MM, text_width_mm(document) - CLOSING_LEFT_MM])
     left, right = table.rows[0].cells
     # Party documents underline "Nơi nhận:" (upright, 14 pt); bold italics are the State style.
     _first_paragraph(left, "Nơi nhận:", underline=True, size=BODY_PT)
@@ -619,7 +679,7 @@ def _annex(document: DocxDocument, data: PartyDocument) -> None:
 def build_document(data: PartyDocument) -> DocxDocument:
     """The whole document, ready to save."""
     document = Document()
-    _page_setup(document)
+    _page_setup(document, data.landscape)
     _apply_fonts_to_styles(document)
     # The default template starts empty; python-docx may still hold one empty paragraph.
     for paragraph in list(document.paragraphs):

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "surveys",
     "picture",
     "evaluation",
+    "consultations",
 ]
 
 MIDDLEWARE = [

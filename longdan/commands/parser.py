@@ -73,6 +73,11 @@ FAMILIES = {
         description="Khảo sát dư luận: kiểm tra/nạp bảng hỏi XLSForm, tính trọng số, ước lượng.",
         required=False,
     ),
+    "consult": dict(
+        help="lấy ý kiến dự thảo: split (tách chương, điều, khoản, điểm; longdan consult --help)",
+        description="Lấy ý kiến góp ý dự thảo văn bản theo từng điều, khoản.",
+        required=True,
+    ),
 }
 
 

@@ -19,6 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
 
+from consultations import services as consultations
+from consultations.models import Comment, CommentGroup, Draft
+from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
 from evaluation.models import CriteriaSet, EnteredScore, Scorecard
@@ -614,4 +617,45 @@ EVALUATION = [
           lambda w: _criteria_rows(), CriteriaSet, OFFICE_ONLY),
 ]
 
-WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION]
+
+def open_draft(w: World, request) -> None:
+    """A draft open for comment, cell_a's reporter's comment on its Khoản 2 Điều 3 (its group
+    is what the office answers)."""
+    today = local_today()
+    w["consult_draft"] = consultations.upload_draft(
+        user=w["users"][OFFICE], title="Quy chế quản lý trật tự đô thị",
+        issuing_body="UBND phường Hòa Bình", opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=29), file_name="quy-che.docx",
+        data=docx_bytes(with_chapters()))
+    w["clause"] = w["consult_draft"].provisions.get(article="3", clause="2")
+    consultations.add_comment(user=w["users"][REPORTER], provision=w["clause"], source="unit",
+                              text="Đề nghị giảm mức phí sử dụng vỉa hè cho hộ kinh doanh nhỏ.")
+    w["comment_group"] = CommentGroup.objects.get(provision=w["clause"])
+
+
+CONSULTATIONS = [
+    # the office puts a draft out for comment
+    Write("consult_draft_upload", url("consult_draft_upload"),
+          lambda w: {"title": "Quy chế trật tự đô thị", "issuing_body": "UBND phường Hòa Bình",
+                     "opens_on": _today(), "closes_on": _due(),
+                     "file": _upload("quy-che.docx", docx_bytes(with_chapters()),
+                                     "application/octet-stream")},
+          Draft, OFFICE_ONLY),
+    # those who record opinions comment on a clause (a collaborator records residents')
+    Write("consult_provision",
+          lambda w: reverse("consult_provision",
+                            args=[w["consult_draft"].pk, w["clause"].pk]),
+          lambda w: {"source": "resident",
+                     "text": "Người dân đề nghị quy định rõ giờ đổ rác ở đầu ngõ."},
+          Comment, RECORDERS, given=(open_draft,)),
+    # the office records the drafting body's answer to a group of comments
+    Write("consult_answer",
+          lambda w: reverse("consult_answer",
+                            args=[w["consult_draft"].pk, w["comment_group"].pk]),
+          lambda w: {"response": "giai_trinh",
+                     "reason": "Mức phí do thành phố quy định, phường không tự giảm."},
+          AuditEntry, OFFICE_ONLY, given=(open_draft,)),
+]
+
+WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION,
+                      *CONSULTATIONS]

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consultations.models import Comment, CommentGroup, Draft, Provision
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -200,6 +201,11 @@ VERDICTS: dict[str, Verdict] = {
     "evaluation:card_comment": V(WRITE, "unit"), "evaluation:card_enter": V(WRITE, "unit"),
     "evaluation:finalise": V(WRITE),
     "picture:brief_pdf": V(OFFICE, "brief"),
+    # consultations: a draft is the ward's; a comment its unit's; groups and answers the office's
+    "consult_draft_list": V(SCOPED), "consult_draft_upload": V(OFFICE),
+    "consult_draft_detail": V(SCOPED, "draft"), "consult_provision": V(SCOPED, "provision"),
+    "consult_synthesis": V(OFFICE, "draft"), "consult_synthesis_docx": V(OFFICE, "draft"),
+    "consult_answer": V(WRITE, "comment_group"), "consult_public": V(PUBLIC, "draft"),
 }
 
 
@@ -259,6 +265,7 @@ def world(django_db_setup, django_db_blocker):
             _direction_for_every_reader()
             _consolidated_reports()
             _monitoring_desk()
+            _draft_commented_by_every_unit()
             yield
             transaction.set_rollback(True)
 
@@ -304,6 +311,38 @@ def _monitoring_desk() -> None:
     office = User.objects.get(username=demo.OFFICE_USERNAME)
     misinformation.mark(actor=office, story_id=story.pk, verdict="false",
                         note="Phường không có kế hoạch di dời chợ.")
+
+
+COMMENT_MATTERS = (
+    "bổ sung giờ thu gom rác thải sinh hoạt", "giảm mức phí sử dụng vỉa hè", "làm rõ trách"
+    " nhiệm của tổ trưởng tổ dân phố", "quy định lại thời gian trông giữ xe", "bỏ quy định"
+    " xử phạt người bán hàng rong", "thêm chỗ đỗ xe cho người khuyết tật",
+)
+
+
+def _draft_commented_by_every_unit() -> None:
+    """A draft open for comment, commented on one clause by every reporter's unit, each in
+    words of its own (the net looks for them on other units' pages)."""
+    from consultations import services
+    from consultations.tests.drafts import docx_bytes, with_chapters
+    from core.dates import local_today
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    today = local_today()
+    draft = services.upload_draft(
+        user=office, title="Quy chế quản lý trật tự đô thị", issuing_body="UBND phường",
+        opens_on=today - dt.timedelta(days=5), closes_on=today + dt.timedelta(days=25),
+        file_name="quy-che.docx", data=docx_bytes(with_chapters()))
+    clause = draft.provisions.get(article="3", clause="2")
+    reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True).order_by("pk")
+    for number, user in enumerate(reporters):
+        matter = COMMENT_MATTERS[number % len(COMMENT_MATTERS)]
+        # Its first words are the unit's alone (a tag of letters: masking keeps it), and not a
+        # unit's name, which other pages may rightly show.
+        tag = "".join("abcdeghikl"[int(digit)] for digit in str(user.pk))
+        services.add_comment(
+            user=user, provision=clause, source="unit", today=today,
+            text=f"Góp ý {tag} xin đề nghị {matter} trong khoản này cho phù hợp thực tế.")
 
 
 def readers() -> list[User]:
@@ -399,6 +438,8 @@ def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
     texts += pick(Collaborator.objects.all(), "unit_id").values_list("full_name", flat=True)
     texts += pick(Survey.objects.filter(unit__isnull=False), "unit_id").values_list(
         "title", flat=True)
+    texts += pick(Comment.objects.filter(unit__isnull=False), "unit_id").values_list(
+        "text", flat=True)
     return [t for t in texts if t]
 
 
@@ -528,6 +569,11 @@ OBJECTS: dict[str, Pick] = {
     "story": _any(Story.objects.all, lambda s: {"pk": s.pk}),
     "source": _any(Source.objects.all, lambda s: {"pk": s.pk}),
     "finding": _any(Misinformation.objects.all, lambda f: {"pk": f.pk}),
+    "draft": _any(Draft.objects.all, lambda d: {"pk": d.pk}),
+    "provision": _any(lambda: Provision.objects.filter(comments__isnull=False).distinct(),
+                      lambda p: {"pk": p.draft_id, "provision_pk": p.pk}),
+    "comment_group": _any(CommentGroup.objects.select_related("provision").all,
+                          lambda g: {"pk": g.provision.draft_id, "group_pk": g.pk}),
 }
 
 
