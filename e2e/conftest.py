@@ -33,3 +33,30 @@ def browser(monkeypatch):
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens pages in fresh browser contexts (Vietnamese, Hanoi time; a phone's touch when the
+    viewport is the phone's); every JavaScript error on any of them fails the test."""
+    from e2e.helpers import PHONE
+
+    errors: list[str] = []
+    opened = []
+
+    def make(viewport=PHONE, *, phone: bool | None = None, accept_dialogs: bool = False):
+        phone = viewport == PHONE if phone is None else phone
+        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                      viewport=viewport, is_mobile=phone, has_touch=phone)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        if accept_dialogs:
+            page.on("dialog", lambda dialog: dialog.accept())
+        opened.append(page)
+        return page
+
+    yield make
+    for page in opened:
+        page.context.close()
+    assert not errors, f"Lỗi JavaScript trên trang: {errors}"

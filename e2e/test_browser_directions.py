@@ -8,53 +8,21 @@ Set LONGDAN_E2E_SCREENSHOTS=<dir> to keep screenshots of the pages (phone and de
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from conftest import PASSWORD
 from core.dates import local_today
 from core.models import Topic
+from e2e.helpers import DESKTOP, PHONE, shot
 from issues.models import Issue
 from picture.models import Direction, DirectionAssignment
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def open_page(browser):
-    errors: list[str] = []
-    opened = []
-
-    def make(viewport=PHONE):
-        phone = viewport == PHONE
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                      viewport=viewport, is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        opened.append(page)
-        return page
-
-    yield make
-    for page in opened:
-        page.context.close()
-    assert not errors, f"Lỗi JavaScript trên trang: {errors}"
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("LONGDAN_E2E_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _login(page, base: str, username: str) -> None:
@@ -86,13 +54,13 @@ def test_a_direction_from_an_issue_to_the_units_progress(
     leader.fill("#id_text", "Khẩn trương thu gom rác tồn đọng ở chợ, báo cáo kết quả.")
     leader.check(f"#unit-checks input[value='{cell_b.pk}']")
     leader.fill("#id_due_on", (local_today() + dt.timedelta(days=7)).isoformat())
-    _shot(leader, "direction-form-phone")
+    shot(leader, "direction-form-phone")
     leader.click("#direction-form button[type=submit]")
     leader.wait_for_url(re.compile(r"/chi-dao/\d+/$"))
     direction = Direction.objects.get()
     assert leader.locator("[data-state]").first.get_attribute("data-state") == "open"
     _fits(leader)
-    _shot(leader, "direction-detail-leader-phone")
+    shot(leader, "direction-detail-leader-phone")
 
     reporter = open_page()
     _login(reporter, base, "an")
@@ -107,15 +75,15 @@ def test_a_direction_from_an_issue_to_the_units_progress(
     assert part.acknowledged_at is not None
     assert reporter.locator("[data-state]").first.get_attribute("data-state") == "in_progress"
     _fits(reporter)
-    _shot(reporter, "direction-detail-unit-phone")
+    shot(reporter, "direction-detail-unit-phone")
 
     reporter.goto(f"{base}/don-vi/{cell_a.pk}/")
     reporter.wait_for_selector(f"#unit-directions [data-code='{direction.code}']")
-    _shot(reporter, "unit-page-directions-phone")
+    shot(reporter, "unit-page-directions-phone")
     reporter.goto(f"{base}/don-vi/{cell_a.pk}/trach-nhiem/")
     assert reporter.locator("#accountability tbody tr").count() == 12
     _fits(reporter)
-    _shot(reporter, "accountability-phone")
+    shot(reporter, "accountability-phone")
 
     desk = open_page(DESKTOP)
     _login(desk, base, "lanhdao")
@@ -123,7 +91,7 @@ def test_a_direction_from_an_issue_to_the_units_progress(
                       ("direction-detail", f"/chi-dao/{direction.pk}/"),
                       ("accountability", f"/don-vi/{cell_a.pk}/trach-nhiem/")]:
         desk.goto(f"{base}{url}")
-        _shot(desk, f"{name}-desktop")
+        shot(desk, f"{name}-desktop")
     leader.goto(f"{base}/chi-dao/")
     _fits(leader)
-    _shot(leader, "direction-list-phone")
+    shot(leader, "direction-list-phone")

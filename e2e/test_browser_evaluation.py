@@ -7,52 +7,19 @@ Set LONGDAN_E2E_SCREENSHOTS=<dir> to keep screenshots of the pages (phone and de
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from conftest import PASSWORD
 from core.dates import local_today
+from e2e.helpers import DESKTOP, PHONE, shot
 from evaluation.models import Scorecard
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def open_page(browser):
-    errors: list[str] = []
-    opened = []
-
-    def make(viewport=PHONE):
-        phone = viewport == PHONE
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                      viewport=viewport, is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("dialog", lambda dialog: dialog.accept())
-        opened.append(page)
-        return page
-
-    yield make
-    for page in opened:
-        page.context.close()
-    assert not errors, f"Lỗi JavaScript trên trang: {errors}"
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("LONGDAN_E2E_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _login(page, base: str, username: str) -> None:
@@ -73,17 +40,17 @@ def test_the_table_a_card_a_comment_and_finalising(
 ):
     base = live_server.url
     year = str(local_today().year)
-    desk = open_page(DESKTOP)
+    desk = open_page(DESKTOP, accept_dialogs=True)
     _login(desk, base, "vanphong")
     desk.goto(f"{base}/danh-gia/?ky={year}")
     rows = desk.locator("#scorecards tbody tr")
     assert rows.count() == 2  # the two chi bộ; the ward and the office are not scored
-    _shot(desk, "scorecards-desktop")
+    shot(desk, "scorecards-desktop")
     desk.click(f"#scorecards tr[data-unit='{cell_a.code}'] a")
     desk.wait_for_url(re.compile(rf"/danh-gia/don-vi/{cell_a.pk}/"))
     assert desk.locator("#criteria-lines tbody tr").count() == 8  # the default set
 
-    reporter = open_page()
+    reporter = open_page(accept_dialogs=True)
     _login(reporter, base, "an")
     reporter.goto(f"{base}/danh-gia/")
     reporter.wait_for_url(re.compile(rf"/danh-gia/don-vi/{cell_a.pk}/"))
@@ -92,7 +59,7 @@ def test_the_table_a_card_a_comment_and_finalising(
     reporter.click("#unit-comment button[type=submit]")
     reporter.wait_for_selector(".msg-success")
     _fits(reporter)
-    _shot(reporter, "scorecard-unit-phone")
+    shot(reporter, "scorecard-unit-phone")
 
     desk.reload()
     assert "tháng trước đơn vị nộp" in desk.content()
@@ -102,8 +69,8 @@ def test_the_table_a_card_a_comment_and_finalising(
     reporter.reload()
     assert reporter.locator("#comment").count() == 0  # locked: no more comments
 
-    office_phone = open_page()
+    office_phone = open_page(accept_dialogs=True)
     _login(office_phone, base, "vanphong")
     office_phone.goto(f"{base}/danh-gia/?ky={year}")
     _fits(office_phone)
-    _shot(office_phone, "scorecards-phone")
+    shot(office_phone, "scorecards-phone")

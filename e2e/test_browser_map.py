@@ -7,18 +7,14 @@ Set LONGDAN_E2E_SCREENSHOTS=<dir> to keep screenshots at desktop and phone width
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from conftest import PASSWORD
+from e2e.helpers import DESKTOP, PHONE, shot
 from orgs.models import Area
 from picture import services
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,34 +32,6 @@ def ward_areas(cell_a, cell_b, vanphong):
     services.generate_demo_shapes(areas=areas)
     Area.objects.create(name="Tổ dân phố Mới", population=300, unit=cell_a)
     return areas
-
-
-@pytest.fixture
-def open_page(browser):
-    errors: list[str] = []
-    opened = []
-
-    def open_page(viewport: dict, *, phone: bool = False):
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                      viewport=viewport, is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        opened.append(page)
-        return page
-
-    yield open_page
-    for page in opened:
-        page.context.close()
-    assert not errors, f"Lỗi JavaScript trên trang: {errors}"
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("LONGDAN_E2E_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.wait_for_timeout(400)  # Leaflet's fade-in of a popup or tooltip
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _open_map(page, base: str) -> None:
@@ -92,14 +60,14 @@ def test_the_map_draws_colours_and_drills_down_on_a_desktop(live_server, ward_ar
         "Ranh giới minh họa do dữ liệu mẫu sinh ra")
     expect(page.locator(".area-map-unshaped")).to_have_text(
         "Chưa có ranh giới: Tổ dân phố Mới.")
-    _shot(page, "map_desktop")
+    shot(page, "map_desktop", settle_ms=400)
 
     busy = ward_areas[9]  # 21 opinions, a share of 20 % (see e2e.map_urls.figures)
     before = _fill_of(page, busy.pk)
     page.get_by_role("button", name="Tỷ lệ bức xúc").click()
     expect(page.locator(".area-map-legend")).to_contain_text("Tỷ lệ bức xúc")
     assert _fill_of(page, busy.pk) != before
-    _shot(page, "map_desktop_aggrieved")
+    shot(page, "map_desktop_aggrieved", settle_ms=400)
 
     target = page.locator(f"path[data-area-id='{busy.pk}']")
     target.hover()
@@ -115,7 +83,7 @@ def test_the_map_draws_colours_and_drills_down_on_a_desktop(live_server, ward_ar
 def test_the_map_fits_a_phone_and_a_tap_shows_the_figures(live_server, ward_areas, open_page):
     from playwright.sync_api import expect
 
-    page = open_page(PHONE, phone=True)
+    page = open_page(PHONE)
     _open_map(page, live_server.url)
     assert page.locator(".area-map-canvas svg path.leaflet-interactive").count() == len(
         ward_areas)
@@ -123,13 +91,13 @@ def test_the_map_fits_a_phone_and_a_tap_shows_the_figures(live_server, ward_area
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"Trang rộng {width}px, phải cuộn ngang trên điện thoại"
-    _shot(page, "map_phone")
+    shot(page, "map_phone", settle_ms=400)
 
     area = ward_areas[4]
     page.locator(f"path[data-area-id='{area.pk}']").tap()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text(area.name)
     expect(popup).to_contain_text("Nhân khẩu")
-    _shot(page, "map_phone_popup")
+    shot(page, "map_phone_popup", settle_ms=400)
     popup.get_by_role("link", name="Xem ý kiến của tổ này →").tap()
     page.wait_for_url(re.compile(rf"[?&]area={area.pk}(&|$)"))
