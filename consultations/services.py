@@ -155,17 +155,7 @@ def add_comment(*, user, provision: Provision, source: str, text: str,
         raise ServiceError("Hãy chọn ai góp ý (đơn vị, người dân, cơ quan/tổ chức).",
                            field="source")
     draft = provision.draft
-    day = today or local_today()
-    if not draft.is_open_on(day):
-        raise ServiceError(
-            f"Dự thảo chỉ nhận góp ý từ ngày {draft.opens_on:%d/%m/%Y} đến ngày"
-            f" {draft.closes_on:%d/%m/%Y}.", field="text")
-    raw = (text or "").strip()
-    if not raw:
-        raise ServiceError("Hãy viết nội dung góp ý.", field="text")
-    if len(raw) > MAX_COMMENT:
-        raise ServiceError(f"Nội dung góp ý dài quá {MAX_COMMENT:,} ký tự.".replace(",", "."),
-                           field="text")
+    raw = _comment_text(draft, text, today)
     name = ""
     if source == Comment.Source.ORGANISATION:
         name = _required(organisation, field="organisation", label="tên cơ quan, tổ chức góp ý",
@@ -183,11 +173,8 @@ def add_comment(*, user, provision: Provision, source: str, text: str,
     return comment
 
 
-def add_public_comment(*, provision: Provision, text: str, client_ip: str,
-                       today: dt.date | None = None) -> Comment:
-    """A resident's comment from the public page: anonymous (no unit, no name), masked, throttled
-    per address like the public form (a salted daily hash in the audit entry, no raw address)."""
-    draft = provision.draft
+def _comment_text(draft: Draft, text: str, today: dt.date | None) -> str:
+    """The comment's text, refused outside the draft's window, empty or too long."""
     day = today or local_today()
     if not draft.is_open_on(day):
         raise ServiceError(
@@ -197,7 +184,17 @@ def add_public_comment(*, provision: Provision, text: str, client_ip: str,
     if not raw:
         raise ServiceError("Hãy viết nội dung góp ý.", field="text")
     if len(raw) > MAX_COMMENT:
-        raise ServiceError("Nội dung góp ý dài quá 5.000 ký tự.", field="text")
+        raise ServiceError(f"Nội dung góp ý dài quá {MAX_COMMENT:,} ký tự.".replace(",", "."),
+                           field="text")
+    return raw
+
+
+def add_public_comment(*, provision: Provision, text: str, client_ip: str,
+                       today: dt.date | None = None) -> Comment:
+    """A resident's comment from the public page: anonymous (no unit, no name), masked, throttled
+    per address like the public form (a salted daily hash in the audit entry, no raw address)."""
+    draft = provision.draft
+    raw = _comment_text(draft, text, today)
     now = timezone.now()
     hashes = address_hashes(client_ip, now, "public-comment")
     masked, kinds = mask_everything(raw)
