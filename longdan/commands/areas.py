@@ -8,10 +8,8 @@ an invented one (for the demo ward: the map says they are illustrations).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from longdan.commands.database import require_migrated
-from longdan.commands.parser import CliError, VietnameseParser, out, refusing
+from longdan.commands.parser import CliError, VietnameseParser, out, read_file, refusing
 
 EXIT_OK, EXIT_INVALID = 0, 1
 
@@ -49,17 +47,7 @@ def register(commands) -> None:
 def _read(path: str) -> bytes:
     from picture.services import MAX_GEOJSON_BYTES
 
-    file = Path(path).expanduser()
-    if not file.exists():
-        raise CliError(f"không tìm thấy tệp '{path}'.")
-    if file.is_dir():
-        raise CliError(f"'{path}' là thư mục, không phải tệp.")
-    if file.stat().st_size > MAX_GEOJSON_BYTES:
-        raise CliError(f"tệp '{path}' quá lớn (tối đa {MAX_GEOJSON_BYTES // 1048576} MB).")
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
+    return read_file(path, limit=MAX_GEOJSON_BYTES)
 
 
 @refusing("core.errors.ServiceError")

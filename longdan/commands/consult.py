@@ -10,9 +10,8 @@ it, an outline. A file that is not a DOCX, is damaged or holds no article ends w
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from longdan.commands.parser import CliError, group, out, refusing
+from longdan.commands.parser import group, out, read_file, refusing
 
 
 def register(commands) -> None:
@@ -26,23 +25,11 @@ def register(commands) -> None:
     split.set_defaults(handler=cmd_split, needs_django=False)
 
 
-def _read(path: str) -> bytes:
-    file = Path(path)
-    if not file.exists():
-        raise CliError(f"không tìm thấy tệp '{path}'.")
-    if file.is_dir():
-        raise CliError(f"'{path}' là thư mục, không phải tệp.")
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
-
-
 @refusing("consultations.splitting.DraftError")
 def cmd_split(args) -> int:
     from consultations.splitting import split_docx
 
-    draft = split_docx(_read(args.file))
+    draft = split_docx(read_file(args.file))
     if args.json:
         out(json.dumps(draft.as_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -13,6 +13,7 @@ import argparse
 import functools
 import importlib
 import sys
+from pathlib import Path
 
 _PHRASES = [
     ("the following arguments are required", "thiếu tham số bắt buộc"),
@@ -109,6 +110,22 @@ def _help_of(parser: argparse.ArgumentParser):
 
 
 EXIT_ERROR = 2
+
+
+def read_file(path: str, *, limit: int | None = None) -> bytes:
+    """The bytes of the file a command names, or a one-line Vietnamese refusal (missing, a
+    folder, larger than ``limit``, unreadable)."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise CliError(f"không tìm thấy tệp '{path}'.")
+    if file.is_dir():
+        raise CliError(f"'{path}' là thư mục, không phải tệp.")
+    if limit is not None and file.stat().st_size > limit:
+        raise CliError(f"tệp '{path}' quá lớn (tối đa {limit // 1048576} MB).")
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
 
 
 def fail(message: str) -> int:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from longdan.commands.database import setup_django
-from longdan.commands.parser import CliError, group
+from longdan.commands.parser import CliError, group, read_file
 
 EXIT_OK, EXIT_INVALID = 0, 1
 
@@ -36,18 +36,6 @@ def register(commands) -> None:
     imp.add_argument("--database-url", default=argparse.SUPPRESS,
                      help="cơ sở dữ liệu (mặc định: DATABASE_URL)")
     imp.set_defaults(handler=cmd_import, needs_django=False)
-
-
-def _read(path: str) -> bytes:
-    file = Path(path)
-    if not file.exists():
-        raise CliError(f"không tìm thấy tệp '{path}'.")
-    if file.is_dir():
-        raise CliError(f"'{path}' là thư mục, không phải tệp.")
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
 
 
 def _print_text(name: str, result: dict) -> None:
@@ -75,7 +63,7 @@ def cmd_import(args) -> int:
 
     if args.survey and not args.user:
         raise CliError("cần --user (tài khoản Ban Xây dựng Đảng) khi lưu vào cuộc khảo sát.")
-    content = _read(args.file)
+    content = read_file(args.file)
     name = Path(args.file).name
     result = xlsform.check(content, name)
     stored = None
