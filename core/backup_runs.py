@@ -192,7 +192,13 @@ def last_success() -> BackupRun | None:
 
 
 def recent(limit: int = 10) -> list[BackupRun]:
-    return list(BackupRun.objects.order_by("-started_at", "-id")[:limit])
+    """The newest runs, each with ``interrupted``: unfinished past ``RUN_TIMEOUT`` (its process
+    died, or it is the run a restored backup recorded of itself before its snapshot)."""
+    now = timezone.now()
+    runs = list(BackupRun.objects.order_by("-started_at", "-id")[:limit])
+    for run in runs:
+        run.interrupted = run.ok is None and now - run.started_at >= RUN_TIMEOUT
+    return runs
 
 
 __all__ = ["BackupError", "last_success", "make_backup", "night_of", "prune", "record",

@@ -385,3 +385,17 @@ def test_the_scheduler_and_a_worker_make_the_night_s_backup(tmp_path):
     assert runs == [("nightly", 1, made.stat().st_size, made.name)]
     summary = json.loads(_longdan(var, "backup", "--out", str(tmp_path), "--json").stdout)
     assert summary["signed"] is False and summary["encrypted"] is False
+
+
+def test_a_run_unfinished_past_its_timeout_reads_as_interrupted(db, vanphong):
+    """A restored backup carries its own run, recorded before its snapshot as running; a run
+    whose process died likewise: past the timeout the system page says it was interrupted."""
+    _healthy_world()
+    long_ago = timezone.now() - dt.timedelta(hours=5)
+    BackupRun.objects.create(kind="nightly", night=dt.date(2026, 12, 1), attempt=1,
+                             started_at=long_ago)
+    BackupRun.objects.create(kind="manual", started_at=timezone.now())
+    office = Client()
+    office.force_login(vanphong)
+    page = office.get("/he-thong/").content.decode()
+    assert page.count("Bị gián đoạn") == 1 and "Đang chạy" in page
