@@ -189,6 +189,19 @@ def issue_stats(issue: Issue) -> IssueStats:
                       attitudes=attitudes, total=sum(per_day.values()))
 
 
+PRESS_SHOWN = 5
+
+
+def press_stories(user: User, issue: Issue) -> list:
+    """The press and social-media stories tied to the issue (``monitoring.Story.issue``, read
+    through the reverse relation: this app sits below monitoring), widest first. The monitoring
+    desk is the office's and the leaders', so nobody else is shown any."""
+    if not user.sees_everything:
+        return []
+    return list(issue.stories.select_related("first_mention")
+                .order_by("-site_count", "-mention_count", "pk")[:PRESS_SHOWN])
+
+
 def alerts_visible_to(user: User) -> QuerySet[BurstAlert]:
     """Alerts about issues the reader may see; topic alerts are for the office and leaders."""
     alerts = BurstAlert.objects.select_related("issue", "topic", "acknowledged_by")

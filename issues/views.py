@@ -122,6 +122,7 @@ def _detail_context(request: HttpRequest, issue: Issue) -> dict:
         "answers": selectors.published_answers().filter(issues=issue),
         "aliases": issue.aliases.order_by("code"),
         "alerts": issue.alerts.order_by("-detected_on")[:5],
+        "press": selectors.press_stories(user, issue),
         "office": office,
         "today": local_today(),
     }
