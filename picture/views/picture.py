@@ -24,6 +24,7 @@ from core.views import sort_links, xlsx_download
 from picture import drilldown, exports
 from picture import page as arrange
 from picture.models import LatentCandidate
+from picture.press import press_panel
 from picture.query import PARAMETERS, QueryError, read_query
 from picture.selectors import last_heard_on, picture_for
 from picture.services import gaps
@@ -82,6 +83,7 @@ def picture_context(request: HttpRequest, query) -> dict:
         "elapsed": _elapsed(query),
         "last_heard": last_heard_on(query) if empty else None,
         "export_query": "?" + urlencode(query.params()),
+        "press": press_panel(query),
     }
 
 
