@@ -77,5 +77,5 @@ def test_the_health_shows_the_back_off(client, vanphong):
         last_error_at=timezone.now(),
     )
     client.force_login(vanphong)
-    body = client.get(reverse("monitoring_list")).content.decode()
+    body = client.get(reverse("monitoring_sources")).content.decode()
     assert "Lỗi 3 lần liên tiếp; lấy lại sau" in body
