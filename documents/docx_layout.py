@@ -38,27 +38,25 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from documents.docx_widths import (
+    MARGINS_MM,
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    cell_text,
+    column_widths,
+    fit_widths,
+)
+
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 12
 RECIPIENTS_PT = 12
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
 # The header block: the issuing body on the left needs the wider column, or "ĐẢNG BỘ THÀNH PHỐ
 # HẢI PHÒNG" at 14 pt breaks before its last word; the right one still holds the 15 pt title.
 HEADER_LEFT_MM = 86
 CLOSING_LEFT_MM = 80  # "Nơi nhận" on the left; the signature block centred in the rest
 RECIPIENT_HANG_MM = 2.5
 PARAGRAPH_AFTER_PT = 6  # the guidance asks at least 6 pt between paragraphs
-# Column widths are estimated, not measured (no font metrics here): at 12 pt Times a capital is
-# about 3 mm wide, a small letter or digit about 2.1 mm, a space 1.1 mm; bold adds about 10%;
-# a cell has about 2 mm of padding each side.
-_CAPITAL_MM, _SMALL_MM, _SPACE_MM, _BOLD = 3.0, 2.1, 1.1, 1.1
-_WIDE_MM, _WIDE = 3.9, frozenset("MWmw")  # "Muộn" broke as "Muộ/n" with the plain estimate
-_CELL_PADDING_MM = 4.4
-_WORD_SLACK_MM = 1.0  # rounding in the renderer must not push the last letter of a word down
-_MIN_COLUMN_MM = 10.0
 _NUMERIC = re.compile(r"^[-+]?[\d.,]+%?$|^—$")
 _AFTER_RPR = ("w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -341,72 +339,6 @@ def _set_borders(table, value: str) -> None:
             element.set(qn("w:color"), "000000")
 
 
-def fit_widths(widths_mm: Sequence[float], total_mm: float = TEXT_WIDTH_MM) -> list[float]:
-    """Scale given widths down so the table never runs past the right margin."""
-    widths = [max(0.0, float(w)) for w in widths_mm]
-    whole = sum(widths)
-    if whole <= total_mm or whole == 0:
-        return widths
-    return [w * total_mm / whole for w in widths]
-
-
-def text_mm(text: str, *, bold: bool = False) -> float:
-    """Estimated printed width of ``text`` at the table size."""
-    width = sum(
-        _SPACE_MM if char.isspace()
-        else _WIDE_MM if char in _WIDE
-        else _CAPITAL_MM if char.isupper()
-        else _SMALL_MM
-        for char in text
-    )
-    return width * (_BOLD if bold else 1.0)
-
-
-def _text_extent(value: object, bold: bool) -> tuple[float, float]:
-    """(longest word, longest line) in mm: a column cannot be narrower than the first without
-    breaking a word, and needs no more than the second."""
-    text = _cell_text(value)
-    words = max((text_mm(word, bold=bold) for word in text.split()), default=0.0)
-    lines = max((text_mm(line, bold=bold) for line in text.splitlines()), default=0.0)
-    return words, lines
-
-
-def column_widths(headers: Sequence[object], rows: Sequence[Sequence[object]],
-                  total_mm: float = TEXT_WIDTH_MM) -> list[float]:
-    """Widths that sum to ``total_mm``, fitted to the content like a browser's automatic layout.
-
-    Each column first gets room for its longest word (so "STT" stays narrow and "Lĩnh vực" does
-    not break inside a word); the rest of the width goes to the columns whose text still wraps,
-    in proportion to how much more they could use. Equal widths, the default before, squeezed
-    the names of units and topics into narrow columns next to wide columns of numbers.
-    """
-    columns = len(headers)
-    if not columns:
-        return []
-    least = [0.0] * columns
-    most = [0.0] * columns
-    for number, row in enumerate([headers, *rows]):
-        for index, value in enumerate(list(row)[:columns]):
-            words, lines = _text_extent(value, bold=number == 0)
-            if number == 0:
-                # A header reads well on two lines; a long one ("Số đơn vị phản ánh") should not
-                # take the width the unit and topic names need.
-                lines = max(words, lines / 2)
-            least[index] = max(least[index], words + _CELL_PADDING_MM + _WORD_SLACK_MM)
-            most[index] = max(most[index], lines + _CELL_PADDING_MM)
-    least = [max(_MIN_COLUMN_MM, w) for w in least]
-    most = [max(low, high) for low, high in zip(least, most, strict=True)]
-    if sum(least) >= total_mm:
-        return fit_widths(least, total_mm)
-    if sum(most) <= total_mm:
-        # Everything fits on one line: spread the spare width so the table spans the text block.
-        spare = total_mm - sum(most)
-        return [w + spare * w / sum(most) for w in most]
-    spare = total_mm - sum(least)
-    wants = [high - low for low, high in zip(least, most, strict=True)]
-    return [low + spare * want / sum(wants) for low, want in zip(least, wants, strict=True)]
-
-
 def _set_widths(table, widths_mm: Sequence[float]) -> None:
     table.autofit = False
     # Word lays a table out from tblW/tblLayout and the cells, LibreOffice from the grid: set all
@@ -445,14 +377,6 @@ def _mark_header_row(row) -> None:
 def _keep_row_whole(row) -> None:
     """A row is not split across two pages (half a unit's line on each)."""
     _row_flag(row, "w:cantSplit")
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
 
 
 def _is_numeric(value: object) -> bool:
@@ -505,7 +429,7 @@ def add_table(document: DocxDocument, table_data: DocTable) -> None:
         tr = copy.deepcopy(template)
         tbl.append(tr)  # rows are the table's last children: appending keeps the order
         for tc, value in zip(tr.iterchildren(qn("w:tc")), values, strict=False):
-            _fill_cell(tc, _cell_text(value), centred=_is_numeric(value))
+            _fill_cell(tc, cell_text(value), centred=_is_numeric(value))
     _paragraph(document)
 
 

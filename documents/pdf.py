@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from documents import docx_layout
+from documents import docx_layout, docx_widths
 from documents.docx_layout import PartyDocument
 
 # Bumped when the conversion changes what it makes (a new option), so cached copies are not reused.
@@ -98,7 +98,11 @@ def document_key(document: PartyDocument) -> str:
 
 @functools.cache
 def _layout_code() -> str:
-    return hashlib.sha256(Path(docx_layout.__file__).read_bytes()).hexdigest()
+    """A hash of the layout's code: a new release that lays documents out anew makes new PDFs."""
+    digest = hashlib.sha256()
+    for module in (docx_layout, docx_widths):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def external_references(docx: bytes) -> list[str]:

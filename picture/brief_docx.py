@@ -20,12 +20,12 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from documents.docx_layout import (
-    TEXT_WIDTH_MM,
     DocSection,
     DocTable,
     PartyDocument,
     build_document,
 )
+from documents.docx_widths import TEXT_WIDTH_MM
 from picture import brief_charts
 from picture.models import Brief
 

@@ -11,16 +11,14 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from documents.docx_layout import (
-    TEXT_WIDTH_MM,
     DocSection,
     DocTable,
     PartyDocument,
-    column_widths,
     date_line,
     number_line,
     render_docx,
-    text_mm,
 )
+from documents.docx_widths import TEXT_WIDTH_MM, column_widths, text_mm
 
 
 def sample(**overrides) -> PartyDocument:
