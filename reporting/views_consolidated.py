@@ -52,11 +52,11 @@ def _get_consolidated(user, pk: int) -> ConsolidatedReport:
 
 
 def _may_edit(user, consolidated: ConsolidatedReport | None = None) -> bool:
-    """The office edits every report; a đảng bộ's reporters, their unit's (never the ward's)."""
-    if user.is_office:
-        return True
-    unit = consolidating_unit(user)
-    return unit is not None and (consolidated is None or consolidated.unit_id == unit.pk)
+    """Whether ``user`` drafts and edits ``consolidated`` (or, on the list, their own reports):
+    the services' rule (``services.may_author``), never the ward's for a unit's reporter."""
+    if consolidated is not None:
+        return services.may_author(user, consolidated.unit)
+    return user.is_office or consolidating_unit(user) is not None
 
 
 def _within(reports: QuerySet[ConsolidatedReport], key: PeriodKey) -> QuerySet:

@@ -80,11 +80,16 @@ class _SystemReader:
     unit_id: int | None = None
 
 
-def _check_author(user: User | None, what: str, unit: OrgUnit | None = None) -> None:
-    """The ward's report is the office's; a unit's, the office's or its own reporters'."""
+def may_author(user: User | None, unit: OrgUnit | None = None) -> bool:
+    """The ward's report is the office's (and the CLI's); a unit's, the office's or its own
+    reporters'."""
     if user is None or user.is_office:
-        return
-    if unit is not None and user.unit_id == unit.pk and user.role == User.Role.REPORTER:
+        return True
+    return unit is not None and user.unit_id == unit.pk and user.role == User.Role.REPORTER
+
+
+def _check_author(user: User | None, what: str, unit: OrgUnit | None = None) -> None:
+    if may_author(user, unit):
         return
     if unit is None:
         raise ServiceError(f"Chỉ Ban Xây dựng Đảng được {what} báo cáo tổng hợp.", field="user")
