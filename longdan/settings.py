@@ -169,6 +169,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A lock held too long (a restore, a long migration) ends the waiting statement as SQLite's
+    # busy timeout does, so the page answers 503 (core.unavailable) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env_int('LONGDAN_DB_LOCK_TIMEOUT_MS', 20000)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
