@@ -60,6 +60,8 @@ def main() -> int:
         streams = [(s.topic_id, s.summary) for s in report.streams.all()]
         match = match_streams(view.proposals.proposals, streams)
         units_with_items += bool(view.proposals.total)
+        if view.proposals.total:
+            totals.update(streams_of_units_with_items=match.streams)
         totals.update(reports=1, streams=match.streams, kept=match.kept,
                       proposals=len(view.proposals.proposals), items=view.proposals.total,
                       saved=match.characters_saved, typed=match.characters_typed)
@@ -71,7 +73,14 @@ def main() -> int:
         "proposals": totals["proposals"],
         "streams": totals["streams"],
         "streams_keepable": totals["kept"],
-        "share_keepable": round(totals["kept"] / totals["streams"], 3) if totals["streams"] else None,
+        "share_keepable": (round(totals["kept"] / totals["streams"], 3)
+                           if totals["streams"] else None),
+        "streams_of_units_with_items": totals["streams_of_units_with_items"],
+        "share_keepable_where_items": (
+            round(totals["kept"] / totals["streams_of_units_with_items"], 3)
+            if totals["streams_of_units_with_items"] else None),
+        "proposals_matched": round(totals["kept"] / totals["proposals"], 3)
+        if totals["proposals"] else None,
         "keystrokes_saved": totals["saved"],
         "keystrokes_typed": totals["typed"],
         "share_keystrokes_saved": (round(totals["saved"] / totals["typed"], 3)

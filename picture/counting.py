@@ -3,8 +3,9 @@
 A cell is one (day or None, key, attitude, source, count, latent) along one dimension
 (``all``, ``topic``, ``area``, ``group``, ``channel``, ``group_topic``, ``area_topic``, ``issue``;
 see ``picture.models.Rollup``). :class:`RawCounter` counts the raw rows (items and the streams of
-submitted reports not drawn from items, :func:`counted_streams`) with plain aggregate queries: it is the reference every faster path must equal,
-and the "naive query" the benchmarks measure against. :class:`RollupCounter` reads the same cells
+submitted reports not drawn from items, :func:`counted_streams`) with plain aggregate queries: it
+is the reference every faster path must equal, and the "naive query" the benchmarks measure
+against. :class:`RollupCounter` reads the same cells
 from the rollups (``picture.rollups``) of the reader's scope, counting the few days not yet
 refreshed from the raw rows; ``picture.selectors.counter_for`` chooses between them.
 

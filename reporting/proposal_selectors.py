@@ -135,7 +135,8 @@ def with_rows(view: ProposalView) -> ProposalView:
     }
     topics = dict(Topic.objects.filter(pk__in={p.topic_id for p in proposals})
                   .values_list("pk", "name"))
-    attitudes, reaches, channels = dict(Attitude.choices), dict(Reach.choices), dict(Channel.choices)
+    attitudes, reaches = dict(Attitude.choices), dict(Reach.choices)
+    channels = dict(Channel.choices)
     view.rows = []
     for p in proposals:
         members = [items[i] for i in p.item_ids if i in items]

@@ -32,8 +32,8 @@ from orgs.models import User
 from orgs.selectors import get_unit_for, units_without_responsible
 from reporting import compliance as calc
 from reporting import page_selectors as pages
-from reporting import views_proposals as proposal_views
 from reporting import services
+from reporting import views_proposals as proposal_views
 from reporting.forms import (
     SECTION_PREFIX,
     ReportFilterForm,

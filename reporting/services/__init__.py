@@ -32,6 +32,7 @@ from reporting.services.consolidation import (
     update_consolidated,
 )
 from reporting.services.inbox import AlreadyRemindedError, mark_seen_by_office, remind_unit
+from reporting.services.proposals import drop_proposals, keep_proposals, restore_proposals
 from reporting.services.reminders import (
     BEFORE,
     OVERDUE,
@@ -42,7 +43,6 @@ from reporting.services.reminders import (
     period_containing,
     send_due_reminders,
 )
-from reporting.services.proposals import drop_proposals, keep_proposals, restore_proposals
 from reporting.services.reports import (
     StreamInput,
     ensure_period,
