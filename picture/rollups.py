@@ -41,6 +41,7 @@ from picture.counting import (
     ITEM,
     STREAM,
     _key,
+    counted_streams,
     month_of,
     next_month,
     week_of,
@@ -185,7 +186,7 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
     """(scope, dimension, day, key, attitude, source) -> [count, latent] for ``days``."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     items = OpinionItem.objects.filter(received_on__in=days)
-    streams = OpinionStream.objects.filter(
+    streams = counted_streams().filter(
         report__state=UnitReport.State.SUBMITTED, report__period__end__in=days
     )
     sources = (

@@ -77,6 +77,7 @@ VERDICTS: dict[str, Verdict] = {
     "home": V(SCOPED), "report_list": V(SCOPED), "report_export": V(SCOPED),
     "report_start": V(WRITE), "report_detail": V(SCOPED, "report"),
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
+    "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
     "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
