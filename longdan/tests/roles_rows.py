@@ -19,8 +19,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
 
+from consultations import policy_services as policies
 from consultations import services as consultations
-from consultations.models import Comment, CommentGroup, Draft
+from consultations.models import (
+    Comment,
+    CommentGroup,
+    ConsultationLink,
+    Difficulty,
+    Draft,
+    Policy,
+    Waiver,
+)
 from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
@@ -657,5 +666,53 @@ CONSULTATIONS = [
           AuditEntry, OFFICE_ONLY, given=(open_draft,)),
 ]
 
+def a_policy(w: World, request) -> None:
+    """A project that requires consultation (land), still being drafted, with a voter meeting
+    of cell_a tied to its "before" moment; and a campaign that does not require it."""
+    office = w["users"][OFFICE]
+    w["policy"] = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Dự án chỉnh trang vỉa hè", kind="du_an", level="phuong",
+        owner_name="UBND phường Hòa Bình", affects_land=True))
+    w["free_policy"] = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Phong trào đọc sách", kind="phong_trao", level="phuong",
+        owner_name="Đoàn Thanh niên phường"))
+    w["policy_meeting"] = Meeting.objects.create(
+        kind=Meeting.Kind.VOTER_MEETING, title="Tiếp xúc cử tri về vỉa hè", held_on=local_today(),
+        place="Nhà văn hóa", unit=w["cell_a"])
+    w["policy_link"], = policies.link_sources(
+        user=office, policy=w["policy"], moment="truoc", source="meeting",
+        ids=[w["policy_meeting"].pk])
+
+
+POLICIES = [
+    # the office keeps the register, moves the stage, ties the sources, writes the difficulties
+    Write("consult_policy_create", url("consult_policy_create"),
+          lambda w: {"title": "Đề án chuyển đổi số phường", "kind": "de_an", "level": "phuong",
+                     "owner_name": "UBND phường Hòa Bình", "affects_many": "on"},
+          Policy, OFFICE_ONLY),
+    Write("consult_policy_edit", url("consult_policy_edit", "policy"),
+          lambda w: {"title": "Dự án chỉnh trang vỉa hè các tuyến phố", "kind": "du_an",
+                     "level": "phuong", "owner_name": "UBND phường Hòa Bình",
+                     "affects_land": "on", "version": 1},
+          AuditEntry, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_stage", url("consult_policy_stage", "free_policy"),
+          lambda w: {"stage": "ban_hanh", "version": 1}, AuditEntry, OFFICE_ONLY,
+          given=(a_policy,)),
+    Write("consult_policy_link", url("consult_policy_link", "policy"),
+          lambda w: {"moment": "sau", "source": "meeting", "ids": [w["policy_meeting"].pk]},
+          ConsultationLink, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_unlink",
+          lambda w: reverse("consult_policy_unlink",
+                            args=[w["policy"].pk, w["policy_link"].pk]),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_difficulty", url("consult_policy_difficulty", "policy"),
+          lambda w: {"moment": "truoc", "text": "Hộ kinh doanh lo mất chỗ bán hàng."},
+          Difficulty, OFFICE_ONLY, given=(a_policy,)),
+    # a leader alone waives the "before" consultation, with the reason
+    Write("consult_policy_waiver", url("consult_policy_waiver", "policy"),
+          lambda w: {"reason": "Thực hiện chỉ đạo khẩn của thành phố về phòng chống bão."},
+          Waiver, frozenset({LEADER}), given=(a_policy,)),
+]
+
 WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION,
-                      *CONSULTATIONS]
+                      *CONSULTATIONS, *POLICIES]

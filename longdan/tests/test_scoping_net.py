@@ -33,7 +33,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from consultations.models import Comment, CommentGroup, Draft, Provision
+from consultations.models import (
+    Comment,
+    CommentGroup,
+    ConsultationLink,
+    Draft,
+    Policy,
+    Provision,
+)
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -207,6 +214,12 @@ VERDICTS: dict[str, Verdict] = {
     "consult_draft_detail": V(SCOPED, "draft"), "consult_provision": V(SCOPED, "provision"),
     "consult_synthesis": V(OFFICE, "draft"), "consult_synthesis_docx": V(OFFICE, "draft"),
     "consult_answer": V(WRITE, "comment_group"), "consult_public": V(PUBLIC, "draft"),
+    # consultations: a policy is the ward's; its file counts what the reader's units heard
+    "consult_policy_list": V(SCOPED), "consult_policy_create": V(OFFICE),
+    "consult_policy_detail": V(SCOPED, "policy"), "consult_policy_edit": V(OFFICE, "policy"),
+    "consult_policy_stage": V(WRITE, "policy"), "consult_policy_waiver": V(WRITE, "policy"),
+    "consult_policy_link": V(WRITE, "policy"), "consult_policy_difficulty": V(WRITE, "policy"),
+    "consult_policy_unlink": V(WRITE, "policy_link"),
 }
 
 
@@ -267,6 +280,7 @@ def world(django_db_setup, django_db_blocker):
             _consolidated_reports()
             _monitoring_desk()
             _draft_commented_by_every_unit()
+            _policy_heard_by_every_unit()
             yield
             transaction.set_rollback(True)
 
@@ -344,6 +358,40 @@ def _draft_commented_by_every_unit() -> None:
         services.add_comment(
             user=user, provision=clause, source="unit", today=today,
             text=f"Góp ý {tag} xin đề nghị {matter} trong khoản này cho phù hợp thực tế.")
+
+
+def _policy_heard_by_every_unit() -> None:
+    """A policy whose "before" file ties the meetings, items, issues and surveys of many units
+    (the net looks for their words on each reader's policy page), owned by the UBND."""
+    from consultations import policy_services as policies
+    from consultations.models import Moment
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    owner = OrgUnit.objects.filter(kind=OrgUnit.Kind.PEOPLES_COMMITTEE).first()
+    policy = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Dự án chỉnh trang vỉa hè", kind="du_an", level="phuong",
+        owner_unit_id=owner.pk if owner else None, owner_name="" if owner else "UBND phường",
+        affects_land=True))
+    before = Moment.BEFORE
+    sources = {
+        "meeting": Meeting.objects.filter(unit__isnull=False).order_by("pk"),
+        # one item of each unit (the words of many units)
+        "item": OpinionItem.objects.filter(pk__in=[
+            OpinionItem.objects.filter(unit_id=unit_id).order_by("pk").values_list(
+                "pk", flat=True).first()
+            for unit_id in OpinionItem.objects.exclude(unit__isnull=True).values_list(
+                "unit_id", flat=True).distinct()]),
+        "issue": Issue.objects.order_by("pk"),
+        "survey": Survey.objects.order_by("pk"),
+        "draft": Draft.objects.order_by("pk"),
+    }
+    for source, rows in sources.items():
+        ids = list(rows.values_list("pk", flat=True)[:40])
+        if ids:
+            policies.link_sources(user=office, policy=policy, moment=before, source=source,
+                                  ids=ids)
+    policies.add_difficulty(user=office, policy=policy, moment=before,
+                            text="Hộ kinh doanh lo mất chỗ bán hàng khi thi công.")
 
 
 def readers() -> list[User]:
@@ -451,7 +499,10 @@ def _units_named_by_matters_of(user: User) -> set[int]:
     answering = Answer.objects.exclude(answering_unit__isnull=True).values_list(
         "answering_unit_id", flat=True)
     offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).values_list("pk", flat=True)
-    return {*owners, *answering, *offices}
+    # A policy is the ward's matter: every reader reads its owner agency.
+    policy_owners = Policy.objects.exclude(owner_unit__isnull=True).values_list(
+        "owner_unit_id", flat=True)
+    return {*owners, *answering, *offices, *policy_owners}
 
 
 # --- objects that fill the routes' arguments ----------------------------------------------------
@@ -575,6 +626,9 @@ OBJECTS: dict[str, Pick] = {
                       lambda p: {"pk": p.draft_id, "provision_pk": p.pk}),
     "comment_group": _any(CommentGroup.objects.select_related("provision").all,
                           lambda g: {"pk": g.provision.draft_id, "group_pk": g.pk}),
+    "policy": _any(Policy.objects.all, lambda p: {"pk": p.pk}),
+    "policy_link": _any(ConsultationLink.objects.all,
+                        lambda lk: {"pk": lk.policy_id, "link_pk": lk.pk}),
 }
 
 
