@@ -7,8 +7,9 @@ other is "not found"), as for the scorecard. Candidates are the office's only.
 period that have begun:
 
 - an alert (a burst of opinion on an issue) or a latent-opinion finding in a tổ dân phố, whose
-  responsible unit's monthly report for that month was not submitted, or was submitted without
-  an opinion stream on the alert's topic: the unit reported nothing of it (omission);
+  responsible unit's monthly report for that month was not submitted by its deadline, or was
+  submitted without an opinion stream on the alert's topic: the unit reported nothing of it
+  (omission);
 - an issue the unit owns that fell due in the period (before today) and was not answered,
   resolved or closed by its due date (passivity; ``picture.accountability``'s rule).
 
@@ -74,25 +75,30 @@ class Candidate:
         return Incident.Kind(self.kind).label
 
 
-def _reported_topics(months: list[str]) -> tuple[set[tuple[int, str]], set[tuple[int, str, int]]]:
-    """(unit, month) of the submitted monthly reports; (unit, month, topic) of their streams."""
+def _reported_topics(months: list[PeriodKey], today: dt.date):
+    """(unit, month) of the submitted monthly reports; (unit, month, topic) of their streams;
+    the months whose report deadline has passed (before it, a missing report is not silence)."""
     template = default_template("month")
     if template is None or not months:
-        return set(), set()
+        return set(), set(), set()
+    codes = [m.code for m in months]
     reports = UnitReport.objects.filter(template=template, state=UnitReport.State.SUBMITTED,
-                                        period__code__in=months)
+                                        period__code__in=codes)
     submitted = set(reports.values_list("unit_id", "period__code"))
     topics = set(
-        OpinionStream.objects.filter(report__in=reports, topic__isnull=False)
+        OpinionStream.objects.filter(report__in=reports)
         .values_list("report__unit_id", "report__period__code", "topic_id")
     )
-    return submitted, topics
+    overdue = {m.code for m in months if today > template.deadline_of(m)}
+    return submitted, topics, overdue
 
 
-def _silence(unit_id: int, month: str, topic_id: int | None, submitted, topics) -> str:
-    """Why the unit's report of ``month`` says nothing of the topic ("" when it does)."""
+def _silence(unit_id: int, month: str, topic_id: int | None, reported) -> str:
+    """Why the unit's report of ``month`` says nothing of the topic ("" when it does, or when
+    its report is not due yet)."""
+    submitted, topics, overdue = reported
     if (unit_id, month) not in submitted:
-        return "đơn vị không nộp báo cáo tháng"
+        return "đơn vị không nộp báo cáo tháng" if month in overdue else ""
     if topic_id is not None and (unit_id, month, topic_id) not in topics:
         return "báo cáo tháng của đơn vị không nêu chủ đề này"
     return ""
@@ -102,8 +108,7 @@ def candidates(key: PeriodKey, *, today: dt.date | None = None) -> list[Candidat
     today = today or local_today()
     ctx = measures.context_for(key, today)
     units = {u.id: u for u in ctx.units}
-    months = ctx.begun_codes
-    submitted, topics = _reported_topics(months)
+    reported = _reported_topics([m for m in key.months() if m.start <= today], today)
     found: list[Candidate] = []
     last = min(key.end, today)
     for alert in (
@@ -115,7 +120,7 @@ def candidates(key: PeriodKey, *, today: dt.date | None = None) -> list[Candidat
         unit_id = issue.area.unit_id
         month = month_of(alert.detected_on)
         topic_id = alert.topic_id or issue.topic_id
-        why = _silence(unit_id, month.code, topic_id, submitted, topics)
+        why = _silence(unit_id, month.code, topic_id, reported)
         if unit_id in units and why:
             found.append(Candidate(
                 unit_id, units[unit_id].name, Incident.Kind.OMISSION, Incident.Source.ALERT,
@@ -130,7 +135,7 @@ def candidates(key: PeriodKey, *, today: dt.date | None = None) -> list[Candidat
     ):
         unit_id = latent.area.unit_id
         month = month_of(latent.detected_on)
-        why = _silence(unit_id, month.code, latent.topic_id, submitted, topics)
+        why = _silence(unit_id, month.code, latent.topic_id, reported)
         if unit_id in units and why:
             found.append(Candidate(
                 unit_id, units[unit_id].name, Incident.Kind.OMISSION, Incident.Source.LATENT,

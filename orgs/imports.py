@@ -126,10 +126,13 @@ def _date(value) -> dt.date | None:
         raise ValueError(f"'{text}' không phải là ngày (dùng dd/mm/yyyy).") from exc
 
 
-def _lookup(model, value, label: str) -> list[int]:
+def _lookup(model, value, label: str, cache: dict) -> list[int]:
     """The ids of the names in a cell: separated by ";" or new lines, or by commas when no name
-    of the list has one there ("Cán bộ, đảng viên" is one social group)."""
-    table = {fold(name): pk for pk, name in model.objects.values_list("pk", "name")}
+    of the list has one there ("Cán bộ, đảng viên" is one social group). ``cache`` keeps each
+    list's names for the whole file."""
+    if model not in cache:
+        cache[model] = {fold(name): pk for pk, name in model.objects.values_list("pk", "name")}
+    table = cache[model]
     ids, unknown = [], []
     for part in (p.strip() for p in re.split(r"[;\n]", cell_text(value))):
         pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
@@ -184,7 +187,7 @@ def _rate(value) -> int:
     return int(number)
 
 
-def _unit_row(actor: User, get: Callable[[str], object], column: Callable[[str], str]) -> None:
+def _unit_row(actor: User, get: Callable[[str], object], cache: dict) -> None:
     parent = None
     parent_code = cell_text(get("parent")).lower()
     if parent_code:
@@ -204,7 +207,7 @@ def _unit_row(actor: User, get: Callable[[str], object], column: Callable[[str],
                          kind=kind, parent=parent, opened_on=opened_on)
 
 
-def _collaborator_row(actor: User, get, column) -> None:
+def _collaborator_row(actor: User, get: Callable[[str], object], cache: dict) -> None:
     unit_code = cell_text(get("unit")).lower()
     unit = OrgUnit.objects.filter(code=unit_code).first() if unit_code else None
     if unit is None:
@@ -214,9 +217,9 @@ def _collaborator_row(actor: User, get, column) -> None:
     parsers = {
         "started_on": _date, "ended_on": _date, "decision_date": _date,
         "allowance_rate": _rate, "payment_period": _payment_period,
-        "areas": lambda v: _lookup(Area, v, "tổ dân phố"),
-        "topics": lambda v: _lookup(Topic, v, "lĩnh vực"),
-        "social_groups": lambda v: _lookup(SocialGroup, v, "nhóm xã hội"),
+        "areas": lambda v: _lookup(Area, v, "tổ dân phố", cache),
+        "topics": lambda v: _lookup(Topic, v, "lĩnh vực", cache),
+        "social_groups": lambda v: _lookup(SocialGroup, v, "nhóm xã hội", cache),
     }
     for key, parse in parsers.items():
         try:
@@ -253,6 +256,7 @@ def _run(actor: User, file_name: str, data: bytes, columns: tuple[Column, ...],
         result.file_error = f"Tệp có {len(rows)} dòng, tối đa {MAX_ROWS} dòng một lần nhập."
         return result
     titles = {c.key: c.title for c in columns}
+    cache: dict = {}
     try:
         with transaction.atomic():
             for number, row in rows:
@@ -261,7 +265,7 @@ def _run(actor: User, file_name: str, data: bytes, columns: tuple[Column, ...],
 
                 try:
                     with transaction.atomic():
-                        write_row(actor, get, titles.get)
+                        write_row(actor, get, cache)
                 except ServiceError as exc:
                     result.errors.append(RowError(number, titles.get(exc.field or "", ""),
                                                   _sentence(exc.message)))

@@ -72,6 +72,10 @@ def test_candidates_are_the_silences_and_the_late_issues(alerts, vanphong, cell_
         description="Chậm trả lời vấn đề VD-1.", source=Incident.Source.ISSUE,
         source_pk=late.pk)
     assert {(c.source, c.source_pk) for c in candidates(KEY)} == {("alert", silent.pk)}
+    # January's report is not due before the 24th: an alert of 5 January is no silence yet.
+    BurstAlert.objects.create(issue=silent.issue, detected_on=dt.date(2026, 1, 5), count=5,
+                              baseline=1, reason="5 ý kiến trong 3 ngày")
+    assert candidates(parse_period("2026-01")) == []
 
 
 def test_recording_and_review_are_checked_and_audited(half_year, vanphong, an, cell_a):
