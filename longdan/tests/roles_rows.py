@@ -33,7 +33,7 @@ from consultations.models import (
 from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
-from evaluation.models import CriteriaSet, EnteredScore, Scorecard
+from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
 from intake import services as intake
 from intake.models import ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
@@ -44,7 +44,7 @@ from issues.tests.helpers import item as make_item
 from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story, WatchTerm
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
-from orgs.models import Area, Collaborator, OrgUnit
+from orgs.models import AllowancePayment, Area, Collaborator, OrgUnit
 from picture import services as picture
 from picture.models import AreaShape, Brief, Direction, DirectionUpdate, Subscription
 from reporting import services as reports
@@ -496,7 +496,26 @@ ORGS = [
           lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY),
     Write("login_lockouts", url("login_lockouts"),
           lambda w: {"kind": "username", "value": REPORTER}, AuditEntry, OFFICE_ONLY),
+    # the collaborators' allowance and the spreadsheet imports: the office's
+    Write("collaborator_payment", url("collaborator_payment"),
+          lambda w: {"quy": _this_quarter(), "collaborator": w["collaborator"].pk,
+                     "amount": "500000", "paid_on": _today(), "voucher": "PC-01"},
+          AllowancePayment, OFFICE_ONLY),
+    Write("unit_import", url("unit_import"),
+          lambda w: {"file": _upload("don-vi.csv", _UNITS_CSV.encode(), "text/csv")},
+          OrgUnit, OFFICE_ONLY),
+    Write("collaborator_import", url("collaborator_import"),
+          lambda w: {"file": _upload("ctv.csv", _COLLABORATORS_CSV.encode(), "text/csv")},
+          Collaborator, OFFICE_ONLY),
 ]
+
+_UNITS_CSV = "Mã đơn vị,Tên đơn vị,Loại\r\nchi-bo-nhap,Chi bộ Tổ dân phố 12,Chi bộ\r\n"
+_COLLABORATORS_CSV = "Họ và tên,Mã đơn vị,Từ ngày\r\nLý Thị Nhàn,chi-bo-1,01/10/2025\r\n"
+
+
+def _this_quarter() -> str:
+    today = local_today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 SURVEYS = [
     # survey design, tokens, quotas, imports, weights and ODK logins: the office's
@@ -610,6 +629,13 @@ def _criteria_rows() -> dict:
             "row-0-missing": "exclude"}
 
 
+def incident(w: World, request) -> None:
+    """An incident of cell_a the office recorded, waiting for its review."""
+    w["incident"] = Incident.objects.create(
+        unit=w["cell_a"], kind=Incident.Kind.OMISSION, occurred_on=local_today(),
+        description="Không báo cáo cảnh báo ở tổ dân phố 1.", source=Incident.Source.OTHER)
+
+
 EVALUATION = [
     # a unit comments on its own card (the office may record a comment sent on paper)
     Write("evaluation:card_comment", url("evaluation:card_comment", "cell_a"),
@@ -624,6 +650,15 @@ EVALUATION = [
           lambda w: {"ky": _this_year(), "unit": w["cell_a"].pk}, Scorecard, OFFICE_ONLY),
     Write("evaluation:criteria_new", url("evaluation:criteria_new"),
           lambda w: _criteria_rows(), CriteriaSet, OFFICE_ONLY),
+    # incidents (R8): the office records one and concludes its review
+    Write("evaluation:incident_new", url("evaluation:incident_new"),
+          lambda w: {"don_vi": w["cell_a"].pk, "loai": Incident.Kind.PASSIVITY,
+                     "ngay": _today(), "mo_ta": "Chậm nắm tình hình dư luận về rác thải."},
+          Incident, OFFICE_ONLY),
+    Write("evaluation:incident_review", url("evaluation:incident_review", "incident"),
+          lambda w: {"outcome": Incident.Outcome.CRITICISM, "review": "Phê bình chi bộ.",
+                     "decided_on": _today()},
+          AuditEntry, OFFICE_ONLY, given=(incident,)),
 ]
 
 

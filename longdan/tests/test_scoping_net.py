@@ -41,6 +41,7 @@ from consultations.models import (
     Policy,
     Provision,
 )
+from evaluation.models import Incident
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -208,6 +209,18 @@ VERDICTS: dict[str, Verdict] = {
     "evaluation:card": V(SCOPED, "unit", query="ky=2026"),
     "evaluation:card_comment": V(WRITE, "unit"), "evaluation:card_enter": V(WRITE, "unit"),
     "evaluation:finalise": V(WRITE),
+    # incidents (R8): a unit reads its own unit's (not its subtree's, as its card); recording,
+    # concluding and the candidates are the office's
+    "evaluation:incident_list": V(SCOPED, query="ky=2026"),
+    "evaluation:incident_new": V(OFFICE),
+    "evaluation:incident_detail": V(SCOPED, "incident"),
+    "evaluation:incident_review": V(WRITE, "incident"),
+    # the collaborators' activity, coverage, allowance and the imports: the office's own staff
+    "evaluation:collaborator_activity": V(OFFICE),
+    "collaborator_funding": V(OFFICE), "collaborator_funding_export": V(OFFICE),
+    "collaborator_payment": V(WRITE), "unit_import": V(OFFICE),
+    "unit_import_template": V(OFFICE), "collaborator_import": V(OFFICE),
+    "collaborator_import_template": V(OFFICE),
     "picture:brief_pdf": V(OFFICE, "brief"),
     # consultations: a draft is the ward's; a comment its unit's; groups and answers the office's
     "consult_draft_list": V(SCOPED), "consult_draft_upload": V(OFFICE),
@@ -281,8 +294,24 @@ def world(django_db_setup, django_db_blocker):
             _monitoring_desk()
             _draft_commented_by_every_unit()
             _policy_heard_by_every_unit()
+            _incident_for_every_reader()
             yield
             transaction.set_rollback(True)
+
+
+def _incident_for_every_reader() -> None:
+    """An incident of every reader's unit and of two units outside all their scopes, each
+    naming its unit, so an incident shown outside its unit is caught by the unit's name."""
+    units = {user.unit_id for user in readers()}
+    others = OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                    children__isnull=True).exclude(pk__in=units)
+    for unit in OrgUnit.objects.filter(
+            pk__in=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]]):
+        Incident.objects.create(unit=unit, kind=Incident.Kind.PASSIVITY,
+                                occurred_on=TODAY - dt.timedelta(days=5),
+                                description=f"Bị động trước dư luận ở {unit.name}.",
+                                outcome=Incident.Outcome.CRITICISM, review="Phê bình.",
+                                decided_on=TODAY)
 
 
 def _direction_for_every_reader() -> None:
@@ -597,6 +626,7 @@ OBJECTS: dict[str, Pick] = {
     "unit": _by_unit(OrgUnit.objects.all, "pk", lambda u: {"pk": u.pk}),
     "area": _by_unit(Area.objects.all, "unit_id", lambda a: {"pk": a.pk}),
     "collaborator": _by_unit(Collaborator.objects.all, "unit_id", lambda c: {"pk": c.pk}),
+    "incident": _by_unit(Incident.objects.all, "unit_id", lambda i: {"pk": i.pk}),
     "item": _by_unit(lambda: OpinionItem.objects.filter(unit__isnull=False), "unit_id",
                      lambda i: {"pk": i.pk}),
     "import": _by_unit(lambda: ImportBatch.objects.filter(created_by__unit__isnull=False),
