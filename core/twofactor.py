@@ -46,8 +46,11 @@ RECOVERY_DEVICE_NAME = "Mã dự phòng"
 
 
 def required(user: Any) -> bool:
-    """Whether this person's role must use two-factor sign-in."""
-    return getattr(user, "role", None) in settings.LONGDAN_2FA_ROLES
+    """Whether this person's role must use two-factor sign-in (a superuser counts as the office)."""
+    roles = settings.LONGDAN_2FA_ROLES
+    return getattr(user, "role", None) in roles or (
+        getattr(user, "is_superuser", False) and "office" in roles
+    )
 
 
 def app_device(user: Any) -> TOTPDevice | None:
@@ -77,7 +80,7 @@ def pending_device(user: Any) -> TOTPDevice:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The QR code of the device's ``otpauth://`` address, as inline SVG made on the server."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, omitsize=True)
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=4, omitsize=True)
 
 
 def secret_text(device: TOTPDevice) -> str:

@@ -48,6 +48,7 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
     if "/xac-thuc/thiet-lap/" in page.url:
+        shot(page, f"otp_setup_{username}")
         key = page.locator(".otp-secret").inner_text()
         APP_KEYS[(base, username)] = key
         page.fill("#id_code", totp_now(key))

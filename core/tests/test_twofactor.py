@@ -199,3 +199,13 @@ def test_the_requirement_follows_the_setting(vanphong, settings, roles):
     client = Client()
     sign_in(client, "vanphong")
     assert client.get("/").status_code == 200
+
+
+def test_the_admin_door_asks_for_the_second_step_and_a_superuser_counts_as_the_office(an):
+    an.is_staff = an.is_superuser = True
+    an.save()
+    client = Client()
+    signed = client.post("/quan-tri/login/", {"username": "an", "password": PASSWORD})
+    assert signed.status_code == 302
+    held = client.get("/quan-tri/")
+    assert held.status_code == 302 and held["Location"].startswith("/xac-thuc/thiet-lap/")
