@@ -29,5 +29,6 @@ urlpatterns = [
     path("cong-tac-vien/moi/", views.collaborator_create, name="collaborator_create"),
     path("cong-tac-vien/<int:pk>/", views.collaborator_edit, name="collaborator_edit"),
     path("nguoi-dung/dat-lai-mat-khau/", views.user_password_reset, name="user_password_reset"),
+    path("nguoi-dung/dat-lai-xac-thuc/", views.user_otp_reset, name="user_otp_reset"),
     path("khoa-dang-nhap/", views.login_lockouts, name="login_lockouts"),
 ]

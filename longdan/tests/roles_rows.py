@@ -147,6 +147,13 @@ def _upload(name: str, content: bytes, kind: str) -> SimpleUploadedFile:
 # --- what single rows need -------------------------------------------------------------------
 
 
+def _collaborator_has_an_app(w: World, _request) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=w["users"][COLLABORATOR], name="app", confirmed=True)
+
+
+
 def _stream() -> reports.StreamInput:
     return reports.StreamInput(
         topic_id=Topic.objects.get(name="Môi trường").pk,
@@ -494,6 +501,9 @@ ORGS = [
           AuditEntry, OFFICE_ONLY),
     Write("user_password_reset", url("user_password_reset"),
           lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY),
+    Write("user_otp_reset", url("user_otp_reset"),
+          lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY,
+          given=(_collaborator_has_an_app,)),
     Write("login_lockouts", url("login_lockouts"),
           lambda w: {"kind": "username", "value": REPORTER}, AuditEntry, OFFICE_ONLY),
     # the collaborators' allowance and the spreadsheet imports: the office's

@@ -77,6 +77,12 @@ EXEMPT = {
     "api-token": "self-service: one's own username and password for one's own token",
     "password_change": "self-service: test_a_user_changes_only_their_own_password",
     "api_token_revoke": "self-service: test_a_user_revokes_only_their_own_tokens",
+    "otp_verify": "the second step of one's own sign-in (core/tests/test_twofactor.py)",
+    "otp_setup": "self-service: one's own authenticator app (core/tests/test_twofactor.py)",
+    "otp_recovery_codes": "self-service: one's own recovery codes, with one's own code"
+    " (core/tests/test_twofactor.py)",
+    "otp_disable": "self-service, refused to the roles that require it"
+    " (core/tests/test_twofactor.py)",
     "notifications": "self-service: test_a_reader_marks_only_their_own_notifications_read",
     "item_suggest": "a read: suggests topics for the text posted, stores nothing",
     "api-suggest": "a read: suggests topics for the text posted, stores nothing",

@@ -196,7 +196,10 @@ VERDICTS: dict[str, Verdict] = {
     # accounts
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
     "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),
-    "user_password_reset": V(OFFICE),
+    "user_password_reset": V(OFFICE), "user_otp_reset": V(OFFICE),
+    # two-factor sign-in (core.twofactor): one's own account only, no unit data
+    "otp_verify": V(STATIC), "otp_setup": V(WRITE), "otp_manage": V(STATIC),
+    "otp_recovery_codes": V(WRITE), "otp_disable": V(WRITE),
     # picture: alerts and subscriptions (the office and leaders; one's own rows only)
     "picture:follow": V(OFFICE), "picture:unfollow": V(WRITE),
     # picture: the weekly brief is the whole ward's (leaders and the office; a unit: not found)
