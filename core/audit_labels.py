@@ -18,6 +18,7 @@ OBJECT_TYPE_NOUNS: dict[str, str] = {
     "issues.issueevent": "Diễn biến vấn đề",
     "picture.rollup": "Số liệu tổng hợp sẵn",
     "picture.monthrollup": "Số liệu tổng hợp sẵn theo tháng",
+    "picture.weekrollup": "Số liệu tổng hợp sẵn theo tuần",
     "picture.dirtyday": "Ngày cần tính lại",
     "picture.directionassignment": "Giao thực hiện chỉ đạo",
     "picture.directionupdate": "Cập nhật thực hiện chỉ đạo",
