@@ -529,8 +529,8 @@ class RollupCounter:
         totals: dict[tuple, int] = defaultdict(int)
         for week, key, attitude, n in rows.values_list("week", "key", "attitude", "count"):
             totals[(week, rekey(key), attitude)] += n
-        for week in stale_weeks:
-            cells = self.cells(dimension, week, week + dt.timedelta(days=6), by_day=True)
+        for run_first, run_last in _runs(set(stale_weeks), step=7):  # one read a run of weeks
+            cells = self.cells(dimension, run_first, run_last + dt.timedelta(days=6), by_day=True)
             for cell_key, n in _calendar_week_totals(cells, keys).items():
                 totals[cell_key] += n
         if keys is not None:
@@ -599,11 +599,12 @@ def whole_months(
     return months, ranges
 
 
-def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    """Consecutive days as (first, last) runs: one raw query per run, not per day."""
+def _runs(days: set[dt.date], step: int = 1) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days (or Mondays, ``step`` 7) as (first, last) runs: one query per run, not
+    per day."""
     runs: list[list[dt.date]] = []
     for day in sorted(days):
-        if runs and (day - runs[-1][1]).days == 1:
+        if runs and (day - runs[-1][1]).days == step:
             runs[-1][1] = day
         else:
             runs.append([day, day])
