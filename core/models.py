@@ -100,6 +100,10 @@ class AuditEntry(models.Model):
         PASSWORD_CHANGE = "password_change", "Đổi mật khẩu"
         PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
         TOKEN_REVOKE = "token_revoke", "Thu hồi mã truy cập"
+        # Personal data (issue 10, docs/PRIVACY.md): a read that showed residents' contact
+        # details, and their erasure (the entry names the record, never the data).
+        READ_PERSONAL = "read_personal", "Xem thông tin cá nhân"
+        ERASE_PERSONAL = "erase_personal", "Xóa thông tin cá nhân"
 
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

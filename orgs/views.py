@@ -341,6 +341,7 @@ def collaborator_export(request: HttpRequest) -> HttpResponse:
         headers=headers,
         rows=rows(),
         object_type="orgs.collaborator",
+        data={"personal": show_contact},  # the audit log's "personal data" filter finds it
     )
 
 

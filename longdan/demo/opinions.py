@@ -304,7 +304,7 @@ class _Opinions:
             contact = {"name": full_name, "phone": self.b._phone(),
                        "email": f"{fold(full_name).replace(' ', '.')}.{number}@example.com",
                        "address": f"{area.name}, phường Hòa Bình"}
-        kwargs = dict(text=text, area_id=area.pk, wants_reply=wants_reply,
+        kwargs = dict(text=text, area_id=area.pk, wants_reply=wants_reply, consent=wants_reply,
                       client_ip=next(self.ips), **contact)
 
         def done(code: str) -> None:
