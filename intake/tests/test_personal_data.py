@@ -133,6 +133,34 @@ def test_no_key_with_encrypted_data_refuses_and_makes_no_new_key(db, settings, t
     assert ResidentContact.objects.count() == 1
 
 
+def test_the_data_key_commands(db, capsys, monkeypatch, tmp_path, settings):
+    from longdan.commands import main
+
+    assert main(["data-key", "new"]) == 0
+    printed = capsys.readouterr().out.strip()
+    Fernet(printed.encode())  # a usable key
+    key_file = tmp_path / "khoa"
+    key_file.write_text(printed + "\n", encoding="utf-8")
+    monkeypatch.setenv(datakey.KEY_FILE_ENV, str(key_file))
+    item = submit()
+    assert main(["data-key", "status"]) == 0
+    assert f"tệp {key_file}" in capsys.readouterr().out
+    newer = Fernet.generate_key().decode()
+    key_file.write_text(f"{newer}\n{printed}\n", encoding="utf-8")
+    assert main(["data-key", "rotate"]) == 0
+    assert "Đã mã hóa lại 4 giá trị" in capsys.readouterr().out
+    key_file.write_text(newer + "\n", encoding="utf-8")
+    datakey.reset()
+    assert ResidentContact.objects.get(item=item).email == EMAIL
+    monkeypatch.delenv(datakey.KEY_FILE_ENV)
+    settings.VAR_DIR = tmp_path / "khac"
+    settings.VAR_DIR.mkdir()
+    datakey.reset()
+    assert main(["data-key", "status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Lỗi: Không tìm thấy khóa mã hóa dữ liệu cá nhân")
+
+
 def test_a_malformed_key_is_refused_in_vietnamese(db, monkeypatch):
     monkeypatch.setenv(datakey.KEY_ENV, "ngan-qua")
     with pytest.raises(datakey.DataKeyError, match="không hợp lệ"):

@@ -47,6 +47,7 @@ def _key_error(exc) -> CliError:
 def cmd_status(args) -> int:
     from core import datakey
 
+    datakey.reset()  # the key file as it is now
     try:
         source = datakey.ensure_ready()
     except datakey.DataKeyError as exc:
@@ -59,6 +60,7 @@ def cmd_status(args) -> int:
 def cmd_rotate(args) -> int:
     from core import datakey
 
+    datakey.reset()  # the key file as it is now, the new key first
     try:
         datakey.ensure_ready()
         changed = datakey.rotate_all()
