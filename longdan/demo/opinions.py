@@ -311,6 +311,8 @@ class _Opinions:
             # The form stamps the real day; the demo's resident wrote on ``entry.day``.
             OpinionItem.objects.filter(tracking_code=code).update(received_on=entry.day)
             entry.item = OpinionItem.objects.get(tracking_code=code)
+            # ... and consented then to keep their contact details (issue 10).
+            ResidentContact.objects.filter(item=entry.item).update(consented_at=at)
 
         return _Filing(at, intake_services.submit_public_feedback, kwargs, done)
 
