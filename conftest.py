@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from core.models import Attitude, Channel, Reach, Topic
 from orgs.models import Area, OrgUnit, User
@@ -18,6 +19,28 @@ from reporting.models import ReportTemplate
 from reporting.services import StreamInput
 
 PASSWORD = "longdan-test"
+
+
+def _second_step_passed(login):
+    """Tests that sign someone in with ``force_login`` (or ``Client.login``) skip the password
+    page, and so the second step too (core.twofactor): the session counts as having passed it.
+    The two-factor tests sign in through the real pages instead."""
+
+    def wrapper(self, *args, **kwargs):
+        result = login(self, *args, **kwargs)
+        if result is not False:
+            from core.twofactor import SESSION_KEY
+
+            session = self.session
+            session[SESSION_KEY] = True
+            session.save()
+        return result
+
+    return wrapper
+
+
+Client.force_login = _second_step_passed(Client.force_login)
+Client.login = _second_step_passed(Client.login)
 
 
 def _user(username: str, role: str, unit: OrgUnit | None, full_name: str) -> User:

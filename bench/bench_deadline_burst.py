@@ -117,6 +117,7 @@ for user in readers:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store["longdan_second_factor"] = True  # as if signed in with both steps (core.twofactor)
     store.create()
     sessions.append(store.session_key)
 this_month = month_of(timezone.localdate())
@@ -195,6 +196,9 @@ def main() -> int:
         "LONGDAN_VAR_DIR": str(folder),
         "DJANGO_SETTINGS_MODULE": "longdan.settings",
         "PYTHONPATH": str(ROOT),
+        # The office logs in for the units with no responsible person; the demo's office has no
+        # phone for two-factor sign-in, and this measures the reports, not signing in.
+        "LONGDAN_2FA_ROLES": "",
     }
     env.pop("DATABASE_URL", None)
     run_cli(env, "demo")

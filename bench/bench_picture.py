@@ -280,9 +280,35 @@ def build(scale: float, rng: random.Random, say) -> dict:
 # -- timing -------------------------------------------------------------------------------------
 
 
+def rising_on_anchored_windows(query, counter, names):
+    """The rising topics as read before the week rollups (revision 456589f): the baseline is
+    the twelve seven-day windows ending three weeks before the anchor, summed by the database
+    from the day rows of the keys heard this week (the ranking that follows is the same)."""
+    from picture import trending
+    from trends.rising import MIN_COUNT, SeriesInput, rank_rising
+
+    anchor = trending.anchor_of(query)
+    inputs = {}
+    for kind in trending.KINDS:
+        weeks = trending.BASELINE_WEEKS + trending.GUARD_WEEKS + 1
+        now = trending.weekly_series(counter, kind, anchor, 1, concerned=False)
+        heard = {key for key, weekly in now.items() if weekly.counts[0] >= MIN_COUNT}
+        if not heard:
+            continue
+        for key, weekly in trending.weekly_series(counter, kind, anchor, weeks,
+                                                  keys=heard).items():
+            if key in names[kind]:
+                inputs[f"{kind}:{key}"] = SeriesInput(
+                    history=weekly.counts[:trending.BASELINE_WEEKS], current=weekly.counts[-1],
+                    concerned_history=weekly.concerned[:trending.BASELINE_WEEKS],
+                    concerned_current=weekly.concerned[-1],
+                )
+    return list(rank_rising(inputs))
+
+
 @contextmanager
 def counter(kind: str):
-    from picture import selectors
+    from picture import selectors, trending
     from picture.counting import RawCounter, RollupCounter, by_window, window_start
 
     def weekly_from_day_rows(self, dimension, anchor, weeks, *, attitudes=True, keys=None):
@@ -294,7 +320,14 @@ def counter(kind: str):
         return {(c.day, c.key, c.attitude): c.count for c in cells
                 if keys is None or c.key in keys}
 
-    if kind == "raw":
+    if kind == "anchored":
+        original_rising = trending.rising
+        trending.rising = rising_on_anchored_windows
+        try:
+            yield
+        finally:
+            trending.rising = original_rising
+    elif kind == "raw":
         original = selectors.counter_for
         selectors.counter_for = RawCounter
         try:
@@ -486,7 +519,7 @@ def main() -> int:
     if args.generate_only:
         say(f"  dữ liệu sẵn sàng: {data['items']:,} ý kiến, {data['streams']:,} luồng")
         return 0
-    from picture.models import DirtyDay, MonthRollup, Rollup
+    from picture.models import DirtyDay, MonthRollup, Rollup, WeekRollup
 
     started, rebuild_s = time.perf_counter(), None
     built = MonthRollup.objects.exists() and not DirtyDay.objects.exists()
@@ -496,6 +529,7 @@ def main() -> int:
 
     rollup_rows = Rollup.objects.count()
     month_rows = MonthRollup.objects.count()
+    week_rows = WeekRollup.objects.count()
     if rebuild_s is None:
         pass  # the rollups and their statistics are those of the run that built them
     elif connection.vendor == "postgresql":
@@ -531,6 +565,11 @@ def main() -> int:
                     query, "day-rows", args.raw_runs,
                     only=tuple(p for p in ("rising", "forecast") if p in (only or PANELS)),
                 ),
+                # The rising topics' baseline as seven-day windows before the week rows.
+                "rollups_anchored_windows": time_panels(
+                    query, "anchored", args.raw_runs,
+                    only=tuple(p for p in ("rising",) if p in (only or PANELS)),
+                ),
                 "items": raw["totals"]["items"],
             }
     worst = max(panel["p95_ms"] for row in results.values() for panel in row["rollups"].values())
@@ -544,6 +583,7 @@ def main() -> int:
             **data,
             "rollup_rows": rollup_rows,
             "month_rollup_rows": month_rows,
+            "week_rollup_rows": week_rows,
             "rebuild_s": rebuild_s,
         },
         "panels": results,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core.text import fold
+
 
 class Draft(models.Model):
     """A draft put out for comment: its text split into provisions, and the comment window."""
@@ -144,3 +146,186 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Góp ý {self.provision.label}"
+
+
+# --- policies and their consultation (R3, R7) -----------------------------------------------------
+
+
+class Moment(models.TextChoices):
+    """The three moments of a policy's consultation (the survey's ``PolicyStage`` codes, so a
+    survey's own "giai đoạn" reads as one)."""
+
+    BEFORE = "truoc", "Trước khi ban hành, triển khai"
+    DURING = "trong", "Trong khi triển khai"
+    AFTER = "sau", "Sau khi triển khai"
+
+
+class Policy(models.Model):
+    """A policy, project, campaign or movement of the city or the ward, and its stage."""
+
+    class Kind(models.TextChoices):
+        POLICY = "chinh_sach", "Chính sách"
+        SCHEME = "de_an", "Đề án"
+        PROJECT = "du_an", "Dự án"
+        CAMPAIGN = "cuoc_van_dong", "Cuộc vận động"
+        MOVEMENT = "phong_trao", "Phong trào"
+
+    class Level(models.TextChoices):
+        CITY = "thanh_pho", "Thành phố"
+        WARD = "phuong", "Phường"
+
+    class Stage(models.TextChoices):
+        # the codes are consultations.policy_rules' (DRAFTING, GATED_STAGES)
+        DRAFTING = "du_thao", "Đang xây dựng"
+        ISSUED = "ban_hanh", "Đã ban hành"
+        IN_FORCE = "hieu_luc", "Đang thực hiện"
+        EVALUATED = "danh_gia", "Đã sơ kết, đánh giá"
+
+    title = models.CharField("tên chính sách, đề án, dự án", max_length=300)
+    title_folded = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    level = models.CharField("cấp ban hành", max_length=12, choices=Level.choices)
+    owner_unit = models.ForeignKey("orgs.OrgUnit", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="cơ quan chủ trì")
+    owner_name = models.CharField("cơ quan chủ trì (ngoài danh sách đơn vị)", max_length=200,
+                                  blank=True)
+    summary = models.TextField("nội dung chính", blank=True)
+    affects_many = models.BooleanField("ảnh hưởng đến nhiều người dân", default=False)
+    costs_money = models.BooleanField("người dân phải đóng góp, chi trả tiền", default=False)
+    affects_land = models.BooleanField("liên quan đến đất đai, nhà ở", default=False)
+    affects_way_of_life = models.BooleanField("thay đổi nếp sống, sinh hoạt, sinh kế",
+                                              default=False)
+    # policy_rules.requirement() of the four marks, kept for the list's filter and sort.
+    requires_consultation = models.BooleanField("bắt buộc lấy ý kiến", default=False)
+    stage = models.CharField("giai đoạn", max_length=12, choices=Stage.choices,
+                             default=Stage.DRAFTING)
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: an edit or a stage change carries the version it read.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "chính sách, đề án, dự án"
+        verbose_name_plural = "chính sách, đề án, dự án"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_unit__isnull=False) | ~models.Q(owner_name=""),
+                name="consult_policy_has_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_folded = fold(self.title)
+        super().save(*args, **kwargs)
+
+    @property
+    def owner(self) -> str:
+        return self.owner_unit.name if self.owner_unit_id else self.owner_name
+
+
+class ConsultationLink(models.Model):
+    """One source of a policy's consultation at one moment: a survey, a voter meeting or
+    dialogue, an opinion item, an issue, a published answer or explanation, a draft."""
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", "Khảo sát"
+        MEETING = "meeting", "Tiếp xúc cử tri, đối thoại"
+        ITEM = "item", "Ý kiến"
+        ISSUE = "issue", "Vấn đề"
+        ANSWER = "answer", "Trả lời, giải thích"
+        DRAFT = "draft", "Dự thảo lấy ý kiến"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="links")
+    moment = models.CharField("thời điểm", max_length=8, choices=Moment.choices)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices)
+    survey = models.ForeignKey("surveys.Survey", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    meeting = models.ForeignKey("intake.Meeting", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("intake.OpinionItem", null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey("issues.Issue", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    answer = models.ForeignKey("issues.Answer", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    TARGETS = ("survey", "meeting", "item", "issue", "answer", "draft")
+
+    class Meta:
+        ordering = ["policy", "moment", "source", "pk"]
+        verbose_name = "nguồn lấy ý kiến"
+        verbose_name_plural = "nguồn lấy ý kiến"
+        constraints = [
+            # exactly the target its source names is set
+            models.CheckConstraint(
+                condition=models.Q(
+                    *[models.Q(source=name, **{f"{name}__isnull": False},
+                               **{f"{other}__isnull": True for other in
+                                  ("survey", "meeting", "item", "issue", "answer", "draft")
+                                  if other != name})
+                      for name in ("survey", "meeting", "item", "issue", "answer", "draft")],
+                    _connector=models.Q.OR),
+                name="consult_link_one_target"),
+            *[models.UniqueConstraint(fields=["policy", "moment", name],
+                                      condition=models.Q(**{f"{name}__isnull": False}),
+                                      name=f"consult_link_{name}_once")
+              for name in ("survey", "meeting", "item", "issue", "answer", "draft")],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} ({self.get_moment_display()})"
+
+    @property
+    def target(self):
+        return getattr(self, self.source)
+
+
+class Waiver(models.Model):
+    """A leader's decision that a policy may be issued without the "before" consultation, with
+    the reason; shown in the policy's file (and readable by the reports, ``waivers_between``)."""
+
+    policy = models.OneToOneField(Policy, on_delete=models.CASCADE, related_name="waiver")
+    reason = models.TextField("lý do miễn lấy ý kiến trước khi ban hành")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "miễn lấy ý kiến trước khi ban hành"
+        verbose_name_plural = "miễn lấy ý kiến trước khi ban hành"
+
+    def __str__(self) -> str:
+        return f"Miễn lấy ý kiến: {self.policy}"
+
+
+class Difficulty(models.Model):
+    """A difficulty or obstacle named at one moment of a policy's consultation, as the office
+    records it from the sources (masked like every stored text)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="difficulties")
+    moment = models.CharField("thời điểm", max_length=8, choices=Moment.choices)
+    text = models.TextField("khó khăn, vướng mắc")
+    masked_kinds = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "moment", "pk"]
+        verbose_name = "khó khăn, vướng mắc được nêu"
+        verbose_name_plural = "khó khăn, vướng mắc được nêu"
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView, exception_handler
 
-from core import tokens
+from core import lockout, tokens, twofactor
 from core.authentication import TokenAuthentication
 from core.errors import ServiceError
 from core.lockout import lockout_message
@@ -314,6 +314,11 @@ class TokenRequestWithNameSerializer(TokenRequestSerializer):
         max_length=100, required=False, allow_blank=True,
         help_text="Tên thiết bị (để nhận ra mã trong danh sách mã truy cập).",
     )
+    otp = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="Mã xác thực hai bước (6 chữ số trên ứng dụng, hoặc một mã dự phòng): bắt buộc"
+        " với tài khoản đã bật xác thực hai bước và với Ban Xây dựng Đảng, lãnh đạo.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -337,6 +342,12 @@ class TokenThrottle(AnonRateThrottle):
 
     def get_ident(self, request) -> str:
         return client_address(request)
+
+
+class LockedOut(ServiceError):
+    """Over the login limit (core.lockout): 429, the Vietnamese lockout message."""
+
+    status_code = 429
 
 
 class TokenView(ApiMixin, APIView):
@@ -377,11 +388,15 @@ class TokenView(ApiMixin, APIView):
         data = TokenRequestWithNameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         name = data.validated_data.pop("name", "")
+        otp = data.validated_data.pop("otp", "")
         # authenticate() itself logs a failed attempt through the user_login_failed signal, and
         # django-axes (settings.AXES_*) counts it and refuses even the right password once the
         # account or the address is over the limit.
         user = authenticate(request, **data.validated_data)
         if user is None and getattr(request, "axes_locked_out", False):
+            return Response({"detail": lockout_message(), "field": None}, status=429)
+        if user is not None and lockout.is_locked(request, user.get_username()):
+            # Over the limit through wrong second-step codes: the password alone does not open.
             return Response({"detail": lockout_message(), "field": None}, status=429)
         if user is None:
             raise ServiceError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
@@ -390,6 +405,7 @@ class TokenView(ApiMixin, APIView):
                 "Mật khẩu này là mật khẩu tạm: hãy đăng nhập trang web và đổi mật khẩu trước.",
                 field="password",
             )
+        self._second_factor(request, user, otp)
         with transaction.atomic():
             token, secret = tokens.issue(user, name)
             audit(
@@ -409,6 +425,30 @@ class TokenView(ApiMixin, APIView):
                 "role": user.role,
             }
         )
+
+    @staticmethod
+    def _second_factor(request, user, otp: str) -> None:
+        """A token is a sign-in: whoever must (or chose to) sign in with two steps gives a code."""
+        if not (twofactor.required(user) or twofactor.enrolled(user)):
+            return
+        if not twofactor.enrolled(user):
+            raise ServiceError(
+                "Tài khoản này phải bật xác thực hai bước trên trang web (mục Xác thực hai bước)"
+                " trước khi lấy mã truy cập API.",
+                field="otp",
+            )
+        if not otp:
+            raise ServiceError(
+                "Tài khoản này đăng nhập hai bước: gửi kèm mã 6 chữ số trên ứng dụng xác thực"
+                " trong trường otp.",
+                field="otp",
+            )
+        with transaction.atomic():
+            result = twofactor.verify(request=request, user=user, code=otp, door="api-otp")
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut(lockout_message())
+        if not result.ok:
+            raise ServiceError("Mã xác thực hai bước không đúng hoặc đã dùng.", field="otp")
 
     @extend_schema(
         request=None,

@@ -100,6 +100,9 @@ class AuditEntry(models.Model):
         PASSWORD_CHANGE = "password_change", "Đổi mật khẩu"
         PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
         TOKEN_REVOKE = "token_revoke", "Thu hồi mã truy cập"
+        OTP_ENROL = "otp_enrol", "Bật xác thực hai bước"
+        OTP_DISABLE = "otp_disable", "Tắt xác thực hai bước"
+        OTP_RECOVERY = "otp_recovery", "Dùng mã dự phòng"
         # Personal data (issue 10, docs/PRIVACY.md): a read that showed residents' contact
         # details, and their erasure (the entry names the record, never the data).
         READ_PERSONAL = "read_personal", "Xem thông tin cá nhân"

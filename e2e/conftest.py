@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,34 @@ def browser(monkeypatch):
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        violations = _watch_csp(launched)
         try:
             yield launched
         finally:
             launched.close()
+        assert not violations, f"Trang vi phạm Content-Security-Policy: {violations}"
+
+
+def _watch_csp(launched) -> list[str]:
+    """Every context this browser opens reports what the Content-Security-Policy refused (the
+    browser says so on the console, not as a page error); the test fails on any (core/csp.py)."""
+    violations: list[str] = []
+    new_context = launched.new_context
+
+    def watched(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+
+        def console(message):
+            text = message.text
+            if "Content Security Policy" in text or "Content-Security-Policy" in text:
+                # The refused thing (a data: URL can be long) cut short; the directive kept.
+                violations.append(re.sub(r"'(data|blob):[^']{40}[^']*'", r"'\1:…'", text))
+
+        context.on("console", console)
+        return context
+
+    launched.new_context = watched
+    return violations
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import PASSWORD, _user
 from core.dates import local_today
+from e2e.helpers import sign_in
 from intake.models import OpinionItem
 from issues.models import Issue
 from orgs.models import Collaborator, User
@@ -66,11 +67,7 @@ def test_each_role_lands_on_its_own_home_and_it_fits_a_phone(live_server, cast, 
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, username, PASSWORD)
         expect(page.get_by_text(landmark).first).to_be_visible()
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         folder = os.environ.get("LONGDAN_E2E_SCREENSHOTS")
@@ -106,11 +103,7 @@ def test_the_office_lists_fit_a_phone(live_server, cast, browser):
     issue = Issue.objects.get(code="VD-2026-0001")
     too_wide = {}
     try:
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.fill("#id_username", "vanphong")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "vanphong", PASSWORD)
         for path in OFFICE_PAGES:
             response = page.goto(live_server.url + path.format(issue=issue.pk))
             assert response.status == 200, path

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD
+from e2e.helpers import sign_in
 
 PHONE = {"width": 390, "height": 844}  # an ordinary phone, portrait
 # A scripted user is far quicker than a person; this only guards against a page that hangs or a
@@ -74,11 +75,7 @@ def _record(entry: dict) -> None:
 
 
 def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
+    sign_in(page, base, username, PASSWORD)
 
 
 def _no_horizontal_scroll(page) -> None:

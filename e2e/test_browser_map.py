@@ -12,7 +12,7 @@ import re
 import pytest
 
 from conftest import PASSWORD
-from e2e.helpers import DESKTOP, PHONE, shot
+from e2e.helpers import DESKTOP, PHONE, shot, sign_in
 from orgs.models import Area
 from picture import services
 
@@ -35,11 +35,7 @@ def ward_areas(cell_a, cell_b, vanphong):
 
 
 def _open_map(page, base: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "vanphong")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
+    sign_in(page, base, "vanphong", PASSWORD)
     page.goto(f"{base}/thu-ban-do/")
     page.wait_for_selector(".area-map[data-ready=true]")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD
+from e2e.helpers import sign_in
 from monitoring import misinformation
 from monitoring.models import Source
 from monitoring.tests.pages_support import mention, story, when
@@ -61,11 +62,7 @@ def _open(browser, viewport, errors):
 
 
 def _login(page, base: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "vanphong")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, "vanphong", PASSWORD)
 
 
 def _shot(page, name: str) -> None:

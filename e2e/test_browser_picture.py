@@ -14,6 +14,7 @@ import pytest
 
 from conftest import PASSWORD
 from core.dates import local_today
+from e2e.helpers import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,11 +68,7 @@ def test_a_leader_on_a_phone_reads_the_picture_and_drills_into_a_number(
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{base}/dang-nhap/")
-        page.fill("#id_username", "lanhdao")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, "lanhdao", PASSWORD)
         # The leader's home is the picture.
         expect(page.get_by_role("heading", name="Bức tranh dư luận", exact=True)).to_be_visible()
 

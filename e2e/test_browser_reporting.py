@@ -15,6 +15,7 @@ import pytest
 
 from conftest import PASSWORD
 from core.dates import local_today
+from e2e.helpers import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,11 +63,7 @@ def _shot(page, name: str) -> None:
 
 
 def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username, PASSWORD)
 
 
 def test_reporter_submits_and_office_sees_it_counted(

@@ -17,6 +17,8 @@ def format_value(line: scoring.Line) -> str:
     measure = line.criterion.measure
     if measure == Criterion.Measure.COLLABORATOR_ITEMS:
         text, unit = f"{value:.1f}", " ý kiến/tháng"
+    elif measure == Criterion.Measure.INCIDENTS:
+        return f"{value:g} vụ"
     elif measure == Criterion.Measure.ENTERED:
         text, unit = f"{value:g}", f"/{line.criterion.target:g}"
     else:

@@ -16,7 +16,9 @@ What each measure counts, for a unit and the months of the period it is scored f
   resolved or closed by the due date (``picture.accountability``'s rule);
 - ``directions_on_time``: of the directions addressed to it due in the period (before today, not
   cancelled), the share its part or the whole was done by the due date;
-- ``collaborator_items``: items filed by its collaborators' accounts, per scored month.
+- ``collaborator_items``: items filed by its collaborators' accounts, per scored month;
+- ``incidents``: its incidents (R8) of the period (up to today) the office's review found at
+  fault (criticism or discipline), a count; lower is better (``scoring.points_for``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from django.db.models.functions import Coalesce, Length, Trim
 from django.utils import timezone
 
 from evaluation import scoring
-from evaluation.models import Criterion, EnteredScore
+from evaluation.models import Criterion, EnteredScore, Incident
 from intake.models import OpinionItem
 from issues.models import Issue, IssueEvent
 from orgs.models import Collaborator, OrgUnit
@@ -306,6 +308,30 @@ def collaborator_items(ctx: Context) -> dict[int, scoring.Measurement]:
     }
 
 
+# --- incidents (R8) ------------------------------------------------------------------------------
+
+
+def _incidents(ctx: Context, unit_ids: Iterable[int] | None = None):
+    rows = Incident.objects.filter(
+        occurred_on__gte=ctx.key.start, occurred_on__lte=min(ctx.key.end, ctx.today))
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    return rows
+
+
+def incidents(ctx: Context) -> dict[int, scoring.Measurement]:
+    """Never missing: a unit without an incident found at fault has 0 (full points)."""
+    counts = dict(
+        _incidents(ctx).filter(outcome__in=Incident.AT_FAULT)
+        .values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    return {
+        u.id: scoring.Measurement(float(counts.get(u.id, 0)), counts.get(u.id, 0), None,
+                                  note=f"{counts.get(u.id, 0)} vụ bị kết luận có khuyết điểm")
+        for u in ctx.units
+    }
+
+
 # --- all at once ---------------------------------------------------------------------------------
 
 
@@ -315,7 +341,7 @@ def measure_all(ctx: Context, measures: set[str]) -> dict[str, dict[int, scoring
     simple = {
         M.REPORTS_ON_TIME: reports_on_time, M.STREAMS_COMPLETE: streams_complete,
         M.ISSUES_ON_TIME: issues_on_time, M.DIRECTIONS_ON_TIME: directions_on_time,
-        M.COLLABORATOR_ITEMS: collaborator_items,
+        M.COLLABORATOR_ITEMS: collaborator_items, M.INCIDENTS: incidents,
     }
     for measure, function in simple.items():
         if measure in measures:
@@ -342,6 +368,13 @@ def evidence_for(ctx: Context, unit_ids: list[int]) -> dict[int, dict[str, list[
     found: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     _report_evidence(ctx, unit_ids, found)
     _stream_evidence(ctx, unit_ids, found)
+    for row in _incidents(ctx, unit_ids).order_by("occurred_on", "pk"):
+        found[row.unit_id][M.INCIDENTS].append({
+            "kind": "incident", "pk": row.pk, "ok": not row.at_fault,
+            "label": f"{row.get_kind_display()} ngày {row.occurred_on:%d/%m/%Y}:"
+                     f" {row.get_outcome_display().lower()}"
+                     + (" (trừ điểm)" if row.at_fault else ""),
+        })
     for pk, unit_id, code, due, done in _issues(ctx, unit_ids).order_by(
         "due_on", "pk"
     ).values_list("pk", "owner_unit_id", "code", "due_on", "done_at"):

@@ -72,6 +72,9 @@ class Criterion(models.Model):
         COLLABORATOR_ITEMS = "collaborator_items", (
             "Số ý kiến cộng tác viên của đơn vị ghi nhận bình quân mỗi tháng"
         )
+        INCIDENTS = "incidents", (
+            "Vụ việc lệch lạc, sơ hở, bị động bị kết luận có khuyết điểm (trừ điểm mỗi vụ)"
+        )
         ENTERED = "entered", "Ban Xây dựng Đảng chấm (có minh chứng)"
 
     class Missing(models.TextChoices):
@@ -189,3 +192,77 @@ class Scorecard(models.Model):
     @property
     def is_final(self) -> bool:
         return self.state == self.State.FINAL
+
+
+class Incident(models.Model):
+    """A deviation, omission or passivity of a unit in public-opinion work (R8), as the office
+    records it, and the review's outcome. Counted on the unit's scorecard (measure
+    ``incidents``) once the review finds the unit at fault."""
+
+    class Kind(models.TextChoices):
+        DEVIATION = "lech_lac", "Lệch lạc"
+        OMISSION = "so_ho", "Sơ hở, bỏ sót"
+        PASSIVITY = "bi_dong", "Bị động"
+
+    class Source(models.TextChoices):
+        ALERT = "alert", "Cảnh báo dư luận mới nổi"
+        LATENT = "latent", "Dư luận tiềm ẩn được phát hiện"
+        ISSUE = "issue", "Vấn đề quá hạn chưa trả lời"
+        OTHER = "other", "Khác (phản ánh, kiểm tra, giám sát)"
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "Đang xem xét"
+        NO_FAULT = "khong_vi_pham", "Không có khuyết điểm"
+        COMMENDATION = "khen_thuong", "Khen thưởng"
+        CRITICISM = "phe_binh", "Phê bình, nhắc nhở"
+        DISCIPLINE = "ky_luat", "Kỷ luật"
+
+    AT_FAULT = (Outcome.CRITICISM, Outcome.DISCIPLINE)
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị"
+    )
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    occurred_on = models.DateField("thời điểm xảy ra")
+    description = models.TextField("nội dung")
+    source = models.CharField("phát hiện từ", max_length=8, choices=Source.choices)
+    source_pk = models.PositiveIntegerField("mã bản ghi phát hiện", null=True, blank=True)
+    source_label = models.CharField("căn cứ phát hiện", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(
+        "kết quả xem xét", max_length=14, choices=Outcome.choices, default="", blank=True
+    )
+    review = models.TextField("nội dung xem xét, kết luận", blank=True)
+    decided_on = models.DateField("ngày kết luận", null=True, blank=True)
+    decision_ref = models.CharField("số quyết định, kết luận", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = "vụ việc lệch lạc, sơ hở, bị động"
+        verbose_name_plural = "vụ việc lệch lạc, sơ hở, bị động"
+        indexes = [models.Index(fields=["unit", "occurred_on"], name="incident_unit_day")]
+        constraints = [
+            # A record found by the data is made an incident once (per unit).
+            models.UniqueConstraint(
+                fields=["unit", "source", "source_pk"],
+                condition=models.Q(source_pk__isnull=False), name="incident_source_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.occurred_on:%d/%m/%Y}"
+
+    @property
+    def at_fault(self) -> bool:
+        return self.outcome in self.AT_FAULT
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.outcome)

@@ -128,8 +128,10 @@ class Card:
 
 
 def points_for(spec: CriterionSpec, value: float) -> float:
+    """A target below the floor means lower is better (incidents: target 0 incidents, floor
+    the number that loses every point); the share is linear between them either way."""
     span = spec.target - spec.floor
-    if span <= 0:
+    if span == 0:
         share = 1.0 if value >= spec.target else 0.0
     else:
         share = min(1.0, max(0.0, (value - spec.floor) / span))

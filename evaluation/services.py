@@ -58,7 +58,13 @@ def _criterion(row: dict, number: int, seen: set[str]) -> Criterion:
     floor = _number(row.get("floor", 0) or 0, f"{where}, mức 0 điểm")
     if weight <= 0:
         raise ServiceError(f"{where}: trọng số phải lớn hơn 0.", field=where)
-    if target <= floor:
+    if measure == Criterion.Measure.INCIDENTS:
+        # Lower is better: full points at ``target`` incidents (0), none from ``floor`` on.
+        if target != 0 or floor <= 0:
+            raise ServiceError(f"{where}: với cách đo vụ việc, mức đạt điểm tối đa là 0 vụ và"
+                               " mức 0 điểm là số vụ làm mất hết điểm (lớn hơn 0).",
+                               field=where)
+    elif target <= floor:
         raise ServiceError(f"{where}: mức đạt điểm tối đa phải lớn hơn mức 0 điểm.", field=where)
     return Criterion(position=number, code=code, name=name[:300], weight=weight,
                      measure=measure, target=target, floor=floor, missing=missing)

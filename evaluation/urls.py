@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import collaborator_views, incident_views, views
 
 app_name = "evaluation"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("danh-gia/don-vi/<int:pk>/cham/", views.card_enter, name="card_enter"),
     path("danh-gia/tieu-chi/", views.criteria_list, name="criteria_list"),
     path("danh-gia/tieu-chi/moi/", views.criteria_new, name="criteria_new"),
+    path("danh-gia/vu-viec/", incident_views.incident_list, name="incident_list"),
+    path("danh-gia/vu-viec/moi/", incident_views.incident_new, name="incident_new"),
+    path("danh-gia/vu-viec/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
+    path("danh-gia/vu-viec/<int:pk>/ket-luan/", incident_views.incident_review,
+         name="incident_review"),
+    path("danh-gia/cong-tac-vien/", collaborator_views.collaborator_activity,
+         name="collaborator_activity"),
 ]

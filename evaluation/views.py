@@ -18,6 +18,7 @@ from core.models import AuditEntry
 from core.services import audit
 from core.views import require_office, sort_links, xlsx_download
 from evaluation import exports, scoring, selectors, services
+from evaluation import incidents as incident_selectors
 from evaluation.models import CriteriaSet, Criterion
 from orgs.models import OrgUnit
 from reporting.periods import PeriodError, PeriodKey, parse_period
@@ -134,6 +135,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         or (request.user.unit_id == view.unit.pk and request.user.role == "reporter"))
     return render(request, "evaluation/card.html", {
         "view": view, "key": key, "period_error": period_error, "lines": _card_lines(view),
+        "incidents": incident_selectors.incidents_of_unit(view.unit, key),
         "may_comment": may_comment, "is_office": request.user.is_office,
         "criteria": {c.code: c for c in view.criteria_set.criteria.all()}
         if view.criteria_set else {},

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LONGDAN_VAR_DIR", BASE_DIR / "var"))
@@ -97,6 +98,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "orgs",
     "reporting",
@@ -113,6 +118,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy on every answer (core.csp; a nonce for any inline script).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session holds on the second step (a code from the phone) until it passes (core.twofactor).
+    "core.twofactor.SecondFactorMiddleware",
     # After the office's password reset, every page leads to the password change (core.accounts).
     "core.accounts.MustChangePasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +178,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A lock held too long (a restore, a long migration) ends the waiting statement as SQLite's
+    # busy timeout does, so the page answers 503 (core.unavailable) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env_int('LONGDAN_DB_LOCK_TIMEOUT_MS', 20000)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
@@ -199,14 +214,29 @@ AXES_ENABLE_ADMIN = False  # the office unlocks on its own page, with an audit e
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 
-# Django ships these validators' messages in Vietnamese (LANGUAGE_CODE "vi"), but for the
-# minimum length's error, which core.passwords gives.
+# --- Sign-in rules, all here and explained in the README ("Đăng nhập an toàn") ------------------
+# Password rules: at least LONGDAN_PASSWORD_MIN_LENGTH characters (12, as OWASP ASVS level 2
+# asks), not like the user name or full name, not a common password, not digits only. Django
+# ships these validators' messages in Vietnamese (LANGUAGE_CODE "vi"), but for the minimum
+# length's error, which core.passwords gives.
+LONGDAN_PASSWORD_MIN_LENGTH = env_int("LONGDAN_PASSWORD_MIN_LENGTH", 12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "core.passwords.MinimumLengthValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": LONGDAN_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Idle timeout: a session not used for LONGDAN_SESSION_IDLE_MINUTES (default 8 hours) ends; each
+# request renews it. LONGDAN_SESSION_IDLE_HOURS is still read when the minutes are not set.
+SESSION_COOKIE_AGE = 60 * env_int(
+    "LONGDAN_SESSION_IDLE_MINUTES", 60 * env_int("LONGDAN_SESSION_IDLE_HOURS", 8)
+)
+SESSION_SAVE_EVERY_REQUEST = True
+# Two-factor sign-in (core.twofactor): these roles must use it (comma-separated role codes;
+# empty turns the requirement off, everyone may still turn it on for themselves).
+LONGDAN_2FA_ROLES = env_list("LONGDAN_2FA_ROLES", "office,leader")
+OTP_TOTP_ISSUER = env_str("LONGDAN_2FA_ISSUER", "Lòng Dân")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -347,16 +377,45 @@ CACHES["documents"] = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-# Idle timeout: a session not used for this long ends (each request renews it).
-SESSION_COOKIE_AGE = env_int("LONGDAN_SESSION_IDLE_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# What the browser may load and run on the app's pages (django-csp; the reasons in core/csp.py,
+# which also relaxes it for the survey web form only): the app's own files, no inline script
+# without the request's nonce, style attributes but no inline <style>, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        # data: for the charts the weekly brief embeds as PNG and Leaflet's marker images.
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "worker-src": [csp.SELF],
+        "manifest-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and env_bool("LONGDAN_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # The app's host name and the names under it are https only (LONGDAN_HSTS_SUBDOMAINS=0 when
+    # another site under the same name still serves plain http).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LONGDAN_HSTS_SUBDOMAINS", True)
+    # Browsers' preload list takes public domains only, asked for by hand: off unless the ward
+    # has done that (LONGDAN_HSTS_PRELOAD=1); check --deploy's reminder of it is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("LONGDAN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if LONGDAN_TRUSTED_PROXY_COUNT:
         # TLS ends at the proxy, which forwards plain http: without this every request would be
         # redirected to https again, for ever. Trusted only because the proxy sets the header.

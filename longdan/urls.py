@@ -27,3 +27,6 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]
+
+# The database unavailable or locked answers a Vietnamese 503 (core.unavailable).
+handler500 = "core.unavailable.server_error"

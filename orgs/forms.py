@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core.errors import ServiceError
-from core.models import Topic
+from core.models import SocialGroup, Topic
 from orgs.models import Area, Collaborator, OrgUnit, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -158,6 +158,26 @@ class CollaboratorForm(forms.Form):
     status = forms.ChoiceField(label="Trạng thái", choices=Collaborator.Status.choices)
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
     email = forms.EmailField(label="Thư điện tử", required=False)
+    social_groups = forms.ModelMultipleChoiceField(
+        label="Nhóm xã hội nắm bắt", required=False,
+        queryset=SocialGroup.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+    )
+    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=60,
+                                      required=False)
+    decision_date = forms.DateField(label="Ngày quyết định", required=False, widget=DATE)
+    decision_signer = forms.CharField(label="Người ký quyết định", max_length=150,
+                                      required=False)
+    allowance_rate = forms.IntegerField(label="Mức phụ cấp (đồng/tháng)", min_value=0,
+                                        required=False)
+    payment_period = forms.ChoiceField(label="Kỳ chi trả phụ cấp", required=False,
+                                       choices=Collaborator.PaymentPeriod.choices,
+                                       initial=Collaborator.PaymentPeriod.QUARTER)
+
+    def clean_allowance_rate(self) -> int:
+        return self.cleaned_data.get("allowance_rate") or 0
+
+    def clean_payment_period(self) -> str:
+        return self.cleaned_data.get("payment_period") or Collaborator.PaymentPeriod.QUARTER
 
     @classmethod
     def initial_for(cls, collaborator: Collaborator) -> dict:
@@ -171,4 +191,10 @@ class CollaboratorForm(forms.Form):
             "status": collaborator.status,
             "phone": collaborator.phone,
             "email": collaborator.email,
+            "social_groups": [group.pk for group in collaborator.social_groups.all()],
+            "decision_number": collaborator.decision_number,
+            "decision_date": collaborator.decision_date,
+            "decision_signer": collaborator.decision_signer,
+            "allowance_rate": collaborator.allowance_rate,
+            "payment_period": collaborator.payment_period,
         }

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.models import Topic
+from core.models import SocialGroup, Topic
 from core.text import fold, natural_key
 
 SORT_KEY_LENGTH = 500
@@ -173,6 +173,10 @@ class Collaborator(models.Model):
         PAUSED = "paused", "Tạm dừng"
         ENDED = "ended", "Đã thôi"
 
+    class PaymentPeriod(models.TextChoices):
+        MONTH = "month", "Hằng tháng"
+        QUARTER = "quarter", "Hằng quý"
+
     full_name = models.CharField("họ và tên", max_length=150)
     name_folded = models.CharField(max_length=150, editable=False, db_index=True)
     user = models.OneToOneField(
@@ -190,6 +194,20 @@ class Collaborator(models.Model):
     status = models.CharField(
         "trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    # The regime (R5): the appointing decision, the allowance and how it is paid. The term of
+    # the appointment is started_on–ended_on.
+    social_groups = models.ManyToManyField(
+        SocialGroup, blank=True, verbose_name="nhóm xã hội nắm bắt"
+    )
+    decision_number = models.CharField("số quyết định công nhận", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    decision_signer = models.CharField("người ký quyết định", max_length=150, blank=True)
+    allowance_rate = models.PositiveIntegerField(
+        "mức phụ cấp (đồng/tháng)", default=0
+    )
+    payment_period = models.CharField(
+        "kỳ chi trả", max_length=10, choices=PaymentPeriod.choices, default=PaymentPeriod.QUARTER
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -202,3 +220,28 @@ class Collaborator(models.Model):
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.full_name)
         super().save(*args, **kwargs)
+
+
+class AllowancePayment(models.Model):
+    """An allowance paid to a collaborator for a quarter (the finance desk's voucher)."""
+
+    collaborator = models.ForeignKey(
+        Collaborator, on_delete=models.PROTECT, related_name="payments",
+        verbose_name="cộng tác viên",
+    )
+    quarter = models.CharField("quý", max_length=7, db_index=True)  # "2026-Q1"
+    amount = models.PositiveIntegerField("số tiền đã chi (đồng)")
+    paid_on = models.DateField("ngày chi")
+    voucher = models.CharField("số chứng từ", max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["quarter", "paid_on", "pk"]
+        verbose_name = "khoản chi phụ cấp"
+        verbose_name_plural = "khoản chi phụ cấp"
+
+    def __str__(self) -> str:
+        return f"{self.collaborator} — {self.quarter}: {self.amount}"

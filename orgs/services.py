@@ -18,10 +18,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from core.errors import ServiceError
-from core.models import AuditEntry, Topic
+from core.models import AuditEntry, SocialGroup, Topic
 from core.services import audit, require_office
 from core.text import nfc
-from orgs.models import Area, Collaborator, OrgUnit, User
+from orgs.models import AllowancePayment, Area, Collaborator, OrgUnit, User
+from orgs.quarters import QuarterError, parse_quarter
 from orgs.selectors import descendant_ids
 
 
@@ -362,6 +363,32 @@ def _clean_ids(items: Iterable[Any], model: type, *, field: str, label: str) -> 
     return ids
 
 
+def _clean_regime(values: dict[str, Any]) -> dict[str, Any]:
+    """The appointing decision, the allowance rate and the payment period (UNSET kept)."""
+    cleaned: dict[str, Any] = {}
+    for name, label, limit in (("decision_number", "số quyết định", 60),
+                               ("decision_signer", "người ký quyết định", 150)):
+        value = values.get(name, UNSET)
+        if value is not UNSET:
+            text = " ".join(nfc(value or "").split())
+            if len(text) > limit:
+                raise ServiceError(f"{label.capitalize()} dài quá {limit} ký tự.", field=name)
+            cleaned[name] = text
+    if values.get("decision_date", UNSET) is not UNSET:
+        cleaned["decision_date"] = values["decision_date"]
+    rate = values.get("allowance_rate", UNSET)
+    if rate is not UNSET:
+        cleaned["allowance_rate"] = _clean_count(
+            rate, field="allowance_rate", label="Mức phụ cấp")
+    period = values.get("payment_period", UNSET)
+    if period is not UNSET:
+        if period not in Collaborator.PaymentPeriod.values:
+            raise ServiceError("Kỳ chi trả phụ cấp không hợp lệ (hằng tháng hoặc hằng quý).",
+                               field="payment_period")
+        cleaned["payment_period"] = period
+    return cleaned
+
+
 def _check_collaborator_user(user: User | None, *, exclude_pk: int | None = None) -> None:
     if user is None:
         return
@@ -387,6 +414,12 @@ def create_collaborator(
     phone: str = "",
     email: str = "",
     user: User | None = None,
+    social_groups: Iterable[SocialGroup | int] = (),
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    decision_signer: str = "",
+    allowance_rate: int = 0,
+    payment_period: str = Collaborator.PaymentPeriod.QUARTER,
 ) -> Collaborator:
     """Register a collaborator. Contact details never enter the audit log (privacy)."""
     _require_office(actor)
@@ -407,14 +440,22 @@ def create_collaborator(
         phone=normalize_phone(phone),
         email=_clean_email(email),
         user=user,
+        **_clean_regime({
+            "decision_number": decision_number, "decision_date": decision_date,
+            "decision_signer": decision_signer, "allowance_rate": allowance_rate,
+            "payment_period": payment_period,
+        }),
     )
     area_ids = _clean_ids(areas, Area, field="areas", label="địa bàn")
     topic_ids = _clean_ids(topics, Topic, field="topics", label="lĩnh vực")
+    group_ids = _clean_ids(social_groups, SocialGroup, field="social_groups",
+                           label="nhóm xã hội")
     _check_collaborator_user(user)
     with transaction.atomic():
         collaborator.save()
         collaborator.areas.set(area_ids)
         collaborator.topics.set(topic_ids)
+        collaborator.social_groups.set(group_ids)
         audit(
             actor=actor, action=AuditEntry.Action.CREATE, obj=collaborator, unit=unit,
             summary=f"Tạo cộng tác viên {collaborator.full_name}",
@@ -436,6 +477,12 @@ def update_collaborator(
     phone: str = UNSET,
     email: str = UNSET,
     user: User | None = UNSET,
+    social_groups: Iterable[SocialGroup | int] = UNSET,
+    decision_number: str = UNSET,
+    decision_date: dt.date | None = UNSET,
+    decision_signer: str = UNSET,
+    allowance_rate: int = UNSET,
+    payment_period: str = UNSET,
 ) -> Collaborator:
     """Change the passed fields. The audit entry names changed contact fields, not their values."""
     _require_office(actor)
@@ -457,6 +504,11 @@ def update_collaborator(
         "ended_on": ended_on,
         "status": UNSET if status is UNSET else _clean_status(status),
         "user": user,
+        **_clean_regime({
+            "decision_number": decision_number, "decision_date": decision_date,
+            "decision_signer": decision_signer, "allowance_rate": allowance_rate,
+            "payment_period": payment_period,
+        }),
     }
     contact = {
         "phone": UNSET if phone is UNSET else normalize_phone(phone),
@@ -466,6 +518,8 @@ def update_collaborator(
     topic_ids = (
         None if topics is UNSET else _clean_ids(topics, Topic, field="topics", label="lĩnh vực")
     )
+    group_ids = None if social_groups is UNSET else _clean_ids(
+        social_groups, SocialGroup, field="social_groups", label="nhóm xã hội")
     if user is not UNSET:
         _check_collaborator_user(user, exclude_pk=collaborator.pk)
     with transaction.atomic():
@@ -473,6 +527,7 @@ def update_collaborator(
         changed.update({name: ["…", "…"] for name in _changes(collaborator, contact)})
         changed.update(_set_m2m(collaborator.areas, area_ids, "areas"))
         changed.update(_set_m2m(collaborator.topics, topic_ids, "topics"))
+        changed.update(_set_m2m(collaborator.social_groups, group_ids, "social_groups"))
         if not changed:
             return collaborator
         collaborator.save()
@@ -494,6 +549,45 @@ def _set_m2m(manager: Any, ids: list[int] | None, name: str) -> dict[str, list[s
         return {}
     manager.set(ids)
     return {name: [",".join(map(str, old)), ",".join(map(str, ids))]}
+
+
+def record_payment(
+    *,
+    actor: User,
+    collaborator: Collaborator,
+    quarter: str,
+    amount: int,
+    paid_on: dt.date,
+    voucher: str = "",
+) -> AllowancePayment:
+    """The office records an allowance paid to a collaborator for a quarter (R5)."""
+    _require_office(actor)
+    try:
+        key = parse_quarter(quarter)
+    except QuarterError as exc:
+        raise ServiceError(str(exc), field="quarter") from exc
+    number = _clean_count(amount, field="amount", label="Số tiền đã chi")
+    if number == 0:
+        raise ServiceError("Số tiền đã chi phải lớn hơn 0.", field="amount")
+    if paid_on is None:
+        raise ServiceError("Chưa nhập ngày chi.", field="paid_on")
+    if paid_on < key.start:
+        raise ServiceError(f"Ngày chi {paid_on:%d/%m/%Y} trước {key.label}: phụ cấp chi cho quý"
+                           " đã bắt đầu.", field="paid_on")
+    text = " ".join(nfc(voucher or "").split())
+    if len(text) > 60:
+        raise ServiceError("Số chứng từ dài quá 60 ký tự.", field="voucher")
+    with transaction.atomic():
+        payment = AllowancePayment.objects.create(
+            collaborator=collaborator, quarter=key.code, amount=number, paid_on=paid_on,
+            voucher=text, created_by=actor)
+        audit(
+            actor=actor, action=AuditEntry.Action.CREATE, obj=payment, unit=collaborator.unit,
+            summary=f"Ghi chi phụ cấp {key.label} cho cộng tác viên {collaborator.full_name}:"
+                    f" {number:,} đồng".replace(",", "."),
+            data={"quarter": key.code, "amount": number},
+        )
+    return payment
 
 
 # --- passwords -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core import lockout
+from core import lockout, twofactor
 from core.errors import ServiceError
 from core.text import fold
 from core.views import require_office, xlsx_response
@@ -168,6 +168,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": visible.filter(parent=unit).order_by("sort_key", "name"),
         "areas": unit.areas.order_by("sort_key", "name"),
         "members": unit.members.filter(is_active=True).order_by("full_name", "username"),
+        # who has two-factor sign-in on (the office may reset it for a lost phone)
+        "otp_ids": twofactor.enrolled_ids(unit.members.filter(is_active=True))
+        if request.user.is_office else set(),
         "collaborators": collaborators_visible_to(request.user).filter(unit=unit),
         "lacks_responsible": units_without_responsible(request.user).filter(pk=unit.pk).exists(),
     }
@@ -420,6 +423,27 @@ def user_password_reset(request: HttpRequest) -> HttpResponse:
     return render(
         request, "orgs/password_reset_done.html", {"target": target, "temporary": temporary}
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def user_otp_reset(request: HttpRequest) -> HttpResponse:
+    """The office removes a person's two-factor app and recovery codes (a lost phone); audited.
+
+    A role that requires it sets up a new app at the next sign-in (core.twofactor)."""
+    require_office(request.user, refusal="Chỉ Ban Xây dựng Đảng được đặt lại xác thực hai bước.")
+    try:
+        target = User.objects.get(pk=int(request.POST.get("user", "")), is_active=True)
+    except (User.DoesNotExist, ValueError) as exc:
+        raise Http404("Không tìm thấy người dùng.") from exc
+    twofactor.disable(user=target, actor=request.user)
+    messages.success(
+        request,
+        f"Đã đặt lại xác thực hai bước của {target.username}: lần đăng nhập sau, người này bật"
+        " lại với điện thoại mới" + (" (bắt buộc với vai trò này)." if twofactor.required(target)
+                                     else "."),
+    )
+    return redirect("unit_detail", pk=target.unit_id) if target.unit_id else redirect("home")
 
 
 # --- locked logins -------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 A cell is one (day or None, key, attitude, source, count, latent) along one dimension
 (``all``, ``topic``, ``area``, ``group``, ``channel``, ``group_topic``, ``area_topic``, ``issue``;
 see ``picture.models.Rollup``). :class:`RawCounter` counts the raw rows (items and the streams of
-submitted reports) with plain aggregate queries: it is the reference every faster path must equal,
-and the "naive query" the benchmarks measure against. :class:`RollupCounter` reads the same cells
+submitted reports not drawn from items, :func:`counted_streams`) with plain aggregate queries: it
+is the reference every faster path must equal, and the "naive query" the benchmarks measure
+against. :class:`RollupCounter` reads the same cells
 from the rollups (``picture.rollups``) of the reader's scope, counting the few days not yet
 refreshed from the raw rows; ``picture.selectors.counter_for`` chooses between them.
 
@@ -24,7 +25,7 @@ from django.db.models import Count, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from intake.models import OpinionItem
-from picture.models import MonthRollup, Rollup
+from picture.models import MonthRollup, Rollup, WeekRollup
 from picture.query import PictureQuery
 from reporting.models import OpinionStream, UnitReport
 
@@ -65,6 +66,14 @@ _STREAM_KEYS = {
 }
 
 
+def counted_streams() -> QuerySet[OpinionStream]:
+    """The streams the picture counts: a stream drawn from logged items (linked to them, issue
+    15) is counted through its items, which the picture counts already on their own days and
+    labels; counting the stream too would count those opinions twice."""
+    drawn = OpinionStream.items.through.objects.values("opinionstream_id")
+    return OpinionStream.objects.exclude(pk__in=drawn)
+
+
 def _key(values: dict, fields: tuple[str, ...]) -> str:
     return ":".join("" if values[name] is None else str(values[name]) for name in fields)
 
@@ -97,7 +106,7 @@ class RawCounter:
 
     def streams(self, start: dt.date, end: dt.date) -> QuerySet[OpinionStream]:
         query = self.query
-        streams = OpinionStream.objects.filter(
+        streams = counted_streams().filter(
             report__state=UnitReport.State.SUBMITTED, report__period__end__range=(start, end)
         )
         if query.unit_ids is not None:
@@ -154,6 +163,15 @@ class RawCounter:
         totals = _window_totals(self.cells(dimension, start, anchor, by_day=True), anchor,
                                 attitudes=attitudes)
         return totals if keys is None else {k: n for k, n in totals.items() if k[1] in keys}
+
+    def calendar_weeks(
+        self, dimension: str, first: dt.date, weeks: int, *, keys: Collection[str] | None = None,
+    ) -> dict[tuple, int]:
+        """The opinion items of ``weeks`` calendar weeks from the Monday ``first``, as
+        {(Monday, key, attitude): count}, of ``keys`` only when given (streams left out, as in
+        :meth:`weekly`)."""
+        last = first + dt.timedelta(weeks=weeks, days=-1)
+        return _calendar_week_totals(self.cells(dimension, first, last, by_day=True), keys)
 
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         """The last day in ``start..end`` each key of a one-field dimension was heard."""
@@ -224,6 +242,14 @@ def _window_totals(
         if cell.source == ITEM:
             window = _window_of(anchor, (anchor - cell.day).days // 7)
             totals[(window, cell.key, cell.attitude if attitudes else "")] += cell.count
+    return totals
+
+
+def _calendar_week_totals(cells: list[Cell], keys: Collection[str] | None) -> dict[tuple, int]:
+    totals: dict[tuple, int] = defaultdict(int)
+    for cell in cells:
+        if cell.source == ITEM and (keys is None or cell.key in keys):
+            totals[(week_of(cell.day), cell.key, cell.attitude)] += cell.count
     return totals
 
 
@@ -481,6 +507,36 @@ class RollupCounter:
             totals = {key: n for key, n in totals.items() if key[1] in keys}
         return totals
 
+    def calendar_weeks(
+        self, dimension: str, first: dt.date, weeks: int, *, keys: Collection[str] | None = None,
+    ) -> dict[tuple, int]:
+        """See :meth:`RawCounter.calendar_weeks`. The weeks with no stale day are one week row
+        a key and attitude; a week with a stale day is counted as :meth:`cells` counts its
+        days."""
+        last = first + dt.timedelta(weeks=weeks, days=-1)
+        plan, dirty = self.plans.get(dimension), self._dirty(first, last)
+        if plan is None or dirty is None:
+            return self.raw.calendar_weeks(dimension, first, weeks, keys=keys)
+        cuboid, match, rekey = plan
+        stale_weeks = sorted({week_of(day) for day in dirty})
+        rows = self._rows(WeekRollup, cuboid, match).filter(
+            week__range=(first, last), source=ITEM
+        )
+        if stale_weeks:
+            rows = rows.exclude(week__in=stale_weeks)
+        if keys is not None and match is None:
+            rows = rows.filter(key__in=sorted(keys))
+        totals: dict[tuple, int] = defaultdict(int)
+        for week, key, attitude, n in rows.values_list("week", "key", "attitude", "count"):
+            totals[(week, rekey(key), attitude)] += n
+        for week in stale_weeks:
+            cells = self.cells(dimension, week, week + dt.timedelta(days=6), by_day=True)
+            for cell_key, n in _calendar_week_totals(cells, keys).items():
+                totals[cell_key] += n
+        if keys is not None:
+            totals = {key: n for key, n in totals.items() if key[1] in keys}
+        return totals
+
     def last_heard(self, dimension: str, start: dt.date, end: dt.date) -> dict[str, dt.date]:
         plan, dirty = self.plans.get(dimension), self._dirty(start, end)
         if plan is None or dirty is None:
@@ -503,6 +559,11 @@ def _summed(rows: QuerySet) -> QuerySet:
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s calendar week."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def next_month(month: dt.date) -> dt.date:

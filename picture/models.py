@@ -99,6 +99,41 @@ class MonthRollup(models.Model):
         return f"{self.scope}/{self.dimension}/{self.month:%Y-%m}/{self.key}: {self.count}"
 
 
+class WeekRollup(models.Model):
+    """The rollups of one calendar week (Monday to Sunday; ``week`` is its Monday): the item and
+    stream day rows of ``Rollup`` summed over the week, the same scopes, dimensions and keys.
+
+    The rising topics' baseline is twelve calendar weeks (``picture.trending``): read here, it is
+    twelve rows a key instead of up to eighty-four day rows. Kept like the month rows: a refresh
+    moves the week rows of its days by what they changed, in the same transaction.
+    """
+
+    scope = models.PositiveIntegerField()
+    week = models.DateField()
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=24, blank=True)
+    attitude = models.CharField(max_length=12, blank=True)
+    source = models.CharField(max_length=6, choices=Rollup.Source.choices)
+    latent = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "dimension", "week", "key", "attitude", "source"],
+                name="week_rollup_cell",
+            )
+        ]
+        indexes = [
+            # The baseline reads the weeks of a few keys: one seek per key.
+            models.Index(fields=["scope", "dimension", "key", "week"],
+                         name="week_rollup_key_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.dimension}/{self.week}/{self.key}: {self.count}"
+
+
 class DirtyDay(models.Model):
     """A day whose rollups are stale: marked in the writing transaction, cleared by a refresh."""
 

@@ -104,7 +104,8 @@ def stream_labels_changed(sender, instance, action: str, reverse: bool, pk_set, 
     if not reverse:
         stream_changed(sender, instance)
     elif action == "pre_clear":
-        rel = {SocialGroup: "social_groups", Issue: "issues"}.get(type(instance))
+        rel = {SocialGroup: "social_groups", Issue: "issues", OpinionItem: "items"}.get(
+            type(instance))
         if rel:
             ids = OpinionStream.objects.filter(**{rel: instance}).values_list("pk", flat=True)
             rollups.mark_days(rollups.days_of_streams(ids))
@@ -174,7 +175,8 @@ def connect() -> None:
     _on(items_relinked, items_linked, "items_relinked")
     _on(post_save, stream_changed, "stream_saved", OpinionStream)
     _on(post_delete, stream_changed, "stream_deleted", OpinionStream)
-    for field in (OpinionStream.social_groups, OpinionStream.issues):
+    # A stream's items decide whether it counts at all (picture.counting.counted_streams).
+    for field in (OpinionStream.social_groups, OpinionStream.issues, OpinionStream.items):
         _on(m2m_changed, stream_labels_changed, f"stream_{field.field.name}", field.through)
     _on(post_save, report_saved, "report_saved", UnitReport)
     _on(post_delete, report_deleted, "report_deleted", UnitReport)

@@ -15,8 +15,9 @@ Recomputing a day: for each dimension, one aggregate query per source groups the
 the streams of submitted reports whose period ends that day) by unit; each unit's counts are then
 added to the ward (:data:`~picture.models.WARD`) and to every ancestor of the unit, itself
 included. Distinct counts per unit add up exactly because an item has one unit. The month rows
-(``picture.models.MonthRollup``) of the days recomputed then move by what those days' rows
-changed, in the same transaction, so a month none of whose days is marked stale is exact too.
+(``picture.models.MonthRollup``) and the week rows (``picture.models.WeekRollup``) of the days
+recomputed then move by what those days' rows changed, in the same transaction, so a month or a
+week none of whose days is marked stale is exact too.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ from picture.counting import (
     ITEM,
     STREAM,
     _key,
+    counted_streams,
     month_of,
+    next_month,
+    week_of,
 )
-from picture.models import WARD, DirtyDay, MonthRollup, Rollup
+from picture.models import WARD, DirtyDay, MonthRollup, Rollup, WeekRollup
 from reporting.models import OpinionStream, UnitReport
 
 logger = logging.getLogger(__name__)
@@ -182,7 +186,7 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
     """(scope, dimension, day, key, attitude, source) -> [count, latent] for ``days``."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     items = OpinionItem.objects.filter(received_on__in=days)
-    streams = OpinionStream.objects.filter(
+    streams = counted_streams().filter(
         report__state=UnitReport.State.SUBMITTED, report__period__end__in=days
     )
     sources = (
@@ -208,15 +212,19 @@ def _day_cells(days: list[dt.date], chains: dict[int, list[int]]) -> dict[tuple,
     return cells
 
 
+def _date_column(model) -> str:
+    """The date a rollup row is filed under: its day, its week's Monday or its month's first."""
+    return {Rollup: "day", WeekRollup: "week", MonthRollup: "month"}[model]
+
+
 def _write(cells: dict[tuple, list[int]], model=Rollup) -> int:
     """Insert the cells with one prepared statement (a rebuild writes millions: no model
-    instances, no ORM per row). ``model`` is ``Rollup`` (a cell's date is its day) or
-    ``MonthRollup`` (the first day of its month)."""
+    instances, no ORM per row). ``model`` is ``Rollup``, ``WeekRollup`` or ``MonthRollup``, the
+    cells' date being the row's (see :func:`_date_column`)."""
     quote = connection.ops.quote_name
-    date = "day" if model is Rollup else "month"
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} (scope, dimension, {date}, {quote('key')},"
-        " attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {quote(model._meta.db_table)} (scope, dimension, {_date_column(model)},"
+        f" {quote('key')}, attitude, source, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     )
     rows = [(*key, count, latent) for key, (count, latent) in cells.items() if count]
     with connection.cursor() as cursor:
@@ -225,28 +233,32 @@ def _write(cells: dict[tuple, list[int]], model=Rollup) -> int:
     return len(rows)
 
 
-def _month_cells(cells: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
-    """Day cells summed into month cells (the key's day becomes the first of its month)."""
-    months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+# What the day rows are summed into, and how a day becomes the date of its row there.
+PERIODS = ((MonthRollup, month_of), (WeekRollup, week_of))
+
+
+def _period_cells(cells: dict[tuple, list[int]], period_of) -> dict[tuple, list[int]]:
+    """Day cells summed into week or month cells (the key's day becomes its period's date)."""
+    periods: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for (scope, dimension, day, *rest), (count, latent) in cells.items():
-        cell = months[(scope, dimension, month_of(day), *rest)]
+        cell = periods[(scope, dimension, period_of(day), *rest)]
         cell[0] += count
         cell[1] += latent
-    return months
+    return periods
 
 
-def _old_month_cells(days: list[dt.date]) -> dict[tuple, list[int]]:
-    """The day rows of ``days`` as they stand, summed by month (what their months hold of them)."""
+def _stored_day_cells(days: list[dt.date]) -> dict[tuple, list[int]]:
+    """The day rows of ``days`` as they stand (what their weeks and months hold of them)."""
     rows = Rollup.objects.filter(day__in=days).values_list(
         "scope", "dimension", "day", "key", "attitude", "source", "count", "latent"
     )
-    return _month_cells({tuple(row[:6]): [row[6], row[7]] for row in rows.iterator()})
+    return {tuple(row[:6]): [row[6], row[7]] for row in rows.iterator()}
 
 
-def _apply_to_months(new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -> None:
-    """Move the month rows by what the recomputed days changed (new minus old): a refresh costs
-    the rows of its days, not of their whole months. A month row is the sum of its day rows
-    before, so it is after. Caller holds the transaction."""
+def _apply_to_periods(model, new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -> None:
+    """Move the week or month rows by what the recomputed days changed (new minus old): a
+    refresh costs the rows of its days, not of their whole periods. A period's row is the sum
+    of its day rows before, so it is after. Caller holds the transaction."""
     grow, shrink = [], []
     for key in new.keys() | old.keys():
         count, latent = new.get(key, (0, 0))
@@ -259,12 +271,12 @@ def _apply_to_months(new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -
         else:  # the row holds the old counts, so it exists
             shrink.append((*change, *key))
     quote = connection.ops.quote_name
-    table, key = quote(MonthRollup._meta.db_table), quote("key")
-    cell = "scope, dimension, month, " + key + ", attitude, source"
+    table, key, date = quote(model._meta.db_table), quote("key"), _date_column(model)
+    cell = f"scope, dimension, {date}, {key}, attitude, source"
     upsert = (f"INSERT INTO {table} ({cell}, count, latent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
               f" ON CONFLICT ({cell}) DO UPDATE SET count = {table}.count + excluded.count,"
               f" latent = {table}.latent + excluded.latent")
-    where = (f" WHERE scope = %s AND dimension = %s AND month = %s AND {key} = %s"
+    where = (f" WHERE scope = %s AND dimension = %s AND {date} = %s AND {key} = %s"
              " AND attitude = %s AND source = %s")
     update = f"UPDATE {table} SET count = count + %s, latent = latent + %s{where}"
     emptied = f"DELETE FROM {table}{where} AND count = 0"  # as a rebuild writes no zero
@@ -276,8 +288,8 @@ def _apply_to_months(new: dict[tuple, list[int]], old: dict[tuple, list[int]]) -
 
 def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None = None) -> int:
     """Replace the rollups of ``days`` (every scope) by a count of the raw rows, and move the
-    month rows of their months by the difference; caller holds the transaction. Returns the
-    number of day rows written."""
+    week and month rows of their weeks and months by the difference; caller holds the
+    transaction. Returns the number of day rows written."""
     days = sorted(set(days))
     if not days:
         return 0
@@ -285,11 +297,13 @@ def recompute_days(days: Iterable[dt.date], chains: dict[int, list[int]] | None 
     written = 0
     for start in range(0, len(days), 200):  # keep each IN (...) list short
         chunk = days[start:start + 200]
-        old = _old_month_cells(chunk)
+        old = _stored_day_cells(chunk)
         Rollup.objects.filter(day__in=chunk).delete()
         cells = _day_cells(chunk, chains)
         written += _write(cells)
-        _apply_to_months(_month_cells(cells), old)
+        for model, period_of in PERIODS:
+            _apply_to_periods(model, _period_cells(cells, period_of),
+                              _period_cells(old, period_of))
     return written
 
 
@@ -325,22 +339,34 @@ def _all_days() -> list[dt.date]:
 
 
 def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
-    """Every day and month from the raw rows, a calendar month at a time: its day cells are
-    counted once and summed in memory into its month rows."""
-    Rollup.objects.all().delete()
-    MonthRollup.objects.all().delete()
+    """Every day, week and month from the raw rows, a calendar month at a time: its day cells
+    are counted once and summed in memory into its month rows and its weeks' rows (a week that
+    runs into the next month is written when that month is done)."""
+    for model in (Rollup, WeekRollup, MonthRollup):
+        model.objects.all().delete()
     days, chains = _all_days(), ancestry()
     by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
     for day in days:
         by_month[month_of(day)].append(day)
-    done = 0
-    for month_days in by_month.values():
+    done, weeks = 0, defaultdict(lambda: [0, 0])
+    for month, month_days in by_month.items():
         cells = _day_cells(month_days, chains)
         _write(cells)
-        _write(_month_cells(cells), MonthRollup)
+        _write(_period_cells(cells, month_of), MonthRollup)
+        for key, (count, latent) in _period_cells(cells, week_of).items():
+            weeks[key][0] += count
+            weeks[key][1] += latent
+        # Weeks that end before the next month begins are complete.
+        following = next_month(month)
+        complete = {key: cell for key, cell in weeks.items()
+                    if key[2] + dt.timedelta(days=6) < following}
+        _write(complete, WeekRollup)
+        for key in complete:
+            del weeks[key]
         done += len(month_days)
         if progress is not None:
             progress(done, len(days))
+    _write(weeks, WeekRollup)
     return len(days)
 
 

@@ -4,9 +4,11 @@ rising, the forecast of the main topics, and latent-opinion proposals.
 Only opinion items make these series: a report's streams are dated by the period's last day, and
 counted by the week they would make every month's end look like a burst.
 
-Weeks here are the seven-day windows ending on the *anchor* (the period's last day, or today when
-the period is not over): the last window is "this week", the ones before it the baseline. So a
-rising topic is judged on the latest seven days whatever weekday the leader looks.
+"This week" is the seven days ending on the *anchor* (the period's last day, or today when the
+period is not over), so a rising topic is judged on the latest seven days whatever weekday the
+leader looks. Its baseline is twelve calendar weeks (Monday to Sunday) ending two to three weeks
+earlier, read from the week rollups (twelve rows a key); the forecast's history is the seven-day
+windows ending on the anchor.
 """
 
 from __future__ import annotations
@@ -67,27 +69,51 @@ def weekly_series(
     return series
 
 
+def calendar_series(
+    counter, dimension: str, first: dt.date, weeks: int, *, keys: Collection[str],
+) -> dict[str, Weekly]:
+    """``keys``' counts (and the aggrieved and opposed among them) in ``weeks`` calendar weeks
+    from the Monday ``first``; a key never heard there has a series of zeros."""
+    series = {key: Weekly([0] * weeks, [0] * weeks) for key in keys}
+    for (monday, key, attitude), n in counter.calendar_weeks(dimension, first, weeks,
+                                                             keys=keys).items():
+        index = (monday - first).days // 7
+        series[key].counts[index] += n
+        if attitude in AGGRIEVED:
+            series[key].concerned[index] += n
+    return series
+
+
+def baseline_weeks(anchor: dt.date) -> dt.date:
+    """The Monday of the first of the ``BASELINE_WEEKS`` calendar weeks the rising topics
+    compare with: the last of them ends on the latest Sunday that leaves at least
+    ``GUARD_WEEKS`` whole weeks before the current seven days (so the guard is 14 to 20 days)."""
+    guard_start = anchor - dt.timedelta(days=7 * (GUARD_WEEKS + 1) - 1)  # the guard's first day
+    last_sunday = guard_start - dt.timedelta(days=guard_start.weekday() + 1)
+    return last_sunday - dt.timedelta(days=7 * BASELINE_WEEKS - 1)
+
+
 def rising(query: PictureQuery, counter, names: dict[str, dict[str, str]]) -> list[dict]:
-    """Topics, areas and issues whose last seven days rose beyond what twelve weeks before them
-    (ending two weeks earlier) lead one to expect (volume, or the share of aggrieved and
-    opposed)."""
+    """Topics, areas and issues whose last seven days rose beyond what the twelve calendar
+    weeks before them (ending two weeks or more earlier) lead one to expect (volume, or the
+    share of aggrieved and opposed)."""
     anchor = anchor_of(query)
+    first_week = baseline_weeks(anchor)
     inputs: dict[str, SeriesInput] = {}
     for kind in KINDS:
-        weeks = BASELINE_WEEKS + GUARD_WEEKS + 1
         # Only a key heard MIN_COUNT times this week can be rising (trends.rising): its baseline
         # alone is read, not the weeks of a city's thousands of quiet issues and areas.
-        now = weekly_series(counter, kind, anchor, 1, concerned=False)
-        heard = {key for key, weekly in now.items() if weekly.counts[0] >= MIN_COUNT}
+        now = weekly_series(counter, kind, anchor, 1)
+        heard = {key for key, weekly in now.items()
+                 if weekly.counts[0] >= MIN_COUNT and key in names[kind]}
         if not heard:
-            continue
-        for key, weekly in weekly_series(counter, kind, anchor, weeks, keys=heard).items():
-            if key not in names[kind]:
-                continue  # an issue the reader does not share, a deleted topic
+            continue  # (a key not in names: an issue the reader does not share, a deleted topic)
+        before = calendar_series(counter, kind, first_week, BASELINE_WEEKS, keys=heard)
+        for key in heard:
             inputs[f"{kind}:{key}"] = SeriesInput(
-                history=weekly.counts[:BASELINE_WEEKS], current=weekly.counts[-1],
-                concerned_history=weekly.concerned[:BASELINE_WEEKS],
-                concerned_current=weekly.concerned[-1],
+                history=before[key].counts, current=now[key].counts[0],
+                concerned_history=before[key].concerned,
+                concerned_current=now[key].concerned[0],
             )
     rows: dict[tuple[str, str], dict] = {}
     for signal in rank_rising(inputs):  # strongest first

@@ -118,6 +118,7 @@ class HeardTopic:
     topic: str
     count: int
     aggrieved: int = 0
+    in_streams: int = 0  # of ``count``: items a unit's submitted stream was drawn from
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,9 @@ class Heard:
     items: int = 0
     aggrieved: int = 0
     channels: tuple[tuple[str, int], ...] = ()
+    # Of ``items``: those behind a stream of a submitted unit report (a stream drawn from logged
+    # items, issue 15). The units' streams and these items are the same opinions, said once.
+    in_streams: int = 0
     topics: tuple[HeardTopic, ...] = ()
     mentions: int = 0
     stories: tuple[tuple[str, int], ...] = ()
@@ -199,6 +203,7 @@ class Consolidation:
             "heard": {
                 "items": self.heard.items,
                 "aggrieved": self.heard.aggrieved,
+                "in_streams": self.heard.in_streams,
                 "channels": [list(pair) for pair in self.heard.channels],
                 "topics": [t.__dict__.copy() for t in self.heard.topics],
                 "mentions": self.heard.mentions,

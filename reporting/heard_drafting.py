@@ -34,7 +34,15 @@ def topic_note(heard: Heard | None, topic: str) -> str:
     note = f"; ý kiến nhân dân qua các kênh: {counted.count}"
     if counted.aggrieved >= AGGRIEVED_NAMED * counted.count:
         note += f" (bức xúc, phản đối {percent(counted.aggrieved, counted.count)})"
-    return note
+    return note + _of_which(counted.in_streams)
+
+
+def _of_which(in_streams: int) -> str:
+    """ ", trong đó 12 ý kiến đơn vị đã tổng hợp vào luồng ý kiến": the items a unit's stream
+    was drawn from are the same opinions as the stream, said once (issue 15)."""
+    if not in_streams:
+        return ""
+    return f", trong đó {in_streams} ý kiến đơn vị đã tổng hợp vào luồng ý kiến"
 
 
 def heard_paragraphs(c: Consolidation, reported_units: dict[str, int], min_units: int) -> list[str]:
@@ -52,6 +60,7 @@ def heard_paragraphs(c: Consolidation, reported_units: dict[str, int], min_units
         )
         if heard.aggrieved:
             text += f", bức xúc, phản đối {percent(heard.aggrieved, heard.items)}"
+        text += _of_which(heard.in_streams)
         lines.append(text + "." + _under_reported(heard, reported_units, min_units))
     if heard.mentions:
         text = f"Báo chí, mạng xã hội: {heard.mentions} tin, bài về địa bàn phường"

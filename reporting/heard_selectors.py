@@ -13,6 +13,7 @@ from intake.models import OpinionItem
 from monitoring.models import Mention, Story
 from reporting.consolidation import Heard, HeardTopic
 from reporting.drafting import AGGRIEVED
+from reporting.models import OpinionStream, UnitReport
 
 
 def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> Heard:
@@ -22,7 +23,12 @@ def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> 
     items = OpinionItem.objects.filter(received_on__range=(start, end))
     if unit_ids is not None:
         items = items.filter(unit_id__in=unit_ids)
-    totals = items.aggregate(n=Count("pk"), aggrieved=Count("pk", filter=Q(attitude__in=AGGRIEVED)))
+    # Items a submitted unit report's stream was drawn from (issue 15): said once, not twice.
+    drawn = OpinionStream.items.through.objects.filter(
+        opinionstream__report__state=UnitReport.State.SUBMITTED
+    ).values("opinionitem_id")
+    totals = items.aggregate(n=Count("pk"), aggrieved=Count("pk", filter=Q(attitude__in=AGGRIEVED)),
+                             in_streams=Count("pk", filter=Q(pk__in=drawn)))
     labels = dict(Channel.choices)
     channels = tuple(
         (labels.get(row["channel"], row["channel"]), row["n"])
@@ -30,14 +36,16 @@ def heard_in(start: dt.date, end: dt.date, unit_ids: set[int] | None = None) -> 
     )
     tagged = OpinionItem.topics.through.objects.filter(opinionitem__in=items)
     topics = tuple(
-        HeardTopic(topic=row["topic__name"], count=row["n"], aggrieved=row["aggrieved"])
+        HeardTopic(topic=row["topic__name"], count=row["n"], aggrieved=row["aggrieved"],
+                   in_streams=row["in_streams"])
         for row in tagged.values("topic__name").annotate(
             n=Count("opinionitem_id"),
             aggrieved=Count("opinionitem_id", filter=Q(opinionitem__attitude__in=AGGRIEVED)),
+            in_streams=Count("opinionitem_id", filter=Q(opinionitem_id__in=drawn)),
         ).order_by("-n", "topic__name")
     )
     heard = Heard(items=totals["n"], aggrieved=totals["aggrieved"], channels=channels,
-                  topics=topics)
+                  topics=topics, in_streams=totals["in_streams"])
     if unit_ids is not None:
         return heard
     mentions = _ward_mentions(start, end)

@@ -162,6 +162,9 @@ class UnitReport(models.Model):
     # When the office last opened the report (its inbox lists what it has not looked at since the
     # last submission: submitted_at > office_seen_at is a resubmission to read again).
     office_seen_at = models.DateTimeField("Ban Xây dựng Đảng đã xem lúc", null=True, blank=True)
+    # The unit's opinion items whose proposed stream it dropped (issue 15): they are not proposed
+    # again for this report. Ids, not a link: dropping changes nothing the report says.
+    dropped_items = models.JSONField("ý kiến đã bỏ khỏi đề xuất", default=list, blank=True)
 
     class Meta:
         ordering = ["-period__start", "unit__sort_key", "unit__name"]

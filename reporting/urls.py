@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views, views_inbox
+from reporting import views, views_inbox, views_proposals
 
 urlpatterns: list = [
     path("bao-cao/", views.report_list, name="report_list"),
@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("bao-cao/moi/", views.report_start, name="report_start"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),
+    path("bao-cao/<int:pk>/de-xuat/", views_proposals.report_proposals, name="report_proposals"),
     path("bao-cao/<int:pk>/nop/", views.report_submit, name="report_submit"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
     path(

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
@@ -32,6 +33,7 @@ from orgs.selectors import get_unit_for, units_without_responsible
 from reporting import compliance as calc
 from reporting import page_selectors as pages
 from reporting import services
+from reporting import views_proposals as proposal_views
 from reporting.forms import (
     SECTION_PREFIX,
     ReportFilterForm,
@@ -268,6 +270,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
     template = report.template
     autosave = request.headers.get("X-Autosave") == "1"
+    proposal = request.method == "POST" and not autosave and proposal_views.wants_answer(request)
+    if proposal and not proposal_views.has_page_form(request):
+        return proposal_views.answer(request, report, proposal_views.version_of(request))
     if request.method == "POST":
         data = request.POST.copy()
         form = SectionsForm(data, template=template)
@@ -308,6 +313,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if submitting:
                     messages.success(request, f"Đã nộp báo cáo {report.period} của {report.unit}.")
                     return redirect("report_detail", pk=report.pk)
+                if proposal:  # what was typed is saved; now the proposal the user answered
+                    return proposal_views.answer(request, report, report.version)
                 messages.success(request, f"Đã lưu nháp (phiên bản {report.version}).")
                 return redirect("report_edit", pk=report.pk)
     else:
@@ -328,6 +335,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": template.deadline_for(report.period),
         "streams": _streams(report) if lock_reason else [],
         "sections": _sections(report) if lock_reason else [],
+        "proposals_url": reverse("report_proposals", args=[report.pk]),
     })
 
 

@@ -3,6 +3,9 @@ import pytest
 from conftest import PASSWORD
 from orgs.models import User
 
+# A survey with its questionnaire uploaded (a policy's file reads its estimate).
+from surveys.tests.conftest import draft_survey, open_survey  # noqa: F401
+
 
 @pytest.fixture
 def ctv_user(cell_a) -> User:

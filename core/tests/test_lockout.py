@@ -169,3 +169,25 @@ def test_an_idle_session_ends_and_a_used_one_is_renewed(an):
         assert client.get("/").status_code == 200  # 7 hours after the last use
     with time_machine.travel(START + dt.timedelta(hours=23), tick=False):
         assert client.get("/").status_code == 302  # 9 hours idle: back to the login page
+
+
+def test_token_endpoint_is_limited_per_address_across_accounts(an, binh):
+    api = APIClient()
+    for name in ["khong-co-1", "khong-co-2", "khong-co-3", "khong-co-4", "khong-co-5"]:
+        api.post("/api/v1/token/", {"username": name, "password": "sai"}, format="json")
+    refused = APIClient().post("/api/v1/token/", {"username": "binh", "password": PASSWORD},
+                               format="json")
+    assert refused.status_code == 429 and "đúng mật khẩu" in refused.json()["detail"]
+    elsewhere = APIClient(REMOTE_ADDR="198.51.100.12").post(
+        "/api/v1/token/", {"username": "binh", "password": PASSWORD}, format="json")
+    assert elsewhere.status_code == 200
+
+
+def test_admin_login_is_limited_per_address_too(vanphong):
+    vanphong.is_staff = vanphong.is_superuser = True
+    vanphong.save()
+    admin = Client()
+    for name in ["khong-co-1", "khong-co-2", "khong-co-3", "khong-co-4", "khong-co-5"]:
+        admin.post("/quan-tri/login/", {"username": name, "password": "sai"})
+    refused = admin.post("/quan-tri/login/", {"username": "vanphong", "password": PASSWORD})
+    assert refused.status_code == 429 and "Tạm khóa đăng nhập" in refused.content.decode()

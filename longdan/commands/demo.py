@@ -80,6 +80,10 @@ def _print_logins(logins, password: str) -> None:
     width = max((len(login.username) for login in logins), default=8)
     for login in logins:
         out(f"  {login.username:<{width}}  {login.full_name} — {login.role}, {login.unit}")
+    if settings.LONGDAN_2FA_ROLES:
+        out("Ban Xây dựng Đảng và lãnh đạo đăng nhập hai bước: lần đầu, sau mật khẩu, quét mã QR"
+            " bằng ứng dụng xác thực trên điện thoại (Google Authenticator, FreeOTP…) rồi nhập mã"
+            " 6 chữ số; thử không cần điện thoại: chạy máy chủ với LONGDAN_2FA_ROLES= (để trống).")
 
 
 def _number(value: int) -> str:

@@ -74,6 +74,12 @@ FAMILIES = {
         description="Khảo sát dư luận: kiểm tra/nạp bảng hỏi XLSForm, tính trọng số, ước lượng.",
         required=False,
     ),
+    "report": dict(
+        help="báo cáo đơn vị: propose (đề xuất luồng ý kiến từ ý kiến đã ghi nhận;"
+        " longdan report --help)",
+        description="Báo cáo tháng của đơn vị.",
+        required=True,
+    ),
     "consult": dict(
         help="lấy ý kiến dự thảo: split (tách chương, điều, khoản, điểm; longdan consult --help)",
         description="Lấy ý kiến góp ý dự thảo văn bản theo từng điều, khoản.",

@@ -1,5 +1,6 @@
-"""``longdan compliance`` and ``longdan consolidate``: a period's reporting rate, and the ward
-committee's consolidated report as DOCX (and XLSX)."""
+"""``longdan compliance``, ``longdan consolidate`` and ``longdan report propose``: a period's
+reporting rate, the ward committee's consolidated report as DOCX (and XLSX), and the opinion
+streams proposed to a unit from what it logged in a period."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from core.errors import ServiceError
 from longdan.commands.database import reader_for, require_migrated
-from longdan.commands.parser import CliError, out, refusing
+from longdan.commands.parser import CliError, group, out, refusing
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
 
@@ -50,6 +51,17 @@ def register(commands) -> None:
         help="soạn lại cả các phần Ban Xây dựng Đảng đã sửa (mặc định: giữ nguyên các phần đã sửa)",
     )
     consolidate.set_defaults(handler=cmd_consolidate, needs_django=True)
+
+    propose = group(commands, "report").add_parser(
+        "propose", help="đề xuất luồng ý kiến của đơn vị từ các ý kiến đã ghi nhận trong kỳ",
+        description="In các luồng ý kiến đề xuất cho báo cáo của một đơn vị, gom từ ý kiến, điểm"
+        " tiếp xúc cử tri và vấn đề của đơn vị trong kỳ (theo vấn đề, rồi theo chủ đề), với thái"
+        " độ, mức độ ước tính và các ý kiến phía sau. Không ghi gì vào cơ sở dữ liệu.",
+    )
+    propose.add_argument("--unit", required=True, metavar="MÃ", help="mã hoặc tên đơn vị")
+    propose.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025-11")
+    propose.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    propose.set_defaults(handler=cmd_propose, needs_django=True)
 
 
 # --- compliance -------------------------------------------------------------------------------
@@ -163,4 +175,39 @@ def cmd_consolidate(args) -> int:
     if xlsx_path is not None:
         services.export_xlsx(user=None, consolidated=consolidated, out=xlsx_path)
         out(f"Đã ghi bảng biểu vào {xlsx_path}")
+    return 0
+
+
+# --- report propose ---------------------------------------------------------------------------
+
+
+@refusing(ServiceError, PeriodError)
+def cmd_propose(args) -> int:
+    key = parse_period(args.period)
+    require_migrated()
+    from core.models import Attitude, Reach
+    from reporting.models import UnitReport
+    from reporting.proposal_selectors import proposals_for
+    from reporting.selectors import default_template
+
+    reader = reader_for(args.unit)
+    template = default_template(key.kind)
+    report = (UnitReport.objects.filter(template=template, period__code=key.code,
+                                        unit=reader.unit).first() if template else None)
+    data = proposals_for(reader, reader.unit, key, report).as_dict()
+    if args.json:
+        out(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    out(f"ĐỀ XUẤT LUỒNG Ý KIẾN — {reader.unit.name}, {key.label.lower()}")
+    out(f"{data['items']} ý kiến chưa nằm trong luồng nào; {len(data['proposals'])} đề xuất.")
+    attitudes, reaches = dict(Attitude.choices), dict(Reach.choices)
+    for number, p in enumerate(data["proposals"], start=1):
+        out()
+        out(f"{number}. {p['topic']} — {attitudes[p['attitude']].lower()};"
+            f" {reaches[p['reach']].lower()}; {len(p['items'])} ý kiến")
+        out(f"   {p['summary']}")
+        out(f"   Ý kiến: {', '.join(map(str, p['items']))}")
+    if data["unplaced"]:
+        out()
+        out(f"{len(data['unplaced'])} ý kiến chưa có chủ đề nên chưa được đề xuất.")
     return 0

@@ -19,12 +19,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
 
+from consultations import policy_services as policies
 from consultations import services as consultations
-from consultations.models import Comment, CommentGroup, Draft
+from consultations.models import (
+    Comment,
+    CommentGroup,
+    ConsultationLink,
+    Difficulty,
+    Draft,
+    Policy,
+    Waiver,
+)
 from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
-from evaluation.models import CriteriaSet, EnteredScore, Scorecard
+from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
 from intake import services as intake
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
@@ -35,7 +44,7 @@ from issues.tests.helpers import item as make_item
 from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story, WatchTerm
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
-from orgs.models import Area, Collaborator, OrgUnit
+from orgs.models import AllowancePayment, Area, Collaborator, OrgUnit
 from picture import services as picture
 from picture.models import AreaShape, Brief, Direction, DirectionUpdate, Subscription
 from reporting import services as reports
@@ -136,6 +145,13 @@ def _upload(name: str, content: bytes, kind: str) -> SimpleUploadedFile:
 
 
 # --- what single rows need -------------------------------------------------------------------
+
+
+def _collaborator_has_an_app(w: World, _request) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=w["users"][COLLABORATOR], name="app", confirmed=True)
+
 
 
 def _stream() -> reports.StreamInput:
@@ -496,9 +512,31 @@ ORGS = [
           AuditEntry, OFFICE_ONLY),
     Write("user_password_reset", url("user_password_reset"),
           lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY),
+    Write("user_otp_reset", url("user_otp_reset"),
+          lambda w: {"user": w["users"][COLLABORATOR].pk}, AuditEntry, OFFICE_ONLY,
+          given=(_collaborator_has_an_app,)),
     Write("login_lockouts", url("login_lockouts"),
           lambda w: {"kind": "username", "value": REPORTER}, AuditEntry, OFFICE_ONLY),
+    # the collaborators' allowance and the spreadsheet imports: the office's
+    Write("collaborator_payment", url("collaborator_payment"),
+          lambda w: {"quy": _this_quarter(), "collaborator": w["collaborator"].pk,
+                     "amount": "500000", "paid_on": _today(), "voucher": "PC-01"},
+          AllowancePayment, OFFICE_ONLY),
+    Write("unit_import", url("unit_import"),
+          lambda w: {"file": _upload("don-vi.csv", _UNITS_CSV.encode(), "text/csv")},
+          OrgUnit, OFFICE_ONLY),
+    Write("collaborator_import", url("collaborator_import"),
+          lambda w: {"file": _upload("ctv.csv", _COLLABORATORS_CSV.encode(), "text/csv")},
+          Collaborator, OFFICE_ONLY),
 ]
+
+_UNITS_CSV = "Mã đơn vị,Tên đơn vị,Loại\r\nchi-bo-nhap,Chi bộ Tổ dân phố 12,Chi bộ\r\n"
+_COLLABORATORS_CSV = "Họ và tên,Mã đơn vị,Từ ngày\r\nLý Thị Nhàn,chi-bo-1,01/10/2025\r\n"
+
+
+def _this_quarter() -> str:
+    today = local_today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 SURVEYS = [
     # survey design, tokens, quotas, imports, weights and ODK logins: the office's
@@ -612,6 +650,13 @@ def _criteria_rows() -> dict:
             "row-0-missing": "exclude"}
 
 
+def incident(w: World, request) -> None:
+    """An incident of cell_a the office recorded, waiting for its review."""
+    w["incident"] = Incident.objects.create(
+        unit=w["cell_a"], kind=Incident.Kind.OMISSION, occurred_on=local_today(),
+        description="Không báo cáo cảnh báo ở tổ dân phố 1.", source=Incident.Source.OTHER)
+
+
 EVALUATION = [
     # a unit comments on its own card (the office may record a comment sent on paper)
     Write("evaluation:card_comment", url("evaluation:card_comment", "cell_a"),
@@ -626,6 +671,15 @@ EVALUATION = [
           lambda w: {"ky": _this_year(), "unit": w["cell_a"].pk}, Scorecard, OFFICE_ONLY),
     Write("evaluation:criteria_new", url("evaluation:criteria_new"),
           lambda w: _criteria_rows(), CriteriaSet, OFFICE_ONLY),
+    # incidents (R8): the office records one and concludes its review
+    Write("evaluation:incident_new", url("evaluation:incident_new"),
+          lambda w: {"don_vi": w["cell_a"].pk, "loai": Incident.Kind.PASSIVITY,
+                     "ngay": _today(), "mo_ta": "Chậm nắm tình hình dư luận về rác thải."},
+          Incident, OFFICE_ONLY),
+    Write("evaluation:incident_review", url("evaluation:incident_review", "incident"),
+          lambda w: {"outcome": Incident.Outcome.CRITICISM, "review": "Phê bình chi bộ.",
+                     "decided_on": _today()},
+          AuditEntry, OFFICE_ONLY, given=(incident,)),
 ]
 
 
@@ -668,5 +722,53 @@ CONSULTATIONS = [
           AuditEntry, OFFICE_ONLY, given=(open_draft,)),
 ]
 
+def a_policy(w: World, request) -> None:
+    """A project that requires consultation (land), still being drafted, with a voter meeting
+    of cell_a tied to its "before" moment; and a campaign that does not require it."""
+    office = w["users"][OFFICE]
+    w["policy"] = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Dự án chỉnh trang vỉa hè", kind="du_an", level="phuong",
+        owner_name="UBND phường Hòa Bình", affects_land=True))
+    w["free_policy"] = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Phong trào đọc sách", kind="phong_trao", level="phuong",
+        owner_name="Đoàn Thanh niên phường"))
+    w["policy_meeting"] = Meeting.objects.create(
+        kind=Meeting.Kind.VOTER_MEETING, title="Tiếp xúc cử tri về vỉa hè", held_on=local_today(),
+        place="Nhà văn hóa", unit=w["cell_a"])
+    w["policy_link"], = policies.link_sources(
+        user=office, policy=w["policy"], moment="truoc", source="meeting",
+        ids=[w["policy_meeting"].pk])
+
+
+POLICIES = [
+    # the office keeps the register, moves the stage, ties the sources, writes the difficulties
+    Write("consult_policy_create", url("consult_policy_create"),
+          lambda w: {"title": "Đề án chuyển đổi số phường", "kind": "de_an", "level": "phuong",
+                     "owner_name": "UBND phường Hòa Bình", "affects_many": "on"},
+          Policy, OFFICE_ONLY),
+    Write("consult_policy_edit", url("consult_policy_edit", "policy"),
+          lambda w: {"title": "Dự án chỉnh trang vỉa hè các tuyến phố", "kind": "du_an",
+                     "level": "phuong", "owner_name": "UBND phường Hòa Bình",
+                     "affects_land": "on", "version": 1},
+          AuditEntry, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_stage", url("consult_policy_stage", "free_policy"),
+          lambda w: {"stage": "ban_hanh", "version": 1}, AuditEntry, OFFICE_ONLY,
+          given=(a_policy,)),
+    Write("consult_policy_link", url("consult_policy_link", "policy"),
+          lambda w: {"moment": "sau", "source": "meeting", "ids": [w["policy_meeting"].pk]},
+          ConsultationLink, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_unlink",
+          lambda w: reverse("consult_policy_unlink",
+                            args=[w["policy"].pk, w["policy_link"].pk]),
+          lambda w: {}, AuditEntry, OFFICE_ONLY, given=(a_policy,)),
+    Write("consult_policy_difficulty", url("consult_policy_difficulty", "policy"),
+          lambda w: {"moment": "truoc", "text": "Hộ kinh doanh lo mất chỗ bán hàng."},
+          Difficulty, OFFICE_ONLY, given=(a_policy,)),
+    # a leader alone waives the "before" consultation, with the reason
+    Write("consult_policy_waiver", url("consult_policy_waiver", "policy"),
+          lambda w: {"reason": "Thực hiện chỉ đạo khẩn của thành phố về phòng chống bão."},
+          Waiver, frozenset({LEADER}), given=(a_policy,)),
+]
+
 WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION,
-                      *CONSULTATIONS]
+                      *CONSULTATIONS, *POLICIES]

@@ -211,6 +211,7 @@ def test_demo_loads_once_then_prints_the_logins_again(capsys, db):
     assert code == 0, err
     assert "http://127.0.0.1:8000" in out and "longdan-demo" in out
     assert "vanphong" in out and "lanhdao" in out and "cb01" in out
+    assert "đăng nhập hai bước" in out and "LONGDAN_2FA_ROLES=" in out
     assert OrgUnit.objects.filter(kind__in=demo.GRASSROOTS_KINDS, closed_on__isnull=True).count() \
         == 55
     # Last, where the leader should look first: the same story on the second run.

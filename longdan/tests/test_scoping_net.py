@@ -33,7 +33,15 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from consultations.models import Comment, CommentGroup, Draft, Provision
+from consultations.models import (
+    Comment,
+    CommentGroup,
+    ConsultationLink,
+    Draft,
+    Policy,
+    Provision,
+)
+from evaluation.models import Incident
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -77,6 +85,7 @@ VERDICTS: dict[str, Verdict] = {
     "home": V(SCOPED), "report_list": V(SCOPED), "report_export": V(SCOPED),
     "report_start": V(WRITE), "report_detail": V(SCOPED, "report"),
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
+    "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
     "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
@@ -191,7 +200,10 @@ VERDICTS: dict[str, Verdict] = {
     # accounts
     "login": V(PUBLIC), "logout": V(STATIC), "login_lockouts": V(OFFICE),
     "password_change": V(WRITE), "api_tokens": V(SCOPED), "api_token_revoke": V(WRITE),
-    "user_password_reset": V(OFFICE),
+    "user_password_reset": V(OFFICE), "user_otp_reset": V(OFFICE),
+    # two-factor sign-in (core.twofactor): one's own account only, no unit data
+    "otp_verify": V(STATIC), "otp_setup": V(WRITE), "otp_manage": V(STATIC),
+    "otp_recovery_codes": V(WRITE), "otp_disable": V(WRITE),
     # picture: alerts and subscriptions (the office and leaders; one's own rows only)
     "picture:follow": V(OFFICE), "picture:unfollow": V(WRITE),
     # picture: the weekly brief is the whole ward's (leaders and the office; a unit: not found)
@@ -204,12 +216,30 @@ VERDICTS: dict[str, Verdict] = {
     "evaluation:card": V(SCOPED, "unit", query="ky=2026"),
     "evaluation:card_comment": V(WRITE, "unit"), "evaluation:card_enter": V(WRITE, "unit"),
     "evaluation:finalise": V(WRITE),
+    # incidents (R8): a unit reads its own unit's (not its subtree's, as its card); recording,
+    # concluding and the candidates are the office's
+    "evaluation:incident_list": V(SCOPED, query="ky=2026"),
+    "evaluation:incident_new": V(OFFICE),
+    "evaluation:incident_detail": V(SCOPED, "incident"),
+    "evaluation:incident_review": V(WRITE, "incident"),
+    # the collaborators' activity, coverage, allowance and the imports: the office's own staff
+    "evaluation:collaborator_activity": V(OFFICE),
+    "collaborator_funding": V(OFFICE), "collaborator_funding_export": V(OFFICE),
+    "collaborator_payment": V(WRITE), "unit_import": V(OFFICE),
+    "unit_import_template": V(OFFICE), "collaborator_import": V(OFFICE),
+    "collaborator_import_template": V(OFFICE),
     "picture:brief_pdf": V(OFFICE, "brief"),
     # consultations: a draft is the ward's; a comment its unit's; groups and answers the office's
     "consult_draft_list": V(SCOPED), "consult_draft_upload": V(OFFICE),
     "consult_draft_detail": V(SCOPED, "draft"), "consult_provision": V(SCOPED, "provision"),
     "consult_synthesis": V(OFFICE, "draft"), "consult_synthesis_docx": V(OFFICE, "draft"),
     "consult_answer": V(WRITE, "comment_group"), "consult_public": V(PUBLIC, "draft"),
+    # consultations: a policy is the ward's; its file counts what the reader's units heard
+    "consult_policy_list": V(SCOPED), "consult_policy_create": V(OFFICE),
+    "consult_policy_detail": V(SCOPED, "policy"), "consult_policy_edit": V(OFFICE, "policy"),
+    "consult_policy_stage": V(WRITE, "policy"), "consult_policy_waiver": V(WRITE, "policy"),
+    "consult_policy_link": V(WRITE, "policy"), "consult_policy_difficulty": V(WRITE, "policy"),
+    "consult_policy_unlink": V(WRITE, "policy_link"),
 }
 
 
@@ -270,8 +300,25 @@ def world(django_db_setup, django_db_blocker):
             _consolidated_reports()
             _monitoring_desk()
             _draft_commented_by_every_unit()
+            _policy_heard_by_every_unit()
+            _incident_for_every_reader()
             yield
             transaction.set_rollback(True)
+
+
+def _incident_for_every_reader() -> None:
+    """An incident of every reader's unit and of two units outside all their scopes, each
+    naming its unit, so an incident shown outside its unit is caught by the unit's name."""
+    units = {user.unit_id for user in readers()}
+    others = OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                    children__isnull=True).exclude(pk__in=units)
+    for unit in OrgUnit.objects.filter(
+            pk__in=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]]):
+        Incident.objects.create(unit=unit, kind=Incident.Kind.PASSIVITY,
+                                occurred_on=TODAY - dt.timedelta(days=5),
+                                description=f"Bị động trước dư luận ở {unit.name}.",
+                                outcome=Incident.Outcome.CRITICISM, review="Phê bình.",
+                                decided_on=TODAY)
 
 
 def _direction_for_every_reader() -> None:
@@ -347,6 +394,40 @@ def _draft_commented_by_every_unit() -> None:
         services.add_comment(
             user=user, provision=clause, source="unit", today=today,
             text=f"Góp ý {tag} xin đề nghị {matter} trong khoản này cho phù hợp thực tế.")
+
+
+def _policy_heard_by_every_unit() -> None:
+    """A policy whose "before" file ties the meetings, items, issues and surveys of many units
+    (the net looks for their words on each reader's policy page), owned by the UBND."""
+    from consultations import policy_services as policies
+    from consultations.models import Moment
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    owner = OrgUnit.objects.filter(kind=OrgUnit.Kind.PEOPLES_COMMITTEE).first()
+    policy = policies.create_policy(user=office, data=policies.PolicyInput(
+        title="Dự án chỉnh trang vỉa hè", kind="du_an", level="phuong",
+        owner_unit_id=owner.pk if owner else None, owner_name="" if owner else "UBND phường",
+        affects_land=True))
+    before = Moment.BEFORE
+    sources = {
+        "meeting": Meeting.objects.filter(unit__isnull=False).order_by("pk"),
+        # one item of each unit (the words of many units)
+        "item": OpinionItem.objects.filter(pk__in=[
+            OpinionItem.objects.filter(unit_id=unit_id).order_by("pk").values_list(
+                "pk", flat=True).first()
+            for unit_id in OpinionItem.objects.exclude(unit__isnull=True).values_list(
+                "unit_id", flat=True).distinct()]),
+        "issue": Issue.objects.order_by("pk"),
+        "survey": Survey.objects.order_by("pk"),
+        "draft": Draft.objects.order_by("pk"),
+    }
+    for source, rows in sources.items():
+        ids = list(rows.values_list("pk", flat=True)[:40])
+        if ids:
+            policies.link_sources(user=office, policy=policy, moment=before, source=source,
+                                  ids=ids)
+    policies.add_difficulty(user=office, policy=policy, moment=before,
+                            text="Hộ kinh doanh lo mất chỗ bán hàng khi thi công.")
 
 
 def readers() -> list[User]:
@@ -454,7 +535,10 @@ def _units_named_by_matters_of(user: User) -> set[int]:
     answering = Answer.objects.exclude(answering_unit__isnull=True).values_list(
         "answering_unit_id", flat=True)
     offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).values_list("pk", flat=True)
-    return {*owners, *answering, *offices}
+    # A policy is the ward's matter: every reader reads its owner agency.
+    policy_owners = Policy.objects.exclude(owner_unit__isnull=True).values_list(
+        "owner_unit_id", flat=True)
+    return {*owners, *answering, *offices, *policy_owners}
 
 
 # --- objects that fill the routes' arguments ----------------------------------------------------
@@ -549,6 +633,7 @@ OBJECTS: dict[str, Pick] = {
     "unit": _by_unit(OrgUnit.objects.all, "pk", lambda u: {"pk": u.pk}),
     "area": _by_unit(Area.objects.all, "unit_id", lambda a: {"pk": a.pk}),
     "collaborator": _by_unit(Collaborator.objects.all, "unit_id", lambda c: {"pk": c.pk}),
+    "incident": _by_unit(Incident.objects.all, "unit_id", lambda i: {"pk": i.pk}),
     "item": _by_unit(lambda: OpinionItem.objects.filter(unit__isnull=False), "unit_id",
                      lambda i: {"pk": i.pk}),
     "import": _by_unit(lambda: ImportBatch.objects.filter(created_by__unit__isnull=False),
@@ -579,6 +664,9 @@ OBJECTS: dict[str, Pick] = {
                       lambda p: {"pk": p.draft_id, "provision_pk": p.pk}),
     "comment_group": _any(CommentGroup.objects.select_related("provision").all,
                           lambda g: {"pk": g.provision.draft_id, "group_pk": g.pk}),
+    "policy": _any(Policy.objects.all, lambda p: {"pk": p.pk}),
+    "policy_link": _any(ConsultationLink.objects.all,
+                        lambda lk: {"pk": lk.policy_id, "link_pk": lk.pk}),
 }
 
 

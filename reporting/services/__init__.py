@@ -2,6 +2,8 @@
 
 :mod:`~reporting.services.reports` (the report cycle: drafts, submission, return, periods),
 :mod:`~reporting.services.streams` (links from report streams to issues),
+:mod:`~reporting.services.proposals` (keeping, merging, dropping the streams proposed from the
+unit's logged items),
 :mod:`~reporting.services.reminders` (deadline reminders),
 :mod:`~reporting.services.inbox` (the office's inbox: reports read, "Nhắc đơn vị"),
 :mod:`~reporting.services.consolidation` (the office's consolidated report; the drafting algorithm
@@ -30,6 +32,7 @@ from reporting.services.consolidation import (
     update_consolidated,
 )
 from reporting.services.inbox import AlreadyRemindedError, mark_seen_by_office, remind_unit
+from reporting.services.proposals import drop_proposals, keep_proposals, restore_proposals
 from reporting.services.reminders import (
     BEFORE,
     OVERDUE,
@@ -70,12 +73,14 @@ __all__ = [
     "build_workbook",
     "carry_stream_links",
     "default_title",
+    "drop_proposals",
     "due_reminders",
     "ensure_period",
     "export_docx",
     "export_pdf",
     "export_xlsx",
     "generate_consolidated",
+    "keep_proposals",
     "may_author",
     "edited_sections",
     "link_stream_issues",
@@ -85,6 +90,7 @@ __all__ = [
     "recipients_of",
     "remind_unit",
     "report_tables",
+    "restore_proposals",
     "return_report",
     "save_draft",
     "section_titles",

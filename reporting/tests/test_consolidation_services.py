@@ -322,7 +322,8 @@ def test_what_the_other_channels_and_the_press_heard_is_drafted_beside_the_strea
     heard = report.data["heard"]
     assert (heard["items"], heard["aggrieved"], heard["mentions"]) == (3, 2, 1)
     assert heard["channels"] == [["Đối thoại", 2], ["Tiếp xúc cử tri", 1]]
-    assert heard["topics"] == [{"topic": "Môi trường", "count": 3, "aggrieved": 2}]
+    assert heard["topics"] == [{"topic": "Môi trường", "count": 3, "aggrieved": 2, "in_streams": 0}]
+    assert heard["in_streams"] == 0  # no stream was drawn from these items
     text = report.sections["du_luan_noi_bat"]
     assert "; ý kiến nhân dân qua các kênh: 3 (bức xúc, phản đối 67%)." in text
     assert ("Qua các kênh tiếp nhận trực tiếp (đối thoại 2, tiếp xúc cử tri 1), trong kỳ ghi nhận"

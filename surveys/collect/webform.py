@@ -30,6 +30,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from core.csp import relax_for_webform
+
 TEMPLATE = "surveys/webform.html"
 SERVICE_WORKER = "js/survey-sw.js"
 # The URL name the service worker is routed under; the page registers it when the name exists.
@@ -74,7 +76,8 @@ def webform_page(
         # Sets the CSRF cookie, which the glue reads when it posts (also for queued responses).
         "csrf_token_value": get_token(request),
     }
-    return render(request, TEMPLATE, context, status=status)
+    # ODK Web Forms compiles WebAssembly and adds <style> elements (core.csp).
+    return relax_for_webform(render(request, TEMPLATE, context, status=status))
 
 
 @require_GET

@@ -273,3 +273,44 @@ def test_many_wrong_odk_logins_lock_the_account_then_cool_off(client, ctv, vanph
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         other = Client(REMOTE_ADDR="203.0.113.9")
         assert _one_try(other, OdkCollect(other, "ctv_hoa", password)).status_code == 200
+
+
+# --- every ODK door is limited (issue 10): Basic over HTTPS, and per address -------------------
+
+
+def _basic(username: str, password: str) -> dict:
+    raw = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {raw}", "X-OpenRosa-Version": "1.0"}
+
+
+def test_basic_logins_over_https_are_limited_too(client, ctv, vanphong, open_survey, settings):
+    from core.models import AuditEntry
+
+    settings.AXES_FAILURE_LIMIT = 4
+    _, password = collect.issue_odk_credential(user=ctv, by=vanphong)
+    assert client.get("/odk/formList", secure=True,
+                      headers=_basic("ctv_hoa", password)).status_code == 200
+    statuses = [client.get("/odk/formList", secure=True,
+                           headers=_basic("ctv_hoa", f"sai-{i}")).status_code for i in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    from django.test import Client
+
+    right = Client(REMOTE_ADDR="203.0.113.40").get("/odk/formList", secure=True,
+                                                    headers=_basic("ctv_hoa", password))
+    assert right.status_code == 429 and "đúng mật khẩu" in message_of(right)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOCKOUT).count() == 1
+
+
+def test_odk_failures_are_limited_per_address_across_names(client, ctv, vanphong, open_survey,
+                                                           settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    _, password = collect.issue_odk_credential(user=ctv, by=vanphong)
+    for name in ("khong-co-1", "khong-co-2", "khong-co-3"):  # three names, one address
+        _one_try(client, OdkCollect(client, name, "sai"))
+    # The real account from that address is refused now, though its own count is nought...
+    assert _one_try(client, OdkCollect(client, "ctv_hoa", password)).status_code == 429
+    from django.test import Client
+
+    # ...and accepted from another address.
+    other = Client(REMOTE_ADDR="203.0.113.41")
+    assert _one_try(other, OdkCollect(other, "ctv_hoa", password)).status_code == 200
