@@ -15,6 +15,7 @@ OBJECT_TYPE_NOUNS: dict[str, str] = {
     "core.notification": "Thông báo",
     "core.dailysalt": "Khóa băm trong ngày",
     "core.workerbeat": "Tiến trình nền",
+    "core.datakey": "Khóa mã hóa dữ liệu cá nhân",
     "issues.issueevent": "Diễn biến vấn đề",
     "picture.rollup": "Số liệu tổng hợp sẵn",
     "picture.monthrollup": "Số liệu tổng hợp sẵn theo tháng",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +27,12 @@ class AuditFilter:
     object_type: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Only what touched personal data (issue 10): reads that showed residents' contact details,
+    # their erasure, and exports marked ``personal`` (with contact details).
+    personal: bool = False
+
+
+PERSONAL_ACTIONS = (AuditEntry.Action.READ_PERSONAL, AuditEntry.Action.ERASE_PERSONAL)
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -45,6 +51,8 @@ def audit_entries_for(user, filters: AuditFilter | None = None) -> QuerySet[Audi
         entries = entries.filter(actor__username__icontains=filters.actor.strip())
     if filters.object_type:
         entries = entries.filter(object_type=filters.object_type)
+    if filters.personal:
+        entries = entries.filter(Q(action__in=PERSONAL_ACTIONS) | Q(data__personal=True))
     if filters.date_from:
         entries = entries.filter(at__gte=_local_midnight(filters.date_from))
     if filters.date_to:

@@ -132,6 +132,9 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label="Người thực hiện (tên đăng nhập)", required=False, max_length=150)
     object_type = forms.ChoiceField(label="Loại đối tượng", required=False)
+    personal = forms.BooleanField(
+        label="Chỉ thông tin cá nhân (xem, xuất, xóa)", required=False
+    )
     date_from = forms.DateField(
         label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -160,6 +163,7 @@ class AuditFilterForm(forms.Form):
             action=data["action"] or "",
             actor=data["actor"] or "",
             object_type=data["object_type"] or "",
+            personal=bool(data["personal"]),
             date_from=data["date_from"],
             date_to=data["date_to"],
         )

@@ -369,6 +369,11 @@ def test_asking_for_a_reply_needs_contact_details(live_server, page):
     expect(page.get_by_label("Số điện thoại")).to_have_attribute("type", "tel")
     page.get_by_label("Số điện thoại").fill("0977 111 222")
     page.get_by_role("button", name="Gửi ý kiến").tap()
+    # Contact details are kept only with consent (issue 10): refused, the box named.
+    expect(page.locator(".field.has-error")).to_contain_text("Tôi đồng ý cho lưu thông tin liên hệ")
+    assert not OpinionItem.objects.exists()
+    page.get_by_label(re.compile("Tôi đồng ý cho lưu thông tin liên hệ")).check()
+    page.get_by_role("button", name="Gửi ý kiến").tap()
     expect(page.get_by_role("heading", name="Cảm ơn bạn đã gửi ý kiến")).to_be_visible()
     item = OpinionItem.objects.get()
     assert item.wants_reply

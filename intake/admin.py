@@ -42,8 +42,14 @@ class OpinionItemAdmin(AuditedAdmin):
 
 @admin.register(ResidentContact)
 class ResidentContactAdmin(AuditedAdmin):
-    list_display = ["item", "name", "notified_at"]
-    readonly_fields = ["item"]
+    # The details themselves are never shown here: the app's pages show them to the office and
+    # write each read to the audit log (intake.selectors.contact_for); the admin would not.
+    list_display = ["item", "notified_at", "consented_at", "erased_at"]
+    fields = ["item", "notified_at", "consented_at", "erased_at", "erasure"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
     def has_module_permission(self, request):
         return request.user.is_active and getattr(request.user, "is_office", False)

@@ -90,7 +90,13 @@ class ItemSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if "contact" in data:
-            contact = selectors.contact_for(self.context["request"].user, instance)
+            contacts = self.context.get("contacts")
+            if contacts is not None:  # read (and audited) once for the page: see ItemViewSet
+                contact = contacts.get(instance.pk)
+            else:
+                contact = selectors.contact_for(
+                    self.context["request"].user, instance, where="API ý kiến"
+                )
             data["contact"] = ContactSerializer(contact).data if contact else None
         return data
 
@@ -221,7 +227,14 @@ class ItemViewSet(ApiMixin, viewsets.GenericViewSet):
     )
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        serializer = self.get_serializer(page, many=True)
+        if serializer.context["show_contact"]:
+            # One read, and one audit entry, for the contacts of the whole page.
+            serializer.context["contacts"] = selectors.contacts_for(
+                request.user, [item.pk for item in page], where="API danh sách ý kiến",
+                query=request.GET.urlencode(),
+            )
+        return self.get_paginated_response(serializer.data)
 
     @extend_schema(summary="Một ý kiến", responses={200: ItemSerializer, **ERRORS})
     def retrieve(self, request, pk=None):

@@ -191,6 +191,12 @@ class PublicFeedbackForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    # Law 91/2025: contact details are kept only with the resident's consent (asked only when
+    # they ask for a reply; intake.services.public refuses contact details without it).
+    consent = forms.BooleanField(
+        label="Tôi đồng ý cho lưu thông tin liên hệ trên để được trả lời",
+        required=False,
+    )
     # Hidden from people by CSS; bots fill every field.
     website = forms.CharField(label="Trang web của bạn", required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -8,8 +8,10 @@ and normalised; the resident's own contact details, when they ask for a reply, l
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 
+from core.fields import EncryptedTextField
 from core.models import Attitude, Channel, Reach, SocialGroup, Topic
 from orgs.models import Area, OrgUnit
 
@@ -128,14 +130,29 @@ class OpinionItem(models.Model):
 
 
 class ResidentContact(models.Model):
-    """A resident's contact details, kept apart from the opinion, readable by the office only."""
+    """A resident's contact details, kept apart from the opinion, readable by the office only.
+
+    The four details are encrypted at rest (:class:`core.fields.EncryptedTextField`, key outside
+    the database: :mod:`core.datakey`); every read that shows them is in the audit log
+    (``intake.selectors.contact_for``). They are erased, the row kept with ``erased_at``, a set
+    number of days after the resident was answered or at the resident's request
+    (``intake.services.privacy``)."""
+
+    class Erasure(models.TextChoices):
+        RETENTION = "retention", "Hết thời hạn lưu"
+        REQUEST = "request", "Theo yêu cầu của người dân"
 
     item = models.OneToOneField(OpinionItem, on_delete=models.CASCADE, related_name="contact")
-    name = models.CharField("họ tên", max_length=150, blank=True)
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
-    email = models.EmailField("thư điện tử", blank=True)
-    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    name = EncryptedTextField("họ tên", max_length=150, blank=True)
+    phone = EncryptedTextField("điện thoại", max_length=20, blank=True)
+    email = EncryptedTextField(
+        "thư điện tử", max_length=254, blank=True, validators=[validate_email]
+    )
+    address = EncryptedTextField("địa chỉ", max_length=300, blank=True)
     notified_at = models.DateTimeField("đã báo trả lời lúc", null=True, blank=True)
+    consented_at = models.DateTimeField("đồng ý lưu thông tin lúc", null=True, blank=True)
+    erased_at = models.DateTimeField("đã xóa thông tin liên hệ lúc", null=True, blank=True)
+    erasure = models.CharField("lý do xóa", max_length=10, choices=Erasure.choices, blank=True)
 
     class Meta:
         verbose_name = "liên hệ của người dân"
@@ -143,6 +160,44 @@ class ResidentContact(models.Model):
 
     def __str__(self) -> str:
         return f"Liên hệ cho ý kiến #{self.item_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.phone or self.email or self.address)
+
+
+class ErasureRequest(models.Model):
+    """A resident's request, made with their tracking code, to erase what is kept about them."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Chờ xử lý"
+        DONE = "done", "Đã xóa"
+
+    item = models.ForeignKey(
+        OpinionItem, on_delete=models.CASCADE, related_name="erasure_requests",
+        verbose_name="ý kiến",
+    )
+    state = models.CharField("tình trạng", max_length=8, choices=State.choices,
+                             default=State.OPEN)
+    requested_at = models.DateTimeField("gửi yêu cầu lúc", auto_now_add=True)
+    completed_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="người xử lý",
+    )
+
+    class Meta:
+        ordering = ["state", "-requested_at", "-id"]
+        verbose_name = "yêu cầu xóa thông tin cá nhân"
+        verbose_name_plural = "yêu cầu xóa thông tin cá nhân"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(state="open"), name="one_open_erasure_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu xóa thông tin của ý kiến #{self.item_id}"
 
 
 class ImportBatch(models.Model):

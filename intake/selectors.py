@@ -2,7 +2,8 @@
 
 The office and the leaders see every item; anyone else sees the items of their unit and the units
 below it (and the items they filed themselves). Anything else is "not found". A resident's contact
-details are for the office only: :func:`contact_for` returns ``None`` for everyone else.
+details are for the office only: :func:`contact_for` returns ``None`` for everyone else, and
+every read that shows them writes an entry to the audit log (Law 91/2025; issue 10).
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.models import AuditEntry
+from core.services import audit
 from core.text import fold
-from intake.models import ImportBatch, Meeting, OpinionItem, ResidentContact
+from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem, ResidentContact
 from orgs.models import User
 from orgs.selectors import visible_unit_ids
 from textops import selectors as textops
+
+CONTACT_TYPE = "intake.residentcontact"
 
 
 def items_visible_to(user: User) -> QuerySet[OpinionItem]:
@@ -86,18 +92,130 @@ def filtered_items(user: User, filters: ItemFilter | None = None) -> QuerySet[Op
     return items.order_by("-received_on", "-id")
 
 
-def contact_for(user: User, item: OpinionItem) -> ResidentContact | None:
-    """The resident's contact details: the office only, everyone else gets ``None``."""
+# --- residents' contact details (the office only, every read audited; issue 10) ---------------
+
+
+def _audit_read(reader, contacts, *, where: str, query: str = "") -> None:
+    """One audit entry for a read that showed residents' contact details: who, where, how many
+    rows and which items; never the details themselves."""
+    items = sorted({c.item_id for c in contacts if not c.is_empty})
+    if not items:
+        return
+    resident = reader is None
+    audit(
+        actor=reader,
+        action=AuditEntry.Action.READ_PERSONAL,
+        object_type=CONTACT_TYPE,
+        object_id=str(items[0]) if len(items) == 1 else "",
+        unit=None if resident else getattr(reader, "unit", None),
+        summary=(
+            f"Người dân xem thông tin của mình bằng mã tra cứu (ý kiến #{items[0]})"
+            if resident
+            else f"Xem thông tin liên hệ của {len(items)} người dân ({where})"
+        ),
+        data={"rows": len(items), "items": items[:1000], "where": where, "query": query[:400]},
+    )
+
+
+def contact_for(user: User, item: OpinionItem, *, where: str) -> ResidentContact | None:
+    """The resident's contact details: the office only, everyone else gets ``None``. The read is
+    written to the audit log (``where``: the page or API that shows them)."""
     if not (getattr(user, "is_authenticated", False) and user.is_office):
         return None
-    return ResidentContact.objects.filter(item=item).first()
+    contact = ResidentContact.objects.filter(item=item).first()
+    if contact is not None:
+        _audit_read(user, [contact], where=where)
+    return contact
 
 
-def contacts_for(user: User, item_ids) -> dict[int, ResidentContact]:
-    """Contact details of many items at once (for an export); empty unless the office asks."""
+def contacts_for(
+    user: User, item_ids, *, where: str, query: str = ""
+) -> dict[int, ResidentContact]:
+    """Contact details of many items at once (an export, an API page); empty unless the office
+    asks; one audit entry for the rows read."""
     if not (getattr(user, "is_authenticated", False) and user.is_office):
         return {}
-    return {c.item_id: c for c in ResidentContact.objects.filter(item_id__in=list(item_ids))}
+    found = {c.item_id: c for c in ResidentContact.objects.filter(item_id__in=list(item_ids))}
+    _audit_read(user, found.values(), where=where, query=query)
+    return found
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:2] + "•" * max(len(phone) - 5, 0) + phone[-3:] if len(phone) > 5 else "•" * 5
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else "•••"
+
+
+def mask_name(name: str) -> str:
+    words = name.split()
+    return " ".join([w[:1] + "." for w in words[:-1]] + words[-1:])
+
+
+@dataclass(frozen=True)
+class KeptData:
+    """What is kept about a resident, as their tracking page shows it (issue 10): the opinion as
+    stored (masked), and which contact details are kept, themselves masked, since a tracking code
+    read over someone's shoulder must not give away a phone number."""
+
+    text: str
+    area_name: str
+    wants_reply: bool
+    name: str
+    phone: str
+    email: str
+    has_address: bool
+    consented_at: dt.datetime | None
+    notified_at: dt.datetime | None
+    erased_at: dt.datetime | None
+    erasure_label: str
+    request_open: bool
+    request_done_at: dt.datetime | None
+    retention_days: int
+    max_days: int
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.name or self.phone or self.email or self.has_address)
+
+
+def kept_for_resident(item: OpinionItem) -> KeptData:
+    """What is kept about the resident who holds this item's tracking code; the read of their
+    contact details (masked) is in the audit log, with no reader."""
+    contact = ResidentContact.objects.filter(item=item).first()
+    if contact is not None:
+        _audit_read(None, [contact], where="trang tra cứu")
+    requests = list(item.erasure_requests.all())
+    open_request = any(r.state == ErasureRequest.State.OPEN for r in requests)
+    done = [r.completed_at for r in requests if r.completed_at]
+    return KeptData(
+        text=item.text,
+        area_name=item.area.name if item.area_id else "",
+        wants_reply=item.wants_reply,
+        name=mask_name(contact.name) if contact and contact.name else "",
+        phone=mask_phone(contact.phone) if contact and contact.phone else "",
+        email=mask_email(contact.email) if contact and contact.email else "",
+        has_address=bool(contact and contact.address),
+        consented_at=contact.consented_at if contact else None,
+        notified_at=contact.notified_at if contact else None,
+        erased_at=contact.erased_at if contact else None,
+        erasure_label=contact.get_erasure_display() if contact and contact.erasure else "",
+        request_open=open_request,
+        request_done_at=max(done) if done else None,
+        retention_days=settings.LONGDAN_CONTACT_RETENTION_DAYS,
+        max_days=settings.LONGDAN_CONTACT_MAX_DAYS,
+    )
+
+
+def erasure_requests_for(user: User) -> QuerySet[ErasureRequest]:
+    """Residents' erasure requests: the office only (anyone else: not found)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_office):
+        raise Http404("Không tìm thấy trang.")
+    return ErasureRequest.objects.select_related("item", "completed_by").order_by(
+        "state", "-requested_at", "-id"
+    )
 
 
 # --- meetings -----------------------------------------------------------------------------------

@@ -116,3 +116,12 @@ def retrain_models(force: bool = False) -> dict:
             bump=any(r["trained"] for r in result.values()),
         )
     return result
+
+
+@task()
+def erase_expired_contacts() -> dict:
+    """Erase residents' contact details whose retention has ended (intake.services.privacy);
+    the scheduler runs it every tick, and a run with nothing due costs one query."""
+    from intake.services.privacy import erase_expired_contacts as erase
+
+    return {"erased": erase()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -177,7 +178,9 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
 def item_export(request: HttpRequest) -> HttpResponse:
     _, filters = _item_filter(request)
     items = list(selectors.filtered_items(request.user, filters).prefetch_related("topics"))
-    contacts = selectors.contacts_for(request.user, [i.pk for i in items])
+    contacts = selectors.contacts_for(
+        request.user, [i.pk for i in items], where="xuất tệp ý kiến", query=request.GET.urlencode()
+    )
     headers = [
         "Mã",
         "Ngày tiếp nhận",
@@ -234,7 +237,9 @@ def item_export(request: HttpRequest) -> HttpResponse:
         headers=headers,
         rows=rows,
         object_type="intake.opinionitem",
-        data={"contact_columns": show_contact},
+        # An export with contact details holds personal data: the audit log's filter finds it.
+        data={"contact_columns": show_contact, "personal": show_contact,
+              "contact_rows": sum(1 for c in contacts.values() if not c.is_empty)},
     )
 
 
@@ -248,7 +253,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "topics": list(item.topics.all()),
             "social_groups": list(item.social_groups.all()),
-            "contact": selectors.contact_for(request.user, item),
+            "contact": selectors.contact_for(request.user, item, where="trang ý kiến"),
             "can_edit": services.can_edit_labels(request.user, item),
             "suggested_attitude_label": ATTITUDE_LABELS.get(item.suggested_attitude, ""),
         },
@@ -395,6 +400,7 @@ def public_feedback(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     email=data["email"],
                     address=data["address"],
+                    consent=data["consent"],
                     client_ip=client_address(request),
                 )
             except ServiceError as exc:
@@ -414,7 +420,35 @@ def public_feedback(request: HttpRequest) -> HttpResponse:
         )
     else:
         form.initial["started"] = PublicFeedbackForm.stamp()
-    return render(request, "intake/public_feedback.html", {"form": form}, status=status)
+    return render(request, "intake/public_feedback.html", {
+        "form": form, "retention_days": settings.LONGDAN_CONTACT_RETENTION_DAYS,
+        "max_days": settings.LONGDAN_CONTACT_MAX_DAYS,
+    }, status=status)
+
+
+# --- residents' erasure requests (issue 10) -------------------------------------------------
+
+
+@login_required
+def erasure_requests(request: HttpRequest) -> HttpResponse:
+    """Residents' requests to erase their contact details: the office sees and completes them."""
+    page = Paginator(selectors.erasure_requests_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "intake/erasure_requests.html", {"page": page})
+
+
+@login_required
+@require_POST
+def erasure_request_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.erasure_requests_for(request.user)  # anyone but the office: not found
+    try:
+        done = services.complete_erasure_request(user=request.user, request_id=pk)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xóa thông tin liên hệ của ý kiến #{done.item_id}.")
+    return redirect("erasure_requests")
 
 
 # --- import ----------------------------------------------------------------------------------

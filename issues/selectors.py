@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.dates import local_today
 from core.models import Attitude, Channel
+from intake import selectors as intake_selectors
 from intake.models import OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from orgs.models import OrgUnit, User
@@ -239,6 +240,9 @@ class TrackResult:
     channel_label: str
     status_label: str
     answers: list[Answer]
+    # What is kept about the resident (issue 10, Law 91/2025): their opinion as stored, their
+    # contact details masked, and their erasure requests.
+    kept: intake_selectors.KeptData | None = None
 
 
 def track(code: str) -> TrackResult | None:
@@ -248,7 +252,7 @@ def track(code: str) -> TrackResult | None:
         return None
     item = (
         OpinionItem.objects.filter(tracking_code__iexact=code)
-        .select_related("issue", "issue__merged_into")
+        .select_related("issue", "issue__merged_into", "area")
         .first()
     )
     if item is None:
@@ -264,6 +268,7 @@ def track(code: str) -> TrackResult | None:
         channel_label=item.get_channel_display(),
         status_label=resident_status(issue, answered=bool(answers)),
         answers=answers,
+        kept=intake_selectors.kept_for_resident(item),
     )
 
 

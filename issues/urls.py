@@ -23,4 +23,5 @@ urlpatterns: list = [
     path("tra-loi/", views.public_answers, name="public_answers"),
     path("tra-loi/<int:pk>/", views.public_answer, name="public_answer"),
     path("tra-cuu/", views.public_track, name="public_track"),
+    path("tra-cuu/yeu-cau-xoa/", views.public_erasure_request, name="public_erasure_request"),
 ]

@@ -13,12 +13,15 @@ from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import local_today
 from core.errors import ServiceError
 from core.request import client_address
 from core.views import require_office, sort_links, xlsx_response
+from intake import services as intake_services
 from issues import selectors, services
 from issues.forms import (
     AnswerForm,
@@ -399,3 +402,26 @@ def public_track(request: HttpRequest) -> HttpResponse:
         context["searched"] = True
         context["result"] = selectors.track(form.cleaned_data["ma"])
     return render(request, "issues/public_track.html", context)
+
+
+@require_POST
+def public_erasure_request(request: HttpRequest) -> HttpResponse:
+    """A resident asks, with their tracking code, for their contact details to be erased
+    (issue 10); the office completes it (intake's erasure requests page)."""
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return redirect("public_track")
+    code = "".join(form.cleaned_data["ma"].split()).upper()
+    context: dict = {"form": TrackForm({"ma": code}), "searched": True}
+    if not _track_allowed(request):
+        context["error"] = "Bạn đã tra cứu quá nhiều lần; hãy thử lại sau ít phút."
+        return render(request, "issues/public_track.html", context, status=429)
+    try:
+        intake_services.request_erasure(code=code)
+    except ServiceError as exc:
+        context["error"] = exc.message
+        context["result"] = selectors.track(code)
+        return render(request, "issues/public_track.html", context, status=exc.status_code)
+    messages.success(request, "Đã gửi yêu cầu xóa thông tin liên hệ. Ban Xây dựng Đảng sẽ xử lý"
+                     " và trang này sẽ cho biết khi đã xóa.")
+    return redirect(f"{reverse('public_track')}?{urlencode({'ma': code})}")

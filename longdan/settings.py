@@ -427,3 +427,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Personal data (issue 10, docs/PRIVACY.md). Residents' contact details are encrypted with the key
+# of core.datakey (LONGDAN_DATA_KEY_FILE or LONGDAN_DATA_KEY; else var/data_key, made at first
+# use) and erased this many days after the resident was answered, and at the latest this many
+# days after they wrote (0: no such limit).
+LONGDAN_CONTACT_RETENTION_DAYS = env_int("LONGDAN_CONTACT_RETENTION_DAYS", 90)
+LONGDAN_CONTACT_MAX_DAYS = env_int("LONGDAN_CONTACT_MAX_DAYS", 730)

@@ -344,6 +344,7 @@ def collaborator_export(request: HttpRequest) -> HttpResponse:
         headers=headers,
         rows=rows(),
         object_type="orgs.collaborator",
+        data={"personal": show_contact},  # the audit log's "personal data" filter finds it
     )
 
 

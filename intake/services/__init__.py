@@ -4,7 +4,8 @@ One module per subject: :mod:`~intake.services.common` (the checks every writer 
 :mod:`~intake.services.items` (filing an item, announcing filed items),
 :mod:`~intake.services.meetings`, :mod:`~intake.services.public` (the residents' form),
 :mod:`~intake.services.labels`, :mod:`~intake.services.imports`, :mod:`~intake.services.remask`
-(masking stored texts again after the masker improved). This package is the app's write
+(masking stored texts again after the masker improved), :mod:`~intake.services.privacy`
+(residents' personal data: retention, erasure requests; issue 10). This package is the app's write
 API: callers use ``from intake import services`` and the names listed in ``__all__``. A constant
 is read in the module that defines it, so a test that changes one (``PUBLIC_LIMIT``) patches that
 module, not this package.
@@ -13,7 +14,8 @@ Invariants every writer here keeps:
 
 * personal data is masked before anything is stored: ``OpinionItem.text`` holds the masked,
   normalised text, and neither the raw text nor a contact detail ever reaches the audit log;
-* a resident's contact details live only in :class:`ResidentContact` (office only);
+* a resident's contact details live only in :class:`ResidentContact` (office only, encrypted
+  at rest, every read audited in ``intake.selectors``);
 * one transaction per call with an audit entry; the new items are announced after commit
   (:data:`intake.signals.items_filed`, the issues app groups them), once per transaction however
   many items it filed (:func:`announce_filed`).
@@ -28,6 +30,12 @@ from intake.services.meetings import (
     PointInput,
     add_meeting_point,
     file_meeting,
+)
+from intake.services.privacy import (
+    complete_erasure_request,
+    erase_expired_contacts,
+    expired_contact_ids,
+    request_erasure,
 )
 from intake.services.public import (
     ITEM_TYPE,
@@ -68,13 +76,17 @@ __all__ = [
     "can_edit_labels",
     "can_file",
     "can_import",
+    "complete_erasure_request",
     "confirm_labels",
+    "erase_expired_contacts",
+    "expired_contact_ids",
     "file_item",
     "file_meeting",
     "remask_fields",
     "remask_items",
     "remask_meetings",
     "remask_target",
+    "request_erasure",
     "start_import",
     "submit_public_feedback",
 ]

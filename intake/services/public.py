@@ -68,13 +68,16 @@ def submit_public_feedback(
     phone: str = "",
     email: str = "",
     address: str = "",
+    consent: bool = False,
     client_ip: str,
     analysis: textops.Analysis | None = None,
 ) -> str:
     """File a resident's feedback from the public form and return its tracking code.
 
     Anonymous unless the resident asks for a reply: then the contact details are stored apart
-    (office only). Throttled per address through the audit log (a salted daily hash, no raw IP).
+    (office only, encrypted), and only with the resident's ``consent`` to keep them (Law 91/2025:
+    the form says what is kept, why and how long; ``consented_at`` records when).
+    Throttled per address through the audit log (a salted daily hash, no raw IP).
     ``analysis``: given when the caller analysed a batch (the demo), and then it must be
     ``textops.analyse_many`` of exactly this raw ``text``; otherwise the text is analysed here.
     """
@@ -92,6 +95,14 @@ def submit_public_feedback(
             raise ServiceError(
                 "Để nhận trả lời, hãy để lại số điện thoại hoặc địa chỉ thư điện tử.", field="phone"
             )
+        if not consent:
+            raise ServiceError(
+                "Hãy đánh dấu ô “Tôi đồng ý cho lưu thông tin liên hệ” để chúng tôi lưu số điện"
+                " thoại, thư điện tử của bạn và trả lời bạn; nếu không, hãy bỏ chọn “Tôi muốn"
+                " được trả lời” để gửi ẩn danh.",
+                field="consent",
+            )
+        contact["consented_at"] = now
     with transaction.atomic():
         _check_throttle(hashes, now)
         for _attempt in range(5):

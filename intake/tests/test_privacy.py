@@ -86,6 +86,7 @@ def resident_item(db, area_1):
         phone="0977 111 222",
         email="mai.ngo@example.vn",
         address="Số 5 ngõ 12",
+        consent=True,
         client_ip="10.0.0.1",
     )
     return OpinionItem.objects.get(tracking_code=code)

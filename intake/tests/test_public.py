@@ -61,7 +61,7 @@ def test_reply_needs_a_phone_or_email(db):
     assert response.status_code == 400
     assert "số điện thoại hoặc địa chỉ thư điện tử" in response.content.decode()
     assert not OpinionItem.objects.exists()
-    assert post(Client(), wants_reply="on", phone="0977 111 222").status_code == 200
+    assert post(Client(), wants_reply="on", phone="0977 111 222", consent="on").status_code == 200
     assert ResidentContact.objects.get().phone == "0977111222"
     assert OpinionItem.objects.get().wants_reply
 
@@ -126,7 +126,8 @@ def test_after_an_error_the_fill_time_still_counts_from_the_first_view(db):
     assert refused.status_code == 400
     restamped = refused.context["form"].data["started"]
     assert PublicFeedbackForm.started_at(restamped) == PublicFeedbackForm.started_at(first_view)
-    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222")
+    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222",
+                    consent="on")
     assert accepted.status_code == 200 and OpinionItem.objects.count() == 1
 
 
@@ -139,7 +140,8 @@ def test_a_long_correction_does_not_expire_the_form(db, time_machine):
     restamped = refused.context["form"].data["started"]
     time_machine.move_to("2025-11-20 14:30 +07:00", tick=False)  # the first stamp has expired
     assert "hết hạn" in post(Client(), started=shown).content.decode()
-    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222")
+    accepted = post(Client(), started=restamped, wants_reply="on", phone="0977 111 222",
+                    consent="on")
     assert accepted.status_code == 200 and OpinionItem.objects.count() == 1
 
 

@@ -27,7 +27,7 @@ from longdan.commands.parser import CliError, VietnameseParser, fail
 # The command modules of longdan.commands, in the order --help lists them.
 COMMANDS = (
     "demo", "serve", "reporting", "picture", "evaluation", "areas", "monitor", "text", "surveys",
-    "surveystats", "consult", "backup",
+    "surveystats", "consult", "backup", "privacy",
 )
 
 

@@ -85,6 +85,12 @@ FAMILIES = {
         description="Lấy ý kiến góp ý dự thảo văn bản theo từng điều, khoản.",
         required=True,
     ),
+    "data-key": dict(
+        help="khóa mã hóa thông tin liên hệ của người dân: new, status, rotate",
+        description="Khóa mã hóa thông tin liên hệ của người dân (LONGDAN_DATA_KEY_FILE,"
+        " LONGDAN_DATA_KEY, hoặc var/data_key); xem docs/PRIVACY.md.",
+        required=True,
+    ),
 }
 
 

@@ -136,6 +136,18 @@ def hold_app_lock() -> None:
         raise CliError(exc.message) from exc
 
 
+def check_data_key() -> None:
+    """Refuse to start when residents' contact details are encrypted in the database and the key
+    that reads them is missing or another one (core.datakey): never a second key, never clear
+    text."""
+    from core import datakey
+
+    try:
+        datakey.ensure_ready()
+    except datakey.DataKeyError as exc:
+        raise CliError(exc.message) from exc
+
+
 def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -143,6 +155,7 @@ def cmd_serve(args) -> int:
     check_secret_key(args.host)
     check_port_free(args.host, args.port)
     hold_app_lock()
+    check_data_key()
     migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     here = str(settings.BASE_DIR)
@@ -254,6 +267,7 @@ def cmd_worker(args) -> int:
 
     hold_app_lock()
     require_migrated()
+    check_data_key()
     worker_id = new_worker_id()
     beat(worker_id)  # before the first claim, so no reaper mistakes this worker for a dead one
     release_stale_claims()
@@ -292,6 +306,8 @@ PERIODIC_TASKS = (
     "issues.tasks.group_items",
     "issues.tasks.detect_bursts_task",
     "intake.tasks.retrain_models",
+    # Residents' contact details whose retention has ended (issue 10, docs/PRIVACY.md).
+    "intake.tasks.erase_expired_contacts",
     # The press and social networks: each source on its own interval (issue 9).
     "monitoring.tasks.fetch_due_sources",
     "monitoring.tasks.process_mentions",  # into issues, watch-list, spreading stories

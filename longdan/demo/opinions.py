@@ -304,13 +304,15 @@ class _Opinions:
             contact = {"name": full_name, "phone": self.b._phone(),
                        "email": f"{fold(full_name).replace(' ', '.')}.{number}@example.com",
                        "address": f"{area.name}, phường Hòa Bình"}
-        kwargs = dict(text=text, area_id=area.pk, wants_reply=wants_reply,
+        kwargs = dict(text=text, area_id=area.pk, wants_reply=wants_reply, consent=wants_reply,
                       client_ip=next(self.ips), **contact)
 
         def done(code: str) -> None:
             # The form stamps the real day; the demo's resident wrote on ``entry.day``.
             OpinionItem.objects.filter(tracking_code=code).update(received_on=entry.day)
             entry.item = OpinionItem.objects.get(tracking_code=code)
+            # ... and consented then to keep their contact details (issue 10).
+            ResidentContact.objects.filter(item=entry.item).update(consented_at=at)
 
         return _Filing(at, intake_services.submit_public_feedback, kwargs, done)
 

@@ -35,7 +35,7 @@ from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
 from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
 from intake import services as intake
-from intake.models import ImportBatch, Meeting, OpinionItem
+from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
 from issues import services as issue_services
 from issues.models import Answer, Issue, MergeProposal
@@ -209,6 +209,13 @@ _EXPORT_CSV = ("nội dung,thời gian,tác giả\r\n"
                "Rác ùn ứ ở chợ Hòa Bình nhiều ngày,2026-11-20 08:00,Nguyễn Văn A\r\n").encode()
 
 
+def erasure_request(w: World, request) -> None:
+    code = intake.submit_public_feedback(
+        text="Đèn đường ngõ 9 hỏng, xin trả lời", area_id=None, wants_reply=True,
+        phone="0977111222", consent=True, client_ip="198.51.100.9")
+    w["erasure"] = intake.request_erasure(code=code)
+
+
 def export_upload(w: World, request) -> None:
     """The office's pending export, waiting for its preview to be confirmed."""
     from monitoring import imports
@@ -347,6 +354,10 @@ INTAKE = [
           lambda w: {"col_text": "Nội dung", "col_received_on": "Ngày",
                      "default_channel": Channel.OTHER},
           OpinionItem, UNITS, given=(pending_import,)),
+    # a resident's request to erase their contact details: the office completes it (issue 10)
+    Write("erasure_request_complete", url("erasure_request_complete", "erasure"), lambda w: {},
+          ErasureRequest, OFFICE_ONLY, given=(erasure_request,),
+          count=lambda: ErasureRequest.objects.filter(state="done").count()),
     # retraining the text models: the office's
     Write("model_status", url("model_status"), lambda w: {}, EngineState, OFFICE_ONLY,
           count=lambda: EngineState.objects.filter(name=LOCK_NAME,

@@ -71,6 +71,8 @@ EXEMPT = {
     "login": "signs in: nobody has a role yet",
     "logout": "ends one's own session",
     "public_feedback": "the residents' public form: no login, no role",
+    "public_erasure_request": "a resident's erasure request with their tracking code: no login,"
+    " no role (intake/tests/test_personal_data.py)",
     "consult_public": "residents' comments on a draft: no login, no role (public form guards)",
     "public_survey": "an anonymous respondent's single-use link (a token), no role",
     "survey_odk_submission": "ODK Collect's own Digest login the office issues, no session",

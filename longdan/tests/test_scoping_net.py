@@ -42,7 +42,7 @@ from consultations.models import (
     Provision,
 )
 from evaluation.models import Incident
-from intake.models import ImportBatch, Meeting, OpinionItem
+from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
 from longdan import demo
@@ -112,6 +112,8 @@ VERDICTS: dict[str, Verdict] = {
     "import_result": V(SCOPED, "import"), "meeting_list": V(SCOPED),
     "meeting_create": V(SCOPED), "meeting_detail": V(SCOPED, "meeting"),
     "public_feedback": V(PUBLIC), "model_status": V(OFFICE),
+    # residents' erasure requests (issue 10): the office's list and its completion
+    "erasure_requests": V(OFFICE), "erasure_request_complete": V(WRITE, "erasure_request"),
     # issues
     "issue_list": V(SCOPED), "issue_export": V(SCOPED), "issue_overdue": V(SCOPED),
     "issue_detail": V(SCOPED, "issue"), "issue_status": V(WRITE, "issue"),
@@ -122,6 +124,8 @@ VERDICTS: dict[str, Verdict] = {
     "merge_proposal_dismiss": V(WRITE, "merge_proposal"),
     "answer_create": V(OFFICE), "public_answers": V(PUBLIC), "public_answer": V(PUBLIC, "answer"),
     "public_track": V(PUBLIC),
+    # a resident asks, with their tracking code, for their contact details to be erased (POST)
+    "public_erasure_request": V(WRITE),
     # search
     "search": V(SCOPED, query="q=r%C3%A1c"),
     # monitoring (the press about the ward: the office's desk)
@@ -650,6 +654,7 @@ OBJECTS: dict[str, Pick] = {
     "brief": _any(Brief.objects.all, lambda b: {"pk": b.pk}),
     "latent_candidate": lambda scope: [({"pk": 1, "decision": "bo-qua"}, True)],
     "merge_proposal": _any(MergeProposal.objects.all, lambda p: {"pk": p.pk}),
+    "erasure_request": _any(ErasureRequest.objects.all, lambda r: {"pk": r.pk}),
     "mention": _any(Mention.objects.all, lambda m: {"pk": m.pk}),
     "story": _any(Story.objects.all, lambda s: {"pk": s.pk}),
     "source": _any(Source.objects.all, lambda s: {"pk": s.pk}),
