@@ -41,8 +41,8 @@ WINDOW = [f"{year}-{month:02d}" for year, month in
 # for the whole ward, of which about two thirds for the ~1,800 opinion items, issues, answers
 # and alerts (66 s of wall time while other test suites ran beside it). PostgreSQL over TCP pays
 # a round trip per query. The bounds leave room for a busy CI machine. The monitoring desk (issue
-# 9: ~300 mentions fetched, imported and linked through the services) adds about 12 s of CPU
-# (34 s → 46 s user time for `longdan demo --reset`, 2026-12-05).
+# 9: ~300 mentions fetched, imported and linked through the services) adds 7–13 s of CPU
+# (docs/PERFORMANCE.md, "The demo's monitoring desk").
 LOAD_SECONDS = {"sqlite": 180, "postgresql": 900}
 PHONE_OR_ID = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[ .-]?\d{3}[ .-]?\d{3,4}(?!\d)|\d{9,12}")
 
