@@ -23,3 +23,7 @@ class MonitoringConfig(AppConfig):
         from monitoring.linking import mention_series
 
         register_series(mention_series)
+        # A merge moves the stories and mentions of the merged-away issue to the survivor.
+        from monitoring import receivers
+
+        receivers.connect()

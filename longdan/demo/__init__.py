@@ -34,9 +34,12 @@ The package, by subject: ``loading`` (the entry points: load, drop, is it loaded
 (the order of the build, the picture's steps, the summary), ``world`` (units, residential groups),
 ``people`` (users, responsible persons, collaborators), ``reports`` (the monthly reports and what
 they say), ``history`` (the schedule of the opinion items), ``opinions`` (opinion items, issues,
-answers and alerts), ``story`` (where the leader should look first), ``surveys`` (two survey
-rounds and their responses), ``summary`` (what was loaded, the logins), ``constants``; the
-invented data lives in ``names`` and ``opinion_data``.
+answers and alerts), ``press`` (the monitoring desk: sources and their health, the press's
+articles and the ward group's posts fetched and imported through ``monitoring``'s services,
+stories, issue links, a spreading story's alert, the watch-list, a rumour marked false; its
+invented data in ``press_data``), ``story`` (where the leader should look first), ``surveys``
+(two survey rounds and their responses), ``summary`` (what was loaded, the logins),
+``constants``; the invented data lives in ``names`` and ``opinion_data``.
 """
 
 from longdan.demo.constants import (

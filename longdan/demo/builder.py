@@ -28,6 +28,7 @@ from longdan.demo.constants import (
 from longdan.demo.directions import build_directions
 from longdan.demo.opinions import _Opinions
 from longdan.demo.people import _People
+from longdan.demo.press import DemoPress
 from longdan.demo.reports import _Reports
 from longdan.demo.shapes import build_shapes
 from longdan.demo.story import silent_areas, tell_story
@@ -97,7 +98,11 @@ class _Builder(_World, _People, _Reports):
             self._month(key)
         self.say(f"Tạo ý kiến từ {self.opinion_start:%d/%m/%Y}, vấn đề dư luận, trả lời và"
                  " cảnh báo…")
-        _Opinions(self).build()
+        opinions = _Opinions(self)
+        opinions.build()
+        self.main_issues = opinions.main  # matter key → the issue its items were followed in
+        self.say("Tạo nguồn tin, tin báo chí, mạng xã hội, câu chuyện và danh sách theo dõi…")
+        self.press_counts = DemoPress(self).build()
         self.say("Tạo hai đợt khảo sát dư luận và phiếu trả lời…")
         self.survey_counts = DemoSurveys(office=self.office_user, ward=self.ward,
                                          today=self.today).build()
@@ -116,6 +121,7 @@ class _Builder(_World, _People, _Reports):
             "directions": build_directions(self.today, stdout=self.stdout),
             "briefs": {"briefs": len(build_briefs(self.today, stdout=self.stdout))},
             "latent": {"proposed": len(propose_latent_candidates(today=self.today).proposed)},
+            "press": self.press_counts,
         }
 
     # --- result --------------------------------------------------------------------------------

@@ -18,6 +18,16 @@ from longdan.demo import names
 from longdan.demo.builder import _Builder
 from longdan.demo.constants import LEADER_USERNAME, OFFICE_USERNAME
 from longdan.demo.summary import DemoSummary
+from monitoring.models import (
+    ExportUpload,
+    Mention,
+    Misinformation,
+    Place,
+    Source,
+    Story,
+    WatchHit,
+    WatchTerm,
+)
 from orgs.models import Area, Collaborator, OrgUnit, User
 from picture.models import (
     Alert,
@@ -93,6 +103,10 @@ def drop_demo() -> None:
             # rollups, alerts and briefs count what is about to go.
             for model in (Direction, Brief, Alert, Subscription, LatentCandidate, Rollup,
                           MonthRollup, DirtyDay):
+                model.objects.all().delete()
+            # The monitoring desk: its stories and mentions name issues.
+            for model in (WatchHit, WatchTerm, Misinformation, ExportUpload, Mention, Story,
+                          Source, Place):
                 model.objects.all().delete()
             # Surveys, then opinion intake and issues: they hold protected links to units.
             Response.objects.all().delete()

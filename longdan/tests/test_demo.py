@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import authenticate
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import ServiceError
@@ -39,7 +40,9 @@ WINDOW = [f"{year}-{month:02d}" for year, month in
 # Measured on this 2-core machine (SQLite file, `longdan demo`, 18 months): about 30 s of CPU
 # for the whole ward, of which about two thirds for the ~1,800 opinion items, issues, answers
 # and alerts (66 s of wall time while other test suites ran beside it). PostgreSQL over TCP pays
-# a round trip per query. The bounds leave room for a busy CI machine.
+# a round trip per query. The bounds leave room for a busy CI machine. The monitoring desk (issue
+# 9: ~300 mentions fetched, imported and linked through the services) adds 7–13 s of CPU
+# (docs/PERFORMANCE.md, "The demo's monitoring desk").
 LOAD_SECONDS = {"sqlite": 180, "postgresql": 900}
 PHONE_OR_ID = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[ .-]?\d{3}[ .-]?\d{3,4}(?!\d)|\d{9,12}")
 
@@ -492,3 +495,93 @@ def test_old_quiet_issues_were_closed_by_the_office(world, db):
                                last_seen_on__lt=TODAY - dt.timedelta(days=60))
     assert old.exists()
     assert not old.filter(status=Issue.Status.DETECTED).exists()
+
+
+# --- the monitoring desk (issue 9) ----------------------------------------------------------------
+
+
+def test_the_desk_shows_the_wards_press_to_the_office_and_the_picture_panel(world, office):
+    from django.test import Client
+    from django.urls import reverse
+
+    from monitoring.models import Mention
+
+    ward = Mention.objects.filter(relevance=Mention.Relevance.WARD)
+    assert 150 <= Mention.objects.count() <= 600 and ward.count() >= 60
+    client = Client()
+    client.force_login(office)
+    page = client.get(reverse("monitoring_list")).content.decode()
+    newest = ward.order_by("-published_at").first()
+    assert "Chưa có tin nào" not in page and newest.title in page
+    # The picture's press panel of the demo's current month is not empty; the spreading story
+    # (three sites in its last day) is the widest.
+    picture = client.get(reverse("picture:picture"), {"period": "2026-01"}).content.decode()
+    assert 'id="h-press"' in picture and "Không có tin, bài nào về phường" not in picture
+    assert "Cây xà cừ cổ thụ bật gốc" in picture
+
+
+def test_the_desks_sources_have_their_health(world, db):
+    from monitoring.models import Source
+
+    sources = {s.name: s for s in Source.objects.all()}
+    kinds = {s.kind for s in sources.values()}
+    assert {"rss", "atom", "page", "export", "sitemap"} <= kinds
+    moved = sources["Đời sống Đô thị (mẫu)"]
+    assert moved.failures >= 3 and "lỗi 404" in moved.last_error and moved.retry_at
+    assert moved.last_success_at < moved.last_error_at
+    healthy = sources["Báo Hải Phòng điện tử (mẫu)"]
+    assert healthy.failures == 0 and not healthy.last_error and healthy.mentions.count() >= 20
+    portal = sources["Cổng thông tin phường Hòa Bình (mẫu)"]
+    assert portal.etag and portal.mentions.count() == 1  # later fetches were 304s
+    assert not sources["Kinh tế Cảng biển (mẫu, sơ đồ trang)"].active
+    group = sources["Nhóm Facebook “Cư dân phường Hòa Bình” (tệp xuất)"]
+    assert group.column_map and group.mentions.exclude(author_hash="").count() >= 50
+    # Every stamp lies in the demo's past, none at the real time of loading.
+    now = timezone.now()
+    assert all(s.last_success_at < now - dt.timedelta(minutes=1)
+               for s in sources.values() if s.last_success_at)
+
+
+def test_a_story_spread_on_three_sites_in_a_day_raised_an_alert(world, db):
+    from monitoring.models import Story
+
+    story = Story.objects.filter(first_mention__title__startswith="Cây xà cừ").get()
+    assert story.site_count >= 3 and story.issue is not None
+    assert set(story.mentions.values_list("issue", flat=True)) == {story.issue_id}
+    alert = BurstAlert.objects.get(issue=story.issue, detected_on=TODAY)
+    assert "lan trên" in alert.reason and "trong 24 giờ" in alert.reason
+
+
+def test_mentions_are_tied_to_issues_and_other_hoa_binhs_are_not_the_ward(world, db):
+    from monitoring.models import Mention
+
+    assert Mention.objects.filter(issue__isnull=False).count() >= 10
+    assert Mention.objects.filter(relevance=Mention.Relevance.CITY).exists()
+    elsewhere = Mention.objects.filter(
+        Q(title__startswith="Thủy điện Hòa Bình") | Q(title__startswith="Tỉnh Hòa Bình")
+        | Q(title__startswith="Xã Hòa Bình") | Q(title__contains="thế giới hòa bình")
+        | Q(title__startswith="Nhà máy thủy điện Hòa Bình")
+    )
+    assert elsewhere.count() >= 5
+    assert set(elsewhere.values_list("relevance", flat=True)) == {Mention.Relevance.NONE}
+
+
+def test_a_rumour_marked_false_with_its_correction_and_the_watch_list_hit(world, db):
+    from monitoring.models import Misinformation, WatchHit
+    from monitoring.page_selectors import misinformation_volume
+
+    finding = Misinformation.objects.get()
+    assert finding.verdict == "false" and finding.correction_url and finding.corrected_on
+    volume = misinformation_volume(finding)
+    assert volume.before.mentions >= 3 and volume.after.mentions >= 1
+    assert WatchHit.objects.filter(term__phrase="ngập úng").exists()
+    assert WatchHit.objects.filter(term__phrase="cây xanh").exists()
+
+
+def test_no_author_name_of_the_group_export_is_stored(world, db):
+    from monitoring.models import Mention
+
+    hashes = set(Mention.objects.exclude(author_hash="").values_list("author_hash", flat=True))
+    assert len(hashes) >= 10 and all(len(h) == 64 for h in hashes)
+    texts = " ".join(Mention.objects.values_list("text", flat=True))
+    assert "0912 345 678" not in texts and "0912345678" not in texts  # masked on import

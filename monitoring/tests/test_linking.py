@@ -183,3 +183,25 @@ def test_the_picture_relays_a_spreading_story_to_subscribers(an_lu, vanphong, la
     picture.alert_bursts(today=timezone.localdate())
     alert = Alert.objects.get(user=lanhdao)
     assert alert.kind == Alert.Kind.BURST and "lan trên 3 trang" in alert.text
+
+
+def test_a_merge_moves_the_stories_and_mentions_to_the_surviving_issue(an_lu, vanphong):
+    from issues.selectors import press_stories
+
+    water = water_issue()
+    spread = copies(["a.example", "b.example", "c.example"])
+    linking.process_mentions()
+    market = Issue.objects.exclude(pk=water.pk).get()  # opened by the spreading story
+    story = Story.objects.get(pk=spread[0].story_id)
+    assert story.issue == market
+    issue_services.merge_issues(user=vanphong, keep=water, other=market)
+    story.refresh_from_db()
+    assert story.issue == water
+    assert set(Mention.objects.filter(story=story).values_list("issue", flat=True)) == {water.pk}
+    assert not Mention.objects.filter(issue=market).exists()
+    assert [s.pk for s in press_stories(vanphong, water)] == [story.pk]
+    # A copy stored after the merge follows the story to the survivor too.
+    later = copies(["a.example", "b.example", "c.example", "d.example"])[3]
+    linking.process_mentions()
+    later.refresh_from_db()
+    assert later.issue == water
