@@ -62,7 +62,22 @@ class Rollup(models.Model):
         return f"{self.scope}/{self.dimension}/{self.day}/{self.key}: {self.count}"
 
 
-class MonthRollup(models.Model):
+class PeriodRollup(models.Model):
+    """The fields a week's or a month's rollup row shares with a day's (its date aside)."""
+
+    scope = models.PositiveIntegerField()
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=24, blank=True)
+    attitude = models.CharField(max_length=12, blank=True)
+    source = models.CharField(max_length=6, choices=Rollup.Source.choices)
+    latent = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthRollup(PeriodRollup):
     """The rollups of one calendar month: the day rows of ``Rollup`` summed over the month
     (``month`` is its first day), the same scopes, dimensions and keys.
 
@@ -72,14 +87,7 @@ class MonthRollup(models.Model):
     day is exact. Panels that need days (by week, the last day heard) read ``Rollup``.
     """
 
-    scope = models.PositiveIntegerField()
     month = models.DateField()
-    dimension = models.CharField(max_length=12)
-    key = models.CharField(max_length=24, blank=True)
-    attitude = models.CharField(max_length=12, blank=True)
-    source = models.CharField(max_length=6, choices=Rollup.Source.choices)
-    latent = models.PositiveIntegerField(default=0)
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -99,7 +107,7 @@ class MonthRollup(models.Model):
         return f"{self.scope}/{self.dimension}/{self.month:%Y-%m}/{self.key}: {self.count}"
 
 
-class WeekRollup(models.Model):
+class WeekRollup(PeriodRollup):
     """The rollups of one calendar week (Monday to Sunday; ``week`` is its Monday): the item and
     stream day rows of ``Rollup`` summed over the week, the same scopes, dimensions and keys.
 
@@ -108,14 +116,7 @@ class WeekRollup(models.Model):
     moves the week rows of its days by what they changed, in the same transaction.
     """
 
-    scope = models.PositiveIntegerField()
     week = models.DateField()
-    dimension = models.CharField(max_length=12)
-    key = models.CharField(max_length=24, blank=True)
-    attitude = models.CharField(max_length=12, blank=True)
-    source = models.CharField(max_length=6, choices=Rollup.Source.choices)
-    latent = models.PositiveIntegerField(default=0)
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -131,7 +132,7 @@ class WeekRollup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope}/{self.dimension}/{self.week}/{self.key}: {self.count}"
+        return f"{self.scope}/{self.dimension}/{self.week:%G-W%V}/{self.key}: {self.count}"
 
 
 class DirtyDay(models.Model):
