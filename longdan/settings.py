@@ -341,8 +341,8 @@ LONGDAN_HEALTH_QUEUE_MINUTES = env_int("LONGDAN_HEALTH_QUEUE_MINUTES", 15)
 
 # No cache service to run: "default" is Django's per-process memory cache as before; compliance
 # results are kept per process ("compliance") under a generation token that every process reads
-# from files in var/ ("shared"), so a submit in one gunicorn process retires them in all
-# (reporting/cache.py). Several machines need "shared" on a common backend (database, Redis).
+# from the database ("shared"), so a submit in one process retires them in all, on every machine
+# (reporting/cache.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "compliance": {
@@ -354,9 +354,11 @@ CACHES = {
         "LOCATION": "longdan-compliance",
         "OPTIONS": {"MAX_ENTRIES": 64},
     },
+    # The compliance generation token (reporting/cache.py): in the database, so every process
+    # of every machine serving it reads the same token (its table is made after each migrate).
     "shared": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "longdan_shared_cache",
     },
     # The request limits (the API token endpoint, public tracking): counted in the database so
     # every process and machine shares one count. Its table is made after each migrate

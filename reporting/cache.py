@@ -3,8 +3,9 @@
 On deadline day fifty people reload the compliance page while units submit; each load used to
 recount every unit and month. The result is now kept per (template, period, months, local day,
 visible units) under a *generation*: a random token that every process reads from a shared cache
-(a file in ``var/`` by default, so all gunicorn processes agree without any other service) and that
-changes whenever a write could change what compliance shows:
+(a table of the database, ``CACHES["shared"]``, so every process of every machine serving that
+database agrees without any other service) and that changes whenever a write could change what
+compliance shows:
 
 - a unit report is created or deleted, or its state, first submission time, unit, template or
   period changes (draft autosaves that only change the text do not count);

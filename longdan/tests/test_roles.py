@@ -34,15 +34,15 @@ from intake.models import Meeting, OpinionItem
 from issues import services as issue_services
 from issues.models import BurstAlert, Issue, MergeProposal
 from issues.tests.helpers import item as make_item
-from longdan.tests.roles_rows import (
+from longdan.tests.roles_frame import (
     COLLABORATOR,
     EVERYONE,
     LEADER,
     OFFICE,
     REPORTER,
-    WRITES,
     Write,
 )
+from longdan.tests.roles_rows import WRITES
 from longdan.tests.test_scoping_net import VERDICTS, WRITE, app_routes
 from orgs.models import Collaborator, User
 from picture import services as picture
@@ -238,7 +238,8 @@ def test_every_write_route_has_a_row_or_a_reason():
     writes = {name for name, verdict in VERDICTS.items() if verdict.kind == WRITE}
     missing = sorted((writes | write_routes()) - covered)
     assert not missing, (
-        "Write routes without a row in longdan/tests/roles_rows.py (or a reason in EXEMPT): "
+        "Write routes without a row in longdan/tests/roles_rows.py or roles_rows_upper.py"
+        " (or a reason in EXEMPT): "
         f"{missing}")
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -182,11 +182,12 @@ def test_each_reader_gets_the_units_they_may_see(vanphong, an, cell_a, cell_b, m
     assert set(everyone.period.statuses) == {cell_a.pk, cell_b.pk}
 
 
-def test_the_generation_is_shared_through_files_and_moves_on_commit(
+def test_the_generation_is_shared_through_the_database_and_moves_on_commit(
     an, cell_a, monthly, november, settings
 ):
-    # What another gunicorn process sees: its own cache object on the same directory.
-    other_process = FileBasedCache(settings.CACHES["shared"]["LOCATION"], {})
+    # What another process, on this machine or another, sees: its own cache object on the same
+    # table of the same database (nothing in this machine's var/ directory).
+    other_process = DatabaseCache(settings.CACHES["shared"]["LOCATION"], {})
     seen = cache.generation()
     assert other_process.get(cache.GENERATION_KEY) == seen
     with transaction.atomic():
