@@ -204,6 +204,20 @@ def ensure_ready() -> str:
     return source
 
 
+def refuse_to_start_without_key() -> None:
+    """:func:`ensure_ready` for a process that is not the command line (a web process behind a
+    bare gunicorn): exits with the message. A database not reachable yet is not this check's
+    business: its pages answer 503 (core.unavailable) until it is."""
+    from django.db.utils import Error as DatabaseError
+
+    try:
+        ensure_ready()
+    except DataKeyError as exc:
+        raise SystemExit(exc.message) from exc
+    except DatabaseError:
+        pass
+
+
 def _one_encrypted_value() -> str | None:
     from django.apps import apps
     from django.db import connection

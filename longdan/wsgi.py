@@ -17,3 +17,15 @@ def _hold_app_lock():
 
 
 _APP_LOCK = _hold_app_lock()
+
+
+
+def _check_data_key() -> None:
+    # A web process behind a bare gunicorn (several machines) refuses to start as `longdan
+    # serve` does when residents' contacts are encrypted and its key is missing or another one.
+    from core.datakey import refuse_to_start_without_key
+
+    refuse_to_start_without_key()
+
+
+_check_data_key()

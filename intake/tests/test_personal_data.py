@@ -126,6 +126,8 @@ def test_no_key_with_encrypted_data_refuses_and_makes_no_new_key(db, settings, t
     assert "Không tìm thấy khóa mã hóa dữ liệu cá nhân" in refused.value.message
     with pytest.raises(CliError, match="không tự tạo khóa"):
         check_data_key()
+    with pytest.raises(SystemExit, match="không tự tạo khóa"):  # a web process (longdan/wsgi.py)
+        datakey.refuse_to_start_without_key()
     assert not (settings.VAR_DIR / datakey.KEY_FILE_NAME).exists()
     # Nor is anything stored in clear: a new contact is refused too.
     with pytest.raises(datakey.DataKeyError):
