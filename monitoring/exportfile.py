@@ -52,6 +52,7 @@ FIELDS = {
 }
 MAX_TEXT = 50_000  # characters of one post or comment
 MAX_LINK = 2000  # Mention.url
+MAX_COUNT = 2**31 - 1  # Mention.reactions (a PositiveIntegerField: 32 bits in PostgreSQL)
 MAX_JSON_COLUMNS = 200  # flattened keys of a JSON export kept (a CSV/XLSX keeps 60)
 MAX_JSON_DEPTH = 4  # levels of nested objects flattened
 
@@ -433,6 +434,8 @@ def parse_time(cell, tz: dt.tzinfo) -> dt.datetime:
     elif isinstance(cell, dt.date):
         value = dt.datetime.combine(cell, dt.time())
     elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if isinstance(cell, int) and abs(cell) > 10**15:  # float() would overflow on 10**400
+            raise ValueError(_WHAT["time"])
         value = _epoch(float(cell))
     else:
         value = _time_text(cell_text(cell))
@@ -466,11 +469,19 @@ _SCALE = {"k": 1_000, "n": 1_000, "nghin": 1_000, "ngan": 1_000, "m": 1_000_000,
 
 
 def parse_count(cell) -> int:
-    """A count from a cell: 1234, "1.234", "1,234", "12.0", "1,2K", "3 tr"; never negative."""
+    """A count from a cell: 1234, "1.234", "1,234", "12.0", "1,2K", "3 tr"; never negative,
+    never more than the column holds (:data:`MAX_COUNT`)."""
+    count = _count(cell)
+    if count > MAX_COUNT:
+        raise ValueError(_WHAT["count"])
+    return count
+
+
+def _count(cell) -> int:
     if isinstance(cell, bool):
         raise ValueError(_WHAT["count"])
     if isinstance(cell, (int, float)):
-        if not cell >= 0:  # negative, or NaN
+        if not 0 <= cell <= MAX_COUNT:  # negative, NaN, infinite or past the column
             raise ValueError(_WHAT["count"])
         return int(cell)
     text = _plain(cell_text(cell)).replace(" ", "")
