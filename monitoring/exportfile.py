@@ -259,19 +259,25 @@ def _json_value(data: bytes):
     except UnicodeDecodeError as exc:
         raise ExportError("Tệp JSON phải được lưu bằng bảng mã UTF-8.") from exc
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int)
     except RecursionError as exc:
         raise ExportError("Tệp JSON lồng quá nhiều tầng, không đọc.") from exc
     except json.JSONDecodeError as whole:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1:
             try:  # JSON Lines: one object a line
-                return [json.loads(line) for line in lines]
+                return [json.loads(line, parse_int=_json_int) for line in lines]
             except (json.JSONDecodeError, RecursionError):
                 pass
         raise ExportError(
             f"Tệp JSON không đúng định dạng (dòng {whole.lineno}, cột {whole.colno})."
         ) from whole
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; past 18 digits (an id, or junk) kept as its text: Python refuses to read
+    one of more than 4,300 digits, and no count or time is that long."""
+    return int(text) if len(text) <= 18 else text
 
 
 def _records(value) -> list:
@@ -485,6 +491,8 @@ def _count(cell) -> int:
             raise ValueError(_WHAT["count"])
         return int(cell)
     text = _plain(cell_text(cell)).replace(" ", "")
+    if len(text) > 20:  # past MAX_COUNT however written (and int() refuses 4,300 digits)
+        raise ValueError(_WHAT["count"])
     match = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", text)
     if not match or (match.group(2) and match.group(2) not in _SCALE):
         raise ValueError(_WHAT["count"])

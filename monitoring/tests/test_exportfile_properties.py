@@ -73,6 +73,9 @@ def _dumps(value) -> bytes:
 @given(NAMES, st.binary(max_size=400))
 @example("posts.json", b"[" * 100_000)  # nested past the recursion limit
 @example("posts.json", b'{"data": [{"message": "a"}, 1]}')
+@example("posts.json", b'[{"message": "a", "likes": ' + b"9" * 5000 + b"}]")  # fixed
+@example("posts.jsonl", b'{"message": "a"}\n{"message": "b", "likes": ' + b"9" * 5000 + b"}")
+@example("posts.csv", b"message,likes\r\na," + b"9" * 5000)
 def test_any_bytes_are_rows_or_a_vietnamese_refusal(name, data):
     _read(name, data)
 
