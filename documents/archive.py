@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all entries together, once expanded
@@ -135,8 +136,11 @@ def check_sheet_sizes(data: bytes, *, max_rows: int, max_cells: int, header_rows
         sheets = sorted(name for name in archive.namelist()
                         if name.startswith(_WORKSHEET) and name.endswith(".xml"))
         for number, name in enumerate(sheets, start=1):
-            with archive.open(name) as stream:
-                rows, cells = _rows_and_cells(stream)
+            try:
+                with archive.open(name) as stream:
+                    rows, cells = _rows_and_cells(stream)
+            except zlib.error as exc:  # a damaged deflate stream: the callers' "broken file"
+                raise zipfile.BadZipFile(f"{name}: {exc}") from exc
             if rows > max_rows:
                 what = "dòng dữ liệu" if header_rows else "dòng"
                 raise ArchiveError(

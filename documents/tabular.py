@@ -189,6 +189,10 @@ def _single_byte_encoding(data: bytes) -> str:
 
 def _csv_rows(data: bytes) -> list[list[Cell]]:
     text = _decode(data)
+    if "\x00" in text:  # past the first 4 KB, or a UTF-16 NUL: no cell may carry one
+        raise TableError(
+            "Tệp không phải văn bản CSV (có ký tự nhị phân). Hãy chọn tệp .xlsx hoặc .csv."
+        )
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -52,6 +52,7 @@ FIELDS = {
 }
 MAX_TEXT = 50_000  # characters of one post or comment
 MAX_LINK = 2000  # Mention.url
+MAX_COUNT = 2**31 - 1  # Mention.reactions (a PositiveIntegerField: 32 bits in PostgreSQL)
 MAX_JSON_COLUMNS = 200  # flattened keys of a JSON export kept (a CSV/XLSX keeps 60)
 MAX_JSON_DEPTH = 4  # levels of nested objects flattened
 
@@ -258,19 +259,25 @@ def _json_value(data: bytes):
     except UnicodeDecodeError as exc:
         raise ExportError("Tệp JSON phải được lưu bằng bảng mã UTF-8.") from exc
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int)
     except RecursionError as exc:
         raise ExportError("Tệp JSON lồng quá nhiều tầng, không đọc.") from exc
     except json.JSONDecodeError as whole:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1:
             try:  # JSON Lines: one object a line
-                return [json.loads(line) for line in lines]
+                return [json.loads(line, parse_int=_json_int) for line in lines]
             except (json.JSONDecodeError, RecursionError):
                 pass
         raise ExportError(
             f"Tệp JSON không đúng định dạng (dòng {whole.lineno}, cột {whole.colno})."
         ) from whole
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; past 18 digits (an id, or junk) kept as its text: Python refuses to read
+    one of more than 4,300 digits, and no count or time is that long."""
+    return int(text) if len(text) <= 18 else text
 
 
 def _records(value) -> list:
@@ -433,6 +440,8 @@ def parse_time(cell, tz: dt.tzinfo) -> dt.datetime:
     elif isinstance(cell, dt.date):
         value = dt.datetime.combine(cell, dt.time())
     elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if isinstance(cell, int) and abs(cell) > 10**15:  # float() would overflow on 10**400
+            raise ValueError(_WHAT["time"])
         value = _epoch(float(cell))
     else:
         value = _time_text(cell_text(cell))
@@ -466,14 +475,24 @@ _SCALE = {"k": 1_000, "n": 1_000, "nghin": 1_000, "ngan": 1_000, "m": 1_000_000,
 
 
 def parse_count(cell) -> int:
-    """A count from a cell: 1234, "1.234", "1,234", "12.0", "1,2K", "3 tr"; never negative."""
+    """A count from a cell: 1234, "1.234", "1,234", "12.0", "1,2K", "3 tr"; never negative,
+    never more than the column holds (:data:`MAX_COUNT`)."""
+    count = _count(cell)
+    if count > MAX_COUNT:
+        raise ValueError(_WHAT["count"])
+    return count
+
+
+def _count(cell) -> int:
     if isinstance(cell, bool):
         raise ValueError(_WHAT["count"])
     if isinstance(cell, (int, float)):
-        if not cell >= 0:  # negative, or NaN
+        if not 0 <= cell <= MAX_COUNT:  # negative, NaN, infinite or past the column
             raise ValueError(_WHAT["count"])
         return int(cell)
     text = _plain(cell_text(cell)).replace(" ", "")
+    if len(text) > 20:  # past MAX_COUNT however written (and int() refuses 4,300 digits)
+        raise ValueError(_WHAT["count"])
     match = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", text)
     if not match or (match.group(2) and match.group(2) not in _SCALE):
         raise ValueError(_WHAT["count"])

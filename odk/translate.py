@@ -27,6 +27,8 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
          "(ví dụ: text, integer, select_one danh_sach)."),
         (r"List name not in choices sheet: (?P<l>\S+)",
          "Danh sách lựa chọn '{l}' không có trong trang choices."),
+        (r"Question with no type",
+         "Dòng có tên hoặc nội dung nhưng chưa có kiểu câu hỏi (cột type)."),
         (r"Question or group with no name",
          "Câu hỏi hoặc nhóm chưa có tên (cột name)."),
         (r"The survey element named '(?P<n>[^']+)' has no label or hint",

@@ -25,6 +25,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +191,7 @@ def convert_xlsform(
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
                 bad = archive.testzip()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
             return fail("Tệp Excel bị hỏng, không mở được (tệp nén .xlsx không hợp lệ).",
                         original=str(exc))
         if bad is not None:

@@ -230,6 +230,9 @@ def set_responsible_person(
 # --- areas ---------------------------------------------------------------------------------
 
 
+MAX_COUNT = 2**31 - 1  # a PositiveIntegerField
+
+
 def _clean_count(value: int | None, *, field: str, label: str) -> int:
     if value is None:
         return 0
@@ -239,6 +242,9 @@ def _clean_count(value: int | None, *, field: str, label: str) -> int:
         raise ServiceError(f"{label} phải là số nguyên.", field=field) from exc
     if number < 0:
         raise ServiceError(f"{label} không được âm.", field=field)
+    if number > MAX_COUNT:  # the column holds 32 bits (PostgreSQL: "integer out of range")
+        raise ServiceError(f"{label} quá lớn (tối đa {MAX_COUNT:,}).".replace(",", "."),
+                           field=field)
     return number
 
 

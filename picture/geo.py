@@ -152,6 +152,12 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 15:  # past any coordinate or name; 10**400 cannot be a float
+        raise _Refused(f"số {text[:20]}… quá lớn")
+    return int(text)
+
+
 def _load_json(data: bytes | str, result: ParsedShapes):
     if isinstance(data, bytes):
         try:
@@ -161,7 +167,8 @@ def _load_json(data: bytes | str, result: ParsedShapes):
                                   " hóa UTF-8."))
             return None
     try:
-        return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float,
+                          parse_int=_bounded_int)
     except _Refused as exc:
         result.add(GeoProblem(f"{exc}; tọa độ phải là số thực hữu hạn."))
     except json.JSONDecodeError as exc:

@@ -16,6 +16,7 @@ from reporting.periods import PeriodError
 
 WEEK, MONTH, QUARTER, HALF, YEAR, RANGE = "week", "month", "quarter", "half", "year", "range"
 LONGEST_DAYS = 3 * 366 + 1
+EARLIEST = dt.date(2000, 1, 1)  # as reporting periods (2000–2100): nothing is older
 DEFAULT = "4w"
 
 HELP = (
@@ -113,7 +114,14 @@ def parse_window(text: str | None, today: dt.date) -> Window:
     """Read a period as the reader wrote it; an empty one is the last four weeks (a month that
     began yesterday would show a leader almost nothing)."""
     raw = (text or "").strip() or DEFAULT
-    window = _parse(raw, today)
+    try:
+        window = _parse(raw, today)
+    except WindowError:
+        raise
+    except (ValueError, OverflowError) as exc:  # "0000-01": no such date in Python
+        raise WindowError(f"Kỳ '{raw}' không có trong lịch. Viết: {HELP}.") from exc
+    if window.start < EARLIEST:  # the window before it, shown beside, must exist too
+        raise WindowError(f"Kỳ '{raw}' bắt đầu trước năm {EARLIEST.year}: không có số liệu.")
     if window.end < window.start:
         raise WindowError(f"Kỳ '{raw}': ngày bắt đầu sau ngày kết thúc.")
     if window.days > LONGEST_DAYS:

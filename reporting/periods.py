@@ -144,7 +144,7 @@ def code_from_picker(data) -> str:
     if kind not in KIND_LABELS:
         raise PeriodError(f"{PICKER_FIELD}: chọn loại kỳ (tháng, 6 tháng hoặc năm).")
     year = (data.get("period_year") or "").strip()
-    if not year.isdigit():
+    if not (year.isascii() and year.isdigit()):  # "²" is a digit to isdigit(), not to int()
         raise PeriodError(f"{PICKER_FIELD}: chọn năm.")
     if kind == YEAR:
         return year
@@ -154,7 +154,7 @@ def code_from_picker(data) -> str:
             raise PeriodError(f"{PICKER_FIELD}: chọn 6 tháng đầu năm hoặc 6 tháng cuối năm.")
         return f"{year}-{half}"
     month = (data.get("period_month") or "").strip()
-    if not month.isdigit():
+    if not (month.isascii() and month.isdigit()):
         raise PeriodError(f"{PICKER_FIELD}: chọn tháng.")
     return f"{year}-{int(month):02d}"
 

@@ -90,8 +90,9 @@ def _resolve_mapping(batch: ImportBatch, mapping: dict) -> dict[str, int]:
             raise ServiceError(f"Trường “{field_name}” không nhập được.", field="mapping")
         if header in (None, ""):
             continue
-        if isinstance(header, int) or (
-            isinstance(header, str) and header.isdigit() and header not in batch.headers
+        if (isinstance(header, int) and not isinstance(header, bool)) or (
+            isinstance(header, str) and header.isascii() and header.isdigit()  # not "²"
+            and header not in batch.headers
         ):
             index = int(header)
             if not 0 <= index < len(batch.headers):
