@@ -14,6 +14,10 @@ both once over all N, then ``--rounds`` times over the first ``--sample`` (the m
 * story assignment at scale: the first N − K mentions stored with their band keys and stories
   by bulk inserts (not timed), then ``monitoring.services.assign_story`` timed for the last K,
   each against the whole table (its 14-day window of candidates through the band keys);
+* the candidate look-up alone for the same K, after they are stored: ``story_candidates``
+  (the window on the band rows, index (key, fetched_at)) against the query before it (the band
+  keys over the whole table, the window applied on the mention after the join), both in the
+  same run; the bench stops if the two give different candidates for any of the K;
 * baseline for the look-up: the same K mentions compared with every mention of their 14 days
   (what ``assign_story`` did before the band keys), reading the signatures from the database.
 
@@ -82,7 +86,7 @@ def main() -> None:
     from monitoring import stories
     from monitoring.gazetteer import Gazetteer
     from monitoring.models import Mention, MentionBand, Story
-    from monitoring.services import STORY_WINDOW, assign_story
+    from monitoring.services import STORY_WINDOW, assign_story, story_candidates
     from textengine.signature import Sig, signatures
 
     n, k = args.mentions, args.timed
@@ -130,7 +134,8 @@ def main() -> None:
                         story=s)
                 for i, s in zip(chunk, made, strict=True))
             MentionBand.objects.bulk_create(
-                MentionBand(mention=m, key=key) for m, i in zip(rows, chunk, strict=True)
+                MentionBand(mention=m, key=key, fetched_at=times[i])
+                for m, i in zip(rows, chunk, strict=True)
                 for key in stories.band_keys(sigs[i]))
     # ``fetched_at`` is "now" for all: put it at publication, so the 14-day window is real.
     Mention.objects.update(fetched_at=F("published_at"))
@@ -158,6 +163,25 @@ def main() -> None:
             joined = sum(1 for m, i in zip(timed_rows, range(stored, n), strict=True)
                          if assign_story(m, Sig(sigs[i])).mention_count > 1)
         assigning = time.perf_counter() - started
+        # The candidate look-up alone, for the same K on the table as it now is: today's
+        # (``story_candidates``, the window on the band rows) and the one before it (the band
+        # keys over the whole year, the window on the mention only). Same candidates, or stop.
+        old_s = new_s = 0.0
+        same = 0
+        for m, i in zip(timed_rows, range(stored, n), strict=True):
+            keys = stories.band_keys(sigs[i])
+            started = time.perf_counter()
+            old = list(Mention.objects.filter(
+                bands__key__in=keys, fetched_at__gte=m.published_at - STORY_WINDOW)
+                .exclude(pk=m.pk).exclude(story=None).distinct()
+                .values_list("pk", "story_id", "signature"))
+            old_s += time.perf_counter() - started
+            started = time.perf_counter()
+            new = story_candidates(m, keys)
+            new_s += time.perf_counter() - started
+            same += old == new
+        if same != k:
+            sys.exit(f"the bounded look-up differs from the old one for {k - same} of {k}")
         # Baseline: every mention of the 14 days read and compared (no band keys).
         started = time.perf_counter()
         base_joined = 0
@@ -172,6 +196,7 @@ def main() -> None:
         print(f"round {number}: {rounds[number]}", file=sys.stderr, flush=True)
         rounds[number] |= {"insert_s": inserting, "assign_story_s": assigning,
                            "baseline_scan_s": baseline, "joined": joined,
+                           "lookup_old_s": old_s, "lookup_new_s": new_s, "lookup_same": same,
                            "baseline_joined": base_joined}
 
     median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
@@ -189,6 +214,8 @@ def main() -> None:
         "insert_ms": 1000 * median["insert_s"] / k,
         "assign_story_ms": 1000 * median["assign_story_s"] / k,
         "baseline_scan_ms": 1000 * median["baseline_scan_s"] / k,
+        "lookup_old_ms": 1000 * median["lookup_old_s"] / k,
+        "lookup_new_ms": 1000 * median["lookup_new_s"] / k,
         "joined": median["joined"], "baseline_joined": median["baseline_joined"],
         "relevance": counts,
     }
@@ -205,6 +232,9 @@ def main() -> None:
     print(f"  gán câu chuyện, {k} tin cuối trên bảng {n - k} tin: {report['assign_story_ms']:.2f}"
           f" ms/tin ({report['joined']} vào câu chuyện có sẵn); ghi tin"
           f" {report['insert_ms']:.2f} ms/tin")
+    print(f"  chỉ tìm ứng viên: {report['lookup_new_ms']:.2f} ms/tin (giới hạn 14 ngày trên"
+          f" khóa), cách cũ {report['lookup_old_ms']:.2f} ms/tin; giống nhau ở"
+          f" {median['lookup_same']:.0f}/{k} tin")
     print(f"  so với quét cả 14 ngày: {report['baseline_scan_ms']:.2f} ms/tin"
           f" ({report['baseline_joined']} tìm thấy bản sao)")
 

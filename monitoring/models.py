@@ -216,12 +216,19 @@ class Mention(models.Model):
 
 
 class MentionBand(models.Model):
-    """One of a mention's band keys (``monitoring.stories``): finds its story's candidates."""
+    """One of a mention's band keys (``monitoring.stories``): finds its story's candidates.
+
+    ``fetched_at`` is the mention's, copied so that the look-up reads one index range per key,
+    (key, time) from the story window's start, instead of every mention of the year sharing a
+    key by chance. Whoever moves a mention's ``fetched_at`` (the demo dates its fetches back)
+    moves its bands' too."""
 
     mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField()
+    fetched_at = models.DateTimeField()
 
     class Meta:
+        indexes = [models.Index(fields=["key", "fetched_at"], name="mention_band_key_time")]
         verbose_name = "khóa so khớp tin"
         verbose_name_plural = "khóa so khớp tin"
 

@@ -419,20 +419,31 @@ def _when(mention: Mention) -> dt.datetime:
     return mention.published_at or mention.fetched_at
 
 
+def story_candidates(mention: Mention, keys: list[int]) -> list[tuple[int, int, bytes]]:
+    """(pk, story, signature) of the mentions fetched since ``mention``'s time less the story
+    window that share one of ``keys`` with it.
+
+    The window is on the band rows' copy of ``fetched_at`` (index (key, fetched_at): one range
+    per key, not every mention of the year that shares a key by chance), and again on the
+    mention's own, which is read anyway. ``pk IN (bands)`` rather than a join: a mention found
+    through several keys is read once, with no DISTINCT over the signatures."""
+    since = _when(mention) - STORY_WINDOW
+    sharing = MentionBand.objects.filter(key__in=keys, fetched_at__gte=since)
+    return list(
+        Mention.objects.filter(pk__in=sharing.values("mention_id"), fetched_at__gte=since)
+        .exclude(pk=mention.pk)
+        .exclude(story=None)
+        .values_list("pk", "story_id", "signature")
+    )
+
+
 def assign_story(mention: Mention, sig: Sig) -> Story:
     """Join the story of the most similar mention of the last two weeks, or start a new one.
 
     Candidates are the mentions that share a band key (``monitoring.stories``); only those are
     read and compared in full."""
     keys = stories.band_keys(sig.values)
-    since = _when(mention) - STORY_WINDOW
-    candidates = list(
-        Mention.objects.filter(bands__key__in=keys, fetched_at__gte=since)
-        .exclude(pk=mention.pk)
-        .exclude(story=None)
-        .distinct()
-        .values_list("pk", "story_id", "signature")
-    )
+    candidates = story_candidates(mention, keys)
     story_id = None
     if candidates and not sig.empty:
         overlap = stories.shares(sig.values, [c[2] for c in candidates])
@@ -446,7 +457,9 @@ def assign_story(mention: Mention, sig: Sig) -> Story:
     mention.story = story
     mention.save(update_fields=["story"])
     if not sig.empty:
-        MentionBand.objects.bulk_create(MentionBand(mention=mention, key=k) for k in keys)
+        MentionBand.objects.bulk_create(
+            MentionBand(mention=mention, key=k, fetched_at=mention.fetched_at) for k in keys
+        )
     _refresh_story(story)
     return story
 

@@ -37,7 +37,7 @@ from longdan.demo.constants import SEED
 from monitoring import imports, linking, misinformation, services, watch
 from monitoring.addresses import canonical_url
 from monitoring.fetcher import FetchConfig, Fetcher, Response
-from monitoring.models import Mention, Misinformation, Place, Source, WatchHit
+from monitoring.models import Mention, MentionBand, Misinformation, Place, Source, WatchHit
 from orgs.models import Area
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ class DemoPress:
         # Strictly after the loading began: the last step's "now" may be that very instant.
         loading = self.loading
         Mention.objects.filter(fetched_at__gt=loading).update(fetched_at=at)
+        MentionBand.objects.filter(fetched_at__gt=loading).update(fetched_at=at)  # its copy
         Mention.objects.filter(processed_at__gt=loading).update(processed_at=at)
         fetched = Source.objects.filter(
             Q(last_fetch_at__gt=loading) | Q(last_success_at__gt=loading)
