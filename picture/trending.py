@@ -84,7 +84,7 @@ def calendar_series(
     return series
 
 
-def baseline_weeks(anchor: dt.date) -> dt.date:
+def baseline_start(anchor: dt.date) -> dt.date:
     """The Monday of the first of the ``BASELINE_WEEKS`` calendar weeks the rising topics
     compare with: the last of them ends on the latest Sunday that leaves at least
     ``GUARD_WEEKS`` whole weeks before the current seven days (so the guard is 14 to 20 days)."""
@@ -98,16 +98,17 @@ def rising(query: PictureQuery, counter, names: dict[str, dict[str, str]]) -> li
     weeks before them (ending two weeks or more earlier) lead one to expect (volume, or the
     share of aggrieved and opposed)."""
     anchor = anchor_of(query)
-    first_week = baseline_weeks(anchor)
+    first_week = baseline_start(anchor)
     inputs: dict[str, SeriesInput] = {}
     for kind in KINDS:
         # Only a key heard MIN_COUNT times this week can be rising (trends.rising): its baseline
         # alone is read, not the weeks of a city's thousands of quiet issues and areas.
+        # A key missing from the names is an issue the reader does not share, a deleted topic.
         now = weekly_series(counter, kind, anchor, 1)
         heard = {key for key, weekly in now.items()
                  if weekly.counts[0] >= MIN_COUNT and key in names[kind]}
         if not heard:
-            continue  # (a key not in names: an issue the reader does not share, a deleted topic)
+            continue
         before = calendar_series(counter, kind, first_week, BASELINE_WEEKS, keys=heard)
         for key in heard:
             inputs[f"{kind}:{key}"] = SeriesInput(

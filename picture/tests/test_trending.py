@@ -65,3 +65,15 @@ def test_the_forecast_covers_the_main_topics_and_marks_a_week_outside(history, v
 def test_a_unit_outside_the_rise_sees_nothing_rising(history, binh):
     picture = picture_for(read_query(binh, {"period": "2026-11"}, today=TODAY))
     assert picture["rising"] == [] and picture["forecast"] == []
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_the_baseline_is_twelve_calendar_weeks_before_a_guard_of_two_to_three_weeks(offset):
+    from picture.trending import BASELINE_WEEKS, baseline_start
+
+    anchor = TODAY + dt.timedelta(days=offset)  # every weekday the leader may look
+    first = baseline_start(anchor)
+    last = first + dt.timedelta(weeks=BASELINE_WEEKS, days=-1)
+    current_first = anchor - dt.timedelta(days=6)
+    assert first.weekday() == 0 and last.weekday() == 6
+    assert 14 <= (current_first - last).days - 1 <= 20  # the guard band's days
