@@ -8,14 +8,13 @@ Set LONGDAN_E2E_SCREENSHOTS=<dir> to keep screenshots of the pages (phone and de
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
 from conftest import PASSWORD
 from consultations import policy_services as services
 from core.models import Attitude, Channel, SocialGroup
-from e2e.helpers import DESKTOP, PHONE, shot
+from e2e.helpers import DESKTOP, PHONE, shot, sign_in
 from intake.models import Meeting, OpinionItem
 
 pytestmark = [
@@ -25,11 +24,7 @@ pytestmark = [
 
 
 def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
+    sign_in(page, base, username, PASSWORD)  # the office and leaders with their second step
 
 
 def test_the_step_that_cannot_be_skipped(live_server, open_page, vanphong, an, cell_a, area_1):
