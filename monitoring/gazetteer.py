@@ -111,8 +111,11 @@ class Gazetteer:
             core = _AREA_PREFIX.sub("", name).strip()
             if core:  # "Tổ dân phố An Lư 3" is found as "tổ dân phố An Lư 3" or "TDP An Lư 3"
                 words = r"\s+".join(map(re.escape, f(core).split()))
-                alternatives.append(f"(?P<a{len(self._area_names)}>{words}(?!{_W}))")
+                alternatives.append((len(core), f"(?P<a{len(self._area_names)}>{words}(?!{_W}))"))
                 self._area_names.append(name)
+        # Longest first: the regex takes the first alternative that matches, and "Cẩm Phố" must
+        # not win over "Cẩm Phố 2" in "tổ dân phố Cẩm Phố 2".
+        alternatives = [pattern for _, pattern in sorted(alternatives, key=lambda a: -a[0])]
         self._areas = (
             re.compile(rf"(?<!{_W}){f(_AREA_WORDS)}(?:{'|'.join(alternatives)})", re.I)
             if alternatives

@@ -79,3 +79,15 @@ def test_all_capitals_headline(gaz):
 
 def test_title_and_text_are_judged_together(gaz):
     assert gaz.judge("Hòa Bình khởi công đường", "Dự án ở tổ dân phố An Lư 3").relevance == "ward"
+
+
+def test_an_area_whose_name_ends_another_areas_is_told_apart():
+    """All areas are one pattern: "Cẩm Phố" must not take the place of "Cẩm Phố 2"."""
+    gaz = Gazetteer(ward_names=["Hòa Bình"], city_names=["Hải Phòng"],
+                    areas=["Tổ dân phố Cẩm Phố", "Tổ dân phố Cẩm Phố 2"])
+    assert gaz.judge("Người dân tổ dân phố Cẩm Phố 2 phản ánh ngập úng.").places == [
+        "Tổ dân phố Cẩm Phố 2"]
+    assert gaz.judge("Người dân tổ dân phố Cẩm Phố phản ánh ngập úng.").places == [
+        "Tổ dân phố Cẩm Phố"]
+    assert gaz.judge("TDP Cẩm Phố 2 và TDP Cẩm Phố cùng họp.").places == [
+        "Tổ dân phố Cẩm Phố", "Tổ dân phố Cẩm Phố 2"]
