@@ -11,6 +11,7 @@ import csv
 import io
 import zipfile
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -137,5 +138,7 @@ def test_a_zip_that_is_no_workbook_is_refused_in_vietnamese():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "xin chào")
-    _read("ds.xlsx", buffer.getvalue())
-    _read("ds.csv", codecs.BOM_UTF8 + b"\x00" * 10)
+    for name, data in (("ds.xlsx", buffer.getvalue()), ("ds.csv", codecs.BOM_UTF8 + b"\x00" * 10)):
+        with pytest.raises(TableError) as refused:
+            read_table(name, data)
+        assert_vietnamese(refused.value.message)

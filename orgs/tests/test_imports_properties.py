@@ -63,6 +63,7 @@ def _check(result: imports.ImportResult, before: tuple[int, int, int], rows: int
         return
     assert result.created == 0
     assert after == before  # nothing half-written
+    assert result.file_error or result.errors  # a refusal says why
     if result.file_error:
         assert_vietnamese(result.file_error)
     for error in result.errors:
