@@ -190,6 +190,8 @@ def read_margins(path: Path | str) -> MarginsFile:
         ) from None
     except _DuplicateKey as duplicate:
         raise TableError(f"khóa “{duplicate.key}” xuất hiện hai lần.", path=path) from None
+    except ValueError:  # an integer past Python's 4,300 digits
+        raise TableError("có một số quá lớn, không phải dân số.", path=path) from None
     if not isinstance(data, dict) or not data:
         raise TableError(
             'nội dung phải là một đối tượng JSON dạng {"biến": {"nhóm": dân số, ...}, ...}.',

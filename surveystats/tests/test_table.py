@@ -73,6 +73,7 @@ def test_margins(tmp_path):
         ('{"a": {"x": 1, "x": 2}}', "Tệp m.json: khóa “x” xuất hiện hai lần"),
         ('[1, 2]', "Tệp m.json, dòng 1: nội dung phải là một đối tượng JSON"),
         ('{\n"a": []}', "Tệp m.json, dòng 2: biên của biến “a”"),
+        ('{"a": {"x": ' + "9" * 5000 + "}}", "Tệp m.json: có một số quá lớn"),
     ],
 )
 def test_malformed_margins(tmp_path, text, expected):
