@@ -5,7 +5,7 @@ that saves.
 For every unit with a submitted report in the month, the proposals are drawn from the unit's own
 opinion items of that month (``reporting.proposal_selectors.proposals_for``, read as the office:
 nothing is written), and matched to the streams the unit typed, by topic, each proposal used
-once (``reporting.proposing.match_streams``). A stream counts as "could have been kept" when a
+once (``match_streams`` below). A stream counts as "could have been kept" when a
 proposal of its topic exists. Keystrokes saved by keeping one: the proposal's summary (its
 characters) plus one key per list field (topic, attitude, reach, channel); against the
 characters the units typed for all their streams, counted the same way.
@@ -26,9 +26,43 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+@dataclass
+class Match:
+    """How far the proposals would have given a unit's typed streams (the measure)."""
+
+    streams: int = 0
+    kept: int = 0
+    characters_saved: int = 0
+    characters_typed: int = 0
+    unmatched_topics: list[int] = field(default_factory=list)
+
+
+def match_streams(proposals: Sequence, streams: Sequence[tuple[int, str]],
+                  field_keys: int = 4) -> Match:
+    """Which of a unit's streams ((topic id, summary) as typed) a proposal of the same topic
+    (``reporting.proposing.Proposal``) could have given, each proposal used once. Keystrokes
+    saved by keeping one: its summary's characters plus one key per field chosen from a list
+    (topic, attitude, reach, channel); ``characters_typed`` is what the unit typed for all its
+    streams, the same way."""
+    free = list(proposals)
+    result = Match(streams=len(streams))
+    for topic_id, summary in streams:
+        result.characters_typed += len(summary) + field_keys
+        match = next((p for p in free if p.topic_id == topic_id), None)
+        if match is None:
+            result.unmatched_topics.append(topic_id)
+            continue
+        free.remove(match)
+        result.kept += 1
+        result.characters_saved += len(match.summary) + field_keys
+    return result
 
 
 def main() -> int:
@@ -44,7 +78,6 @@ def main() -> int:
     from reporting.models import UnitReport
     from reporting.periods import parse_period
     from reporting.proposal_selectors import proposals_for
-    from reporting.proposing import match_streams
 
     submitted = UnitReport.objects.filter(state=UnitReport.State.SUBMITTED,
                                           period__kind="month")

@@ -33,6 +33,7 @@ class ProposalRow:
     channel: str
     items: list[OpinionItem] = field(default_factory=list)
     issues: list = field(default_factory=list)
+    attitudes: list[tuple[str, int]] = field(default_factory=list)  # (label, n), most first
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ProposalView:
     proposals: Proposals
     items: dict[int, ItemData]
     dropped: int = 0
+    records: dict[int, OpinionItem] = field(default_factory=dict)  # the items read, by id
     rows: list[ProposalRow] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -76,75 +78,80 @@ def _require_visible(reader: User, unit: OrgUnit) -> None:
         raise Http404("Không tìm thấy đơn vị.")
 
 
-def unit_items(reader: User, unit: OrgUnit, key: PeriodKey,
-               exclude: set[int] | frozenset[int] = frozenset()) -> list[ItemData]:
-    """The unit's items of the period the reader may see and no stream summarises yet."""
-    _require_visible(reader, unit)
+def _item_data(item: OpinionItem) -> ItemData:
+    return ItemData(
+        id=item.pk,
+        text=item.text,
+        topic_ids=tuple(t.pk for t in item.topics.all()),
+        attitude=item.attitude,
+        reach=item.reach,
+        issue_id=item.issue_id,
+        area_id=item.area_id,
+        channel=item.channel,
+        social_group_ids=tuple(g.pk for g in item.social_groups.all()),
+        latent=item.latent,
+        sensitive=item.sensitivity != Sensitivity.NORMAL,
+        suggested_topic_id=item.suggested_topic_id,
+        suggested_attitude=item.suggested_attitude,
+    )
+
+
+def _unit_items(unit: OrgUnit, key: PeriodKey, exclude: set[int]) -> list[OpinionItem]:
+    """The unit's items of the period no stream summarises yet (one read: the page's rows use
+    the same records). The caller has checked that the reader sees the unit: the unit's own
+    items are then all visible to it."""
     in_streams = OpinionStream.items.through.objects.values("opinionitem_id")
-    # The unit's own items: the reader sees them once it sees the unit (checked above).
-    items = (
+    return list(
         OpinionItem.objects
         .filter(unit=unit, received_on__range=(key.start, key.end))
         .exclude(pk__in=in_streams)
         .exclude(pk__in=list(exclude))
+        .select_related("area", "issue")
         .prefetch_related("topics", "social_groups")
         .order_by("pk")
     )
-    return [
-        ItemData(
-            id=item.pk,
-            text=item.text,
-            topic_ids=tuple(t.pk for t in item.topics.all()),
-            attitude=item.attitude,
-            reach=item.reach,
-            issue_id=item.issue_id,
-            area_id=item.area_id,
-            channel=item.channel,
-            social_group_ids=tuple(g.pk for g in item.social_groups.all()),
-            latent=item.latent,
-            sensitive=item.sensitivity != Sensitivity.NORMAL,
-            suggested_topic_id=item.suggested_topic_id,
-            suggested_attitude=item.suggested_attitude,
-            received_on=item.received_on,
-        )
-        for item in items
-    ]
+
+
+def _view(unit: OrgUnit, key: PeriodKey, report: UnitReport | None) -> ProposalView:
+    dropped = set(report.dropped_items) if report is not None else set()
+    records = _unit_items(unit, key, dropped)
+    items = [_item_data(record) for record in records]
+    return ProposalView(unit=unit, key=key, proposals=propose(items),
+                        items={i.id: i for i in items}, dropped=len(dropped),
+                        records={record.pk: record for record in records})
 
 
 def proposals_for(reader: User, unit: OrgUnit, key: PeriodKey,
                   report: UnitReport | None = None) -> ProposalView:
-    """The proposals for ``unit``'s report of ``key`` (``report``: what it dropped)."""
-    dropped = set(report.dropped_items) if report is not None else set()
-    items = unit_items(reader, unit, key, exclude=dropped)
-    return ProposalView(unit=unit, key=key, proposals=propose(items),
-                        items={i.id: i for i in items}, dropped=len(dropped))
+    """The proposals for ``unit``'s report of ``key`` (``report``: what it dropped); a unit
+    outside the reader's scope is not found."""
+    _require_visible(reader, unit)
+    return _view(unit, key, report)
 
 
-def proposals_of_report(reader: User, report: UnitReport) -> ProposalView:
-    return proposals_for(reader, report.unit, report.period.key, report)
+def proposals_of_report(report: UnitReport) -> ProposalView:
+    """The proposals for a report already read in the reader's scope (``get_report_for``, or a
+    service that checked its writer), so the unit's scope is not checked again."""
+    return _view(report.unit, report.period.key, report)
 
 
 def with_rows(view: ProposalView) -> ProposalView:
     """Fill ``view.rows`` for the page: names, and the items (and issues) behind each."""
     proposals = view.proposals.proposals
-    ids = {i for p in proposals for i in p.item_ids}
-    items = {
-        item.pk: item
-        for item in OpinionItem.objects.filter(pk__in=ids, unit=view.unit)
-        .select_related("area", "issue")
-    }
     topics = dict(Topic.objects.filter(pk__in={p.topic_id for p in proposals})
                   .values_list("pk", "name"))
     attitudes, reaches = dict(Attitude.choices), dict(Reach.choices)
     channels = dict(Channel.choices)
     view.rows = []
     for p in proposals:
-        members = [items[i] for i in p.item_ids if i in items]
+        members = [view.records[i] for i in p.item_ids if i in view.records]
         issues = {m.issue.pk: m.issue for m in members if m.issue is not None}
+        mix = [(attitudes.get(code, code), n) for code, n in p.attitudes]
         view.rows.append(ProposalRow(
             proposal=p, topic=topics.get(p.topic_id, ""), attitude=attitudes.get(p.attitude, ""),
             reach=reaches.get(p.reach, ""), channel=channels.get(p.channel, ""),
             items=sorted(members, key=lambda m: (m.received_on, m.pk)),
             issues=[issues[i] for i in p.issue_ids if i in issues],
+            attitudes=mix,
         ))
     return view

@@ -25,9 +25,10 @@ The rules, in order:
   số" is the unit's judgement and is never estimated from counts.
 * **Summary**: the most typical item text (nearest to what the group says together: TF-IDF of the
   folded content words, ``synthesis.sentences.centrality``; a text repeated weighs more, one
-  written without diacritics 0.8 of its score), cut to whole sentences
-  (``fit_sentences``, at most ``SUMMARY_WORDS`` words) — the residents' own masked words, never
-  cut inside a sentence. A sensitive item's words are never drawn into a summary.
+  written without diacritics (not one marked syllable: ``textengine.diacritics.is_accented``
+  at ``ANY_MARK``) 0.8 of its score), cut to whole sentences (``fit_sentences``, at most
+  ``SUMMARY_WORDS`` words) — the residents' own masked words, never cut inside a sentence. A
+  sensitive item's words are never drawn into a summary.
 * **Channel**: the most frequent channel (ties: the lower code); **area**: the area when all
   placed items share one; **social groups**: those at least half the items name; **latent**:
   when more than half the items are.
@@ -35,12 +36,12 @@ The rules, in order:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from synthesis.sentences import centrality, fit_sentences, split_sentences
+from textengine.diacritics import is_accented
 
 __all__ = [
     "ItemData",
@@ -56,6 +57,10 @@ SEVERITY = ("phan_doi", "buc_xuc", "ban_khoan", "dong_tinh")  # most severe firs
 DEFAULT_ATTITUDE = "ban_khoan"
 REACHES = ("mot_so_y_kien", "nhieu_y_kien", "da_so", "tuyet_dai_da_so")  # narrowest first
 SOME, MANY, MAJORITY = REACHES[0], REACHES[1], REACHES[2]
+# A text counts as written with diacritics from one marked syllable (is_accented's own default,
+# a third of the syllables, would pick other summaries for texts such as "nhìu" or a masked
+# "⟨SĐT⟩" in unmarked words: 5 of the 1,622 proposals of the demo's months).
+ANY_MARK = 1e-9
 SENSITIVE_SUMMARY = "Các ý kiến có nội dung nhạy cảm; đồng chí tự tóm tắt sau khi đọc từng ý kiến."
 
 
@@ -76,7 +81,6 @@ class ItemData:
     sensitive: bool = False
     suggested_topic_id: int | None = None
     suggested_attitude: str = ""
-    received_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -122,18 +126,28 @@ def _attitude_of(item: ItemData) -> str:
     return item.attitude or item.suggested_attitude
 
 
+def _dominant(values: Iterable, tie=lambda v: v):
+    """The most frequent of the non-empty ``values`` (None when there are none); among equals,
+    the one with the smallest ``tie(value)``."""
+    counts = Counter(v for v in values if v not in (None, ""))
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], tie(v)))
+
+
 def estimate_attitude(items: Sequence[ItemData]) -> tuple[str, tuple[tuple[str, int], ...]]:
     """The dominant attitude (ties: the more severe) and the mix, most frequent first."""
-    counts = Counter(a for a in map(_attitude_of, items) if a in SEVERITY)
+    attitudes = [a for a in map(_attitude_of, items) if a in SEVERITY]
+    counts = Counter(attitudes)
     mix = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], SEVERITY.index(kv[0]))))
-    return (mix[0][0] if mix else DEFAULT_ATTITUDE), mix
+    return _dominant(attitudes, tie=SEVERITY.index) or DEFAULT_ATTITUDE, mix
 
 
 def estimate_reach(items: Sequence[ItemData], total: int) -> str:
     """The items' own reach when they carry one, else from the count, areas and share."""
-    given = Counter(i.reach for i in items if i.reach in REACHES)
-    if given:
-        return min(given, key=lambda code: (-given[code], REACHES.index(code)))
+    given = _dominant((i.reach for i in items if i.reach in REACHES), tie=REACHES.index)
+    if given is not None:
+        return given
     n = len(items)
     areas = len({i.area_id for i in items if i.area_id is not None})
     if n >= 6 and areas >= 3 and total and n * 2 >= total:
@@ -141,11 +155,6 @@ def estimate_reach(items: Sequence[ItemData], total: int) -> str:
     if n >= 5 or (n >= 3 and areas >= 2):
         return MANY
     return SOME
-
-
-def _marked(text: str) -> bool:
-    """Written with Vietnamese diacritics (any letter beyond ASCII)."""
-    return any(ord(c) > 127 and c.isalpha() for c in text)
 
 
 def summarise(items: Sequence[ItemData], max_words: int = SUMMARY_WORDS) -> str:
@@ -158,7 +167,7 @@ def summarise(items: Sequence[ItemData], max_words: int = SUMMARY_WORDS) -> str:
         scores = centrality(texts)
         # A text said several times weighs more, one written without diacritics less (0.8);
         # among equals the shorter, then the first.
-        weight = [said[t] * (1.0 if _marked(t) else 0.8) for t in texts]
+        weight = [said[t] * (1.0 if is_accented(t, ANY_MARK) else 0.8) for t in texts]
         best = max(range(len(texts)),
                    key=lambda i: (round(scores[i] * weight[i], 9), -len(texts[i]), -i))
     else:
@@ -167,13 +176,6 @@ def summarise(items: Sequence[ItemData], max_words: int = SUMMARY_WORDS) -> str:
     if not split_sentences(text):
         return text
     return fit_sentences(text, max_words).replace("\n", " ")
-
-
-def _dominant(values: Iterable, tie=lambda v: v):
-    counts = Counter(v for v in values if v not in (None, ""))
-    if not counts:
-        return None
-    return min(counts, key=lambda v: (-counts[v], tie(v)))
 
 
 def _build(key: str, topic_id: int, items: Sequence[ItemData], total: int,
@@ -250,34 +252,3 @@ def merge_proposals(chosen: Sequence[Proposal], items: Iterable[ItemData],
     key = "+".join(p.key for p in chosen)
     return _build(key, largest.topic_id, members, total,
                   [i for p in chosen for i in p.issue_ids])
-
-
-@dataclass
-class Match:
-    """How far the proposals would have given a unit's typed streams (the measure)."""
-
-    streams: int = 0
-    kept: int = 0
-    characters_saved: int = 0
-    characters_typed: int = 0
-    unmatched_topics: list[int] = field(default_factory=list)
-
-
-def match_streams(proposals: Sequence[Proposal], streams: Sequence[tuple[int, str]],
-                  field_keys: int = 4) -> Match:
-    """Which of a unit's streams ((topic id, summary) as typed) a proposal of the same topic
-    could have given, each proposal used once. Keystrokes saved by keeping one: its summary's
-    characters plus one key per field chosen from a list (topic, attitude, reach, channel);
-    ``characters_typed`` is what the unit typed for all its streams, the same way."""
-    free = list(proposals)
-    result = Match(streams=len(streams))
-    for topic_id, summary in streams:
-        result.characters_typed += len(summary) + field_keys
-        match = next((p for p in free if p.topic_id == topic_id), None)
-        if match is None:
-            result.unmatched_topics.append(topic_id)
-            continue
-        free.remove(match)
-        result.kept += 1
-        result.characters_saved += len(match.summary) + field_keys
-    return result

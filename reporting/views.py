@@ -69,11 +69,6 @@ VERSION_ACTIONS = {
 }
 
 
-def _can_write(user: User, report: UnitReport) -> bool:
-    """Mirrors the service's rule, only to decide what the page offers; the service decides."""
-    return user.is_office or (user.role == User.Role.REPORTER and user.unit_id == report.unit_id)
-
-
 def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value else None
 
@@ -259,7 +254,7 @@ def _lock_reason(report: UnitReport, user: User) -> str:
         at = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
         return (f"Báo cáo đã nộp{at} nên bị khóa; chỉ sửa được khi Ban Xây dựng Đảng trả lại"
                 " để đơn vị bổ sung.")
-    if not _can_write(user, report):
+    if not services.may_write_report(user, report.unit):
         return "Chỉ người phụ trách của đơn vị và Ban Xây dựng Đảng được soạn báo cáo này."
     return ""
 
@@ -412,7 +407,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": (status := status_of(report, report.template, report.period)),
         "status_label": calc.STATUS_LABELS[status],
         "deadline": report.template.deadline_for(report.period),
-        "can_write": _can_write(request.user, report) and not report.is_locked,
+        "can_write": (services.may_write_report(request.user, report.unit)
+                      and not report.is_locked),
         "can_return": request.user.is_office and report.is_locked,
         "return_form": ReturnForm(),
         **_stream_links(request.user, report),

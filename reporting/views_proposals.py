@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.errors import ServiceError
-from orgs.models import User
 from reporting import services
 from reporting.models import UnitReport
 from reporting.proposal_selectors import proposals_of_report, with_rows
@@ -24,21 +23,18 @@ from reporting.selectors import get_report_for
 ACTION = "proposal_action"
 
 
-def _can_write(user: User, report: UnitReport) -> bool:
-    return user.is_office or (user.role == User.Role.REPORTER and user.unit_id == report.unit_id)
-
-
 @login_required
 def report_proposals(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposals for a report the reader may see; another unit's report is not found."""
     report = get_report_for(request.user, pk)
-    view = with_rows(proposals_of_report(request.user, report))
+    view = with_rows(proposals_of_report(report))
     fragment = request.headers.get("HX-Request") == "true"
     return render(
         request,
         "reporting/includes/proposals.html" if fragment else "reporting/report_proposals.html",
         {"report": report, "view": view, "standalone": not fragment,
-         "can_act": _can_write(request.user, report) and not report.is_locked},
+         "can_act": (services.may_write_report(request.user, report.unit)
+                     and not report.is_locked)},
     )
 
 

@@ -46,6 +46,7 @@ from reporting.services.reminders import (
 from reporting.services.reports import (
     StreamInput,
     ensure_period,
+    may_write_report,
     recipients_of,
     return_report,
     save_draft,
@@ -82,6 +83,7 @@ __all__ = [
     "generate_consolidated",
     "keep_proposals",
     "may_author",
+    "may_write_report",
     "edited_sections",
     "link_stream_issues",
     "mark_seen_by_office",

@@ -13,23 +13,31 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from core.errors import LockedError, ServiceError
+from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from orgs.models import User
 from reporting.models import OpinionStream, UnitReport
 from reporting.proposal_selectors import proposals_of_report
 from reporting.proposing import Proposal, merge_proposals
-from reporting.services.reports import StreamInput, _check_can_write, save_draft, streams_of
+from reporting.services.reports import (
+    StreamInput,
+    _check_can_write,
+    _check_open,
+    save_draft,
+    streams_of,
+)
 
 STALE = ("Đề xuất đã thay đổi (có ý kiến mới, hoặc đã được giữ ở nơi khác); hãy xem lại danh"
          " sách đề xuất rồi chọn lại.")
 
 
-def _chosen(user: User, report: UnitReport, keys: Sequence[str]):
+def _chosen(report: UnitReport, keys: Sequence[str]):
+    """The proposals of ``keys`` (the caller has checked the writer, so the report's unit is in
+    its scope)."""
     if not keys:
         raise ServiceError("Hãy chọn ít nhất một đề xuất.", field="proposals")
-    view = proposals_of_report(user, report)
+    view = proposals_of_report(report)
     chosen = [view.proposals.get(key) for key in dict.fromkeys(keys)]
     if any(p is None for p in chosen):
         raise ServiceError(STALE, field="proposals")
@@ -44,20 +52,14 @@ def _as_input(proposal: Proposal) -> StreamInput:
     )
 
 
-def _check_open(report: UnitReport) -> None:
-    if report.state == UnitReport.State.SUBMITTED:
-        raise LockedError("Báo cáo đã nộp nên bị khóa; chỉ sửa được khi Ban Xây dựng Đảng trả lại.",
-                          field="state")
-
-
 def keep_proposals(*, user: User, report: UnitReport, keys: Sequence[str], merge: bool = False,
                    expected_version: int | None) -> UnitReport:
     """Add the chosen proposals to the report as streams (one stream when ``merge``), each linked
     to the items and issues behind it; the report's other streams and sections stay as stored.
     Refuses a proposal that changed since the page showed it, and a stale version."""
     _check_can_write(user, report.unit)
-    _check_open(report)
-    view, chosen = _chosen(user, report, keys)
+    _check_open(report)  # early, for the message; save_draft checks again under the row lock
+    view, chosen = _chosen(report, keys)
     if merge:
         if len(chosen) < 2:
             raise ServiceError("Chọn từ hai đề xuất trở lên để gộp thành một luồng ý kiến.",
@@ -95,11 +97,11 @@ def keep_proposals(*, user: User, report: UnitReport, keys: Sequence[str], merge
 def drop_proposals(*, user: User, report: UnitReport, keys: Sequence[str]) -> UnitReport:
     """The unit does not report these proposals: their items are not proposed again here."""
     _check_can_write(user, report.unit)
-    _check_open(report)
-    _view, chosen = _chosen(user, report, keys)
-    ids = sorted({i for p in chosen for i in p.item_ids})
     with transaction.atomic():
         locked = UnitReport.objects.select_for_update().get(pk=report.pk)
+        _check_open(locked)  # under the lock: a submit that landed first wins
+        _view, chosen = _chosen(locked, keys)
+        ids = sorted({i for p in chosen for i in p.item_ids})
         locked.dropped_items = sorted(set(locked.dropped_items) | set(ids))
         locked.save(update_fields=["dropped_items"])
         audit(
@@ -114,9 +116,9 @@ def drop_proposals(*, user: User, report: UnitReport, keys: Sequence[str]) -> Un
 def restore_proposals(*, user: User, report: UnitReport) -> UnitReport:
     """Propose again what the unit dropped from this report."""
     _check_can_write(user, report.unit)
-    _check_open(report)
     with transaction.atomic():
         locked = UnitReport.objects.select_for_update().get(pk=report.pk)
+        _check_open(locked)  # under the lock: a submit that landed first wins
         count = len(locked.dropped_items)
         if not count:
             return locked

@@ -52,13 +52,15 @@ def ensure_period(key: PeriodKey) -> Period:
     return period
 
 
+def may_write_report(user: User, unit: OrgUnit) -> bool:
+    """Only the unit's own reporters and the office write a unit's report (the pages ask it to
+    decide what they offer; the services refuse through :func:`_check_can_write`)."""
+    return user.is_office or (user.role == User.Role.REPORTER and user.unit_id == unit.pk)
+
+
 def _check_can_write(user: User, unit: OrgUnit) -> None:
-    """Only the unit's own people and the office write a unit's report."""
-    if user.is_office:
-        return
-    if user.role == User.Role.REPORTER and user.unit_id == unit.pk:
-        return
-    raise ServiceError("Bạn không có quyền soạn báo cáo của đơn vị này.", field="unit")
+    if not may_write_report(user, unit):
+        raise ServiceError("Bạn không có quyền soạn báo cáo của đơn vị này.", field="unit")
 
 
 def _check_expected(template: ReportTemplate, period: Period, unit: OrgUnit) -> None:
@@ -337,12 +339,17 @@ def save_draft(
         ) from exc
 
 
-def _check_editable(report: UnitReport, expected_version: int | None) -> None:
+def _check_open(report: UnitReport) -> None:
+    """A submitted report is locked until the office returns it (read it under the row lock)."""
     if report.state == UnitReport.State.SUBMITTED:
         raise LockedError(
             "Báo cáo đã nộp nên bị khóa; chỉ sửa được khi Ban Xây dựng Đảng trả lại.",
             field="state",
         )
+
+
+def _check_editable(report: UnitReport, expected_version: int | None) -> None:
+    _check_open(report)
     if expected_version is None or expected_version != report.version:
         who = report.updated_by or "người khác"
         raise ConflictError(

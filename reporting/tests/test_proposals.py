@@ -9,9 +9,11 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.errors import ServiceError
+from core.errors import LockedError, ServiceError
 from core.models import AuditEntry, Channel, Topic
 from intake.models import Meeting, OpinionItem
 from issues.models import Issue
@@ -75,6 +77,7 @@ def logged(cell_a, cell_b, area_1, an):
                         day=dt.date(2025, 10, 30)),
         "other": item(OTHER_UNIT, cell_b, topics=("Đời sống",), attitude="buc_xuc"),
         "issue": issue,
+        "area_1": area_1,
     }
 
 
@@ -138,6 +141,20 @@ def test_the_panel_shows_proposals_and_items_and_fills_nothing(client, an, logge
     assert OpinionStream.objects.count() == 0  # nothing filled silently
 
 
+def test_the_panel_reads_the_items_once_and_names_the_attitude_mix(client, an, logged, draft):
+    item(GARBAGE, draft.unit, issue=logged["issue"], attitude="dong_tinh")
+    client.force_login(an)
+    with CaptureQueriesContext(connection) as queries:
+        panel = client.get(reverse("report_proposals", args=[draft.pk]), **HX)
+    html = panel.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and 'FROM "intake_opinionitem"' in q["sql"]]
+    assert len(reads) == 1, reads  # the proposals and the rows behind them share one read
+    assert logged["area_1"].name in html  # the rows' areas and issues come with that read
+    assert logged["issue"].code in html
+    assert "Thái độ của các ý kiến: 2 bức xúc; 1 đồng tình, phấn khởi</p>" in html
+
+
 def test_another_units_report_proposals_are_not_found(client, an, binh, cell_b, monthly, logged):
     theirs = services.save_draft(user=binh, template=monthly, period=services.ensure_period(NOV),
                                  unit=cell_b, sections={}, streams=None, expected_version=None)
@@ -172,7 +189,7 @@ def test_keep_saves_what_was_typed_then_adds_the_stream_linked_to_its_items(
     assert (stream.topic.name, stream.attitude) == ("Môi trường", "buc_xuc")
     assert AuditEntry.objects.filter(summary__contains="giữ 1 đề xuất").exists()
     # kept items are not proposed again, and editing the stream keeps its link
-    assert key not in keys_and_items(proposals_of_report(an, report))
+    assert key not in keys_and_items(proposals_of_report(report))
     row = {"topic": str(stream.topic_id), "summary": "Rác ở chợ tồn đọng (đã sửa).",
            "attitude": "buc_xuc", "reach": stream.reach, "channel": stream.channel, "area": ""}
     data = _page_post(report, action="save")
@@ -206,13 +223,13 @@ def test_drop_hides_a_proposal_for_this_report_and_restore_brings_it_back(
     report = UnitReport.objects.get(pk=draft.pk)
     assert report.dropped_items == [logged["theft"].pk]
     assert report.version == draft.version  # dropping changes nothing the report says
-    assert key not in keys_and_items(proposals_of_report(an, report))
+    assert key not in keys_and_items(proposals_of_report(report))
     assert not report.streams.exists()
     client.post(reverse("report_edit", args=[draft.pk]),
                 {"proposal_action": "restore", "version": report.version})
     report.refresh_from_db()
     assert report.dropped_items == []
-    assert key in keys_and_items(proposals_of_report(an, report))
+    assert key in keys_and_items(proposals_of_report(report))
 
 
 def test_only_the_unit_and_the_office_answer_and_never_on_a_submitted_report(
@@ -235,6 +252,25 @@ def test_only_the_unit_and_the_office_answer_and_never_on_a_submitted_report(
     with pytest.raises(ServiceError):
         services.drop_proposals(user=an, report=submitted,
                                 keys=[f"topic-{topic('Kinh tế - xã hội').pk}"])
+
+
+def test_a_submit_landing_after_the_page_was_read_wins_over_drop_and_restore(
+        an, logged, draft, full_sections):
+    """The report the caller holds still says "draft"; the row says "submitted": the lock is
+    checked on the row read under select_for_update, so nothing is written."""
+    stale = UnitReport.objects.get(pk=draft.pk)
+    saved = services.save_draft(user=an, template=draft.template, period=draft.period,
+                                unit=draft.unit, sections=full_sections, streams=None,
+                                expected_version=draft.version)
+    UnitReport.objects.filter(pk=draft.pk).update(dropped_items=[logged["theft"].pk])
+    services.submit_report(user=an, report=saved, expected_version=saved.version)
+    assert stale.state == UnitReport.State.DRAFT
+    with pytest.raises(LockedError):
+        services.drop_proposals(user=an, report=stale,
+                                keys=[f"topic-{topic('Kinh tế - xã hội').pk}"])
+    with pytest.raises(LockedError):
+        services.restore_proposals(user=an, report=stale)
+    assert UnitReport.objects.get(pk=draft.pk).dropped_items == [logged["theft"].pk]
 
 
 # --- the command -------------------------------------------------------------------------------
