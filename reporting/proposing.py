@@ -25,10 +25,10 @@ The rules, in order:
   số" is the unit's judgement and is never estimated from counts.
 * **Summary**: the most typical item text (nearest to what the group says together: TF-IDF of the
   folded content words, ``synthesis.sentences.centrality``; a text repeated weighs more, one
-  written without diacritics (not one marked syllable: ``textengine.diacritics.is_accented``
-  at ``ANY_MARK``) 0.8 of its score), cut to whole sentences (``fit_sentences``, at most
-  ``SUMMARY_WORDS`` words) — the residents' own masked words, never cut inside a sentence. A
-  sensitive item's words are never drawn into a summary.
+  written without diacritics (``textengine.diacritics.is_accented``: "nhìu" or a masked
+  "⟨SĐT⟩" in unmarked words does not make a text accented) 0.8 of its score), cut to whole
+  sentences (``fit_sentences``, at most ``SUMMARY_WORDS`` words) — the residents' own masked
+  words, never cut inside a sentence. A sensitive item's words are never drawn into a summary.
 * **Channel**: the most frequent channel (ties: the lower code); **area**: the area when all
   placed items share one; **social groups**: those at least half the items name; **latent**:
   when more than half the items are.
@@ -57,10 +57,6 @@ SEVERITY = ("phan_doi", "buc_xuc", "ban_khoan", "dong_tinh")  # most severe firs
 DEFAULT_ATTITUDE = "ban_khoan"
 REACHES = ("mot_so_y_kien", "nhieu_y_kien", "da_so", "tuyet_dai_da_so")  # narrowest first
 SOME, MANY, MAJORITY = REACHES[0], REACHES[1], REACHES[2]
-# A text counts as written with diacritics from one marked syllable (is_accented's own default,
-# a third of the syllables, would pick other summaries for texts such as "nhìu" or a masked
-# "⟨SĐT⟩" in unmarked words: 5 of the 1,622 proposals of the demo's months).
-ANY_MARK = 1e-9
 SENSITIVE_SUMMARY = "Các ý kiến có nội dung nhạy cảm; đồng chí tự tóm tắt sau khi đọc từng ý kiến."
 
 
@@ -167,7 +163,7 @@ def summarise(items: Sequence[ItemData], max_words: int = SUMMARY_WORDS) -> str:
         scores = centrality(texts)
         # A text said several times weighs more, one written without diacritics less (0.8);
         # among equals the shorter, then the first.
-        weight = [said[t] * (1.0 if is_accented(t, ANY_MARK) else 0.8) for t in texts]
+        weight = [said[t] * (1.0 if is_accented(t) else 0.8) for t in texts]
         best = max(range(len(texts)),
                    key=lambda i: (round(scores[i] * weight[i], 9), -len(texts[i]), -i))
     else:
