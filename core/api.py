@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView, exception_handler
 
-from core import lockout, tokens, twofactor
+from core import tokens, twofactor
 from core.authentication import TokenAuthentication
 from core.errors import ServiceError
 from core.lockout import lockout_message
@@ -392,11 +392,10 @@ class TokenView(ApiMixin, APIView):
         # authenticate() itself logs a failed attempt through the user_login_failed signal, and
         # django-axes (settings.AXES_*) counts it and refuses even the right password once the
         # account or the address is over the limit.
+        # The lockout backend (first in AUTHENTICATION_BACKENDS) refuses an account or address
+        # over the limit, wrong second-step codes included, before the password is checked.
         user = authenticate(request, **data.validated_data)
         if user is None and getattr(request, "axes_locked_out", False):
-            return Response({"detail": lockout_message(), "field": None}, status=429)
-        if user is not None and lockout.is_locked(request, user.get_username()):
-            # Over the limit through wrong second-step codes: the password alone does not open.
             return Response({"detail": lockout_message(), "field": None}, status=429)
         if user is None:
             raise ServiceError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
@@ -429,9 +428,10 @@ class TokenView(ApiMixin, APIView):
     @staticmethod
     def _second_factor(request, user, otp: str) -> None:
         """A token is a sign-in: whoever must (or chose to) sign in with two steps gives a code."""
-        if not (twofactor.required(user) or twofactor.enrolled(user)):
+        device = twofactor.app_device(user)
+        if device is None and not twofactor.required(user):
             return
-        if not twofactor.enrolled(user):
+        if device is None:
             raise ServiceError(
                 "Tài khoản này phải bật xác thực hai bước trên trang web (mục Xác thực hai bước)"
                 " trước khi lấy mã truy cập API.",
@@ -444,7 +444,9 @@ class TokenView(ApiMixin, APIView):
                 field="otp",
             )
         with transaction.atomic():
-            result = twofactor.verify(request=request, user=user, code=otp, door="api-otp")
+            result = twofactor.verify(
+                request=request, user=user, code=otp, door="api-otp", device=device
+            )
         if getattr(request, "axes_locked_out", False):
             raise LockedOut(lockout_message())
         if not result.ok:

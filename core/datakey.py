@@ -204,12 +204,21 @@ def ensure_ready() -> str:
     return source
 
 
+# Set by ``longdan serve`` for its children once it has run :func:`ensure_ready` itself.
+CHECKED_ENV = "LONGDAN_DATA_KEY_CHECKED"
+
+
 def refuse_to_start_without_key() -> None:
     """:func:`ensure_ready` for a process that is not the command line (a web process behind a
-    bare gunicorn): exits with the message. A database not reachable yet is not this check's
-    business: its pages answer 503 (core.unavailable) until it is."""
+    bare gunicorn): exits with the message. Skipped in the web processes of ``longdan serve``,
+    which checked before starting them (``CHECKED_ENV``). A database not reachable yet is not
+    this check's business: its pages answer 503 (core.unavailable) until it is."""
+    import os
+
     from django.db.utils import Error as DatabaseError
 
+    if os.environ.get(CHECKED_ENV) == "1":
+        return
     try:
         ensure_ready()
     except DataKeyError as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldError
 from django.db import models
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.lookups import Exact
 
 from core import datakey
 
@@ -52,6 +52,3 @@ class EmptyOnlyExact(Exact):
                 f"Trường mã hóa '{self.lhs.target.name}' chỉ so sánh được với giá trị rỗng."
             )
         return super().get_prep_lookup()
-
-
-EncryptedTextField.register_lookup(IsNull)

@@ -103,6 +103,7 @@ class AuditEntry(models.Model):
         OTP_ENROL = "otp_enrol", "Bật xác thực hai bước"
         OTP_DISABLE = "otp_disable", "Tắt xác thực hai bước"
         OTP_RECOVERY = "otp_recovery", "Dùng mã dự phòng"
+        OTP_CODES = "otp_codes", "Tạo mã dự phòng mới"
         # Personal data (issue 10, docs/PRIVACY.md): a read that showed residents' contact
         # details, and their erasure (the entry names the record, never the data).
         READ_PERSONAL = "read_personal", "Xem thông tin cá nhân"

@@ -13,12 +13,14 @@ a signed-in session on the code page (or, for a required role without an app yet
 page) until :data:`SESSION_KEY` is set; the API answers 403 meanwhile. The API token endpoint
 (core.api.TokenView) asks the same people for ``otp`` beside the password.
 
-Audited: turning it on (``otp_enrol``), off (``otp_disable``), new recovery codes, and every
-recovery code used (``otp_recovery``, with how many are left).
+Audited: turning it on (``otp_enrol``), off (``otp_disable``), new recovery codes
+(``otp_codes``), and every recovery code used (``otp_recovery``, with how many are left, at
+sign-in or to confirm a change of these settings).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,7 @@ SESSION_KEY = "longdan_second_factor"  # set once this session has passed the se
 OPTIONAL = "optional"
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Ứng dụng xác thực"
+SIGN_IN_DOORS = ("otp", "api-otp")  # verify()'s doors that are a sign-in (the rest confirm)
 RECOVERY_DEVICE_NAME = "Mã dự phòng"
 
 
@@ -58,7 +61,7 @@ def app_device(user: Any) -> TOTPDevice | None:
 
 
 def enrolled(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return app_device(user) is not None
 
 
 def enrolled_ids(users) -> set[int]:
@@ -102,12 +105,13 @@ class Check:
     left: int = 0  # recovery codes left after it
 
 
-def check_code(user: Any, code: str) -> Check:
-    """Verify a code from the app or a recovery code (spent on use); no audit, no counting."""
+def check_code(user: Any, code: str, device: TOTPDevice | None = None) -> Check:
+    """Verify a code from the app or a recovery code (spent on use); no audit, no counting.
+    ``device``: the person's app if the caller has it already (saves a query)."""
     code = _clean(code)
     if not code:
         return Check(False)
-    device = app_device(user)
+    device = device or app_device(user)
     if device is not None and code.isdigit() and device.verify_token(code):
         return Check(True)
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
@@ -116,10 +120,12 @@ def check_code(user: Any, code: str) -> Check:
     return Check(False)
 
 
-def verify(*, request: HttpRequest, user: Any, code: str, door: str) -> Check:
-    """Check a second-step code for a sign-in; a wrong one counts toward the lockout (core.lockout),
-    a recovery code used is audited."""
-    result = check_code(user, code)
+def verify(
+    *, request: HttpRequest, user: Any, code: str, door: str, device: TOTPDevice | None = None
+) -> Check:
+    """Check a second-step code (at sign-in, or to confirm a change of these settings); a wrong
+    one counts toward the lockout (core.lockout), a recovery code used is audited."""
+    result = check_code(user, code, device)
     if not result.ok:
         lockout.record_failure(request, user.get_username(), door=door)
         return result
@@ -129,7 +135,11 @@ def verify(*, request: HttpRequest, user: Any, code: str, door: str) -> Check:
             action=AuditEntry.Action.OTP_RECOVERY,
             obj=user,
             unit=getattr(user, "unit", None),
-            summary=f"{user.username} đăng nhập bằng mã dự phòng (còn {result.left} mã)",
+            summary=(
+                f"{user.username} đăng nhập bằng mã dự phòng (còn {result.left} mã)"
+                if door in SIGN_IN_DOORS
+                else f"{user.username} dùng mã dự phòng để xác nhận (còn {result.left} mã)"
+            ),
             data={"left": result.left, "door": door},
         )
     return result
@@ -172,7 +182,7 @@ def regenerate(*, user: Any) -> list[str]:
         codes = new_recovery_codes(user)
         audit(
             actor=user,
-            action=AuditEntry.Action.OTP_ENROL,
+            action=AuditEntry.Action.OTP_CODES,
             obj=user,
             unit=getattr(user, "unit", None),
             summary=f"{user.username} tạo {RECOVERY_CODES} mã dự phòng mới"
@@ -220,11 +230,19 @@ def safe_next(request: HttpRequest, fallback: str = "home") -> str:
     return reverse(fallback)
 
 
+@functools.cache
+def _open_paths(names: tuple[str, ...]) -> frozenset[str]:
+    """The paths of these URL names, resolved once (on the first request, when the URLconf is
+    loaded) rather than on every request."""
+    return frozenset(reverse(name) for name in names)
+
+
 class SecondFactorMiddleware:
     """A signed-in session that has not passed the second step reaches only the code page, the
     set-up page (a required role without an app yet) and the logout."""
 
     OPEN = ("otp_verify", "otp_setup", "logout")
+    # Static files never get here: WhiteNoise, earlier in settings.MIDDLEWARE, answers them.
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -233,9 +251,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or passed(request):
             return self.get_response(request)
-        if request.path in {reverse(name) for name in self.OPEN} or request.path.startswith(
-            settings.STATIC_URL
-        ):
+        if request.path in _open_paths(self.OPEN):
             return self.get_response(request)
         has_app = enrolled(user)
         if not has_app and not required(user):

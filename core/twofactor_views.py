@@ -13,6 +13,17 @@ from django.views.decorators.http import require_POST
 from core import lockout, twofactor
 
 
+def _refused(request: HttpRequest) -> HttpResponse | None:
+    """Sign out and refuse (429) a session whose account or address is over the failure limit:
+    before a code is tried, and after a wrong one that put it over (``axes_locked_out``)."""
+    if getattr(request, "axes_locked_out", False) or lockout.is_locked(
+        request, request.user.get_username()
+    ):
+        logout(request)
+        return lockout.lockout_response(request)
+    return None
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or a recovery code."""
@@ -21,15 +32,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(twofactor.safe_next(request))
     error = ""
     if request.method == "POST":
-        if lockout.is_locked(request, user.get_username()):
-            logout(request)
-            return lockout.lockout_response(request)
+        if refused := _refused(request):
+            return refused
         result = twofactor.verify(
             request=request, user=user, code=request.POST.get("code", ""), door="otp"
         )
-        if getattr(request, "axes_locked_out", False):
-            logout(request)
-            return lockout.lockout_response(request)
         if result.ok:
             twofactor.mark_passed(request)
             if result.recovery:
@@ -39,6 +46,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                     " Nếu mất điện thoại, hãy cài lại ứng dụng xác thực và tạo mã dự phòng mới.",
                 )
             return redirect(twofactor.safe_next(request))
+        if refused := _refused(request):
+            return refused
         error = (
             "Mã không đúng hoặc đã dùng. Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực,"
             " hoặc một mã dự phòng 8 ký tự (sau mỗi lần sai phải chờ lâu hơn một chút mới"
@@ -61,9 +70,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     device = twofactor.pending_device(user)
     error = ""
     if request.method == "POST":
-        if lockout.is_locked(request, user.get_username()):
-            logout(request)
-            return lockout.lockout_response(request)
+        if refused := _refused(request):
+            return refused
         codes = twofactor.enrol(user=user, device=device, code=request.POST.get("code", ""))
         if codes is not None:
             twofactor.mark_passed(request)
@@ -73,6 +81,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 {"codes": codes, "next": twofactor.safe_next(request), "fresh": True},
             )
         lockout.record_failure(request, user.get_username(), door="otp-setup")
+        if refused := _refused(request):
+            return refused
         error = "Mã không đúng. Nhập mã 6 chữ số đang hiện trên ứng dụng cho tài khoản này."
     return render(
         request,
@@ -103,15 +113,29 @@ def otp_manage(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirmed(request: HttpRequest, device) -> bool:
+    """A change of the person's own settings, confirmed with a code (counted and audited as at
+    sign-in: a wrong one toward the lockout, a recovery code used in the log)."""
+    return twofactor.verify(
+        request=request, user=request.user, code=request.POST.get("code", ""),
+        door="otp-manage", device=device,
+    ).ok
+
+
 @login_required
 @require_POST
 def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
-    """New recovery codes (the old ones stop working); needs a current code from the app."""
+    """New recovery codes (the old ones stop working); needs a current code from the app (or a
+    recovery code)."""
     user = request.user
-    if not twofactor.enrolled(user):
+    device = twofactor.app_device(user)
+    if device is None:
         return redirect("otp_manage")
-    if not twofactor.check_code(user, request.POST.get("code", "")).ok:
-        lockout.record_failure(request, user.get_username(), door="otp-manage")
+    if refused := _refused(request):
+        return refused
+    if not _confirmed(request, device):
+        if refused := _refused(request):
+            return refused
         messages.error(request, "Mã xác thực không đúng: chưa tạo mã dự phòng mới.")
         return redirect("otp_manage")
     codes = twofactor.regenerate(user=user)
@@ -126,8 +150,11 @@ def otp_disable(request: HttpRequest) -> HttpResponse:
     if twofactor.required(user):
         messages.error(request, "Vai trò của bạn bắt buộc xác thực hai bước: không tắt được.")
         return redirect("otp_manage")
-    if not twofactor.check_code(user, request.POST.get("code", "")).ok:
-        lockout.record_failure(request, user.get_username(), door="otp-manage")
+    if refused := _refused(request):
+        return refused
+    if not _confirmed(request, twofactor.app_device(user)):
+        if refused := _refused(request):
+            return refused
         messages.error(request, "Mã xác thực không đúng: xác thực hai bước vẫn bật.")
         return redirect("otp_manage")
     twofactor.disable(user=user, actor=user)

@@ -187,7 +187,8 @@ class ErasureRequest(models.Model):
     )
 
     class Meta:
-        ordering = ["state", "-requested_at", "-id"]
+        # Open requests first (not completed yet), then the newest.
+        ordering = [models.F("completed_at").asc(nulls_first=True), "-requested_at", "-id"]
         verbose_name = "yêu cầu xóa thông tin cá nhân"
         verbose_name_plural = "yêu cầu xóa thông tin cá nhân"
         constraints = [

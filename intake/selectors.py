@@ -28,6 +28,13 @@ from textops import selectors as textops
 CONTACT_TYPE = "intake.residentcontact"
 
 
+def clean_tracking_code(code: str | None) -> str:
+    """A tracking code as a resident types it (spaces, lower case) in its stored form; "" when it
+    cannot be one (empty, or longer than a stored code)."""
+    code = "".join((code or "").split()).upper()
+    return code if len(code) <= OpinionItem._meta.get_field("tracking_code").max_length else ""
+
+
 def items_visible_to(user: User) -> QuerySet[OpinionItem]:
     items = OpinionItem.objects.select_related(
         "area", "unit", "issue", "suggested_topic", "meeting"
@@ -213,9 +220,7 @@ def erasure_requests_for(user: User) -> QuerySet[ErasureRequest]:
     """Residents' erasure requests: the office only (anyone else: not found)."""
     if not (getattr(user, "is_authenticated", False) and user.is_office):
         raise Http404("Không tìm thấy trang.")
-    return ErasureRequest.objects.select_related("item", "completed_by").order_by(
-        "state", "-requested_at", "-id"
-    )
+    return ErasureRequest.objects.select_related("item", "completed_by")  # Meta: open first
 
 
 # --- meetings -----------------------------------------------------------------------------------

@@ -247,8 +247,8 @@ class TrackResult:
 
 def track(code: str) -> TrackResult | None:
     """The public status of the item with this tracking code, or None."""
-    code = "".join((code or "").split()).upper()
-    if not code or len(code) > 16:
+    code = intake_selectors.clean_tracking_code(code)
+    if not code:
         return None
     item = (
         OpinionItem.objects.filter(tracking_code__iexact=code)

@@ -21,6 +21,7 @@ from core.dates import local_today
 from core.errors import ServiceError
 from core.request import client_address
 from core.views import require_office, sort_links, xlsx_response
+from intake import selectors as intake_selectors
 from intake import services as intake_services
 from issues import selectors, services
 from issues.forms import (
@@ -392,10 +393,20 @@ def _track_allowed(request: HttpRequest) -> bool:
     return count <= TRACK_LIMIT
 
 
+def _form_error(form: TrackForm) -> str:
+    """The tracking form's error, naming the field, for the page's error line."""
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    return f"{label}: {errors[0]}" if label else errors[0]
+
+
 def public_track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     context: dict = {"form": form, "searched": False}
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        context["error"] = _form_error(form)
+        return render(request, "issues/public_track.html", context, status=400)
+    if form.is_bound:
         if not _track_allowed(request):
             context["error"] = "Bạn đã tra cứu quá nhiều lần; hãy thử lại sau ít phút."
             return render(request, "issues/public_track.html", context, status=429)
@@ -410,8 +421,9 @@ def public_erasure_request(request: HttpRequest) -> HttpResponse:
     (issue 10); the office completes it (intake's erasure requests page)."""
     form = TrackForm(request.POST)
     if not form.is_valid():
-        return redirect("public_track")
-    code = "".join(form.cleaned_data["ma"].split()).upper()
+        context = {"form": form, "searched": False, "error": _form_error(form)}
+        return render(request, "issues/public_track.html", context, status=400)
+    code = intake_selectors.clean_tracking_code(form.cleaned_data["ma"])
     context: dict = {"form": TrackForm({"ma": code}), "searched": True}
     if not _track_allowed(request):
         context["error"] = "Bạn đã tra cứu quá nhiều lần; hãy thử lại sau ít phút."

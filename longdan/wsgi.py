@@ -19,10 +19,10 @@ def _hold_app_lock():
 _APP_LOCK = _hold_app_lock()
 
 
-
 def _check_data_key() -> None:
     # A web process behind a bare gunicorn (several machines) refuses to start as `longdan
-    # serve` does when residents' contacts are encrypted and its key is missing or another one.
+    # serve` does when residents' contacts are encrypted and its key is missing or another one;
+    # under `longdan serve`, which checked before starting gunicorn, it does not check again.
     from core.datakey import refuse_to_start_without_key
 
     refuse_to_start_without_key()

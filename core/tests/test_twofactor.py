@@ -104,6 +104,7 @@ def test_a_recovery_code_signs_in_once_and_is_audited(lanhdao):
     assert len(codes) == 10 and len(set(codes)) == 10
     client = Client()
     sign_in(client, "lanhdao")
+    assert 'inputmode="text" autocapitalize="none"' in client.get("/xac-thuc/").content.decode()
     used = client.post("/xac-thuc/", {"code": codes[0].upper()}, follow=True)
     assert used.status_code == 200 and "còn 9 mã" in used.content.decode()
     entry = AuditEntry.objects.get(action=AuditEntry.Action.OTP_RECOVERY)
@@ -126,6 +127,10 @@ def test_wrong_codes_count_toward_the_lockout(lanhdao, settings):
         assert "_auth_user_id" not in client.session  # signed out
         # The password and then the right code: refused until the cool-off ends.
         assert sign_in(Client(REMOTE_ADDR="198.51.100.30"), "lanhdao").status_code == 429
+        # The API token too: the lockout backend refuses before the password is checked.
+        token = APIClient(REMOTE_ADDR="198.51.100.31").post(
+            "/api/v1/token/", {"username": "lanhdao", "password": PASSWORD}, format="json")
+        assert token.status_code == 429
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOCKOUT).count() == 1
     with time_machine.travel(START + dt.timedelta(minutes=30), tick=False):
         client = Client()
@@ -166,7 +171,37 @@ def test_a_required_role_cannot_turn_it_off_but_can_renew_recovery_codes(vanphon
         fresh = client.post("/xac-thuc-hai-buoc/ma-du-phong/", {"code": f"{totp(key):06d}"})
     new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", fresh.content.decode())
     assert len(new_codes) == 10 and not set(new_codes) & set(codes)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.OTP_ENROL).count() == 2
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.OTP_ENROL).count() == 1
+    renewed = AuditEntry.objects.get(action=AuditEntry.Action.OTP_CODES)
+    assert renewed.actor == vanphong and renewed.get_action_display() == "Tạo mã dự phòng mới"
+
+
+def test_a_recovery_code_confirms_new_codes_and_is_audited(vanphong):
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        _, codes = enrol_through_pages(client, "vanphong")
+        page = client.get("/xac-thuc-hai-buoc/").content.decode()
+        assert 'inputmode="text" autocapitalize="none"' in page  # a phone shows letters too
+        fresh = client.post("/xac-thuc-hai-buoc/ma-du-phong/", {"code": codes[0]})
+    assert len(re.findall(r"<li><code>([a-z2-7]{8})</code></li>", fresh.content.decode())) == 10
+    used = AuditEntry.objects.get(action=AuditEntry.Action.OTP_RECOVERY)
+    assert used.actor == vanphong and used.data == {"left": 9, "door": "otp-manage"}
+    assert "xác nhận" in used.summary
+
+
+def test_a_locked_account_is_refused_on_the_settings_page(an, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    client = Client()
+    with time_machine.travel(START, tick=False) as clock:
+        key, _ = enrol_through_pages(client, "an")
+        clock.shift(2)
+        # Locked through another door (wrong passwords elsewhere): the page refuses the right code.
+        for _ in range(2):
+            Client(REMOTE_ADDR="198.51.100.41").post(
+                "/dang-nhap/", {"username": "an", "password": "sai"})
+        refused = client.post("/xac-thuc-hai-buoc/tat/", {"code": f"{totp(key):06d}"})
+        assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert TOTPDevice.objects.filter(user=an, confirmed=True).exists()
 
 
 def test_token_endpoint_asks_the_required_roles_for_a_code(vanphong, an):
@@ -193,12 +228,17 @@ def test_token_endpoint_asks_the_required_roles_for_a_code(vanphong, an):
     assert plain.status_code == 200
 
 
-@pytest.mark.parametrize("roles", [""])
-def test_the_requirement_follows_the_setting(vanphong, settings, roles):
+@pytest.mark.parametrize("roles", ["", "leader"])
+def test_the_requirement_follows_the_setting(vanphong, lanhdao, settings, roles):
     settings.LONGDAN_2FA_ROLES = [r for r in roles.split(",") if r]
-    client = Client()
-    sign_in(client, "vanphong")
-    assert client.get("/").status_code == 200
+    office, leader = Client(), Client()
+    sign_in(office, "vanphong")
+    sign_in(leader, "lanhdao")
+    assert office.get("/").status_code == 200
+    held = leader.get("/")
+    assert held.status_code == (302 if roles == "leader" else 200)
+    if roles == "leader":
+        assert held["Location"].startswith("/xac-thuc/thiet-lap/")
 
 
 def test_the_admin_door_asks_for_the_second_step_and_a_superuser_counts_as_the_office(an):

@@ -27,9 +27,9 @@ from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, notify, require_office
 from intake.models import ErasureRequest, OpinionItem, ResidentContact
+from intake.selectors import CONTACT_TYPE, clean_tracking_code
 from orgs.models import User
 
-CONTACT_TYPE = "intake.residentcontact"
 BLANK = {"name": "", "phone": "", "email": "", "address": ""}
 
 
@@ -85,8 +85,8 @@ def erase_expired_contacts(*, now: dt.datetime | None = None) -> int:
 
 
 def _item_for_code(code: str) -> OpinionItem:
-    code = "".join((code or "").split()).upper()
-    item = OpinionItem.objects.filter(tracking_code=code).first() if 0 < len(code) <= 16 else None
+    code = clean_tracking_code(code)
+    item = OpinionItem.objects.filter(tracking_code=code).first() if code else None
     if item is None:
         raise ServiceError("Không tìm thấy ý kiến có mã tra cứu này.", field="ma")
     return item

@@ -178,6 +178,7 @@ def test_lookups_on_encrypted_fields_are_refused_except_empty(db):
         list(ResidentContact.objects.filter(name__icontains="Mai"))
     assert ResidentContact.objects.exclude(email="").count() == 1
     assert ResidentContact.objects.filter(email="").count() == 1
+    assert ResidentContact.objects.filter(email__isnull=False).count() == 2  # Django's own isnull
 
 
 def test_the_migration_encrypts_rows_stored_in_clear_and_reverses(db):
@@ -379,6 +380,20 @@ def test_a_resident_sees_what_is_kept_asks_for_erasure_and_the_office_completes_
         assert secret not in audit_dump()
 
 
+def test_open_erasure_requests_are_listed_before_done_ones(db, vanphong):
+    from intake.selectors import erasure_requests_for
+
+    waiting = services.request_erasure(code=submit(ip="10.0.6.1").tracking_code)
+    done = services.request_erasure(code=submit(ip="10.0.6.2").tracking_code)
+    services.complete_erasure_request(user=vanphong, request_id=done.pk)
+    # The open one was asked for earlier than the one already done: still first.
+    ErasureRequest.objects.filter(pk=waiting.pk).update(
+        requested_at=timezone.now() - dt.timedelta(days=3))
+    assert list(erasure_requests_for(vanphong)) == [waiting, done]
+    page = client_for(vanphong).get(reverse("erasure_requests")).content.decode()
+    assert page.index(f"Ý kiến #{waiting.item_id}") < page.index(f"Ý kiến #{done.item_id}")
+
+
 def test_an_anonymous_resident_has_nothing_to_erase(db):
     code = services.submit_public_feedback(
         text="Ý kiến ẩn danh về rác", area_id=None, wants_reply=False, client_ip="10.0.5.1")
@@ -389,6 +404,18 @@ def test_an_anonymous_resident_has_nothing_to_erase(db):
     assert "Không có thông tin liên hệ nào" in response.content.decode()
     assert not ErasureRequest.objects.exists()
 
+
+
+def test_an_erasure_request_without_a_code_says_why(db):
+    response = Client().post(reverse("public_erasure_request"), {"ma": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'role="alert">Mã tra cứu:' in page
+    assert not ErasureRequest.objects.exists()
+    # The tracking page says the same for the same mistake (it said nothing before).
+    assert 'role="alert">Mã tra cứu:' in Client().get(
+        reverse("public_track"), {"ma": "X" * 33}).content.decode()
+    assert "Không tìm thấy" in Client().post(
+        reverse("public_erasure_request"), {"ma": " ab cd "}).content.decode()
 
 # --- consent on the public form -------------------------------------------------------------------
 

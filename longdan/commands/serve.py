@@ -146,6 +146,7 @@ def check_data_key() -> None:
         datakey.ensure_ready()
     except datakey.DataKeyError as exc:
         raise CliError(exc.message) from exc
+    os.environ[datakey.CHECKED_ENV] = "1"  # the web processes started below need not check again
 
 
 def cmd_serve(args) -> int:

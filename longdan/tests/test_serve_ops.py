@@ -260,3 +260,25 @@ def test_a_task_whose_worker_is_killed_mid_run_is_run_again_by_the_next_worker(t
     status, workers = json.loads(_python(tmp_path, state))
     assert status == "SUCCESSFUL" and len(workers) == 2 and workers[0] == claimed_by[0]
     assert runs.read_text().split() == ["start", "start", "finish"]  # finished exactly once
+
+
+def test_web_processes_of_serve_skip_the_data_key_check_serve_made(monkeypatch):
+    from core import datakey
+    from longdan.commands import serve
+
+    def wrong_key():
+        raise datakey.DataKeyError("khóa khác")
+
+    monkeypatch.setattr(datakey, "ensure_ready", wrong_key)
+    monkeypatch.setenv(datakey.CHECKED_ENV, "0")  # so that the test's end removes it again
+    monkeypatch.delenv(datakey.CHECKED_ENV)
+    with pytest.raises(SystemExit):  # a bare gunicorn checks
+        datakey.refuse_to_start_without_key()
+    with pytest.raises(serve.CliError):
+        serve.check_data_key()
+    assert datakey.CHECKED_ENV not in os.environ  # set only once the check passed
+    monkeypatch.setattr(datakey, "ensure_ready", lambda: "tệp")
+    serve.check_data_key()
+    assert os.environ[datakey.CHECKED_ENV] == "1"  # what serve's children inherit
+    monkeypatch.setattr(datakey, "ensure_ready", wrong_key)
+    datakey.refuse_to_start_without_key()  # a web process of serve: not checked again
