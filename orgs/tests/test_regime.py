@@ -66,6 +66,18 @@ def test_funding_planned_and_paid(paid_team):
     assert (hoa.decision_number, hoa.decision_signer) == ("15-QĐ/ĐU", "Bí thư Đảng ủy")
 
 
+def test_funding_by_unit_keeps_the_units_natural_order(vanphong, ward):
+    for n, name in enumerate(["Chi bộ Z", "Chi bộ Đông", "Chi bộ 10", "Chi bộ 2"]):
+        unit = OrgUnit.objects.create(code=f"cb-{n}", name=name, kind=OrgUnit.Kind.PARTY_CELL,
+                                      parent=ward)
+        services.create_collaborator(actor=vanphong, full_name=f"Người {n}", unit=unit,
+                                     started_on=dt.date(2025, 7, 1), allowance_rate=100_000)
+    by_unit = funding_for(Q1).by_unit()
+    # plain string order would give 10, 2, Z, Đông
+    assert [name for name, *_ in by_unit] == ["Chi bộ 2", "Chi bộ 10", "Chi bộ Đông", "Chi bộ Z"]
+    assert by_unit[0][1:] == (1, 300_000, 0)
+
+
 def test_a_payment_is_checked_and_audited(paid_team, vanphong, an):
     hoa, _ = paid_team
     for kwargs, field in (
@@ -77,9 +89,10 @@ def test_a_payment_is_checked_and_audited(paid_team, vanphong, an):
         with pytest.raises(ServiceError) as refused:
             services.record_payment(actor=vanphong, collaborator=hoa, **args)
         assert refused.value.field == field
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError, match="không có quyền") as refused:
         services.record_payment(actor=an, collaborator=hoa, quarter="2026-Q1", amount=10,
                                 paid_on=dt.date(2026, 3, 1))
+    assert refused.value.field is None  # a refusal of the writer, not of a field
     assert AllowancePayment.objects.count() == 1
     assert AuditEntry.objects.filter(object_type="orgs.allowancepayment").count() == 1
 
