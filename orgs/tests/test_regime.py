@@ -149,7 +149,8 @@ def test_a_wrong_row_writes_nothing_and_every_error_is_named(vanphong, ward, cel
                  ["dang-bo-b", "Đảng bộ Khu B", "Đảng bộ trực thuộc", "dang-uy", None],
                  ["chi-bo-b1", "Chi bộ B1", "Tổ dân phố", "dang-bo-b", None],
                  ["chi-bo-1", "Trùng mã", "Chi bộ", "", None],
-                 ["chi-bo-b2", "Chi bộ B2", "Chi bộ", "khong-co", "31/02/2025"]])
+                 ["chi-bo-b2", "Chi bộ B2", "Chi bộ", "khong-co", None],
+                 ["chi-bo-b3", "Chi bộ B3", "Chi bộ", "dang-bo-b", "31/02/2025"]])
     result = imports.import_units(actor=vanphong, file_name="don-vi.xlsx", data=data)
     assert not result.ok and result.created == 0
     assert [str(e) for e in result.errors] == [
@@ -159,6 +160,7 @@ def test_a_wrong_row_writes_nothing_and_every_error_is_named(vanphong, ward, cel
         "Dòng 4, cột Mã đơn vị: mã đơn vị 'chi-bo-1' đã được dùng.",
         "Dòng 5, cột Mã đơn vị cấp trên: không có đơn vị mã 'khong-co' (trong danh mục hoặc ở"
         " dòng trên của tệp).",
+        "Dòng 6, cột Ngày thành lập: '31/02/2025' không phải là ngày (dùng dd/mm/yyyy).",
     ]
     assert (OrgUnit.objects.count(), AuditEntry.objects.count()) == before  # nothing written
     missing = imports.import_units(actor=vanphong, file_name="x.xlsx",
@@ -208,5 +210,25 @@ def test_the_import_page(vanphong, an, ward):
     page = client.post(reverse("unit_import"), {"file": upload}).content.decode()
     assert "Chưa ghi dòng nào" in page and "Dòng 2, cột Loại" in page
     template = client.get(reverse("collaborator_import_template"))
-    headers = next(load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    headers = next(sheet.iter_rows(values_only=True))
+    assert headers == tuple(c.title for c in imports.COLLABORATOR_COLUMNS)
     assert headers[:3] == ("Họ và tên", "Mã đơn vị", "Từ ngày")
+    # written like every other export: bold header, frozen, filterable
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert template["Content-Disposition"] == 'attachment; filename="mau-nhap-cong-tac-vien.xlsx"'
+
+
+def test_a_payment_amount_is_checked_by_the_service(paid_team, vanphong):
+    client = Client()
+    client.login(username="vanphong", password=PASSWORD)
+    url = reverse("collaborator_payment")
+    form = {"quy": "2026-Q1", "collaborator": paid_team[1].pk, "paid_on": "2026-03-05"}
+    for typed, message in (("abc", "Số tiền đã chi phải là số nguyên."),
+                           ("-5", "Số tiền đã chi không được âm."),
+                           ("", "Số tiền đã chi phải lớn hơn 0.")):
+        page = client.post(url, {**form, "amount": typed}, follow=True).content.decode()
+        assert f"Ngô Thị Lan: {message}" in page
+    assert AllowancePayment.objects.count() == 1  # only the fixture's
+    client.post(url, {**form, "amount": "1 200.000"})
+    assert AllowancePayment.objects.latest("pk").amount == 1_200_000
