@@ -10,10 +10,16 @@ together); the drafting body's answer (tiếp thu, giải trình, không tiếp 
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 
+from consultations.policy_rules import CRITERIA, CRITERIA_KEYS
 from core.text import fold
+
+_MARK = dict(CRITERIA)
 
 
 class Draft(models.Model):
@@ -191,13 +197,18 @@ class Policy(models.Model):
     owner_name = models.CharField("cơ quan chủ trì (ngoài danh sách đơn vị)", max_length=200,
                                   blank=True)
     summary = models.TextField("nội dung chính", blank=True)
-    affects_many = models.BooleanField("ảnh hưởng đến nhiều người dân", default=False)
-    costs_money = models.BooleanField("người dân phải đóng góp, chi trả tiền", default=False)
-    affects_land = models.BooleanField("liên quan đến đất đai, nhà ở", default=False)
-    affects_way_of_life = models.BooleanField("thay đổi nếp sống, sinh hoạt, sinh kế",
-                                              default=False)
-    # policy_rules.requirement() of the four marks, kept for the list's filter and sort.
-    requires_consultation = models.BooleanField("bắt buộc lấy ý kiến", default=False)
+    affects_many = models.BooleanField(_MARK["affects_many"], default=False)
+    costs_money = models.BooleanField(_MARK["costs_money"], default=False)
+    affects_land = models.BooleanField(_MARK["affects_land"], default=False)
+    affects_way_of_life = models.BooleanField(_MARK["affects_way_of_life"], default=False)
+    # policy_rules.requirement() of the four marks (any one ticked), computed by the database
+    # for the list's filter and sort. Not refreshed on an instance by save(): code that has just
+    # changed the marks asks policy_rules.requirement(**marks_of(policy)).
+    requires_consultation = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            functools.reduce(operator.or_, (models.Q(**{key: True}) for key in CRITERIA_KEYS)),
+            output_field=models.BooleanField()),
+        output_field=models.BooleanField(), db_persist=True, verbose_name="bắt buộc lấy ý kiến")
     stage = models.CharField("giai đoạn", max_length=12, choices=Stage.choices,
                              default=Stage.DRAFTING)
     stage_changed_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from consultations.models import ConsultationLink, Moment, Policy
+from consultations.policy_rules import CRITERIA_KEYS, mark_label
 from consultations.policy_services import PolicyInput
 from orgs.models import OrgUnit
 
@@ -42,16 +43,14 @@ class PolicyForm(forms.Form):
                                  help_text="Ví dụ: Sở Xây dựng thành phố Hải Phòng.")
     summary = forms.CharField(label="Nội dung chính", required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 4}))
-    affects_many = forms.BooleanField(label="Ảnh hưởng đến nhiều người dân", required=False)
-    costs_money = forms.BooleanField(label="Người dân phải đóng góp, chi trả tiền",
-                                     required=False)
-    affects_land = forms.BooleanField(label="Liên quan đến đất đai, nhà ở của người dân",
-                                      required=False)
-    affects_way_of_life = forms.BooleanField(
-        label="Thay đổi nếp sống, sinh hoạt, sinh kế của người dân", required=False)
+    affects_many = forms.BooleanField(label=mark_label("affects_many"), required=False)
+    costs_money = forms.BooleanField(label=mark_label("costs_money"), required=False)
+    affects_land = forms.BooleanField(label=mark_label("affects_land"), required=False)
+    affects_way_of_life = forms.BooleanField(label=mark_label("affects_way_of_life"),
+                                             required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    CRITERIA = ("affects_many", "costs_money", "affects_land", "affects_way_of_life")
+    CRITERIA = CRITERIA_KEYS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +78,8 @@ class PolicyForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label="Chuyển sang giai đoạn", choices=Policy.Stage.choices,
-                              error_messages={"required": "Hãy chọn giai đoạn."})
+                              error_messages={"required": "Hãy chọn giai đoạn.",
+                                              "invalid_choice": "Hãy chọn giai đoạn."})
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

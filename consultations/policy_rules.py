@@ -19,6 +19,9 @@ CRITERIA: tuple[tuple[str, str], ...] = (
     ("affects_land", "liên quan đến đất đai, nhà ở của người dân"),
     ("affects_way_of_life", "thay đổi nếp sống, sinh hoạt, sinh kế của người dân"),
 )
+# Every list of the marks (the model's fields, the form's checkboxes, the reasons) is built from
+# CRITERIA, so a label is written once.
+CRITERIA_KEYS: tuple[str, ...] = tuple(key for key, _ in CRITERIA)
 
 # Stage codes (the model's ``Policy.Stage`` values): moving to any of these needs the "before"
 # consultation on record, or a leader's waiver. "Evaluated" is gated too: it comes after issuing,
@@ -44,11 +47,22 @@ class Requirement:
 
 def requirement(**marks: bool) -> Requirement:
     """Consultation is required when any mark is ticked; the reasons are the ticked marks'."""
-    unknown = set(marks) - {key for key, _ in CRITERIA}
+    unknown = set(marks) - set(CRITERIA_KEYS)
     if unknown:
         raise ValueError(f"unknown criteria: {sorted(unknown)}")
     reasons = tuple(reason for key, reason in CRITERIA if marks.get(key))
     return Requirement(required=bool(reasons), reasons=reasons)
+
+
+def marks_of(obj) -> dict[str, bool]:
+    """The four marks of anything carrying them as attributes (a policy, the office's input)."""
+    return {key: bool(getattr(obj, key)) for key in CRITERIA_KEYS}
+
+
+def mark_label(key: str) -> str:
+    """A mark's checkbox label: its reason, capitalised."""
+    reason = dict(CRITERIA)[key]
+    return reason[:1].upper() + reason[1:]
 
 
 def needs_before(*, required: bool, target_stage: str, has_before: bool, waived: bool) -> bool:

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import ConsultationLink, Difficulty, Draft, Moment, Policy, Waiver
-from consultations.policy_rules import CRITERIA, Share, requirement, wilson
+from consultations.policy_rules import Share, marks_of, requirement, wilson
 from consultations.selectors import comments_visible_to
 from core.models import Attitude, Channel
 from core.text import fold
@@ -74,7 +74,7 @@ def policy_for(user, pk: int) -> Policy:
 
 
 def reasons_of(policy: Policy) -> list[str]:
-    return list(requirement(**{k: getattr(policy, k) for k, _ in CRITERIA}).reasons)
+    return list(requirement(**marks_of(policy)).reasons)
 
 
 # --- the consultation file -------------------------------------------------------------------
@@ -293,7 +293,9 @@ def _fill_counts(user, file: MomentFile, links: list[ConsultationLink], office: 
 
 
 def before_on_record(policy: Policy) -> bool:
-    return policy.links.filter(moment=Moment.BEFORE).exists()
+    """Whether the "before" moment has at least one source on record (the stage gate's
+    question, asked by policy_services too)."""
+    return ConsultationLink.objects.filter(policy=policy, moment=Moment.BEFORE).exists()
 
 
 # --- waivers, for the picture and the 6-month report ------------------------------------------
@@ -351,6 +353,24 @@ class Candidate:
 CANDIDATES = 50
 
 
+def _titled(rows: QuerySet, words: list[str]) -> list[int]:
+    """The pks of the first ``CANDIDATES`` rows (in the queryset's order) whose folded title has
+    every word. For models without a stored folded title (meetings, drafts): they are few in a
+    ward (hundreds a year), so their (pk, title) pairs are folded here rather than adding a
+    column to another app's table; the database's ``icontains`` cannot match "doi thoai" to
+    "Đối thoại"."""
+    if not words:
+        return list(rows.values_list("pk", flat=True)[:CANDIDATES])
+    found = []
+    for pk, title in rows.values_list("pk", "title").iterator():
+        folded = fold(title)
+        if all(word in folded for word in words):
+            found.append(pk)
+            if len(found) == CANDIDATES:
+                break
+    return found
+
+
 def candidates(policy: Policy, source: str, q: str = "") -> list[Candidate]:
     """The office's choice of sources of one kind, searched without diacritics (newest first;
     surveys that name the policy first). Items are listed only for a search: there are many."""
@@ -368,11 +388,10 @@ def candidates(policy: Policy, source: str, q: str = "") -> list[Candidate]:
                  for s in surveys.order_by("-created_at", "-pk")[:CANDIDATES]]
         return sorted(found, key=lambda c: not c.suggested)
     if source == Source.MEETING:
-        meetings = Meeting.objects.all()
-        for word in words:
-            meetings = meetings.filter(title__icontains=word)
+        order = ["-held_on", "-pk"]
+        pks = _titled(Meeting.objects.order_by(*order), words)
         return [Candidate(m.pk, m.title, f"{m.get_kind_display()}, {m.held_on:%d/%m/%Y}")
-                for m in meetings.order_by("-held_on", "-pk")[:CANDIDATES]]
+                for m in Meeting.objects.filter(pk__in=pks).order_by(*order)]
     if source == Source.ITEM:
         if not words:
             return []
@@ -395,9 +414,7 @@ def candidates(policy: Policy, source: str, q: str = "") -> list[Candidate]:
         return [Candidate(a.pk, a.title, a.get_kind_display())
                 for a in answers.order_by("-pk")[:CANDIDATES]]
     if source == Source.DRAFT:
-        drafts = Draft.objects.all()
-        for word in words:
-            drafts = drafts.filter(title__icontains=word)
+        pks = _titled(Draft.objects.all(), words)
         return [Candidate(d.pk, d.title, f"{d.opens_on:%d/%m/%Y} – {d.closes_on:%d/%m/%Y}")
-                for d in drafts[:CANDIDATES]]
+                for d in Draft.objects.filter(pk__in=pks)]
     return []

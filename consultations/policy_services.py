@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations.models import ConsultationLink, Difficulty, Draft, Moment, Policy, Waiver
-from consultations.policy_rules import CRITERIA, DRAFTING, needs_before, requirement
+from consultations.policy_rules import DRAFTING, marks_of, needs_before, requirement
+from consultations.policy_selectors import before_on_record
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
@@ -55,7 +56,7 @@ class PolicyInput:
     affects_way_of_life: bool = False
 
     def marks(self) -> dict[str, bool]:
-        return {key: bool(getattr(self, key)) for key, _ in CRITERIA}
+        return marks_of(self)
 
 
 def _clean(data: PolicyInput) -> PolicyInput:
@@ -94,7 +95,7 @@ def _apply(policy: Policy, data: PolicyInput) -> None:
     policy.summary = data.summary
     for key, value in data.marks().items():
         setattr(policy, key, value)
-    policy.requires_consultation = requirement(**data.marks()).required
+    # requires_consultation is the database's (a generated column of the marks).
 
 
 def create_policy(*, user, data: PolicyInput) -> Policy:
@@ -123,9 +124,10 @@ def _locked(policy: Policy, expected_version: int | None, what: str) -> Policy:
     return locked
 
 
-def has_before(policy: Policy) -> bool:
-    """Whether the "before" moment has at least one source on record."""
-    return ConsultationLink.objects.filter(policy=policy, moment=Moment.BEFORE).exists()
+def _required(policy: Policy) -> bool:
+    """The rule on the marks as they are on the instance (the generated column is the stored
+    value, not refreshed by save())."""
+    return requirement(**marks_of(policy)).required
 
 
 def _is_waived(policy: Policy) -> bool:
@@ -134,14 +136,10 @@ def _is_waived(policy: Policy) -> bool:
 
 def _refusal(policy: Policy, stage_label: str) -> str:
     return (f"Chưa chuyển được “{policy.title}” sang “{stage_label}”: đây là việc bắt buộc lấy"
-            f" ý kiến nhân dân ({'; '.join(requirement(**_marks(policy)).reasons)}) mà chưa có"
+            f" ý kiến nhân dân ({'; '.join(requirement(**marks_of(policy)).reasons)}) mà chưa có"
             " nguồn lấy ý kiến nào ở thời điểm “Trước khi ban hành, triển khai”. Hãy gắn khảo"
             " sát, tiếp xúc cử tri, ý kiến hoặc dự thảo lấy ý kiến vào thời điểm này, hoặc đề"
             " nghị lãnh đạo (Ban Thường vụ) quyết định miễn, có ghi lý do.")
-
-
-def _marks(policy: Policy) -> dict[str, bool]:
-    return {key: bool(getattr(policy, key)) for key, _ in CRITERIA}
 
 
 def update_policy(*, user, policy: Policy, data: PolicyInput,
@@ -153,10 +151,11 @@ def update_policy(*, user, policy: Policy, data: PolicyInput,
     with transaction.atomic():
         locked = _locked(policy, expected_version, "Thay đổi")
         before = {"title": locked.title, "requires_consultation": locked.requires_consultation,
-                  **_marks(locked)}
+                  **marks_of(locked)}
         _apply(locked, data)
-        if needs_before(required=locked.requires_consultation, target_stage=locked.stage,
-                        has_before=has_before(locked), waived=_is_waived(locked)):
+        required = _required(locked)
+        if needs_before(required=required, target_stage=locked.stage,
+                        has_before=before_on_record(locked), waived=_is_waived(locked)):
             raise ServiceError(
                 f"Chính sách đang ở giai đoạn “{locked.get_stage_display()}” mà chưa có ý kiến"
                 " trước khi ban hành: không đánh dấu thêm tiêu chí bắt buộc lấy ý kiến được khi"
@@ -164,10 +163,11 @@ def update_policy(*, user, policy: Policy, data: PolicyInput,
                 field="affects_many")
         locked.version += 1
         locked.save()
+        locked.refresh_from_db(fields=["requires_consultation"])
         audit(actor=user, action=Action.UPDATE, obj=locked,
               summary=f"Sửa chính sách, đề án: {locked.title}"[:500],
               data={"version": locked.version, "before": before,
-                    "requires_consultation": locked.requires_consultation})
+                    "requires_consultation": required})
     return locked
 
 
@@ -183,9 +183,9 @@ def change_stage(*, user, policy: Policy, stage: str, expected_version: int | No
             raise ServiceError(f"Chính sách đã ở giai đoạn “{locked.get_stage_display()}”.",
                                field="stage")
         label = Policy.Stage(stage).label
-        before_on_record, waived = has_before(locked), _is_waived(locked)
+        has_before, waived = before_on_record(locked), _is_waived(locked)
         if needs_before(required=locked.requires_consultation, target_stage=stage,
-                        has_before=before_on_record, waived=waived):
+                        has_before=has_before, waived=waived):
             raise ServiceError(_refusal(locked, label), field="stage")
         previous = locked.stage
         locked.stage, locked.stage_changed_at = stage, timezone.now()
@@ -194,11 +194,11 @@ def change_stage(*, user, policy: Policy, stage: str, expected_version: int | No
         audit(actor=user, action=Action.UPDATE, obj=locked,
               summary=(f"Chuyển “{locked.title}” từ “{Policy.Stage(previous).label}” sang"
                        f" “{label}”" + (" (theo quyết định miễn lấy ý kiến)"
-                                          if waived and not before_on_record
+                                          if waived and not has_before
                                           and locked.requires_consultation else ""))[:500],
               data={"from": previous, "to": stage, "version": locked.version,
                     "requires_consultation": locked.requires_consultation,
-                    "before_on_record": before_on_record, "waived": waived})
+                    "before_on_record": has_before, "waived": waived})
     return locked
 
 
@@ -227,7 +227,7 @@ def grant_waiver(*, user, policy: Policy, reason: str) -> Waiver:
         audit(actor=user, action=Action.CREATE, obj=waiver,
               summary=f"Miễn lấy ý kiến trước khi ban hành: {locked.title}"[:500],
               data={"policy": locked.pk, "stage": locked.stage, "masked": list(kinds),
-                    "before_on_record": has_before(locked)})
+                    "before_on_record": before_on_record(locked)})
     return waiver
 
 

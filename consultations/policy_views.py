@@ -23,14 +23,11 @@ from consultations.policy_forms import (
     StageForm,
     WaiverForm,
 )
+from consultations.views import _flash_errors, _form_error
 from core.errors import ServiceError
 from core.views import require_office
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, exc: ServiceError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -142,7 +139,7 @@ def policy_stage(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Hãy chọn giai đoạn.")
+        _flash_errors(request, form)
         return redirect(_back(policy, "#giai-doan"))
     try:
         policy = services.change_stage(user=request.user, policy=policy,
@@ -163,8 +160,7 @@ def policy_waiver(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     form = WaiverForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _flash_errors(request, form)
         return redirect(_back(policy, "#mien"))
     try:
         services.grant_waiver(user=request.user, policy=policy,
@@ -183,8 +179,7 @@ def policy_link(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _flash_errors(request, form)
         return redirect(_back(policy, "#gan-nguon"))
     moment = form.cleaned_data["moment"]
     try:
@@ -222,8 +217,7 @@ def policy_difficulty(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     form = DifficultyForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _flash_errors(request, form)
         return redirect(_back(policy, "#kho-khan"))
     try:
         services.add_difficulty(user=request.user, policy=policy,

@@ -24,6 +24,12 @@ def _form_error(form, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _flash_errors(request: HttpRequest, form, prefix: str = "") -> None:
+    """A posted form's errors as messages, one per field (a page that redirects back)."""
+    for errors in form.errors.values():
+        messages.error(request, f"{prefix}{' '.join(errors)}")
+
+
 @login_required
 @require_http_methods(["GET"])
 def draft_list(request: HttpRequest) -> HttpResponse:
@@ -123,8 +129,7 @@ def answer(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     target = reverse("consult_synthesis", kwargs={"pk": draft.pk}) + f"#nhom-{group.pk}"
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, f"{group.provision.label}: {' '.join(errors)}")
+        _flash_errors(request, form, prefix=f"{group.provision.label}: ")
         return redirect(target)
     try:
         services.answer_group(user=request.user, group=group,

@@ -29,15 +29,16 @@ def collaborator_activity(request: HttpRequest) -> HttpResponse:
         last = selectors.inactivity_window(today)[1]
         key, period_error = parse_period(f"{last.year}-H{1 if last.number <= 6 else 2}"), ""
     unit_raw = request.GET.get("don_vi") or ""
+    recent = selectors.recent_work(today)  # shared by the activity and the coverage
     result = selectors.activity(key, unit_id=int(unit_raw) if unit_raw.isdigit() else None,
-                                today=today)
+                                today=today, recent=recent)
     rows = result.inactive if request.GET.get("khong_hoat_dong") else result.rows
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.cells = [(m, row.months[m.code]) for m in result.months]
     return render(request, "evaluation/collaborator_activity.html", {
         "key": key, "period_error": period_error, "activity": result, "page": page,
-        "coverage": selectors.coverage(today=today), "unit_raw": unit_raw,
+        "coverage": selectors.coverage(today=today, recent=recent), "unit_raw": unit_raw,
         "only_inactive": bool(request.GET.get("khong_hoat_dong")),
         "units": OrgUnit.objects.filter(collaborators__isnull=False).distinct()
         .order_by("sort_key"),

@@ -107,8 +107,19 @@ def _in_term(c: Collaborator, start: dt.date, end: dt.date) -> bool:
     return c.started_on <= start and (c.ended_on is None or c.ended_on >= end)
 
 
-def activity(key: PeriodKey, *, unit_id: int | None = None,
-             today: dt.date | None = None) -> Activity:
+def recent_work(today: dt.date) -> Counter:
+    """The counts of the two months the inactivity mark looks at, for the collaborators it can
+    fall on (active, in term over both months): one read shared by :func:`activity` and
+    :func:`coverage` on one page."""
+    window = inactivity_window(today)
+    expected = [c for c in Collaborator.objects.filter(status=Collaborator.Status.ACTIVE)
+                if _in_term(c, window[0].start, window[1].end)]
+    return _counts(window[0].start, window[1].end, expected)
+
+
+def activity(key: PeriodKey, *, unit_id: int | None = None, today: dt.date | None = None,
+             recent: Counter | None = None) -> Activity:
+    """``recent``: :func:`recent_work` of ``today``, when the caller has it already."""
     today = today or local_today()
     months = [m for m in key.months() if m.start <= today]
     collaborators = list(
@@ -123,7 +134,8 @@ def activity(key: PeriodKey, *, unit_id: int | None = None,
     counts = Counter()
     if months:
         counts = _counts(months[0].start, min(months[-1].end, today), collaborators)
-    recent = _counts(window[0].start, window[1].end, collaborators)
+    if recent is None:
+        recent = recent_work(today)
     rows = []
     for c in collaborators:
         row = Row(c, {m.code: Counter({k: counts[(c.pk, m.code, k)] for k in KINDS})
@@ -144,15 +156,17 @@ class Coverage:
     groups: list[SocialGroup]
 
 
-def coverage(*, today: dt.date | None = None) -> Coverage:
-    """What no working collaborator follows today (see the module's docstring)."""
+def coverage(*, today: dt.date | None = None, recent: Counter | None = None) -> Coverage:
+    """What no working collaborator follows today (see the module's docstring); ``recent``:
+    :func:`recent_work` of ``today``, when the caller has it already."""
     today = today or local_today()
     window = inactivity_window(today)
     current = list(
         Collaborator.objects.filter(status=Collaborator.Status.ACTIVE, started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
     )
-    recent = _counts(window[0].start, window[1].end, current)
+    if recent is None:
+        recent = recent_work(today)
     busy = {pk for (pk, _m, _k), n in recent.items() if n}
     working = [c.pk for c in current
                if c.pk in busy or not _in_term(c, window[0].start, window[1].end)]

@@ -37,8 +37,9 @@ def _date(value: str) -> dt.date | None:
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     key, period_error = _period(request)
-    rows = selectors.incidents_visible_to(request.user).filter(
+    of_period = selectors.incidents_visible_to(request.user).filter(
         occurred_on__gte=key.start, occurred_on__lte=key.end)
+    rows = of_period
     unit_raw = request.GET.get("don_vi") or ""
     if unit_raw.isdigit():
         rows = rows.filter(unit_id=int(unit_raw))
@@ -50,7 +51,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     candidates = selectors.candidates(key) if request.user.is_office else []
-    units = (OrgUnit.objects.filter(pk__in=rows.values("unit_id")).order_by("sort_key")
+    # The dropdown lists every unit of the period, not only the one chosen.
+    units = (OrgUnit.objects.filter(pk__in=of_period.values("unit_id")).order_by("sort_key")
              if request.user.sees_everything else [])
     return render(request, "evaluation/incident_list.html", {
         "key": key, "period_error": period_error, "page": page, "candidates": candidates,

@@ -52,12 +52,12 @@ def get_incident_for(user: User, pk) -> Incident:
         raise Http404(NOT_FOUND) from exc
 
 
-def incidents_of_unit(unit: OrgUnit, key: PeriodKey) -> list[Incident]:
-    """The unit's incidents of the period (its card shows them; the card is already scoped)."""
-    return list(
-        Incident.objects.filter(unit=unit, occurred_on__gte=key.start, occurred_on__lte=key.end)
-        .order_by("occurred_on", "pk")
-    )
+def incidents_of_unit(unit: OrgUnit, key: PeriodKey,
+                      today: dt.date | None = None) -> list[Incident]:
+    """The unit's incidents of the period, the rows the card's measure counts from (its card
+    shows them; the card is already scoped)."""
+    ctx = measures.Context(key=key, today=today or local_today(), units=[])
+    return list(measures._incidents(ctx, [unit.pk]).order_by("occurred_on", "pk"))
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ A criterion turns a *measurement* into points:
 
     points = weight × clamp((value − floor) / (target − floor), 0, 1)
 
-so a unit at or above the target earns the whole weight, one at or below the floor none, and the
-points grow linearly between. Rates are percentages (0–100); an entered criterion's value is on
-the office's own scale (0 to its target).
+so a unit that reaches the target earns the whole weight, one that stays at the floor none, and
+the points grow linearly between. "Reaches" is "at or above" when the target is above the floor
+(rates, counts) and "at or below" when it is below (incidents: 0 incidents is the target, the
+floor the number that loses every point). A target equal to its floor is no scale: the criteria
+set refuses it (``evaluation.services``), so the span is never 0. Rates are percentages (0–100);
+an entered criterion's value is on the office's own scale (0 to its target).
 
 **Missing data is explicit.** A measurement without a value (nothing was owed in the period: no
 monthly report due, no issue or direction due, no stream written; an entered criterion the office
@@ -129,12 +132,9 @@ class Card:
 
 def points_for(spec: CriterionSpec, value: float) -> float:
     """A target below the floor means lower is better (incidents: target 0 incidents, floor
-    the number that loses every point); the share is linear between them either way."""
-    span = spec.target - spec.floor
-    if span == 0:
-        share = 1.0 if value >= spec.target else 0.0
-    else:
-        share = min(1.0, max(0.0, (value - spec.floor) / span))
+    the number that loses every point); the share is linear between them either way. The
+    target never equals the floor (the criteria set refuses it)."""
+    share = min(1.0, max(0.0, (value - spec.floor) / (spec.target - spec.floor)))
     return round(spec.weight * share, 2)
 
 

@@ -35,6 +35,11 @@ def _number(value, where: str) -> float:
     return number
 
 
+def _vn(number: float) -> str:
+    """A number as typed in Vietnamese: no ".0", a decimal comma."""
+    return f"{number:g}".replace(".", ",")
+
+
 def _criterion(row: dict, number: int, seen: set[str]) -> Criterion:
     where = f"Tiêu chí dòng {number}"
     code = (row.get("code") or "").strip().lower()
@@ -58,6 +63,11 @@ def _criterion(row: dict, number: int, seen: set[str]) -> Criterion:
     floor = _number(row.get("floor", 0) or 0, f"{where}, mức 0 điểm")
     if weight <= 0:
         raise ServiceError(f"{where}: trọng số phải lớn hơn 0.", field=where)
+    if target == floor:
+        # Every measure: the points grow from the floor to the target, so the two must differ
+        # (scoring.points_for divides by their difference).
+        raise ServiceError(f"{where}: mức đạt điểm tối đa ({_vn(target)}) và mức 0 điểm"
+                           f" ({_vn(floor)}) phải khác nhau.", field=where)
     if measure == Criterion.Measure.INCIDENTS:
         # Lower is better: full points at ``target`` incidents (0), none from ``floor`` on.
         if target != 0 or floor <= 0:

@@ -46,14 +46,19 @@ class Funding:
         return self.planned - self.paid
 
     def by_unit(self) -> list[tuple[str, int, int, int]]:
-        """(unit name, collaborators, planned, paid) in the rows' order of units."""
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        """(unit name, collaborators, planned, paid) in the rows' order of units (their
+        ``sort_key``: "Chi bộ 2" before "Chi bộ 10", "Đ" after "D"), never the names' code
+        points."""
+        names: dict[int, str] = {}
+        totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for row in self.rows:
-            entry = totals[row.collaborator.unit.name]
+            unit = row.collaborator.unit
+            names.setdefault(unit.pk, unit.name)
+            entry = totals[unit.pk]
             entry[0] += 1
             entry[1] += row.planned
             entry[2] += row.paid
-        return [(name, *values) for name, values in sorted(totals.items())]
+        return [(names[pk], *totals[pk]) for pk in names]
 
 
 def funding_for(quarter: Quarter) -> Funding:

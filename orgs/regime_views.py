@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from core.dates import local_today
 from core.errors import ServiceError
 from core.views import require_office, xlsx_download, xlsx_response
+from documents.xlsx import write_table
 from orgs import imports, services
 from orgs.funding import funding_for, payments_of
 from orgs.models import Collaborator
@@ -92,19 +93,17 @@ def collaborator_payment(request: HttpRequest) -> HttpResponse:
     if error or collaborator is None:
         messages.error(request, error or "Cộng tác viên: chưa chọn hoặc không có trong danh sách.")
         return redirect(_funding_url(quarter))
+    # "400.000" as typed: the thousands dots and spaces go; the service checks the rest and
+    # names the field ("Số tiền đã chi phải là số nguyên.").
     amount = (request.POST.get("amount") or "").replace(".", "").replace(" ", "")
     try:
         services.record_payment(
             actor=request.user, collaborator=collaborator, quarter=quarter.code,
-            amount=int(amount) if amount.isdigit() else -1,
-            paid_on=_date(request.POST.get("paid_on", "")),
+            amount=amount or None, paid_on=_date(request.POST.get("paid_on", "")),
             voucher=request.POST.get("voucher", ""),
         )
     except ServiceError as exc:
-        text = exc.message
-        if exc.field == "amount" and not amount.isdigit():
-            text = f"Số tiền đã chi: '{request.POST.get('amount', '')}' không phải là số đồng."
-        messages.error(request, f"{collaborator.full_name}: {text}")
+        messages.error(request, f"{collaborator.full_name}: {exc.message}")
     else:
         messages.success(request, f"Đã ghi khoản chi phụ cấp {quarter.label} cho"
                                   f" {collaborator.full_name}.")
@@ -156,7 +155,5 @@ def org_import_template(request: HttpRequest, kind: str) -> HttpResponse:
     require_office(request.user)
     _what, columns, _run, _back = _kind(kind)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách"
-    sheet.append([c.title for c in columns])
+    write_table(workbook, "Danh sách", [c.title for c in columns], [])
     return xlsx_download(workbook, f"mau-nhap-{kind}.xlsx")

@@ -233,7 +233,7 @@ def set_responsible_person(
 MAX_COUNT = 2**31 - 1  # a PositiveIntegerField
 
 
-def _clean_count(value: int | None, *, field: str, label: str) -> int:
+def _clean_count(value: int | str | None, *, field: str, label: str) -> int:
     if value is None:
         return 0
     try:
@@ -562,11 +562,12 @@ def record_payment(
     actor: User,
     collaborator: Collaborator,
     quarter: str,
-    amount: int,
+    amount: int | str | None,
     paid_on: dt.date,
     voucher: str = "",
 ) -> AllowancePayment:
-    """The office records an allowance paid to a collaborator for a quarter (R5)."""
+    """The office records an allowance paid to a collaborator for a quarter (R5); ``amount``
+    may be the text a form posted (checked here, the field named)."""
     _require_office(actor)
     try:
         key = parse_quarter(quarter)

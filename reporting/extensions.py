@@ -7,9 +7,11 @@ Standing Committee's directions live in ``picture``). An upper app registers a s
     register_section("y_kien_chi_dao", "Ý kiến chỉ đạo của Ban Thường vụ", provider)
 
 where ``provider(period_start, period_end, unit_ids)`` returns the section's lines (strings;
-``unit_ids`` is None for the whole ward). Generating a consolidated report appends each
-registered section, in the order registered, to the drafted sections; the office edits them like
-any other, and the DOCX carries them.
+``unit_ids`` is None for the whole ward). A section with no line says "Trong kỳ không có.",
+unless registered with ``omit_empty=True``: then a period without a line has no such section
+(a rare event, such as a leader's waiver, is not noise in every report). Generating a
+consolidated report appends each registered section, in the order registered, to the drafted
+sections; the office edits them like any other, and the DOCX carries them.
 
 An upper app may also add paragraphs to a section reporting drafts itself (the picture's rising
 topics to "Dư luận tiềm ẩn, dự báo")::
@@ -34,6 +36,7 @@ class ExtraSection:
     key: str
     title: str
     provider: Provider
+    omit_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,12 @@ def drafted_paragraphs(
     return out
 
 
-def register_section(key: str, title: str, provider: Provider) -> None:
-    """Add (or replace, so a reloaded app does not add it twice) a section of the report."""
-    _SECTIONS[key] = ExtraSection(key=key, title=title, provider=provider)
+def register_section(key: str, title: str, provider: Provider, *,
+                     omit_empty: bool = False) -> None:
+    """Add (or replace, so a reloaded app does not add it twice) a section of the report;
+    ``omit_empty``: leave the section out of a report whose period gives it no line."""
+    _SECTIONS[key] = ExtraSection(key=key, title=title, provider=provider,
+                                  omit_empty=omit_empty)
 
 
 def unregister_section(key: str) -> None:
@@ -84,10 +90,13 @@ def registered_sections() -> list[ExtraSection]:
 def drafted_sections(
     start: dt.date, end: dt.date, unit_ids: set[int] | None = None
 ) -> list[tuple[dict, str]]:
-    """Each registered section as (``{"key", "title"}``, its drafted text)."""
+    """Each registered section as (``{"key", "title"}``, its drafted text); an empty one
+    registered with ``omit_empty`` is left out."""
     drafted = []
     for section in _SECTIONS.values():
         lines = [line for line in section.provider(start, end, unit_ids) if line]
+        if not lines and section.omit_empty:
+            continue
         drafted.append(({"key": section.key, "title": section.title},
                         "\n".join(lines) or EMPTY_TEXT))
     return drafted

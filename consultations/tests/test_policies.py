@@ -7,11 +7,14 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import policy_selectors as selectors
 from consultations import policy_services as services
-from consultations.models import ConsultationLink, Moment, Policy, Waiver
-from consultations.policy_rules import requirement, wilson
+from consultations.apps import WAIVER_SECTION_KEY, WAIVER_SECTION_TITLE
+from consultations.models import ConsultationLink, Draft, Moment, Policy, Waiver
+from consultations.policy_forms import PolicyForm
+from consultations.policy_rules import CRITERIA, requirement, wilson
 from consultations.policy_services import PolicyInput
 from core.errors import ConflictError, ServiceError
 from core.models import Attitude, AuditEntry, Channel, SocialGroup
@@ -19,6 +22,8 @@ from intake.models import Meeting
 from issues.tests.helpers import issue as make_issue
 from issues.tests.helpers import item
 from orgs.models import Area
+from reporting.periods import parse_period
+from reporting.services import consolidation
 from surveys.models import Response
 
 D = dt.date(2026, 3, 2)
@@ -168,7 +173,7 @@ def test_the_waiver_shows_in_the_file_and_the_period_selector(client, lanhdao, a
     client.force_login(an)
     page = client.get(reverse("consult_policy_detail", args=[policy.pk])).content.decode()
     assert REASON in page and "Trần Văn Minh" in page
-    today = Waiver.objects.get().granted_at.date()
+    today = timezone.localdate(Waiver.objects.get().granted_at)
     lines = selectors.waivers_between(today - dt.timedelta(days=1), today)
     assert lines == [f"Dự án “{SIDEWALK}” được miễn lấy ý kiến trước khi ban hành"
                      f" ({today:%d/%m/%Y}, Trần Văn Minh): {REASON}"]
@@ -186,6 +191,24 @@ def test_a_waiver_from_the_page_is_the_leaders_alone(client, vanphong, lanhdao, 
     assert client.post(url, {"reason": ""}).status_code == 302 and not Waiver.objects.exists()
     assert client.post(url, {"reason": REASON}).status_code == 302
     assert Waiver.objects.get().granted_by == lanhdao
+
+
+def test_a_waiver_of_the_period_is_a_section_of_the_consolidated_report(vanphong, lanhdao,
+                                                                       policy, monthly):
+    waiver = services.grant_waiver(user=lanhdao, policy=policy, reason=REASON)
+    granted = dt.datetime(2025, 11, 10, 9, 0, tzinfo=timezone.get_current_timezone())
+    Waiver.objects.filter(pk=waiver.pk).update(granted_at=granted)
+    line = (f"Dự án “{SIDEWALK}” được miễn lấy ý kiến trước khi ban hành (10/11/2025,"
+            f" Trần Văn Minh): {REASON}")
+    for code in ("2025-11", "2025-H2"):  # the month, and the 6-month report
+        report = consolidation.generate_consolidated(user=vanphong, period=parse_period(code))
+        assert report.sections[WAIVER_SECTION_KEY] == line
+        assert {"key": WAIVER_SECTION_KEY, "title": WAIVER_SECTION_TITLE} in \
+            consolidation.section_titles(report)
+    # a period without a waiver has no such section, not "Trong kỳ không có."
+    quiet = consolidation.generate_consolidated(user=vanphong, period=parse_period("2025-10"))
+    assert WAIVER_SECTION_KEY not in quiet.sections
+    assert WAIVER_SECTION_KEY not in [t["key"] for t in consolidation.section_titles(quiet)]
 
 
 # --- concurrency -----------------------------------------------------------------------------
@@ -321,6 +344,51 @@ def test_a_survey_brings_its_own_estimate(vanphong, policy, open_survey):
     # three agree of the four who agreed or disagreed ("chưa rõ" has no attitude)
     assert (row.agree, row.total) == (3, 4) and row.share.share == pytest.approx(0.75)
     assert row.share.low < 0.75 < row.share.high
+
+
+# --- the marks --------------------------------------------------------------------------------
+
+
+def test_the_requirement_is_the_databases_and_follows_an_edit(vanphong, policy):
+    assert Policy.objects.filter(requires_consultation=True).get() == policy
+    edited = services.update_policy(user=vanphong, policy=policy,
+                                    data=_input(affects_land=False), expected_version=1)
+    assert not edited.requires_consultation
+    assert not Policy.objects.get(pk=policy.pk).requires_consultation
+    assert list(selectors.filter_policies(vanphong, required="khong")) == [policy]
+    assert AuditEntry.objects.filter(object_type="consultations.policy").latest(
+        "pk").data["requires_consultation"] is False
+    services.update_policy(user=vanphong, policy=edited, data=_input(costs_money=True,
+                                                                     affects_land=False),
+                           expected_version=2)
+    assert list(selectors.filter_policies(vanphong, required="co")) == [policy]
+
+
+def test_every_list_of_the_marks_reads_the_rules_labels():
+    form = PolicyForm()
+    for key, reason in CRITERIA:
+        assert form.fields[key].label == reason[0].upper() + reason[1:]
+        assert Policy._meta.get_field(key).verbose_name == reason
+    assert [f.name for f in form.criteria_fields()] == [key for key, _ in CRITERIA]
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["doi thoai", "đối thoại", "ĐỐI THOẠI nhân"])
+def test_meetings_and_drafts_are_found_with_or_without_diacritics(policy, cell_a, q):
+    meeting = Meeting.objects.create(kind=Meeting.Kind.DIALOGUE, title="Đối thoại với nhân dân",
+                                     held_on=D, place="Hội trường", unit=cell_a)
+    Meeting.objects.create(kind=Meeting.Kind.VOTER_MEETING, title="Tiếp xúc cử tri",
+                           held_on=D, place="Nhà văn hóa", unit=cell_a)
+    assert [c.pk for c in selectors.candidates(policy, "meeting", q)] == [meeting.pk]
+    draft = Draft.objects.create(title="Dự thảo quy chế đối thoại với nhân dân",
+                                 issuing_body="UBND phường", opens_on=D, closes_on=D,
+                                 file_name="quy-che.docx")
+    Draft.objects.create(title="Dự thảo quy chế dân chủ", issuing_body="UBND phường",
+                         opens_on=D, closes_on=D, file_name="dan-chu.docx")
+    assert [c.pk for c in selectors.candidates(policy, "draft", q)] == [draft.pk]
+    assert len(selectors.candidates(policy, "meeting")) == 2  # no search: every meeting
 
 
 # --- pages -----------------------------------------------------------------------------------

@@ -120,3 +120,22 @@ def test_the_page_is_the_offices(team, vanphong, lanhdao, an):
         for who in ("lanhdao", "an"):
             client.login(username=who, password=PASSWORD)
             assert client.get(reverse("evaluation:collaborator_activity")).status_code == 404
+
+
+def test_the_page_reads_the_two_months_window_once(team, vanphong, monkeypatch):
+    from evaluation import collaborators
+
+    real, spans = collaborators._counts, []
+
+    def counting(start, end, people):
+        spans.append((start, end))
+        return real(start, end, people)
+
+    monkeypatch.setattr(collaborators, "_counts", counting)
+    client = Client()
+    with time_machine.travel(dt.datetime(2026, 1, 10, 10, tzinfo=TZ), tick=False):
+        client.login(username="vanphong", password=PASSWORD)
+        text = client.get(reverse("evaluation:collaborator_activity")).content.decode()
+    assert text.count("data-inactive-mark") == 1  # the same marks as before
+    window = (dt.date(2025, 11, 1), dt.date(2025, 12, 31))
+    assert spans.count(window) == 1 and len(spans) == 2  # the window once, the half-year once

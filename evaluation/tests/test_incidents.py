@@ -20,7 +20,7 @@ from conftest import PASSWORD
 from core.errors import ServiceError
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
 from evaluation import incident_services, services
-from evaluation.incidents import candidates, get_incident_for
+from evaluation.incidents import candidates, get_incident_for, incidents_of_unit
 from evaluation.models import Incident
 from evaluation.selectors import card_for, compute_board
 from evaluation.tests.conftest import CRITERIA, PERIOD
@@ -79,9 +79,10 @@ def test_candidates_are_the_silences_and_the_late_issues(alerts, vanphong, cell_
 
 
 def test_recording_and_review_are_checked_and_audited(half_year, vanphong, an, cell_a):
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError, match="Chỉ Ban Xây dựng Đảng") as refused:
         incident_services.record_incident(actor=an, unit=cell_a, kind="bi_dong",
                                           occurred_on=dt.date(2025, 11, 1), description="x")
+    assert refused.value.field == "user"
     assert Incident.objects.count() == 0
     with pytest.raises(ServiceError) as refused:
         incident_services.record_incident(actor=vanphong, unit=cell_a, kind="bi_dong",
@@ -172,6 +173,28 @@ def test_a_unit_reads_its_own_incidents_only(half_year, vanphong, an, binh, lanh
                         "decided_on": "2025-12-01"}).status_code == 404
     incident.refresh_from_db()
     assert incident.outcome == Incident.Outcome.CRITICISM
+
+
+def test_choosing_a_unit_keeps_the_others_in_its_dropdown(half_year, vanphong, cell_a, cell_b):
+    _incident(vanphong, cell_a, dt.date(2025, 11, 3))
+    _incident(vanphong, cell_b, dt.date(2025, 11, 4))
+    client = Client()
+    client.login(username="vanphong", password=PASSWORD)
+    page = client.get(reverse("evaluation:incident_list"),
+                      {"ky": PERIOD, "don_vi": cell_a.pk}).content.decode()
+    dropdown = page[page.index('<select id="don_vi"'):]
+    dropdown = dropdown[:dropdown.index("</select>")]
+    assert f'value="{cell_a.pk}" selected' in dropdown
+    assert f'value="{cell_b.pk}"' in dropdown  # still there to switch to
+    assert page.count("Bỏ sót.") == 1  # the list itself is the chosen unit's
+
+
+def test_the_card_lists_the_incidents_its_measure_counts(half_year, vanphong, cell_a):
+    counted = _incident(vanphong, cell_a, dt.date(2025, 11, 3))
+    _incident(vanphong, cell_a, dt.date(2025, 5, 3))  # H1: another period
+    assert incidents_of_unit(cell_a, parse_period(PERIOD), dt.date(2026, 1, 10)) == [counted]
+    # the measure stops at today: an incident dated after it is not on the card yet
+    assert incidents_of_unit(cell_a, parse_period(PERIOD), dt.date(2025, 11, 2)) == []
 
 
 def test_the_office_confirms_a_candidate_from_the_page(alerts, vanphong, cell_a):

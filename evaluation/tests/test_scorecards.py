@@ -165,6 +165,10 @@ def half_year_rows(criteria_set):
     ({"measure": "doan"}, "Tiêu chí dòng 1: cách đo 'doan'"),
     ({"target": "abc"}, "Tiêu chí dòng 1, mức đạt điểm tối đa: 'abc' không phải là số"),
     ({"target": "0", "floor": "5"}, "mức đạt điểm tối đa phải lớn hơn mức 0 điểm"),
+    ({"target": "5", "floor": "5"},
+     "Tiêu chí dòng 1: mức đạt điểm tối đa \\(5\\) và mức 0 điểm \\(5\\) phải khác nhau"),
+    ({"target": "0", "floor": "0", "measure": "incidents"},
+     "Tiêu chí dòng 1: mức đạt điểm tối đa \\(0\\) và mức 0 điểm \\(0\\) phải khác nhau"),
 ])
 def test_a_bad_criteria_set_is_refused_whole(vanphong, row, fragment):
     good = {"code": "x", "name": "X", "weight": "10", "measure": "entered", "target": "10"}

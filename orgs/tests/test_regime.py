@@ -66,6 +66,18 @@ def test_funding_planned_and_paid(paid_team):
     assert (hoa.decision_number, hoa.decision_signer) == ("15-QĐ/ĐU", "Bí thư Đảng ủy")
 
 
+def test_funding_by_unit_keeps_the_units_natural_order(vanphong, ward):
+    for n, name in enumerate(["Chi bộ Z", "Chi bộ Đông", "Chi bộ 10", "Chi bộ 2"]):
+        unit = OrgUnit.objects.create(code=f"cb-{n}", name=name, kind=OrgUnit.Kind.PARTY_CELL,
+                                      parent=ward)
+        services.create_collaborator(actor=vanphong, full_name=f"Người {n}", unit=unit,
+                                     started_on=dt.date(2025, 7, 1), allowance_rate=100_000)
+    by_unit = funding_for(Q1).by_unit()
+    # plain string order would give 10, 2, Z, Đông
+    assert [name for name, *_ in by_unit] == ["Chi bộ 2", "Chi bộ 10", "Chi bộ Đông", "Chi bộ Z"]
+    assert by_unit[0][1:] == (1, 300_000, 0)
+
+
 def test_a_payment_is_checked_and_audited(paid_team, vanphong, an):
     hoa, _ = paid_team
     for kwargs, field in (
@@ -77,9 +89,10 @@ def test_a_payment_is_checked_and_audited(paid_team, vanphong, an):
         with pytest.raises(ServiceError) as refused:
             services.record_payment(actor=vanphong, collaborator=hoa, **args)
         assert refused.value.field == field
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError, match="không có quyền") as refused:
         services.record_payment(actor=an, collaborator=hoa, quarter="2026-Q1", amount=10,
                                 paid_on=dt.date(2026, 3, 1))
+    assert refused.value.field is None  # a refusal of the writer, not of a field
     assert AllowancePayment.objects.count() == 1
     assert AuditEntry.objects.filter(object_type="orgs.allowancepayment").count() == 1
 
@@ -136,7 +149,8 @@ def test_a_wrong_row_writes_nothing_and_every_error_is_named(vanphong, ward, cel
                  ["dang-bo-b", "Đảng bộ Khu B", "Đảng bộ trực thuộc", "dang-uy", None],
                  ["chi-bo-b1", "Chi bộ B1", "Tổ dân phố", "dang-bo-b", None],
                  ["chi-bo-1", "Trùng mã", "Chi bộ", "", None],
-                 ["chi-bo-b2", "Chi bộ B2", "Chi bộ", "khong-co", "31/02/2025"]])
+                 ["chi-bo-b2", "Chi bộ B2", "Chi bộ", "khong-co", None],
+                 ["chi-bo-b3", "Chi bộ B3", "Chi bộ", "dang-bo-b", "31/02/2025"]])
     result = imports.import_units(actor=vanphong, file_name="don-vi.xlsx", data=data)
     assert not result.ok and result.created == 0
     assert [str(e) for e in result.errors] == [
@@ -146,6 +160,7 @@ def test_a_wrong_row_writes_nothing_and_every_error_is_named(vanphong, ward, cel
         "Dòng 4, cột Mã đơn vị: mã đơn vị 'chi-bo-1' đã được dùng.",
         "Dòng 5, cột Mã đơn vị cấp trên: không có đơn vị mã 'khong-co' (trong danh mục hoặc ở"
         " dòng trên của tệp).",
+        "Dòng 6, cột Ngày thành lập: '31/02/2025' không phải là ngày (dùng dd/mm/yyyy).",
     ]
     assert (OrgUnit.objects.count(), AuditEntry.objects.count()) == before  # nothing written
     missing = imports.import_units(actor=vanphong, file_name="x.xlsx",
@@ -195,5 +210,25 @@ def test_the_import_page(vanphong, an, ward):
     page = client.post(reverse("unit_import"), {"file": upload}).content.decode()
     assert "Chưa ghi dòng nào" in page and "Dòng 2, cột Loại" in page
     template = client.get(reverse("collaborator_import_template"))
-    headers = next(load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    headers = next(sheet.iter_rows(values_only=True))
+    assert headers == tuple(c.title for c in imports.COLLABORATOR_COLUMNS)
     assert headers[:3] == ("Họ và tên", "Mã đơn vị", "Từ ngày")
+    # written like every other export: bold header, frozen, filterable
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert template["Content-Disposition"] == 'attachment; filename="mau-nhap-cong-tac-vien.xlsx"'
+
+
+def test_a_payment_amount_is_checked_by_the_service(paid_team, vanphong):
+    client = Client()
+    client.login(username="vanphong", password=PASSWORD)
+    url = reverse("collaborator_payment")
+    form = {"quy": "2026-Q1", "collaborator": paid_team[1].pk, "paid_on": "2026-03-05"}
+    for typed, message in (("abc", "Số tiền đã chi phải là số nguyên."),
+                           ("-5", "Số tiền đã chi không được âm."),
+                           ("", "Số tiền đã chi phải lớn hơn 0.")):
+        page = client.post(url, {**form, "amount": typed}, follow=True).content.decode()
+        assert f"Ngô Thị Lan: {message}" in page
+    assert AllowancePayment.objects.count() == 1  # only the fixture's
+    client.post(url, {**form, "amount": "1 200.000"})
+    assert AllowancePayment.objects.latest("pk").amount == 1_200_000

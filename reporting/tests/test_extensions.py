@@ -54,3 +54,18 @@ def test_registered_paragraphs_are_appended_to_their_drafted_section(vanphong, m
     assert report.sections["du_luan_tiem_an"].endswith("\nĐến 30/11.")
     assert "khong_co_phan_nay" not in report.sections
     assert "X." not in "\n".join(report.sections.values())
+
+
+def test_a_section_registered_omit_empty_appears_only_with_a_line(vanphong, monthly):
+    def provider(start, end, unit_ids):
+        return ["- Có việc."] if start.month == 11 else []
+
+    extensions.register_section("hiem", "Phần hiếm", provider, omit_empty=True)
+    try:
+        november = cs.generate_consolidated(user=vanphong, period=parse_period("2025-11"))
+        october = cs.generate_consolidated(user=vanphong, period=parse_period("2025-10"))
+    finally:
+        extensions.unregister_section("hiem")
+    assert november.sections["hiem"] == "- Có việc."
+    assert "hiem" not in october.sections
+    assert "hiem" not in [t["key"] for t in cs.section_titles(october)]
