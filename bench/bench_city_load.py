@@ -17,7 +17,7 @@ bench_deadline_burst.py). Then it checks that all 1,000
 reports are stored as submitted, once, and prints p50/p95/max per request with the load average.
 
 Run: `.venv/bin/python bench/bench_city_load.py [--minutes 60] [--reader-wait 10,30]
-[--keep] [--smoke] [--db-url postgres://root@127.0.0.1:5432/longdan_city_load]`.
+[--keep] [--smoke] [--build-only] [--db-url postgres://root@127.0.0.1:5432/longdan_city_load]`.
 """
 
 from __future__ import annotations
@@ -179,20 +179,24 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--keep", action="store_true", help="reuse the built city if it exists")
     parser.add_argument("--smoke", action="store_true", help="a tiny city, to check the script")
+    parser.add_argument("--build-only", action="store_true", help="build the city and stop")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="longdan-city-"))
     os.environ.update({"LONGDAN_VAR_DIR": str(folder), "LONGDAN_2FA_ROLES": ""})
     django_on_postgres(args.db_url, keep=args.keep)
     from orgs.models import OrgUnit
 
+    facts_file = folder.parent / f"longdan-city-{args.db_url.rsplit('/', 1)[1]}.json"
     started = time.monotonic()
     if args.keep and OrgUnit.objects.filter(code="thanh-pho").exists():
-        facts_file = folder.parent / "longdan-city-facts.json"
         facts = json.loads(facts_file.read_text())
     else:
         facts = build_city(random.Random(2026), SMOKE if args.smoke else Size())
-        (folder.parent / "longdan-city-facts.json").write_text(json.dumps(facts))
+        facts_file.write_text(json.dumps(facts))
     build_seconds = time.monotonic() - started
+    if args.build_only:
+        print(json.dumps({"build_seconds": round(build_seconds, 1), **facts}))
+        return 0
     from orgs.models import User
 
     submitters = list(User.objects.filter(username__startswith="cb-").values_list(

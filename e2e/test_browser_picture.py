@@ -123,3 +123,36 @@ def test_a_leader_on_a_phone_reads_the_picture_and_drills_into_a_number(
     finally:
         context.close()
     assert not errors, f"Lỗi JavaScript trên trang: {errors}"
+
+
+def test_a_city_sized_unit_filter_finds_a_unit_by_typing(
+    live_server, lanhdao, heard, cell_a, browser, monkeypatch
+):
+    """Past the select's limit the filter lists the upper levels only; typing a name without
+    diacritics asks the server and the chosen unit narrows the picture."""
+    from playwright.sync_api import expect
+
+    from picture import page as arrange
+
+    monkeypatch.setattr(arrange, "UNIT_SELECT_LIMIT", 2)
+    base = live_server.url
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, base, "lanhdao", PASSWORD)
+        page.goto(f"{base}/buc-tranh/?period=4w")
+        expect(page.locator("#f-unit-help")).to_contain_text("gõ tên hoặc mã")
+        control = page.locator("#f-unit-ts-control")
+        control.click()
+        control.fill("chi bo to dan pho 1")
+        option = page.locator(".ts-dropdown .option", has_text=cell_a.name)
+        expect(option).to_be_visible()
+        _shot(page, "picture_unit_picker_desktop")
+        option.click()
+        page.locator("form.picture-filters button[type=submit]").first.click()
+        page.wait_for_url(re.compile(rf"unit={cell_a.code}"))
+        expect(page.locator("#f-unit option:checked")).to_have_text(cell_a.name)
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ from orgs import regime_views, views
 urlpatterns = [
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/xuat.xlsx", views.unit_export, name="unit_export"),
+    path("don-vi/tim.json", views.unit_search, name="unit_search"),
     path("don-vi/moi/", views.unit_create, name="unit_create"),
     path("don-vi/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:pk>/sua/", views.unit_edit, name="unit_edit"),

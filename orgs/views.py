@@ -14,10 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core import lockout, twofactor
 from core.errors import ServiceError
@@ -109,6 +109,25 @@ def _filtered_units(request: HttpRequest) -> tuple[UnitFilterForm, QuerySet[OrgU
     if data.get("khong_phu_trach"):
         units = units.filter(pk__in=units_without_responsible(request.user).values("pk"))
     return form, units
+
+
+UNIT_SEARCH_LIMIT = 30
+
+
+@login_required
+@require_GET
+def unit_search(request: HttpRequest) -> JsonResponse:
+    """Units in the reader's scope whose name (typed without diacritics or with) or code matches
+    ``q``: the pickers a city's thousands of units do not fit in (static/js/unit_picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    units = units_visible_to(request.user)
+    if text:
+        units = units.filter(Q(name_folded__contains=fold(text)) | Q(code__istartswith=text))
+    rows = units.order_by("sort_key", "name")[:UNIT_SEARCH_LIMIT]
+    return JsonResponse({"results": [
+        {"code": u.code, "name": u.name, "parent": u.parent.name if u.parent else ""}
+        for u in rows
+    ]})
 
 
 @login_required

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 
 from core.models import Attitude, Channel, SocialGroup, Topic
@@ -155,15 +155,27 @@ def period_choices(query: PictureQuery) -> dict:
 # -- filters limited to the reader ----------------------------------------------------------------
 
 
-def filter_choices(reader) -> dict:
+# Above this many units in scope (a city's), the unit filter lists the units that have units below
+# them and the one chosen; the rest are found by typing (static/js/unit_picker.js).
+UNIT_SELECT_LIMIT = 300
+
+
+def filter_choices(reader, selected_unit: str = "") -> dict:
     visible = visible_unit_ids(reader)
     units = OrgUnit.objects.order_by("sort_key", "name")
     areas = Area.objects.order_by("sort_key", "name")
     if visible is not None:
         units = units.filter(pk__in=visible)
         areas = areas.filter(unit_id__in=visible)
+    unit_count = units.count()
+    searchable = unit_count > UNIT_SELECT_LIMIT
+    if searchable:
+        with_units_below = OrgUnit.objects.filter(parent__isnull=False).values("parent_id")
+        units = units.filter(Q(pk__in=with_units_below) | Q(code=selected_unit))
     return {
         "units": [(u.code, u.name) for u in units.only("code", "name")],
+        "units_searchable": searchable,
+        "unit_count": unit_count,
         "areas": [(str(a.pk), a.name) for a in areas.only("pk", "name")],
         "topics": [(str(t.pk), t.name) for t in Topic.objects.filter(active=True)
                    .order_by("position", "name")],

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
 
-from django.db.models import Count, Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from core.models import Channel, SocialGroup, Topic
 from core.text import natural_key
@@ -453,22 +453,23 @@ def _areas_without_collaborator(query: PictureQuery, areas: list[Area]) -> list[
 
 
 def _units_never_latent(query: PictureQuery) -> list[dict]:
-    """Units that reported in the last months without ever naming a latent opinion."""
+    """Units that reported in the last months without ever naming a latent opinion.
+
+    One query with two correlated subqueries: a city's 6,000 units are never sent back to the
+    database as a list of ids."""
     since = query.today - dt.timedelta(days=31 * LATENT_LOOKBACK_MONTHS)
     reports = UnitReport.objects.filter(
-        state=UnitReport.State.SUBMITTED, period__end__gte=since
+        unit=OuterRef("pk"), state=UnitReport.State.SUBMITTED, period__end__gte=since
     )
+    latent = OpinionStream.objects.filter(
+        report__unit=OuterRef("pk"), report__state=UnitReport.State.SUBMITTED,
+        report__period__end__gte=since, latent=True,
+    )
+    units = OrgUnit.objects.filter(Exists(reports)).exclude(Exists(latent))
     if query.unit_ids is not None:
-        reports = reports.filter(unit_id__in=query.unit_ids)
-    flagged = set(
-        OpinionStream.objects.filter(report__in=reports, latent=True)
-        .values_list("report__unit_id", flat=True)
-    )
-    counts = reports.values("unit_id").annotate(n=Count("pk"))
-    silent_ids = [row["unit_id"] for row in counts if row["unit_id"] not in flagged]
-    units = OrgUnit.objects.filter(pk__in=silent_ids).order_by("sort_key", "name")
+        units = units.filter(pk__in=query.unit_ids)
     return [{"id": u.pk, "code": u.code, "name": u.name, "action": "report_latent"}
-            for u in units]
+            for u in units.order_by("sort_key", "name").only("pk", "code", "name")]
 
 
 def last_heard_on(query: PictureQuery) -> dt.date | None:

@@ -93,7 +93,8 @@ VERDICTS: dict[str, Verdict] = {
     "consolidated_pdf": V(SCOPED, "consolidated"),
     "stream_issues": V(WRITE, "stream"), "issue_streams": V(SCOPED, "issue"),
     # orgs and core
-    "unit_list": V(SCOPED), "unit_export": V(SCOPED), "unit_create": V(OFFICE),
+    "unit_list": V(SCOPED), "unit_export": V(SCOPED), "unit_search": V(SCOPED),
+    "unit_create": V(OFFICE),
     "unit_detail": V(SCOPED, "unit"), "unit_edit": V(OFFICE, "unit"),
     "unit_reports": V(SCOPED, "unit"),
     "area_list": V(SCOPED), "area_create": V(OFFICE), "area_edit": V(OFFICE, "area"),

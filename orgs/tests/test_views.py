@@ -346,3 +346,31 @@ def test_admin_edits_are_audited_and_the_log_is_read_only(superuser, cast, area_
     change = reverse("admin:core_auditentry_change", args=[entry.pk])
     assert client.post(change, {"summary": "sửa"}).status_code == 403
     assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
+
+
+# --- the unit search behind the pickers a city's units do not fit in --------------------------
+
+
+def _found(user, q):
+    response = client_for(user).get(reverse("unit_search"), {"q": q})
+    assert response.status_code == 200
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_unit_search_finds_names_without_diacritics_and_codes(cast, ward, cell_a):
+    assert _found(cast["lanhdao"], "hoa binh") == [ward.name]
+    assert cell_a.name in _found(cast["lanhdao"], cell_a.code[:4].upper())
+    row = client_for(cast["lanhdao"]).get(reverse("unit_search"), {"q": cell_a.name}).json()
+    assert row["results"][0]["parent"] == ward.name
+
+
+def test_unit_search_stays_in_the_readers_scope(cast, cell_a, cell_b):
+    assert _found(cast["an"], "") == [cell_a.name]
+    assert _found(cast["an"], cell_b.name) == []
+
+
+def test_unit_search_answers_a_page_of_results(cast, ward, monkeypatch):
+    from orgs import views
+
+    monkeypatch.setattr(views, "UNIT_SEARCH_LIMIT", 2)
+    assert len(_found(cast["vanphong"], "")) == 2

@@ -429,3 +429,25 @@ def test_the_issue_list_refuses_a_unit_outside_the_readers_scope(client, world):
     response = client.get("/van-de/", {"unit": str(world.cell_b.pk)})
     assert response.status_code == 200
     assert "Đơn vị: không có hoặc ngoài phạm vi bạn được xem." in response.content.decode()
+
+
+def test_a_city_sized_unit_filter_lists_the_upper_levels_and_searches_the_rest(
+    vanphong, ward, cell_a, cell_b, monkeypatch
+):
+    """Past the limit, the select keeps the units with units below them and the chosen one; the
+    rest are found by typing (the select names the search address)."""
+    from django.test import Client
+
+    from picture import page
+
+    monkeypatch.setattr(page, "UNIT_SELECT_LIMIT", 2)
+    client = Client()
+    client.force_login(vanphong)
+    body = client.get("/buc-tranh/", {"unit": cell_b.code}).content.decode()
+    select = body[body.index('id="f-unit"'):body.index("</select>", body.index('id="f-unit"'))]
+    assert 'data-search-url="/don-vi/tim.json"' in select
+    assert f'value="{ward.code}"' in select and f'value="{cell_b.code}" selected' in select
+    assert f'value="{cell_a.code}"' not in select
+    monkeypatch.setattr(page, "UNIT_SELECT_LIMIT", 300)
+    body = client.get("/buc-tranh/").content.decode()
+    assert f'value="{cell_a.code}"' in body and "data-search-url" not in body

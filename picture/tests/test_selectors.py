@@ -146,3 +146,38 @@ def test_report_streams_count_apart_from_items_and_only_once_submitted(
     assert (totals["items"], totals["stream_mentions"], totals["heard"]) == (4, 1, 5)
     env = next(t for t in _picture(an)["topics"] if t["name"] == "Môi trường")
     assert (env["items"], env["stream_mentions"]) == (2, 1)
+
+
+def test_units_that_reported_without_latent_opinion_are_named_in_scope(
+    heard, vanphong, an, binh, monthly, full_sections, stream, cell_a, cell_b
+):
+    """A unit that submitted reports but never named a latent opinion is a gap; one that named
+    one, or that submitted nothing, is not; a drafted report does not count. A unit reads only
+    its own subtree."""
+    from dataclasses import replace
+
+    from reporting import services
+    from reporting.periods import parse_period
+
+    def report(user, unit, month, *, latent, submit=True):
+        period = services.ensure_period(parse_period(month))
+        draft = services.save_draft(
+            user=user, template=monthly, period=period, unit=unit, sections=full_sections,
+            streams=[replace(stream, latent=latent)], expected_version=None,
+        )
+        if submit:
+            services.submit_report(user=user, report=draft, expected_version=draft.version)
+
+    def never_latent(user):
+        return [row["name"] for row in _picture(user)["coverage"]["units_never_latent"]]
+
+    assert never_latent(vanphong) == []
+    report(an, cell_a, "2026-09", latent=False)
+    report(binh, cell_b, "2026-10", latent=False, submit=False)
+    assert never_latent(vanphong) == [cell_a.name]
+    report(an, cell_a, "2026-10", latent=True)
+    assert never_latent(vanphong) == []
+    report(binh, cell_b, "2026-11", latent=False)
+    assert never_latent(vanphong) == [cell_b.name]
+    assert never_latent(an) == []
+    assert never_latent(binh) == [cell_b.name]

@@ -46,7 +46,7 @@ def _params(request: HttpRequest) -> dict[str, str]:
 
 def _error_page(request: HttpRequest, error: QueryError, params: dict) -> HttpResponse:
     context = {"error": error, "raw": params, "selected": params,
-               "choices": arrange.filter_choices(request.user),
+               "choices": arrange.filter_choices(request.user, params.get("unit", "")),
                "period": arrange.kind_links(local_today()), "period_help": WINDOW_HELP}
     return render(request, "picture/picture.html", context, status=400)
 
@@ -61,7 +61,7 @@ def picture_context(request: HttpRequest, query) -> dict:
         "query": query,
         "data": data,
         "period": arrange.period_choices(query),
-        "choices": arrange.filter_choices(request.user),
+        "choices": arrange.filter_choices(request.user, query.params().get("unit", "")),
         "selected": query.params(),
         "headline": arrange.headline(query, totals, link),
         "issue_links": arrange.issue_links(query),
