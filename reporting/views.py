@@ -33,7 +33,10 @@ from orgs.selectors import get_unit_for, units_without_responsible
 from reporting import compliance as calc
 from reporting import page_selectors as pages
 from reporting import services
+from reporting import views_approval as approval_views
 from reporting import views_proposals as proposal_views
+from reporting.approval_selectors import reviews as approval_reviews
+from reporting.approval_selectors import waiting_for as approval_waiting_for
 from reporting.forms import (
     SECTION_PREFIX,
     ReportFilterForm,
@@ -66,6 +69,9 @@ VERSION_ACTIONS = {
     "save": "Lưu nháp",
     "submit": "Nộp",
     "return": "Trả lại",
+    "approve": "Cấp trên duyệt",
+    "accept": "Chấp nhận",
+    "unlock": "Mở khóa",
 }
 
 
@@ -104,7 +110,10 @@ def home_context(user) -> dict:
             context["inbox"] = {
                 key.replace("-", "_"): count for key, count in inbox_counts(user, today).items()
             }
+            context["approval_count"] = approval_waiting_for(user).count()
     elif user.unit_id:
+        if approval_reviews(user):
+            context["approval_count"] = approval_waiting_for(user).count()
         rows = pages.unit_periods(user.unit, template)
         context["rows"] = rows
         context["now_row"] = rows[0]
@@ -249,6 +258,9 @@ def _json_error(exc: ServiceError, report: UnitReport, rows) -> JsonResponse:
 
 
 def _lock_reason(report: UnitReport, user: User) -> str:
+    if report.is_accepted:
+        return ("Báo cáo đã được Ban Xây dựng Đảng chấp nhận nên bị khóa với mọi người; chỉ Ban"
+                " Xây dựng Đảng mở khóa được, có ghi lý do.")
     if report.is_locked:
         when = _local(report.submitted_at)
         at = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
@@ -409,8 +421,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": report.template.deadline_for(report.period),
         "can_write": (services.may_write_report(request.user, report.unit)
                       and not report.is_locked),
-        "can_return": request.user.is_office and report.is_locked,
         "return_form": ReturnForm(),
+        **approval_views.chain_context(request.user, report),
         **_stream_links(request.user, report),
     })
 
