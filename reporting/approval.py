@@ -8,7 +8,9 @@ the scorecards): the chain says who has reviewed it, not whether it came in on t
 
 The chain of a chi bộ under a đảng bộ: the chi bộ submits; the đảng bộ (the "reviewer")
 approves or returns it; the office accepts or returns it. A unit with no level between it and the
-ward (a chi bộ directly under the Đảng ủy, the Front...) goes straight to the office. An accepted
+ward (a chi bộ directly under the Đảng ủy, the Front...) goes straight to the office. The office
+may approve in the đảng bộ's place (as DHIS2 lets a level approve for the levels below it), so a
+chain never stays stuck on an absent reviewer; the audit entry says who did. An accepted
 report is locked for everyone; only the office unlocks it, with a reason, back to the step before.
 
 This module has no Django import: the services ask :func:`step` what a transition leads to and
@@ -83,7 +85,7 @@ def step(at: Position, action: str, actor: str) -> tuple[str, str]:
             raise StepRefused(
                 "Đơn vị này nộp thẳng cho Ban Xây dựng Đảng, không qua cấp trên trực tiếp."
             )
-        if actor != REVIEWER:
+        if actor not in (REVIEWER, OFFICE):  # the office may approve for a level that is stuck
             raise StepRefused("Chỉ đảng bộ cấp trên trực tiếp của đơn vị duyệt được báo cáo.")
         if approval == APPROVED:
             raise StepRefused("Báo cáo đã được cấp trên duyệt.")

@@ -60,7 +60,8 @@ def chain_context(user, report) -> dict:
         "reviewing_unit": via,
         "waits_for": {chain.UNIT: report.unit.name, chain.REVIEWER: via.name if via else "",
                       chain.OFFICE: "Ban Xây dựng Đảng", None: ""}[waits],
-        "can_approve": actor == chain.REVIEWER and waits == chain.REVIEWER,
+        "can_approve": actor in (chain.REVIEWER, chain.OFFICE) and waits == chain.REVIEWER,
+        "approves_for": actor == chain.OFFICE,
         "can_accept": actor == chain.OFFICE and waits == chain.OFFICE,
         "can_unlock": actor == chain.OFFICE and report.is_accepted,
         "can_return": (report.is_locked and not report.is_accepted

@@ -106,6 +106,34 @@ def submitted(w: World, request) -> None:
     w["stream"] = w["submitted"].streams.get()
 
 
+def below_a_party_committee(w: World, request) -> None:
+    """A chi bộ under a đảng bộ, its report submitted: it waits for the đảng bộ's approval."""
+    from orgs.models import User
+
+    party = OrgUnit.objects.create(code="dang-bo-roles", name="Đảng bộ Khu phố Ba",
+                                   kind=OrgUnit.Kind.PARTY_COMMITTEE, parent=w["cell_a"].parent)
+    cell = OrgUnit.objects.create(code="chi-bo-roles", name="Chi bộ Khu phố Ba A",
+                                  kind=OrgUnit.Kind.PARTY_CELL, parent=party)
+    w["monthly"].units.add(cell)
+    writer = User.objects.create(username="chibo-roles", role=User.Role.REPORTER, unit=cell)
+    template = w["monthly"]
+    report = reports.save_draft(
+        user=writer, template=template,
+        period=reports.ensure_period(parse_period(last_month())), unit=cell,
+        sections={key: f"Nội dung phần {key}." for key in template.section_keys()},
+        streams=[_stream()], expected_version=None,
+    )
+    w["below"] = reports.submit_report(user=writer, report=report,
+                                       expected_version=report.version)
+
+
+def accepted(w: World, request) -> None:
+    """cell_a's report, submitted and accepted by the office (no level between them)."""
+    submitted(w, request)
+    w["accepted"] = reports.accept_report(user=w["users"][OFFICE], report=w["submitted"],
+                                          expected_version=w["submitted"].version)
+
+
 def consolidated(w: World, request) -> None:
     w["consolidated"] = reports.generate_consolidated(user=w["users"][OFFICE],
                                                       period=parse_period(last_month()))
@@ -323,6 +351,17 @@ REPORTING = [
     Write("api-report-return", url("api-report-return", "submitted"),
           lambda w: {"reason": "Phần II còn thiếu số liệu, đề nghị bổ sung."},
           AuditEntry, OFFICE_ONLY, api=True, given=(submitted,)),
+    # the approval chain (issue 15): the đảng bộ (or the office for it) approves, the office
+    # accepts and unlocks
+    Write("report_approve", url("report_approve", "below"),
+          lambda w: {"version": w["below"].version}, AuditEntry, OFFICE_ONLY,
+          given=(below_a_party_committee,)),
+    Write("report_accept", url("report_accept", "submitted"),
+          lambda w: {"version": w["submitted"].version}, AuditEntry, OFFICE_ONLY,
+          given=(submitted,)),
+    Write("report_unlock", url("report_unlock", "accepted"),
+          lambda w: {"version": w["accepted"].version, "reason": "Đơn vị báo nhầm số liệu."},
+          AuditEntry, OFFICE_ONLY, given=(accepted,)),
     Write("template_edit", url("template_edit", "monthly"),
           lambda w: form_data(TemplateForm.initial_for(w["monthly"]), name="Báo cáo tháng (mới)"),
           AuditEntry, OFFICE_ONLY),

@@ -85,6 +85,8 @@ VERDICTS: dict[str, Verdict] = {
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
     "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
+    "approval_waiting": V(SCOPED), "report_approve": V(WRITE, "report"),
+    "report_accept": V(WRITE, "report"), "report_unlock": V(WRITE, "report"),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
     "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
     "template_edit": V(OFFICE, "template"), "consolidated_list": V(SCOPED),

@@ -91,7 +91,8 @@ def approve_report(*, user: User, report: UnitReport, expected_version: int | No
         report.save()
         _keep_version(report, action="approve", user=user)
         audit(actor=user, action=AuditEntry.Action.UPDATE, obj=report, unit=report.unit,
-              summary=f"{report.unit.parent} duyệt báo cáo {report.period} của {report.unit}",
+              summary=f"Duyệt báo cáo {report.period} của {report.unit}"
+                      + (f" (thay {report.unit.parent})" if user.is_office else ""),
               data={"step": chain.APPROVE, "version": report.version})
     return report
 
