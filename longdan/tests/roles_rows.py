@@ -15,9 +15,11 @@ from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
+from flash.models import FlashReport, FlashRequest
 from intake import services as intake
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
@@ -132,6 +134,15 @@ def accepted(w: World, request) -> None:
     submitted(w, request)
     w["accepted"] = reports.accept_report(user=w["users"][OFFICE], report=w["submitted"],
                                           expected_version=w["submitted"].version)
+
+
+def flash_request(w: World, request) -> None:
+    """The office asks cell_a for a flash report due in four hours."""
+    from flash import services as flash
+
+    w["flash"] = flash.create_request(
+        user=w["users"][OFFICE], title="Tụ tập đông người ở chợ", event="Tụ tập phản đối.",
+        deadline=timezone.now() + dt.timedelta(hours=4), unit_ids=[w["cell_a"].pk])
 
 
 def consolidated(w: World, request) -> None:
@@ -362,6 +373,16 @@ REPORTING = [
     Write("report_unlock", url("report_unlock", "accepted"),
           lambda w: {"version": w["accepted"].version, "reason": "Đơn vị báo nhầm số liệu."},
           AuditEntry, OFFICE_ONLY, given=(accepted,)),
+    # flash reports (issue 15): the office or a leader asks; the unit (or the office for it)
+    # answers
+    Write("flash_create", url("flash_create"),
+          lambda w: {"title": "Sự cố mất nước", "event": "Mất nước từ sáng.", "hours": 3,
+                     "units": [w["cell_a"].pk]}, FlashRequest, DIRECTORS),
+    Write("flash_detail", url("flash_detail", "flash"),
+          lambda w: {"s_dien_bien": "Đã nắm tình hình.", "s_du_luan": "Nhân dân lo lắng.",
+                     "s_kien_nghi": "Đề nghị đối thoại.", "action": "submit",
+                     "don-vi": w["cell_a"].pk},
+          FlashReport, UNITS, given=(flash_request,)),
     Write("template_edit", url("template_edit", "monthly"),
           lambda w: form_data(TemplateForm.initial_for(w["monthly"]), name="Báo cáo tháng (mới)"),
           AuditEntry, OFFICE_ONLY),

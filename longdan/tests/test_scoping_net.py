@@ -41,6 +41,7 @@ from consultations.models import (
     Provision,
 )
 from evaluation.models import Incident
+from flash.models import FlashRequest
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -85,6 +86,7 @@ VERDICTS: dict[str, Verdict] = {
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
     "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
+    "flash_list": V(SCOPED), "flash_create": V(OFFICE), "flash_detail": V(SCOPED, "flash"),
     "approval_waiting": V(SCOPED), "report_approve": V(WRITE, "report"),
     "report_accept": V(WRITE, "report"), "report_unlock": V(WRITE, "report"),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
@@ -483,6 +485,7 @@ def _latest_version(survey: Survey) -> FormVersion:
 
 OBJECTS: dict[str, Pick] = {
     "report": _by_unit(UnitReport.objects.all, "unit_id", lambda r: {"pk": r.pk}),
+    "flash": _by_unit(FlashRequest.objects.all, "units", lambda r: {"pk": r.pk}),
     "template": _any(ReportTemplate.objects.all, lambda t: {"pk": t.pk}),
     "period": _any(Period.objects.all, lambda p: {"pk": p.pk}),
     "consolidated": _consolidated,
