@@ -16,7 +16,7 @@ from orgs.tests.test_api import as_user
 from reporting import approval as chain
 from reporting import services
 from reporting.approval_selectors import waiting_for
-from reporting.models import UnitReport
+from reporting.models import ConsolidatedReport, UnitReport
 from reporting.periods import parse_period
 from reporting.selectors import compliance_for
 
@@ -273,3 +273,24 @@ def test_the_state_machine_table():
     assert chain.step(accepted, chain.UNLOCK, chain.OFFICE) == (chain.SUBMITTED, chain.APPROVED)
     direct = chain.Position(chain.SUBMITTED, chain.ACCEPTED, False)
     assert chain.step(direct, chain.UNLOCK, chain.OFFICE) == (chain.SUBMITTED, chain.NONE)
+
+
+def test_the_consolidated_report_reads_accepted_reports_only_when_the_office_chooses(
+    submitted, chief, vanphong, an, cell_a, monthly, full_sections, client
+):
+    direct = _submitted(an, monthly, cell_a, full_sections)
+    services.accept_report(user=vanphong, report=direct, expected_version=direct.version)
+    with time_machine.travel("2025-12-05 09:00 +07:00", tick=False):
+        every = services.generate_consolidated(user=vanphong, period=NOV)
+        assert every.data["source"] == "submitted" and every.data["report_count"] == 2
+        accepted = services.generate_consolidated(user=vanphong, period=NOV, source="accepted")
+        assert accepted.data["report_count"] == 1
+        # a refresh keeps the office's choice
+        again = services.generate_consolidated(user=vanphong, period=NOV)
+        assert again.data["source"] == "accepted" and again.data["report_count"] == 1
+        with pytest.raises(ServiceError) as refused:
+            services.generate_consolidated(user=vanphong, period=NOV, source="tat-ca")
+        assert refused.value.field == "source"
+        client.force_login(vanphong)
+        client.post(reverse("consolidated_generate"), {"period": "2025-11", "source": "submitted"})
+    assert ConsolidatedReport.objects.get(unit=None).data["report_count"] == 2
