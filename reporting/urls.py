@@ -28,5 +28,6 @@ urlpatterns: list = [
     path("hop-thu/don-vi/<int:pk>/nhac/", views_inbox.office_inbox_remind,
          name="office_inbox_remind"),
     path("mau-bao-cao/", views.template_list, name="template_list"),
+    path("mau-bao-cao/moi/", views.template_create, name="template_create"),
     path("mau-bao-cao/<int:pk>/", views.template_edit, name="template_edit"),
 ]

@@ -47,6 +47,7 @@ from reporting.forms import (
     StreamFormSet,
     StreamIssuesForm,
     TemplateForm,
+    sections_to_text,
     stream_inputs,
     text_to_sections,
 )
@@ -62,6 +63,7 @@ from reporting.selectors import (
     status_of,
     streams_mentioning,
 )
+from reporting.template_presets import PRESETS, preset_sections
 
 PAGE_SIZE = 25
 VERSION_ACTIONS = {
@@ -524,20 +526,45 @@ def _compliance_request(request: HttpRequest) -> tuple[ReportTemplate | None, Pe
             key = parse_period(text)
         except PeriodError as exc:
             error = str(exc)
-    template = default_template(key.kind if key else "month")
+    chosen = _chosen_template(request)
+    template = chosen if chosen is not None else default_template(key.kind if key else "month")
     if key is None:
-        fallback = default_template("month")
+        fallback = chosen or default_template("month")
         key = pages.default_compliance_month(fallback) if fallback else parse_period(
             f"{local_today():%Y-%m}"
         )
         template = fallback
+    elif chosen is not None and chosen.period_kind != key.kind:
+        error = (f"Mẫu “{chosen.name}” dùng cho kỳ {chosen.get_period_kind_display().lower()};"
+                 " đang hiển thị kỳ gần nhất của mẫu.")
+        key = pages.default_compliance_month(chosen) if chosen.period_kind == "month" else key
     return template, key, error
+
+
+def _chosen_template(request: HttpRequest) -> ReportTemplate | None:
+    """The template the compliance page reads (``?mau=<pk>``, issue 15: one template or all)."""
+    value = request.GET.get("mau", "")
+    if not value.isdigit():
+        return None
+    return ReportTemplate.objects.filter(pk=int(value), active=True).first()
+
+
+def _every_template(user, key: PeriodKey) -> list[dict]:
+    """Each active template of the period's kind with its tally for the period: compliance read
+    for all templates at once."""
+    rows = []
+    for template in ReportTemplate.objects.filter(active=True, period_kind=key.kind).order_by("pk"):
+        view = compliance_for(user, template=template, period=key, months=1)
+        rows.append({"template": template, "total": view.period.total})
+    return rows
 
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     template, key, error = _compliance_request(request)
-    context = {"period_text": key.code, "period_error": error, "template": template, "key": key}
+    context = {"period_text": key.code, "period_error": error, "template": template, "key": key,
+               "templates": ReportTemplate.objects.filter(active=True).order_by("pk"),
+               "every_template": _every_template(request.user, key)}
     if template is not None:
         view = compliance_for(request.user, template=template, period=key)
         context.update(_compliance_context(view))
@@ -623,6 +650,39 @@ def template_list(request: HttpRequest) -> HttpResponse:
     require_office(request.user)
     templates = ReportTemplate.objects.order_by("pk").prefetch_related("units")
     return render(request, "reporting/template_list.html", {"templates": templates})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request: HttpRequest) -> HttpResponse:
+    """A new template, started from one of the presets (``?mau=chi-bo|mttq|hdnd|ctv``)."""
+    require_office(request.user)
+    preset = request.GET.get("mau", "chi-bo")
+    if preset not in PRESETS:
+        preset = "chi-bo"
+    initial = {"name": PRESETS[preset]["name"], "deadline_day": 25, "deadline_rule": "before",
+               "remind_days_before": 3, "version": 1,
+               "sections_text": sections_to_text(preset_sections(preset))}
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = services.create_template(
+                user=request.user, name=data["name"], deadline_day=data["deadline_day"],
+                remind_days_before=data["remind_days_before"],
+                deadline_inclusive=data["deadline_rule"],
+                sections=text_to_sections(data["sections_text"]),
+                unit_ids=[unit.pk for unit in data["units"]],
+                effective_from=data["effective_from"],
+            )
+        except ServiceError as exc:
+            target = {"sections": "sections_text"}.get(exc.field, exc.field)
+            form.add_error(target if target in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã tạo mẫu báo cáo “{template.name}”.")
+            return redirect("template_list")
+    return render(request, "reporting/template_edit.html", {
+        "form": form, "template": None, "presets": PRESETS, "preset": preset})
 
 
 @login_required

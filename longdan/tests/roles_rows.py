@@ -54,7 +54,7 @@ from picture import services as picture
 from picture.models import AreaShape, Brief, Direction, DirectionUpdate, Subscription
 from reporting import services as reports
 from reporting.forms import SECTION_PREFIX, TemplateForm
-from reporting.models import ConsolidatedReport, Reminder, UnitReport
+from reporting.models import ConsolidatedReport, Reminder, ReportTemplate, UnitReport
 from reporting.page_selectors import startable_months
 from reporting.periods import parse_period
 from surveys.design import services as surveys
@@ -386,6 +386,12 @@ REPORTING = [
     Write("template_edit", url("template_edit", "monthly"),
           lambda w: form_data(TemplateForm.initial_for(w["monthly"]), name="Báo cáo tháng (mới)"),
           AuditEntry, OFFICE_ONLY),
+    Write("template_create", url("template_create"),
+          lambda w: {"name": "Báo cáo của Mặt trận (R4)", "deadline_day": 25,
+                     "deadline_rule": "before", "remind_days_before": 3, "version": 1,
+                     "sections_text": "nhan_thuc | Nhận thức\ndong_thuan | Đồng thuận",
+                     "units": [w["cell_a"].pk]},
+          ReportTemplate, OFFICE_ONLY),
     Write("consolidated_generate", url("consolidated_generate"),
           lambda w: {"period": last_month()}, ConsolidatedReport, OFFICE_ONLY),
     Write("consolidated_detail", url("consolidated_detail", "consolidated"),

@@ -67,7 +67,12 @@ from reporting.services.reports import (
     submit_report,
 )
 from reporting.services.streams import carry_stream_links, link_stream_issues
-from reporting.services.templates import MAX_SECTIONS, SECTION_KEY, update_template
+from reporting.services.templates import (
+    MAX_SECTIONS,
+    SECTION_KEY,
+    create_template,
+    update_template,
+)
 
 __all__ = [
     "SOURCES",
@@ -92,6 +97,7 @@ __all__ = [
     "ReminderRun",
     "StreamInput",
     "build_workbook",
+    "create_template",
     "carry_stream_links",
     "default_title",
     "drop_proposals",
