@@ -70,7 +70,7 @@ def apply_step(report: UnitReport, user: User, action: str) -> None:
 
 
 def _locked(report: UnitReport, expected_version: int | None) -> UnitReport:
-    current = UnitReport.objects.select_for_update().select_related("unit__parent").get(
+    current = UnitReport.objects.select_for_update(of=("self",)).select_related("unit__parent").get(
         pk=report.pk)
     if expected_version is None or expected_version != current.version:
         raise ConflictError(
