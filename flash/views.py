@@ -15,8 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
 
 from core.errors import ServiceError
+from core.models import AuditEntry
+from core.services import audit
+from core.views import xlsx_download
+from documents.xlsx import write_table
 from flash import selectors, services, timing
 from flash.forms import AnswerForm, RequestForm
 from flash.models import FlashReport
@@ -121,3 +126,31 @@ def flash_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                 report.submitted_at if report and report.submitted_at else None,
                                 now),
     })
+
+
+@login_required
+def flash_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's compliance table as XLSX: the units the reader sees, their status in hours
+    and what they answered."""
+    asked = selectors.get_request_for(request.user, pk)
+    rows, _ = selectors.compliance_of(request.user, asked)
+    titles = [s["title"] for s in asked.sections]
+    table = []
+    for row in rows:
+        answered = row.report if row.report and row.report.state == "submitted" else None
+        table.append([
+            row.unit.name, row.status_label, row.when,
+            _naive(answered.submitted_at) if answered else None,
+            *[(answered.sections.get(s["key"], "") if answered else "") for s in asked.sections],
+        ])
+    workbook = Workbook()
+    write_table(workbook, "Báo cáo nhanh",
+                ["Đơn vị", "Tình trạng", "Thời gian", "Nộp lúc", *titles], table)
+    audit(actor=request.user, action=AuditEntry.Action.EXPORT, obj=asked,
+          unit=request.user.unit, summary=f"Xuất báo cáo nhanh “{asked.title}” ({len(table)} dòng)",
+          data={"rows": len(table)})
+    return xlsx_download(workbook, f"bao-cao-nhanh-{asked.pk}.xlsx")
+
+
+def _naive(value):
+    return timezone.make_naive(timezone.localtime(value)) if value else None

@@ -172,3 +172,27 @@ def test_the_office_asks_from_the_page(vanphong, cell_a, cell_b, client, an):
     assert "mat nuoc" not in page and "Sự cố mất nước" in page
     listing = client.get(reverse("flash_list") + "?q=mat nuoc").content.decode()
     assert "Sự cố mất nước diện rộng" in listing
+
+
+def test_the_compliance_table_exports_to_xlsx_for_the_units_the_reader_sees(
+    asked, an, cell_a, cell_b, vanphong, client
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    with time_machine.travel(ASKED + dt.timedelta(hours=1), tick=False):
+        services.save_flash_report(user=an, request=asked, unit=cell_a, sections=SECTIONS,
+                                   expected_version=None, submit=True)
+        client.force_login(vanphong)
+        response = client.get(reverse("flash_export", args=[asked.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Đơn vị", "Tình trạng", "Thời gian", "Nộp lúc")
+    by_unit = {row[0]: row for row in rows[1:]}
+    assert by_unit[cell_a.name][1] == "Nộp đúng hạn"
+    assert by_unit[cell_a.name][4] == SECTIONS["dien_bien"]
+    assert by_unit[cell_b.name][1] == "Chưa nộp (còn hạn)"
+    client.force_login(an)
+    mine = load_workbook(io.BytesIO(client.get(reverse("flash_export", args=[asked.pk])).content))
+    assert [row[0] for row in list(mine.active.iter_rows(values_only=True))[1:]] == [cell_a.name]

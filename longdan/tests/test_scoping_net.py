@@ -87,6 +87,7 @@ VERDICTS: dict[str, Verdict] = {
     "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
     "flash_list": V(SCOPED), "flash_create": V(OFFICE), "flash_detail": V(SCOPED, "flash"),
+    "flash_export": V(SCOPED, "flash"),
     "approval_waiting": V(SCOPED), "report_approve": V(WRITE, "report"),
     "report_accept": V(WRITE, "report"), "report_unlock": V(WRITE, "report"),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
