@@ -56,6 +56,7 @@ def unit_home(request: HttpRequest) -> HttpResponse:
         "issues": selectors.issues_to_handle(user),
         "reports_owed": selectors.owes_reports(user, context.get("template")),
         "flash_waiting": flash_waiting(user),
+        "other_templates": selectors.other_templates(user, context.get("template")),
         "today": local_today(),
     })
     return render(request, "longdan/home_unit.html", context)

@@ -197,7 +197,10 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_start(request: HttpRequest) -> HttpResponse:
-    template = default_template("month")
+    # Which monthly template (issue 15: several templates, each for its reporter): ``mau``.
+    chosen = (request.POST.get("mau") or request.GET.get("mau") or "").strip()
+    template = (ReportTemplate.objects.filter(pk=int(chosen), active=True, period_kind="month")
+                .first() if chosen.isdigit() else None) or default_template("month")
     if template is None:
         raise Http404("Chưa có mẫu báo cáo tháng.")
     units = pages.startable_units(request.user, template)

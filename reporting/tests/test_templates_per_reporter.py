@@ -65,3 +65,21 @@ def test_compliance_for_one_template_or_all(vanphong, monthly, cell_a, cell_b, a
         assert 'id="every-template"' in html
         default = client.get(reverse("compliance") + "?period=2025-11")
         assert default.context["template"] == monthly
+
+
+def test_a_unit_starts_a_report_of_its_other_template_from_home(vanphong, monthly, cell_a, an,
+                                                               client):
+    front = services.create_template(
+        user=vanphong, name="Báo cáo của Mặt trận (R4)", deadline_day=25, remind_days_before=2,
+        sections=[{"key": "nhan_thuc", "title": "Nhận thức"}], unit_ids=[cell_a.pk])
+    client.force_login(an)
+    home = client.get(reverse("home")).content.decode()
+    assert 'id="other-templates"' in home and f"?mau={front.pk}" in home
+    start = client.get(reverse("report_start") + f"?mau={front.pk}").content.decode()
+    assert "Báo cáo của Mặt trận (R4)" in start
+    month = start.split('name="period"')[1].split('value="')[1].split('"')[0]
+    response = client.post(reverse("report_start"), {"mau": front.pk, "period": month,
+                                                     "unit": cell_a.pk})
+    assert response.status_code == 302
+    report = an.unit.reports.get()
+    assert report.template == front
