@@ -132,6 +132,7 @@ def _report_filter(request: HttpRequest) -> tuple[ReportFilterForm, pages.Report
     data = form.cleaned_data
     return form, pages.ReportFilter(
         period=data["period"], unit_query=data["q"].strip(), state=data["state"],
+        template_id=data["mau"].pk if data.get("mau") else None,
         sort=data["sort"] or pages.DEFAULT_REPORT_SORT,
     )
 

@@ -83,3 +83,19 @@ def test_a_unit_starts_a_report_of_its_other_template_from_home(vanphong, monthl
     assert response.status_code == 302
     report = an.unit.reports.get()
     assert report.template == front
+
+
+def test_the_report_list_reads_one_template(vanphong, monthly, cell_a, an, client,
+                                            full_sections):
+    front = services.create_template(
+        user=vanphong, name="Báo cáo của Mặt trận (R4)", deadline_day=25, remind_days_before=2,
+        sections=[{"key": "nhan_thuc", "title": "Nhận thức"}], unit_ids=[cell_a.pk])
+    period = services.ensure_period(parse_period("2025-11"))
+    for template, sections in ((front, {"nhan_thuc": "Đồng tình."}), (monthly, full_sections)):
+        services.save_draft(user=an, template=template, period=period, unit=cell_a,
+                            sections=sections, streams=None, expected_version=None)
+    client.force_login(vanphong)
+    every = client.get(reverse("report_list")).context["page"].object_list
+    only = client.get(reverse("report_list") + f"?mau={front.pk}").context["page"].object_list
+    assert len(every) == 2
+    assert [r.template for r in only] == [front]
