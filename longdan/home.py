@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.dates import local_today
+from flash.selectors import waiting_for_unit as flash_waiting
 from longdan import home_selectors as selectors
 from orgs.models import User
 from picture.views.picture import render_picture
@@ -54,6 +55,8 @@ def unit_home(request: HttpRequest) -> HttpResponse:
         "directions": selectors.directions_waiting(user),
         "issues": selectors.issues_to_handle(user),
         "reports_owed": selectors.owes_reports(user, context.get("template")),
+        "flash_waiting": flash_waiting(user),
+        "other_templates": selectors.other_templates(user, context.get("template")),
         "today": local_today(),
     })
     return render(request, "longdan/home_unit.html", context)

@@ -15,6 +15,7 @@ from issues.selectors import OPEN_STATUSES, issues_visible_to
 from orgs.models import Area, Collaborator, User
 from picture.direction_selectors import ACTIVE
 from picture.models import DirectionAssignment
+from reporting.models import ReportTemplate
 from surveys.collect.selectors import collectable_surveys
 from surveys.models import Survey
 
@@ -82,6 +83,17 @@ def owes_reports(user: User, template) -> bool:
     """Whether the person's unit reports on the template at all (the UBND, the MTTQ, the HĐND
     and the organisations answer for opinion without a monthly report)."""
     return bool(template and user.unit_id and template.units.filter(pk=user.unit_id).exists())
+
+
+def other_templates(user: User, template) -> list:
+    """The unit's other active monthly templates (issue 15: the Front's, the Council's...): the
+    home page offers to start each, besides the first monthly template's cycle."""
+    if not user.unit_id:
+        return []
+    others = ReportTemplate.objects.filter(active=True, period_kind="month", units=user.unit_id)
+    if template is not None:
+        others = others.exclude(pk=template.pk)
+    return list(others.order_by("pk"))
 
 
 def issues_to_handle(user: User) -> list[Issue]:

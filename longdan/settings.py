@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "reporting",
+    "flash",
     "textops",
     "intake",
     "issues",

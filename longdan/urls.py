@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("reporting.urls")),
     path("", include("reporting.urls_consolidated")),
+    path("", include("flash.urls")),
     path("", include("orgs.urls")),
     path("", include("core.urls")),
     path("", include("intake.urls")),

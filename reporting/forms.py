@@ -32,11 +32,14 @@ class ReportFilterForm(PageForm):
         label="Trạng thái", required=False,
         choices=[("", "Tất cả")] + list(UnitReport.State.choices),
     )
+    mau = forms.ModelChoiceField(label="Mẫu báo cáo", required=False, empty_label="Tất cả",
+                                 queryset=ReportTemplate.objects.none())
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [("", "Tất cả")] + [(p.code, str(p)) for p in periods]
+        self.fields["mau"].queryset = ReportTemplate.objects.order_by("pk")
         self.fields["q"].widget.attrs["placeholder"] = "gõ có dấu hoặc không dấu"
 
 

@@ -165,6 +165,20 @@ class UnitReport(models.Model):
     # The unit's opinion items whose proposed stream it dropped (issue 15): they are not proposed
     # again for this report. Ids, not a link: dropping changes nothing the report says.
     dropped_items = models.JSONField("ý kiến đã bỏ khỏi đề xuất", default=list, blank=True)
+    # The approval chain (issue 15, reporting.approval): who has reviewed a submitted report. A
+    # second field, not more states, so an approved or accepted report is still "submitted".
+    approval = models.CharField(
+        "duyệt", max_length=10, blank=True, default="",
+        choices=[("approved", "Cấp trên đã duyệt"), ("accepted", "Đã chấp nhận")],
+    )
+    approved_at = models.DateTimeField("cấp trên duyệt lúc", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField("chấp nhận lúc", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period__start", "unit__sort_key", "unit__name"]
@@ -183,6 +197,10 @@ class UnitReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == self.State.SUBMITTED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.approval == "accepted"
 
 
 class OpinionStream(models.Model):
@@ -218,7 +236,10 @@ class OpinionStream(models.Model):
 
 
 # What each kept version of a report records, as the reader says it (the stored codes stay).
-VERSION_ACTIONS = {"create": "tạo", "save": "lưu", "submit": "nộp", "return": "trả lại"}
+VERSION_ACTIONS = {
+    "create": "tạo", "save": "lưu", "submit": "nộp", "return": "trả lại",
+    "approve": "cấp trên duyệt", "accept": "chấp nhận", "unlock": "mở khóa",
+}
 
 
 class ReportVersion(models.Model):

@@ -128,6 +128,7 @@ class ReportFilter:
     unit_query: str = ""
     state: str = ""
     sort: str = DEFAULT_REPORT_SORT
+    template_id: int | None = None  # issue 15: the list per template
 
 
 def filtered_reports(user: User, filters: ReportFilter) -> QuerySet[UnitReport]:
@@ -139,6 +140,8 @@ def filtered_reports(user: User, filters: ReportFilter) -> QuerySet[UnitReport]:
         reports = reports.filter(unit__name_folded__contains=fold(filters.unit_query))
     if filters.state:
         reports = reports.filter(state=filters.state)
+    if filters.template_id:
+        reports = reports.filter(template_id=filters.template_id)
     descending = filters.sort.startswith("-")
     field = REPORT_SORTS.get(filters.sort.lstrip("-"), REPORT_SORTS["period"])
     order = f"-{field}" if descending else field

@@ -11,6 +11,7 @@ import datetime as dt
 from django_tasks import task
 
 from core.errors import ServiceError
+from flash.services import send_due_flash_reminders
 from reporting.services import send_due_reminders
 
 
@@ -31,4 +32,8 @@ def send_reminders(today: str | None = None) -> dict:
     Arguments and result are JSON, as the database backend stores both.
     """
     day = _parse_day(today) if today else None
-    return send_due_reminders(today=day).as_dict()
+    result = send_due_reminders(today=day).as_dict()
+    # Flash reports (issue 15) are reminded by the same hourly task, in hours: at half-time and
+    # one hour before their deadline.
+    result["flash"] = send_due_flash_reminders().as_dict()
+    return result

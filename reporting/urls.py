@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views, views_inbox, views_proposals
+from reporting import views, views_approval, views_inbox, views_proposals
 
 urlpatterns: list = [
     path("bao-cao/", views.report_list, name="report_list"),
@@ -11,6 +11,10 @@ urlpatterns: list = [
     path("bao-cao/<int:pk>/de-xuat/", views_proposals.report_proposals, name="report_proposals"),
     path("bao-cao/<int:pk>/nop/", views.report_submit, name="report_submit"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
+    path("bao-cao/cho-duyet/", views_approval.approval_waiting, name="approval_waiting"),
+    path("bao-cao/<int:pk>/duyet/", views_approval.report_approve, name="report_approve"),
+    path("bao-cao/<int:pk>/chap-nhan/", views_approval.report_accept, name="report_accept"),
+    path("bao-cao/<int:pk>/mo-khoa/", views_approval.report_unlock, name="report_unlock"),
     path(
         "bao-cao/<int:report_pk>/luong/<int:stream_pk>/van-de/",
         views.stream_issues,
@@ -24,5 +28,6 @@ urlpatterns: list = [
     path("hop-thu/don-vi/<int:pk>/nhac/", views_inbox.office_inbox_remind,
          name="office_inbox_remind"),
     path("mau-bao-cao/", views.template_list, name="template_list"),
+    path("mau-bao-cao/moi/", views.template_create, name="template_create"),
     path("mau-bao-cao/<int:pk>/", views.template_edit, name="template_edit"),
 ]

@@ -33,7 +33,10 @@ from orgs.selectors import get_unit_for, units_without_responsible
 from reporting import compliance as calc
 from reporting import page_selectors as pages
 from reporting import services
+from reporting import views_approval as approval_views
 from reporting import views_proposals as proposal_views
+from reporting.approval_selectors import reviews as approval_reviews
+from reporting.approval_selectors import waiting_for as approval_waiting_for
 from reporting.forms import (
     SECTION_PREFIX,
     ReportFilterForm,
@@ -44,6 +47,7 @@ from reporting.forms import (
     StreamFormSet,
     StreamIssuesForm,
     TemplateForm,
+    sections_to_text,
     stream_inputs,
     text_to_sections,
 )
@@ -59,6 +63,7 @@ from reporting.selectors import (
     status_of,
     streams_mentioning,
 )
+from reporting.template_presets import PRESETS, preset_sections
 
 PAGE_SIZE = 25
 VERSION_ACTIONS = {
@@ -66,6 +71,9 @@ VERSION_ACTIONS = {
     "save": "Lưu nháp",
     "submit": "Nộp",
     "return": "Trả lại",
+    "approve": "Cấp trên duyệt",
+    "accept": "Chấp nhận",
+    "unlock": "Mở khóa",
 }
 
 
@@ -104,7 +112,10 @@ def home_context(user) -> dict:
             context["inbox"] = {
                 key.replace("-", "_"): count for key, count in inbox_counts(user, today).items()
             }
+            context["approval_count"] = approval_waiting_for(user).count()
     elif user.unit_id:
+        if approval_reviews(user):
+            context["approval_count"] = approval_waiting_for(user).count()
         rows = pages.unit_periods(user.unit, template)
         context["rows"] = rows
         context["now_row"] = rows[0]
@@ -121,6 +132,7 @@ def _report_filter(request: HttpRequest) -> tuple[ReportFilterForm, pages.Report
     data = form.cleaned_data
     return form, pages.ReportFilter(
         period=data["period"], unit_query=data["q"].strip(), state=data["state"],
+        template_id=data["mau"].pk if data.get("mau") else None,
         sort=data["sort"] or pages.DEFAULT_REPORT_SORT,
     )
 
@@ -186,7 +198,10 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_start(request: HttpRequest) -> HttpResponse:
-    template = default_template("month")
+    # Which monthly template (issue 15: several templates, each for its reporter): ``mau``.
+    chosen = (request.POST.get("mau") or request.GET.get("mau") or "").strip()
+    template = (ReportTemplate.objects.filter(pk=int(chosen), active=True, period_kind="month")
+                .first() if chosen.isdigit() else None) or default_template("month")
     if template is None:
         raise Http404("Chưa có mẫu báo cáo tháng.")
     units = pages.startable_units(request.user, template)
@@ -249,6 +264,9 @@ def _json_error(exc: ServiceError, report: UnitReport, rows) -> JsonResponse:
 
 
 def _lock_reason(report: UnitReport, user: User) -> str:
+    if report.is_accepted:
+        return ("Báo cáo đã được Ban Xây dựng Đảng chấp nhận nên bị khóa với mọi người; chỉ Ban"
+                " Xây dựng Đảng mở khóa được, có ghi lý do.")
     if report.is_locked:
         when = _local(report.submitted_at)
         at = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
@@ -409,8 +427,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": report.template.deadline_for(report.period),
         "can_write": (services.may_write_report(request.user, report.unit)
                       and not report.is_locked),
-        "can_return": request.user.is_office and report.is_locked,
         "return_form": ReturnForm(),
+        **approval_views.chain_context(request.user, report),
         **_stream_links(request.user, report),
     })
 
@@ -512,20 +530,45 @@ def _compliance_request(request: HttpRequest) -> tuple[ReportTemplate | None, Pe
             key = parse_period(text)
         except PeriodError as exc:
             error = str(exc)
-    template = default_template(key.kind if key else "month")
+    chosen = _chosen_template(request)
+    template = chosen if chosen is not None else default_template(key.kind if key else "month")
     if key is None:
-        fallback = default_template("month")
+        fallback = chosen or default_template("month")
         key = pages.default_compliance_month(fallback) if fallback else parse_period(
             f"{local_today():%Y-%m}"
         )
         template = fallback
+    elif chosen is not None and chosen.period_kind != key.kind:
+        error = (f"Mẫu “{chosen.name}” dùng cho kỳ {chosen.get_period_kind_display().lower()};"
+                 " đang hiển thị kỳ gần nhất của mẫu.")
+        key = pages.default_compliance_month(chosen) if chosen.period_kind == "month" else key
     return template, key, error
+
+
+def _chosen_template(request: HttpRequest) -> ReportTemplate | None:
+    """The template the compliance page reads (``?mau=<pk>``, issue 15: one template or all)."""
+    value = request.GET.get("mau", "")
+    if not value.isdigit():
+        return None
+    return ReportTemplate.objects.filter(pk=int(value), active=True).first()
+
+
+def _every_template(user, key: PeriodKey) -> list[dict]:
+    """Each active template of the period's kind with its tally for the period: compliance read
+    for all templates at once."""
+    rows = []
+    for template in ReportTemplate.objects.filter(active=True, period_kind=key.kind).order_by("pk"):
+        view = compliance_for(user, template=template, period=key, months=1)
+        rows.append({"template": template, "total": view.period.total})
+    return rows
 
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     template, key, error = _compliance_request(request)
-    context = {"period_text": key.code, "period_error": error, "template": template, "key": key}
+    context = {"period_text": key.code, "period_error": error, "template": template, "key": key,
+               "templates": ReportTemplate.objects.filter(active=True).order_by("pk"),
+               "every_template": _every_template(request.user, key)}
     if template is not None:
         view = compliance_for(request.user, template=template, period=key)
         context.update(_compliance_context(view))
@@ -611,6 +654,39 @@ def template_list(request: HttpRequest) -> HttpResponse:
     require_office(request.user)
     templates = ReportTemplate.objects.order_by("pk").prefetch_related("units")
     return render(request, "reporting/template_list.html", {"templates": templates})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request: HttpRequest) -> HttpResponse:
+    """A new template, started from one of the presets (``?mau=chi-bo|mttq|hdnd|ctv``)."""
+    require_office(request.user)
+    preset = request.GET.get("mau", "chi-bo")
+    if preset not in PRESETS:
+        preset = "chi-bo"
+    initial = {"name": PRESETS[preset]["name"], "deadline_day": 25, "deadline_rule": "before",
+               "remind_days_before": 3, "version": 1,
+               "sections_text": sections_to_text(preset_sections(preset))}
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = services.create_template(
+                user=request.user, name=data["name"], deadline_day=data["deadline_day"],
+                remind_days_before=data["remind_days_before"],
+                deadline_inclusive=data["deadline_rule"],
+                sections=text_to_sections(data["sections_text"]),
+                unit_ids=[unit.pk for unit in data["units"]],
+                effective_from=data["effective_from"],
+            )
+        except ServiceError as exc:
+            target = {"sections": "sections_text"}.get(exc.field, exc.field)
+            form.add_error(target if target in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã tạo mẫu báo cáo “{template.name}”.")
+            return redirect("template_list")
+    return render(request, "reporting/template_edit.html", {
+        "form": form, "template": None, "presets": PRESETS, "preset": preset})
 
 
 @login_required

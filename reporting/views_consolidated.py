@@ -96,6 +96,7 @@ def consolidated_generate(request: HttpRequest) -> HttpResponse:
         consolidated = services.generate_consolidated(
             user=request.user, period=key, unit=unit,
             redraft_edited=request.POST.get("redraft_edited") == "1",
+            source=request.POST.get("source") or None,
         )
     except PeriodError as exc:
         messages.error(request, str(exc))
@@ -106,7 +107,8 @@ def consolidated_generate(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"Đã lập dự thảo báo cáo tổng hợp {key.label} từ"
-        f" {consolidated.data.get('report_count', 0)} báo cáo đã nộp.",
+        f" {consolidated.data.get('report_count', 0)} báo cáo"
+        f" {'đã chấp nhận' if consolidated.data.get('source') == 'accepted' else 'đã nộp'}.",
     )
     return redirect("consolidated_detail", pk=consolidated.pk)
 

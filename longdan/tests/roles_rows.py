@@ -15,9 +15,11 @@ from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import local_today
 from core.models import Attitude, AuditEntry, Channel, Reach, Topic
+from flash.models import FlashReport, FlashRequest
 from intake import services as intake
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from intake.tasks import LOCK_NAME
@@ -52,7 +54,7 @@ from picture import services as picture
 from picture.models import AreaShape, Brief, Direction, DirectionUpdate, Subscription
 from reporting import services as reports
 from reporting.forms import SECTION_PREFIX, TemplateForm
-from reporting.models import ConsolidatedReport, Reminder, UnitReport
+from reporting.models import ConsolidatedReport, Reminder, ReportTemplate, UnitReport
 from reporting.page_selectors import startable_months
 from reporting.periods import parse_period
 from surveys.design import services as surveys
@@ -104,6 +106,43 @@ def submitted(w: World, request) -> None:
     w["submitted"] = reports.submit_report(user=w["users"][REPORTER], report=w["draft"],
                                            expected_version=w["draft"].version)
     w["stream"] = w["submitted"].streams.get()
+
+
+def below_a_party_committee(w: World, request) -> None:
+    """A chi bộ under a đảng bộ, its report submitted: it waits for the đảng bộ's approval."""
+    from orgs.models import User
+
+    party = OrgUnit.objects.create(code="dang-bo-roles", name="Đảng bộ Khu phố Ba",
+                                   kind=OrgUnit.Kind.PARTY_COMMITTEE, parent=w["cell_a"].parent)
+    cell = OrgUnit.objects.create(code="chi-bo-roles", name="Chi bộ Khu phố Ba A",
+                                  kind=OrgUnit.Kind.PARTY_CELL, parent=party)
+    w["monthly"].units.add(cell)
+    writer = User.objects.create(username="chibo-roles", role=User.Role.REPORTER, unit=cell)
+    template = w["monthly"]
+    report = reports.save_draft(
+        user=writer, template=template,
+        period=reports.ensure_period(parse_period(last_month())), unit=cell,
+        sections={key: f"Nội dung phần {key}." for key in template.section_keys()},
+        streams=[_stream()], expected_version=None,
+    )
+    w["below"] = reports.submit_report(user=writer, report=report,
+                                       expected_version=report.version)
+
+
+def accepted(w: World, request) -> None:
+    """cell_a's report, submitted and accepted by the office (no level between them)."""
+    submitted(w, request)
+    w["accepted"] = reports.accept_report(user=w["users"][OFFICE], report=w["submitted"],
+                                          expected_version=w["submitted"].version)
+
+
+def flash_request(w: World, request) -> None:
+    """The office asks cell_a for a flash report due in four hours."""
+    from flash import services as flash
+
+    w["flash"] = flash.create_request(
+        user=w["users"][OFFICE], title="Tụ tập đông người ở chợ", event="Tụ tập phản đối.",
+        deadline=timezone.now() + dt.timedelta(hours=4), unit_ids=[w["cell_a"].pk])
 
 
 def consolidated(w: World, request) -> None:
@@ -323,9 +362,36 @@ REPORTING = [
     Write("api-report-return", url("api-report-return", "submitted"),
           lambda w: {"reason": "Phần II còn thiếu số liệu, đề nghị bổ sung."},
           AuditEntry, OFFICE_ONLY, api=True, given=(submitted,)),
+    # the approval chain (issue 15): the đảng bộ (or the office for it) approves, the office
+    # accepts and unlocks
+    Write("report_approve", url("report_approve", "below"),
+          lambda w: {"version": w["below"].version}, AuditEntry, OFFICE_ONLY,
+          given=(below_a_party_committee,)),
+    Write("report_accept", url("report_accept", "submitted"),
+          lambda w: {"version": w["submitted"].version}, AuditEntry, OFFICE_ONLY,
+          given=(submitted,)),
+    Write("report_unlock", url("report_unlock", "accepted"),
+          lambda w: {"version": w["accepted"].version, "reason": "Đơn vị báo nhầm số liệu."},
+          AuditEntry, OFFICE_ONLY, given=(accepted,)),
+    # flash reports (issue 15): the office or a leader asks; the unit (or the office for it)
+    # answers
+    Write("flash_create", url("flash_create"),
+          lambda w: {"title": "Sự cố mất nước", "event": "Mất nước từ sáng.", "hours": 3,
+                     "units": [w["cell_a"].pk]}, FlashRequest, DIRECTORS),
+    Write("flash_detail", url("flash_detail", "flash"),
+          lambda w: {"s_dien_bien": "Đã nắm tình hình.", "s_du_luan": "Nhân dân lo lắng.",
+                     "s_kien_nghi": "Đề nghị đối thoại.", "action": "submit",
+                     "don-vi": w["cell_a"].pk},
+          FlashReport, UNITS, given=(flash_request,)),
     Write("template_edit", url("template_edit", "monthly"),
           lambda w: form_data(TemplateForm.initial_for(w["monthly"]), name="Báo cáo tháng (mới)"),
           AuditEntry, OFFICE_ONLY),
+    Write("template_create", url("template_create"),
+          lambda w: {"name": "Báo cáo của Mặt trận (R4)", "deadline_day": 25,
+                     "deadline_rule": "before", "remind_days_before": 3, "version": 1,
+                     "sections_text": "nhan_thuc | Nhận thức\ndong_thuan | Đồng thuận",
+                     "units": [w["cell_a"].pk]},
+          ReportTemplate, OFFICE_ONLY),
     Write("consolidated_generate", url("consolidated_generate"),
           lambda w: {"period": last_month()}, ConsolidatedReport, OFFICE_ONLY),
     Write("consolidated_detail", url("consolidated_detail", "consolidated"),

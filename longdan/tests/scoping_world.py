@@ -41,6 +41,31 @@ def build_world() -> None:
     _draft_commented_by_every_unit()
     _policy_heard_by_every_unit()
     _incident_for_every_reader()
+    _flash_request_for_every_reader()
+
+
+def _flash_request_for_every_reader() -> None:
+    """A flash request to every reader's unit and to two units outside all their scopes, each
+    answered (so a report's words are on the page), and one to outside units only."""
+    from flash import services as flash
+
+    units = {user.unit_id for user in readers()}
+    others = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                         children__isnull=True).exclude(pk__in=units)
+                  .order_by("-pk").values_list("pk", flat=True)[:2])
+    office = User.objects.filter(role=User.Role.OFFICE).order_by("pk").first()
+    both = flash.create_request(user=office, title="Tụ tập đông người ở chợ", event="Tụ tập.",
+                                deadline=dt.datetime.now(dt.UTC) + dt.timedelta(hours=6),
+                                unit_ids=[*units, *others])
+    flash.create_request(user=office, title="Sự cố ngoài phạm vi", event="Sự cố.",
+                         deadline=dt.datetime.now(dt.UTC) + dt.timedelta(hours=6),
+                         unit_ids=others)
+    for unit in OrgUnit.objects.filter(pk__in=[*units, *others]):
+        flash.save_flash_report(user=office, request=both, unit=unit,
+                                sections={"dien_bien": f"Diễn biến ghi tại {unit.name}.",
+                                          "du_luan": f"Dư luận riêng của {unit.name}.",
+                                          "kien_nghi": "Đề nghị đối thoại."},
+                                expected_version=None, submit=True)
 
 
 def _incident_for_every_reader() -> None:

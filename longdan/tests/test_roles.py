@@ -59,7 +59,7 @@ REFUSED_STATUSES = {302, 400, 403, 404}
 LEADERS_OWN_ACTIONS = {
     "picture:direction_create", "api-direction-list", "picture:gap_task",
     "picture:direction_status", "picture:follow", "picture:unfollow",
-    "consult_policy_waiver",
+    "consult_policy_waiver", "flash_create",
 }
 
 # The one write the office may not make: waiving a policy's "before" consultation is a leader's

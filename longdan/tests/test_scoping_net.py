@@ -41,6 +41,7 @@ from consultations.models import (
     Provision,
 )
 from evaluation.models import Incident
+from flash.models import FlashRequest
 from intake.models import ErasureRequest, ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue, MergeProposal
 from issues.selectors import issues_visible_to
@@ -85,9 +86,14 @@ VERDICTS: dict[str, Verdict] = {
     "report_edit": V(SCOPED, "report"), "report_submit": V(WRITE, "report"),
     "report_proposals": V(SCOPED, "report"),
     "report_return": V(WRITE, "report"), "compliance": V(SCOPED),
+    "flash_list": V(SCOPED), "flash_create": V(OFFICE), "flash_detail": V(SCOPED, "flash"),
+    "flash_export": V(SCOPED, "flash"),
+    "approval_waiting": V(SCOPED), "report_approve": V(WRITE, "report"),
+    "report_accept": V(WRITE, "report"), "report_unlock": V(WRITE, "report"),
     "compliance_export": V(SCOPED), "notifications": V(SCOPED), "template_list": V(OFFICE),
     "office_inbox": V(OFFICE), "office_inbox_remind": V(OFFICE, "unit"),
-    "template_edit": V(OFFICE, "template"), "consolidated_list": V(SCOPED),
+    "template_edit": V(OFFICE, "template"), "template_create": V(OFFICE),
+    "consolidated_list": V(SCOPED),
     "consolidated_generate": V(WRITE), "consolidated_detail": V(SCOPED, "consolidated"),
     "consolidated_docx": V(SCOPED, "consolidated"), "consolidated_xlsx": V(SCOPED, "consolidated"),
     "consolidated_pdf": V(SCOPED, "consolidated"),
@@ -482,6 +488,7 @@ def _latest_version(survey: Survey) -> FormVersion:
 
 OBJECTS: dict[str, Pick] = {
     "report": _by_unit(UnitReport.objects.all, "unit_id", lambda r: {"pk": r.pk}),
+    "flash": _by_unit(FlashRequest.objects.all, "units", lambda r: {"pk": r.pk}),
     "template": _any(ReportTemplate.objects.all, lambda t: {"pk": t.pk}),
     "period": _any(Period.objects.all, lambda p: {"pk": p.pk}),
     "consolidated": _consolidated,

@@ -5,6 +5,8 @@
 :mod:`~reporting.services.proposals` (keeping, merging, dropping the streams proposed from the
 unit's logged items),
 :mod:`~reporting.services.reminders` (deadline reminders),
+:mod:`~reporting.services.approval` (the approval chain: the level above approves, the office
+accepts and unlocks; the chain itself is the pure :mod:`reporting.approval`),
 :mod:`~reporting.services.inbox` (the office's inbox: reports read, "Nhắc đơn vị"),
 :mod:`~reporting.services.consolidation` (the office's consolidated report; the drafting algorithm
 itself is the pure :mod:`reporting.consolidation`), :mod:`~reporting.services.templates` (template
@@ -13,11 +15,21 @@ the names listed in ``__all__``. Every write runs in one transaction, appends an
 refuses bad input with a :class:`core.errors.ServiceError` naming the field.
 """
 
+from reporting.services.approval import (
+    accept_report,
+    actor_of,
+    approve_report,
+    reviewing_unit,
+    unlock_report,
+)
 from reporting.services.consolidation import (
     COMPLIANCE_TITLE,
     DEFAULT_RECIPIENTS,
     HIGHLIGHTS_KEY,
     MAX_SECTION_TEXT,
+    SOURCE_ACCEPTED,
+    SOURCE_SUBMITTED,
+    SOURCES,
     build_workbook,
     default_title,
     edited_sections,
@@ -55,9 +67,22 @@ from reporting.services.reports import (
     submit_report,
 )
 from reporting.services.streams import carry_stream_links, link_stream_issues
-from reporting.services.templates import MAX_SECTIONS, SECTION_KEY, update_template
+from reporting.services.templates import (
+    MAX_SECTIONS,
+    SECTION_KEY,
+    create_template,
+    update_template,
+)
 
 __all__ = [
+    "SOURCES",
+    "SOURCE_ACCEPTED",
+    "SOURCE_SUBMITTED",
+    "accept_report",
+    "actor_of",
+    "approve_report",
+    "reviewing_unit",
+    "unlock_report",
     "AlreadyRemindedError",
     "BEFORE",
     "COMPLIANCE_TITLE",
@@ -72,6 +97,7 @@ __all__ = [
     "ReminderRun",
     "StreamInput",
     "build_workbook",
+    "create_template",
     "carry_stream_links",
     "default_title",
     "drop_proposals",

@@ -130,11 +130,20 @@ def default_title(period: PeriodKey) -> str:
 # --- generate ----------------------------------------------------------------------------------
 
 
+# Which unit reports a consolidated report reads (issue 15), as the office chooses.
+SOURCE_SUBMITTED = "submitted"  # every submitted report, whatever its review
+SOURCE_ACCEPTED = "accepted"  # only reports the office accepted
+SOURCES = {SOURCE_SUBMITTED: "mọi báo cáo đã nộp", SOURCE_ACCEPTED: "chỉ báo cáo đã chấp nhận"}
+
+
 def _submitted_reports(template: ReportTemplate, months: list[str],
-                       unit_ids: set[int] | None = None) -> list[calc.UnitReportData]:
+                       unit_ids: set[int] | None = None,
+                       source: str = SOURCE_SUBMITTED) -> list[calc.UnitReportData]:
     reports = UnitReport.objects.filter(
         template=template, period__code__in=months, state=UnitReport.State.SUBMITTED
     )
+    if source == SOURCE_ACCEPTED:
+        reports = reports.filter(approval="accepted")
     if unit_ids is not None:
         reports = reports.filter(unit_id__in=unit_ids)
     reports = (
@@ -223,7 +232,7 @@ def _compliance_data(user: User | None, template: ReportTemplate, period: Period
 
 def generate_consolidated(
     *, user: User | None, period: PeriodKey, template: ReportTemplate | None = None,
-    redraft_edited: bool = False, unit: OrgUnit | None = None,
+    redraft_edited: bool = False, unit: OrgUnit | None = None, source: str | None = None,
 ) -> ConsolidatedReport:
     """Create, or refresh, the draft consolidated report of ``period``: the ward's, or with
     ``unit`` that unit's of the units below it (a đảng bộ's of its chi bộ).
@@ -232,8 +241,14 @@ def generate_consolidated(
     drafted sections and numbers and keeps the number, title, recipients and signer the office
     typed, and the sections the office edited (``edited_sections``) unless ``redraft_edited``;
     the audit entry says which were kept. The version goes up so an open editor sees a conflict.
+
+    ``source`` (issue 15) is which reports are read: every submitted one, or only those the office
+    accepted; ``None`` keeps the choice of the stored draft (every submitted one at first).
     """
     _check_author(user, "tạo", unit)
+    if source is not None and source not in SOURCES:
+        raise ServiceError("Nguồn tổng hợp không hợp lệ: chọn mọi báo cáo đã nộp hoặc chỉ báo"
+                           " cáo đã chấp nhận.", field="source")
     scope = _check_consolidating_unit(unit) if unit is not None else None
     if period.start > timezone.localdate():
         raise ServiceError(
@@ -250,9 +265,14 @@ def generate_consolidated(
             " từ các báo cáo tháng.",
             field="template",
         )
+    if source is None:
+        stored = ConsolidatedReport.objects.filter(
+            template=template, period__code=period.code, unit=unit).first()
+        source = (stored.data.get("source") if stored else None) or SOURCE_SUBMITTED
     compliance = _compliance_data(user, template, period, unit)
-    reports = _submitted_reports(template, [m.code for m in period.months()], scope)
-    previous = _submitted_reports(template, [m.code for m in period.previous().months()], scope)
+    reports = _submitted_reports(template, [m.code for m in period.months()], scope, source)
+    previous = _submitted_reports(template, [m.code for m in period.previous().months()], scope,
+                                  source)
     result = calc.consolidate(
         reports, period=period, expected_units=compliance["expected_units"],
         coverage=compliance["coverage"],
@@ -271,6 +291,7 @@ def generate_consolidated(
         "generated_at": timezone.now().isoformat(),
         # What was drafted, to tell later which sections the office edited.
         "drafted_sections": dict(sections),
+        "source": source,
     }
     try:
         with transaction.atomic():

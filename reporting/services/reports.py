@@ -392,9 +392,13 @@ def submit_report(*, user: User, report: UnitReport, expected_version: int) -> U
 
 
 def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
-    """The office asks a unit to revise a submitted report; the unit is notified in-app."""
-    require_office(user, "trả lại báo cáo", field="state")
+    """The level above (the đảng bộ, before it approves) or the office asks a unit to revise a
+    submitted report; the unit is notified in-app. An accepted report must be unlocked first."""
+    from reporting.services.approval import actor_of, apply_step
+
     reason = nfc(reason or "").strip()
+    if actor_of(user, report) not in ("reviewer", "office"):
+        require_office(user, "trả lại báo cáo", field="state")
     if not reason:
         raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", field="reason")
     if len(reason) > 2000:
@@ -403,7 +407,7 @@ def return_report(*, user: User, report: UnitReport, reason: str) -> UnitReport:
         report = UnitReport.objects.select_for_update().get(pk=report.pk)
         if report.state != UnitReport.State.SUBMITTED:
             raise ServiceError("Chỉ trả lại được báo cáo đã nộp.", field="state")
-        report.state = UnitReport.State.RETURNED
+        apply_step(report, user, "return")
         report.returned_at = timezone.now()
         report.return_reason = reason
         report.version += 1

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from core.errors import ServiceError
+from core.errors import LockedError, ServiceError
 from core.models import AuditEntry
 from core.services import audit
 from issues.models import Issue
@@ -24,6 +24,9 @@ def link_stream_issues(*, user: User, stream: OpinionStream, issues: Iterable[Is
                                 and user.unit_id == report.unit_id)):
         raise ServiceError("Chỉ đơn vị báo cáo và Ban Xây dựng Đảng được liên kết vấn đề.",
                            field="issues")
+    if report.approval == "accepted":
+        raise LockedError("Báo cáo đã được chấp nhận nên bị khóa; Ban Xây dựng Đảng mở khóa"
+                          " trước khi sửa liên kết.", field="issues")
     issues = list(issues)
     with transaction.atomic():
         before = sorted(stream.issues.values_list("code", flat=True))

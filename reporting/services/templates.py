@@ -133,3 +133,43 @@ def update_template(
             },
         )
     return current
+
+
+def create_template(
+    *,
+    user: User,
+    name: str,
+    deadline_day: int,
+    remind_days_before: int,
+    sections: Sequence[dict],
+    unit_ids: Iterable[int],
+    deadline_inclusive: bool = False,
+    effective_from: dt.date | None = None,
+    period_kind: str = "month",
+) -> ReportTemplate:
+    """A new report template (issue 15: a template for each kind of reporter), version 1."""
+    require_office(user, "tạo mẫu báo cáo", field="template")
+    name = _check_fields(name, deadline_day, remind_days_before, deadline_inclusive)
+    if period_kind not in ("month", "half", "year"):
+        raise ServiceError("Loại kỳ không hợp lệ.", field="period_kind")
+    if ReportTemplate.objects.filter(name=name).exists():
+        raise ServiceError(f"Đã có mẫu báo cáo tên “{name}”; hãy đặt tên khác.", field="name")
+    clean_sections = _clean_sections(sections)
+    wanted = set(unit_ids)
+    known = set(OrgUnit.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - known:
+        raise ServiceError("Có đơn vị không tồn tại trong danh sách đã chọn.", field="units")
+    with transaction.atomic():
+        template = ReportTemplate.objects.create(
+            name=name, period_kind=period_kind, deadline_day=deadline_day,
+            deadline_inclusive=deadline_inclusive, remind_days_before=remind_days_before,
+            effective_from=effective_from, sections=clean_sections,
+        )
+        template.units.set(known)
+        audit(
+            actor=user, action=AuditEntry.Action.CREATE, obj=template,
+            summary=f"Tạo mẫu báo cáo '{name}'",
+            data={"sections": [s["key"] for s in clean_sections], "units": sorted(known),
+                  "deadline_day": deadline_day},
+        )
+    return template

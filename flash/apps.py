@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlashConfig(AppConfig):
+    name = "flash"
+    verbose_name = "Báo cáo nhanh, đột xuất"
