@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views, views_approval, views_inbox, views_proposals
+from reporting import views, views_approval, views_compliance, views_inbox, views_proposals
 
 urlpatterns: list = [
     path("bao-cao/", views.report_list, name="report_list"),
@@ -22,8 +22,8 @@ urlpatterns: list = [
     ),
     path("van-de/<int:pk>/bao-cao/", views.issue_streams, name="issue_streams"),
     path("don-vi/<int:pk>/bao-cao/", views.unit_reports, name="unit_reports"),
-    path("ty-le-nop/", views.compliance, name="compliance"),
-    path("ty-le-nop/xuat.xlsx", views.compliance_export, name="compliance_export"),
+    path("ty-le-nop/", views_compliance.compliance, name="compliance"),
+    path("ty-le-nop/xuat.xlsx", views_compliance.compliance_export, name="compliance_export"),
     path("hop-thu/", views_inbox.office_inbox, name="office_inbox"),
     path("hop-thu/don-vi/<int:pk>/nhac/", views_inbox.office_inbox_remind,
          name="office_inbox_remind"),

@@ -24,7 +24,6 @@ from core.dates import local_today
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit
-from core.text import natural_key
 from core.views import require_office, sort_links, xlsx_download
 from documents.xlsx import write_table
 from issues.selectors import get_issue_for, issues_visible_to
@@ -53,9 +52,8 @@ from reporting.forms import (
 )
 from reporting.inbox_selectors import counts as inbox_counts
 from reporting.models import OpinionStream, ReportTemplate, ReportVersion, UnitReport
-from reporting.periods import PeriodError, PeriodKey, parse_period
+from reporting.periods import parse_period
 from reporting.selectors import (
-    ComplianceView,
     compliance_for,
     default_template,
     get_report_for,
@@ -64,6 +62,7 @@ from reporting.selectors import (
     streams_mentioning,
 )
 from reporting.template_presets import PRESETS, preset_sections
+from reporting.views_compliance import compliance_context
 
 PAGE_SIZE = 25
 VERSION_ACTIONS = {
@@ -100,7 +99,7 @@ def home_context(user) -> dict:
         today = local_today()
         due = pages.default_compliance_month(template, today)
         view = compliance_for(user, template=template, period=due, months=1, today=today)
-        context.update(_compliance_context(view))
+        context.update(compliance_context(view))
         current = parse_period(f"{today.year}-{today.month}")
         if current != due:
             context["current"] = compliance_for(
@@ -502,148 +501,6 @@ def unit_reports(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(request, _fragment_or_page(request, "unit_reports.html"),
                   {"unit": unit, "reports": reports})
-
-
-# --- compliance ----------------------------------------------------------------------------
-
-
-def _compliance_context(view: ComplianceView) -> dict:
-    data = view.as_dict()
-    return {
-        "view": view,
-        "data": data,
-        "late": view.named(calc.LATE),
-        "missing": view.named(calc.MISSING),
-        "returned": view.named(calc.RETURNED),
-        "pending": view.named(calc.DRAFT) + view.named(calc.NOT_STARTED),
-    }
-
-
-def _compliance_request(request: HttpRequest) -> tuple[ReportTemplate | None, PeriodKey, str]:
-    if not request.user.sees_everything:
-        raise Http404("Không tìm thấy trang.")
-    text = request.GET.get("period", "").strip()
-    error = ""
-    key = None
-    if text:
-        try:
-            key = parse_period(text)
-        except PeriodError as exc:
-            error = str(exc)
-    chosen = _chosen_template(request)
-    template = chosen if chosen is not None else default_template(key.kind if key else "month")
-    if key is None:
-        fallback = chosen or default_template("month")
-        key = pages.default_compliance_month(fallback) if fallback else parse_period(
-            f"{local_today():%Y-%m}"
-        )
-        template = fallback
-    elif chosen is not None and chosen.period_kind != key.kind:
-        error = (f"Mẫu “{chosen.name}” dùng cho kỳ {chosen.get_period_kind_display().lower()};"
-                 " đang hiển thị kỳ gần nhất của mẫu.")
-        key = pages.default_compliance_month(chosen) if chosen.period_kind == "month" else key
-    return template, key, error
-
-
-def _chosen_template(request: HttpRequest) -> ReportTemplate | None:
-    """The template the compliance page reads (``?mau=<pk>``, issue 15: one template or all)."""
-    value = request.GET.get("mau", "")
-    if not value.isdigit():
-        return None
-    return ReportTemplate.objects.filter(pk=int(value), active=True).first()
-
-
-def _every_template(user, key: PeriodKey) -> list[dict]:
-    """Each active template of the period's kind with its tally for the period: compliance read
-    for all templates at once."""
-    rows = []
-    for template in ReportTemplate.objects.filter(active=True, period_kind=key.kind).order_by("pk"):
-        view = compliance_for(user, template=template, period=key, months=1)
-        rows.append({"template": template, "total": view.period.total})
-    return rows
-
-
-@login_required
-def compliance(request: HttpRequest) -> HttpResponse:
-    template, key, error = _compliance_request(request)
-    context = {"period_text": key.code, "period_error": error, "template": template, "key": key,
-               "templates": ReportTemplate.objects.filter(active=True).order_by("pk"),
-               "every_template": _every_template(request.user, key)}
-    if template is not None:
-        view = compliance_for(request.user, template=template, period=key)
-        context.update(_compliance_context(view))
-        context["by_unit"] = _by_unit(view)
-        context["chart"] = [
-            {"label": p["label"], "reporting": _pct(p["reporting_rate"]),
-             "on_time": _pct(p["on_time_rate"]), "expected": p["expected"],
-             "submitted": p["submitted"], "on_time_count": p["on_time"]}
-            for p in context["data"]["trend"]
-        ]
-        context["previous"] = key.previous().code
-        nxt = _next(key)
-        context["next"] = nxt.code if nxt.start <= local_today() else ""
-    return render(request, "reporting/compliance.html", context)
-
-
-def _by_unit(view: ComplianceView) -> list[dict]:
-    rows = [
-        {"name": view.units[pk].name, "parent": view.parents.get(view.units[pk].parent_id, "—"),
-         "status": status, "label": calc.STATUS_LABELS[status]}
-        for pk, status in view.period.statuses.items()
-    ]
-    return sorted(rows, key=lambda row: natural_key(row["name"]))
-
-
-def _pct(rate: float | None) -> float | None:
-    return None if rate is None else round(rate * 100, 1)
-
-
-def _next(key: PeriodKey) -> PeriodKey:
-    day = key.end + dt.timedelta(days=1)
-    if key.kind == "month":
-        return parse_period(f"{day.year}-{day.month}")
-    if key.kind == "half":
-        return parse_period(f"{day.year}-H{1 if day.month == 1 else 2}")
-    return parse_period(str(day.year))
-
-
-@login_required
-def compliance_export(request: HttpRequest) -> HttpResponse:
-    template, key, error = _compliance_request(request)
-    if template is None or error:
-        raise Http404(error or "Chưa có mẫu báo cáo.")
-    view = compliance_for(request.user, template=template, period=key)
-    data = view.as_dict()
-    workbook = Workbook()
-    write_table(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], [
-        ["Mẫu báo cáo", template.name], ["Kỳ", data["label"]], ["Hạn nộp", data["deadline"]],
-        ["Số đơn vị phải nộp", data["expected"]], ["Đã nộp", data["submitted"]],
-        ["Nộp đúng hạn", data["on_time"]], ["Nộp muộn", data["late"]],
-        ["Bị trả lại", data["returned"]], ["Chưa nộp (quá hạn)", data["missing"]],
-        ["Đang soạn", data["draft"]], ["Chưa bắt đầu", data["not_started"]],
-        ["Tỷ lệ nộp (%)", _pct(data["reporting_rate"])],
-        ["Tỷ lệ đúng hạn (%)", _pct(data["on_time_rate"])],
-    ])
-    write_table(workbook, "Theo đơn vị", ["Đơn vị", "Đơn vị cấp trên", "Tình trạng"], [
-        [row["name"], row["parent"], row["label"]] for row in _by_unit(view)
-    ])
-    tally_headers = ["Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Trả lại", "Chưa nộp",
-                     "Tỷ lệ nộp (%)", "Tỷ lệ đúng hạn (%)"]
-    write_table(workbook, "Theo cấp trên", ["Đơn vị cấp trên", *tally_headers],
-                [[row["parent"], *_tally_row(row)] for row in data["by_parent"]])
-    write_table(workbook, "Xu hướng", ["Kỳ", *tally_headers],
-                [[row["label"], *_tally_row(row)] for row in data["trend"]])
-    audit(
-        actor=request.user, action=AuditEntry.Action.EXPORT, object_type="reporting.compliance",
-        unit=request.user.unit, summary=f"Xuất tỷ lệ nộp báo cáo {data['label']}",
-        data={"period": key.code},
-    )
-    return xlsx_download(workbook, f"ty-le-nop-{key.code}.xlsx")
-
-
-def _tally_row(row: dict) -> list:
-    return [row["expected"], row["submitted"], row["on_time"], row["late"], row["returned"],
-            row["missing"], _pct(row["reporting_rate"]), _pct(row["on_time_rate"])]
 
 
 # --- report templates (office) -------------------------------------------------------------
