@@ -26,25 +26,17 @@ KNOWN_FUNCTIONS = frozenset(
     """.split()
 )
 
-# Columns of the survey sheet that hold expressions (pyxform's aliases folded in).
+# Columns of the survey sheet that hold expressions, as pyxform reads their headers
+# (odk.workbook.canonical_headers: "Relevant", "relevance", "bind::relevant" are one column).
 EXPRESSION_COLUMNS = {
-    "relevant": "relevant",
-    "bind::relevant": "relevant",
-    "constraint": "constraint",
-    "bind::constraint": "constraint",
-    "calculation": "calculation",
-    "calculate": "calculation",
-    "bind::calculate": "calculation",
-    "choice_filter": "choice_filter",
-    "repeat_count": "repeat_count",
-    "jr:count": "repeat_count",
-    "required": "required",
-    "bind::required": "required",
-    "read_only": "read_only",
-    "readonly": "read_only",
-    "bind::readonly": "read_only",
-    "default": "default",
-    "trigger": None,  # a ${ref}, not an expression
+    ("bind", "relevant"): "relevant",
+    ("bind", "constraint"): "constraint",
+    ("bind", "calculate"): "calculation",
+    ("choice_filter",): "choice_filter",
+    ("control", "jr:count"): "repeat_count",
+    ("bind", "required"): "required",
+    ("bind", "readonly"): "read_only",
+    ("default",): "default",
 }
 _YES_NO = {"yes", "no", "true", "false", "true()", "false()", "1", "0", ""}
 
@@ -99,7 +91,7 @@ def check_expressions(survey: Sheet) -> list[Issue]:
     issues = []
     for index, row in enumerate(survey.rows):
         for header, value in row.items():
-            kind = EXPRESSION_COLUMNS.get(header.strip().lower())
+            kind = EXPRESSION_COLUMNS.get(survey.tokens.get(header, (header,)))
             if not kind or not isinstance(value, str):
                 continue
             expr = value.strip()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core.tests.fuzzing import assert_vietnamese, fuzz
 from odk.questions import extract_questions
 from odk.tests.builder import xlsx_bytes
-from odk.xlsform import FORM_ID_RE, convert_xlsform
+from odk.xlsform import convert_xlsform, usable_form_id
 
 _junk = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=10)
 _types = st.one_of(
@@ -61,7 +61,7 @@ def _check(content: bytes, filename: str = "bieu-mau.xlsx") -> None:
         assert_vietnamese(issue.message)
     if result.ok:
         assert result.xform.startswith("<?xml") or result.xform.startswith("<h:html")
-        assert FORM_ID_RE.match(result.form_id) and result.version
+        assert usable_form_id(result.form_id) and result.version
         extract_questions(result.definition)  # the questions can be read into the database
     else:
         assert result.errors and not result.xform
