@@ -109,3 +109,22 @@ def test_upload_agrees_with_pyxform(case, draft_survey, vanphong, monkeypatch):
         row = int(named.group(1))
         rows = {issue.row for issue in refused.issues}
         assert row in rows or (row == 1 and 2 in rows), ([i.line() for i in refused.issues], why)
+
+
+@pytest.mark.django_db
+def test_a_form_id_with_spaces_is_adopted_and_the_survey_stays_editable(draft_survey, vanphong):
+    """pyxform keeps "khảo sát 2026" as the form id (ODK Collect and Central accept it): the
+    survey adopts it, a submission names it, and saving the survey's page again keeps it."""
+    case = next(case for case in CASES if case.name == "form_id_with_space_and_accents")
+    version = services.upload_form_version(
+        user=vanphong, survey=draft_survey, content=case.content(), filename=case.filename)
+    draft_survey.refresh_from_db()
+    assert draft_survey.form_id == "khảo sát 2026"
+    assert form_structure(version.xform_xml).form_id == "khảo sát 2026"
+    saved = services.update_survey(
+        user=vanphong, survey=draft_survey, expected_version=draft_survey.version,
+        data=services.SurveyInput(title="Khảo sát mới", form_id="khảo sát 2026"))
+    assert saved.form_id == "khảo sát 2026" and saved.title == "Khảo sát mới"
+    with pytest.raises(services.ServiceError, match="chữ không dấu"):
+        services.create_survey(user=vanphong, data=services.SurveyInput(
+            title="Khác", form_id="khảo sát khác"))  # a new id typed here stays a plain name
