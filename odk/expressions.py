@@ -87,6 +87,15 @@ def _check_expression(expr: str) -> str | None:
     return None
 
 
+def _dynamic_default(value: str, question_type: str) -> bool:
+    from pyxform.utils import default_is_dynamic
+
+    try:
+        return bool(default_is_dynamic(value, question_type.split(" ")[0]))
+    except Exception:  # noqa: BLE001 - pyxform decides on its own run; we only skip our check
+        return "(" in value
+
+
 def check_expressions(survey: Sheet) -> list[Issue]:
     issues = []
     for index, row in enumerate(survey.rows):
@@ -97,8 +106,8 @@ def check_expressions(survey: Sheet) -> list[Issue]:
             expr = value.strip()
             if kind in ("required", "read_only") and expr.lower() in _YES_NO:
                 continue
-            if kind == "default" and "(" not in expr:
-                continue  # a static default value
+            if kind == "default" and not _dynamic_default(expr, survey.value(row, "type")):
+                continue  # a static default value: text, not an expression (as pyxform says)
             problem = _check_expression(expr)
             if problem:
                 issues.append(

@@ -79,3 +79,12 @@ def test_a_choices_sheet_missing_is_said_in_vietnamese():
                      settings=S)
     [issue] = result.errors
     assert issue.sheet == "choices" and "thiếu trang choices" in issue.message
+
+
+def test_a_static_default_with_a_parenthesis_is_text_not_an_expression():
+    # pyxform keeps "Không có (ghi rõ" as a static default; we checked it as an expression
+    # ("Thiếu dấu ngoặc đóng") and refused a form pyxform converts.
+    result = convert(survey=[["type", "name", "label", "default"],
+                             ["text", "t", "Ghi chú", "Không có (ghi rõ"],
+                             ["integer", "n", "Số", "1 + (2"]], settings=S)
+    assert [(issue.row, issue.column) for issue in result.errors] == [(3, "default")]
