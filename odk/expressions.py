@@ -26,25 +26,17 @@ KNOWN_FUNCTIONS = frozenset(
     """.split()
 )
 
-# Columns of the survey sheet that hold expressions (pyxform's aliases folded in).
+# Columns of the survey sheet that hold expressions, as pyxform reads their headers
+# (odk.workbook.canonical_headers: "Relevant", "relevance", "bind::relevant" are one column).
 EXPRESSION_COLUMNS = {
-    "relevant": "relevant",
-    "bind::relevant": "relevant",
-    "constraint": "constraint",
-    "bind::constraint": "constraint",
-    "calculation": "calculation",
-    "calculate": "calculation",
-    "bind::calculate": "calculation",
-    "choice_filter": "choice_filter",
-    "repeat_count": "repeat_count",
-    "jr:count": "repeat_count",
-    "required": "required",
-    "bind::required": "required",
-    "read_only": "read_only",
-    "readonly": "read_only",
-    "bind::readonly": "read_only",
-    "default": "default",
-    "trigger": None,  # a ${ref}, not an expression
+    ("bind", "relevant"): "relevant",
+    ("bind", "constraint"): "constraint",
+    ("bind", "calculate"): "calculation",
+    ("choice_filter",): "choice_filter",
+    ("control", "jr:count"): "repeat_count",
+    ("bind", "required"): "required",
+    ("bind", "readonly"): "read_only",
+    ("default",): "default",
 }
 _YES_NO = {"yes", "no", "true", "false", "true()", "false()", "1", "0", ""}
 
@@ -95,18 +87,27 @@ def _check_expression(expr: str) -> str | None:
     return None
 
 
+def _dynamic_default(value: str, question_type: str) -> bool:
+    from pyxform.utils import default_is_dynamic
+
+    try:
+        return bool(default_is_dynamic(value, question_type.split(" ")[0]))
+    except Exception:  # noqa: BLE001 - pyxform decides on its own run; we only skip our check
+        return "(" in value
+
+
 def check_expressions(survey: Sheet) -> list[Issue]:
     issues = []
     for index, row in enumerate(survey.rows):
         for header, value in row.items():
-            kind = EXPRESSION_COLUMNS.get(header.strip().lower())
+            kind = EXPRESSION_COLUMNS.get(survey.tokens.get(header, (header,)))
             if not kind or not isinstance(value, str):
                 continue
             expr = value.strip()
             if kind in ("required", "read_only") and expr.lower() in _YES_NO:
                 continue
-            if kind == "default" and "(" not in expr:
-                continue  # a static default value
+            if kind == "default" and not _dynamic_default(expr, survey.value(row, "type")):
+                continue  # a static default value: text, not an expression (as pyxform says)
             problem = _check_expression(expr)
             if problem:
                 issues.append(

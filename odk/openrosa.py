@@ -42,6 +42,11 @@ NS_XFORMS = "http://www.w3.org/2002/xforms"
 NS_JR = "http://openrosa.org/javarosa"
 MAX_INSTANCE_BYTES = 10 * 1024 * 1024
 MAX_INSTANCE_ID = 100
+# Elements nested deeper than this are refused: every walk of the tree (flattening, masking,
+# copying, writing it back) recurses, and a form's groups are never nested this deep.
+MAX_DEPTH = 100
+# A submission's time outside these years is a phone's wrong clock or an attack: not kept.
+_YEARS = range(1900, 2201)
 # Fields ODK fills from the phone itself (device id, SIM, phone number, e-mail of the account):
 # they identify a person's device, not an opinion, so they are never kept.
 DEVICE_PROPERTY = "property"
@@ -75,7 +80,7 @@ def _parse_xml(data: bytes | str, *, what: str) -> ET.Element:
             f"{what} quá lớn (tối đa {MAX_INSTANCE_BYTES // (1024 * 1024)} MB).", status=413
         )
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
+        root = SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise SubmissionError(
             f"{what} chứa khai báo DTD hoặc thực thể XML không được phép."
@@ -85,6 +90,24 @@ def _parse_xml(data: bytes | str, *, what: str) -> ET.Element:
         raise SubmissionError(
             f"{what} không phải XML hợp lệ (lỗi ở dòng {line}, cột {column + 1})."
         ) from exc
+    except (LookupError, ValueError) as exc:  # encoding="bogus" in the XML declaration
+        raise SubmissionError(
+            f"{what} khai báo bảng mã ký tự không được hỗ trợ; hãy gửi XML dạng UTF-8."
+        ) from exc
+    _check_depth(root, what)
+    return root
+
+
+def _check_depth(root: ET.Element, what: str) -> None:
+    """Refuse a tree nested past ``MAX_DEPTH`` (walked without recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise SubmissionError(
+                f"{what} lồng nhau quá {MAX_DEPTH} cấp phần tử: không phải một phiếu trả lời."
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 # --- submitted instances --------------------------------------------------------------------
@@ -103,6 +126,12 @@ def parse_datetime(text: str) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
+    try:
+        in_utc = value.astimezone(dt.UTC)  # what the database stores
+    except OverflowError:  # "0001-01-01T00:00+07:00" is before year 1 in UTC
+        return None
+    if in_utc.year not in _YEARS:
+        return None
     return value
 
 

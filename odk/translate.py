@@ -20,6 +20,14 @@ SHEET_VALUE_RE = re.compile(
 PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(p, re.IGNORECASE | re.DOTALL), vi)
     for p, vi in [
+        (r"There should be a choices sheet in this xlsform",
+         "Biểu mẫu có câu hỏi chọn lựa (select_one, select_multiple, rank…) nhưng thiếu trang "
+         "choices. Thêm trang choices với các cột list_name, name, label."),
+        (r"File name for '(?P<t>[^']+)' should end with one of the supported file "
+         r"extensions: (?P<e>.+?)\.?$",
+         "Tên tệp trong '{t}' phải có đuôi {e}."),
+        (r"the parameter '(?P<p>[^']+)' must be (?:a number|an integer)",
+         "Tham số '{p}' ở cột parameters phải là một số."),
         (r"You must have a sheet named '(?P<s>[^']+)'",
          "Tệp thiếu trang (sheet) '{s}'. XLSForm cần trang 'survey' liệt kê các câu hỏi."),
         (r"Unknown question type '(?P<t>[^']*)'",
@@ -149,6 +157,8 @@ def locate(message: str, sheets: dict[str, Sheet]) -> Issue:
         vi = f"Giá trị '{value}' ở cột '{column}': {vi}"
     survey = sheets.get("survey")
     lower = body.lower()
+    if sheet == "settings" and row == 1:
+        row = 2  # pyxform counts the settings sheet's one row of values as row 1
     # Guess the sheet and row from what the message names.
     if not sheet:
         if lower.startswith("list name not in choices"):
@@ -161,7 +171,7 @@ def locate(message: str, sheets: dict[str, Sheet]) -> Issue:
             sheet = "survey"
     if survey is not None and row is None and "or_other" in lower:
         for index, values in enumerate(survey.rows):
-            if "or_other" in (values.get("type") or ""):
+            if "or_other" in survey.value(values, "type"):
                 row, column = index + 2, "type"
                 break
     if survey is not None and row is None and "language" in lower:
@@ -183,7 +193,7 @@ def locate(message: str, sheets: dict[str, Sheet]) -> Issue:
             if found:
                 needle = found.group(1)
                 for index, values in enumerate(survey.rows):
-                    cell = values.get(col) or ""
+                    cell = survey.value(values, col)
                     if cell == needle or (col == "type" and cell.split(" ")[0] == needle):
                         row = index + 2
                         column = column or reported

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from documents.archive import vn_int
 from odk.issues import column_letter
@@ -27,15 +28,87 @@ class WorkbookTooLarge(Exception):
         self.sheet = sheet
 
 
+@lru_cache(maxsize=8)
+def _header_rules(kind: str) -> tuple[dict, frozenset[str]]:
+    """pyxform's header aliases and known columns for one kind of sheet."""
+    from pyxform import aliases
+    from pyxform.question import MultipleChoiceQuestion, Option
+    from pyxform.survey import Survey
+
+    if kind == "settings":
+        return aliases.settings_header, frozenset(Survey.get_slot_names())
+    if kind in ("choices", "external_choices"):
+        return aliases.list_header, frozenset(Option.get_slot_names())
+    return aliases.survey_header, frozenset(MultipleChoiceQuestion.get_slot_names())
+
+
+def canonical_headers(kind: str, headers: list[str]) -> dict[str, tuple[str, ...]]:
+    """How pyxform reads each header of a sheet: ``{"Type": ("type",), "Relevant": ("bind",
+    "relevant"), "form id": ("id_string",), "LABEL::Tiếng Việt (vi)": ("label", "Tiếng Việt
+    (vi)")}``. Headers are case-insensitive there (and spaces count as ``_``), so everything we
+    read from the rows ourselves goes through this, never through the header as written."""
+    from pyxform.parsing.sheet_headers import process_header
+
+    header_aliases, columns = _header_rules(kind)
+    double_colon = any("::" in (h or "") for h in headers)
+    out: dict[str, tuple[str, ...]] = {}
+    for header in headers:
+        if not header or header in out:
+            continue
+        try:
+            _new, tokens = process_header(header, double_colon, header_aliases, columns)
+        except Exception:  # noqa: BLE001 - an odd header is pyxform's to refuse, not ours
+            tokens = (header,)
+        out[header] = tuple(tokens)
+    return out
+
+
+def snake(header: str) -> str:
+    """A column's name as pyxform compares it: lower case, spaces as ``_`` ("Concept")."""
+    return "_".join((header or "").split()).lower()
+
+
 @dataclass
 class Sheet:
     headers: list[str]  # as written, index = column position
     rows: list[dict[str, str]]  # pyxform's rows, index 0 = spreadsheet row 2
+    kind: str = "survey"  # survey | choices | settings | external_choices | entities
+    _tokens: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+
+    @property
+    def tokens(self) -> dict[str, tuple[str, ...]]:
+        """Every header (as written, or as a row's key) → pyxform's reading of it."""
+        if self._tokens is None:
+            keys = list(self.headers)
+            for row in self.rows:
+                keys.extend(key for key in row if key not in keys)
+            self._tokens = canonical_headers(self.kind, keys)
+        return self._tokens
+
+    def header_for(self, *tokens: str) -> str | None:
+        """The header as written that pyxform reads as ``tokens`` (``("type",)``, ``("bind",
+        "relevant")``), or None."""
+        for header, read in self.tokens.items():
+            if read == tokens:
+                return header
+        return None
+
+    def value(self, row: dict, *tokens: str) -> str:
+        """The row's cell in the column pyxform reads as ``tokens`` ("" when absent)."""
+        for header, read in self.tokens.items():
+            if read == tokens and row.get(header) not in (None, ""):
+                return str(row[header])
+        return ""
 
     def letter_of(self, header: str) -> str:
         target = header.strip().lower()
         for index, name in enumerate(self.headers):
             if name and name.strip().lower() == target:
+                return column_letter(index)
+        # A canonical name ("relevant") of a header written otherwise ("Relevance").
+        for index, name in enumerate(self.headers):
+            read = self.tokens.get(name) if name else None
+            if read and target in (read[-1].lower(), "::".join(read).lower(), read[0].lower()):
                 return column_letter(index)
         return ""
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from documents.archive import ArchiveError, check_archive, check_sheet_sizes, vn_int
 from odk.appearance import searchable_long_lists
+from odk.attachments import check_attachments
 from odk.expressions import check_expressions
 from odk.issues import Issue, column_letter
 from odk.or_other import vietnamese_or_other
@@ -42,7 +43,11 @@ from odk.workbook import (
     WorkbookTooLarge,
     detect_file_type,
     read_headers,
+    snake,
 )
+
+MAX_VERSION = 100  # FormVersion.version; the form list shows it
+MAX_NAME = 200  # Question.name
 
 
 @dataclass
@@ -81,7 +86,17 @@ class ConvertedForm:
         return data
 
 
+# The ids this app makes itself (from a file name or a survey's title) are plain ASCII names.
 FORM_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$")
+MAX_FORM_ID = 100  # Survey.form_id
+# An XML attribute cannot hold control characters; anything else is an id ODK Collect and
+# Central use as it is (spaces and Vietnamese letters included, as pyxform allows).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def usable_form_id(form_id: str) -> bool:
+    """A form_id from the settings sheet we can keep: what pyxform writes, up to 100 characters."""
+    return bool(form_id) and len(form_id) <= MAX_FORM_ID and not _CONTROL.search(form_id)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # A legacy .xls is not compressed but xlrd holds every cell as a Python object (~50 × the file):
 # a 2,000-question form takes a few hundred KB.
@@ -234,7 +249,7 @@ def convert_xlsform(
     for name in ("survey", "choices", "settings", "external_choices", "entities"):
         rows = getattr(workbook, name, None)
         if rows is not None:
-            sheets[name] = Sheet(headers=raw_headers.get(name, []), rows=list(rows))
+            sheets[name] = Sheet(headers=raw_headers.get(name, []), rows=list(rows), kind=name)
 
     if "survey" not in sheets:
         present = ", ".join(workbook.sheet_names or []) or "không có"
@@ -243,7 +258,9 @@ def convert_xlsform(
             sheet="survey",
         )
     survey = sheets["survey"]
-    if survey.rows and "type" not in {h.strip().lower() for h in survey.headers if h}:
+    # Headers are read as pyxform reads them: "TYPE", "Type" and "type" are one column.
+    type_header = survey.header_for("type")
+    if survey.rows and type_header is None:
         first = ", ".join(h for h in survey.headers if h)[:120]
         return fail(
             f"Trang survey thiếu cột 'type'. Dòng 1 phải là dòng tiêu đề (type, name, label…); "
@@ -251,28 +268,59 @@ def convert_xlsform(
             sheet="survey",
             row=1,
         )
-    if not any(row.get("type") for row in survey.rows):
+    if not any(survey.value(row, "type") for row in survey.rows):
         return fail(
             "Trang survey chưa có câu hỏi nào (cột type trống). Mỗi dòng sau dòng tiêu đề là "
             "một câu hỏi: type, name, label.",
             sheet="survey",
             row=2,
-            column="type",
-            column_letter=survey.letter_of("type"),
+            column=type_header or "type",
+            column_letter=survey.letter_of(type_header or "type"),
         )
     result.errors.extend(check_expressions(survey))
+    name_header = survey.header_for("name") or "name"
+    for index, row in enumerate(survey.rows):
+        name = survey.value(row, "name")
+        if len(name) > MAX_NAME:
+            result.errors.append(Issue(
+                level="error", sheet="survey", row=index + 2, column=name_header,
+                column_letter=survey.letter_of(name_header),
+                message=f"Tên dài {vn_int(len(name))} ký tự; hệ thống giữ tên câu hỏi tối đa "
+                        f"{MAX_NAME} ký tự (kho dữ liệu khảo sát lưu câu trả lời theo tên).",
+                original=name[:120],
+            ))
+    attachment_errors, attachment_warnings = check_attachments(survey)
+    result.errors.extend(attachment_errors)
+    result.warnings.extend(attachment_warnings)
 
     # Always give the XForm an id and a version, so submissions can name both.
     settings = _settings_row(workbook)
-    form_id = str(settings.get("form_id") or settings.get("id_string") or "").strip()
-    version = str(settings.get("version") or "").strip()
-    if form_id and not FORM_ID_RE.match(form_id):
-        settings_sheet = sheets.get("settings")
+    settings_sheet = sheets.get("settings") or Sheet(headers=[], rows=[settings], kind="settings")
+    # "form_id", "Form ID", "id_string" … all name pyxform's id_string; "Version" is "version".
+    id_headers = [h for h, t in settings_sheet.tokens.items() if t == ("id_string",)]
+    version_headers = [h for h, t in settings_sheet.tokens.items() if t == ("version",)]
+    form_id = next((str(settings[h]).strip() for h in id_headers if settings.get(h)), "")
+    version = next((str(settings[h]).strip() for h in version_headers if settings.get(h)), "")
+    id_header = id_headers[0] if id_headers else "form_id"
+    version_header = version_headers[0] if version_headers else "version"
+    if form_id and not usable_form_id(form_id):
         result.errors.append(Issue(
-            level="error", sheet="settings", row=2, column="form_id",
-            column_letter=settings_sheet.letter_of("form_id") if settings_sheet else "",
-            message=f"form_id '{form_id}' không hợp lệ: chỉ gồm chữ không dấu, số, '_', '-', '.', "
-                    "bắt đầu bằng chữ cái hoặc '_', không có dấu cách.",
+            level="error", sheet="settings", row=2, column=id_header,
+            column_letter=settings_sheet.letter_of(id_header),
+            message=(
+                f"form_id dài {vn_int(len(form_id))} ký tự; hệ thống giữ form_id tối đa "
+                f"{MAX_FORM_ID} ký tự." if len(form_id) > MAX_FORM_ID else
+                "form_id chứa ký tự điều khiển (xuống dòng, tab…), không ghi được vào XForm."
+            ) + " Nên dùng chữ không dấu, số và '_', ví dụ khao_sat_2026.",
+        ))
+        return result
+    if len(version) > MAX_VERSION:
+        result.errors.append(Issue(
+            level="error", sheet="settings", row=2, column=version_header,
+            column_letter=settings_sheet.letter_of(version_header),
+            message=f"version dài {vn_int(len(version))} ký tự; hệ thống giữ version tối đa "
+                    f"{MAX_VERSION} ký tự (ODK Collect hiện nó trong danh sách biểu mẫu). Nên "
+                    "dùng số hoặc ngày giờ, ví dụ 2026120501.",
         ))
         return result
     if not form_id:
@@ -290,8 +338,10 @@ def convert_xlsform(
             message=f"Chưa khai báo version ở trang settings; dùng thời điểm tải lên: "
                     f"'{version}'.",
         ))
-    new_settings = dict(settings, form_id=form_id, version=version)
-    new_settings.pop("id_string", None)
+    # The value goes under the header(s) the author wrote, so pyxform sees the same columns.
+    new_settings = dict(settings)
+    new_settings.update({header: form_id for header in id_headers or [id_header]})
+    new_settings.update({header: version for header in version_headers or [version_header]})
     workbook.settings = [new_settings]
     if not workbook.settings_header:
         workbook.settings_header = [{key: None for key in new_settings}]
@@ -300,10 +350,12 @@ def convert_xlsform(
         header.update({key: None for key in new_settings})
         workbook.settings_header = [header]
     result.form_id, result.version = form_id, version
+    concept_header = next((h for h in survey.tokens if snake(h) == "concept"), None)
     for row in survey.rows:
-        concept = (row.get("concept") or "").strip()
-        if concept and row.get("name"):
-            result.concepts[row["name"]] = concept
+        concept = str(row.get(concept_header) or "").strip() if concept_header else ""
+        name = survey.value(row, "name")
+        if concept and name:
+            result.concepts[name] = concept
 
     pyxform_warnings: list[str] = []
     try:

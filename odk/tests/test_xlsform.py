@@ -389,13 +389,23 @@ def test_missing_header_row():
     assert "thiếu cột 'type'" in issue.message and "text, a, A" in issue.message
 
 
-def test_invalid_form_id():
+def test_a_form_id_with_spaces_and_vietnamese_letters_is_kept():
+    # pyxform writes it, and ODK Collect and Central use it as it is (pyxform issue #388).
     rows = with_survey_rows([["text", "a", "A", "", "", ""]])
     rows["settings"] = [["version", "form_id"], ["1", "khảo sát 1"]]
+    result = convert(rows)
+    assert result.ok and result.form_id == "khảo sát 1"
+    assert 'id="khảo sát 1"' in result.xform
+
+
+def test_a_form_id_longer_than_the_server_keeps_is_refused_where_it_is():
+    rows = with_survey_rows([["text", "a", "A", "", "", ""]])
+    rows["settings"] = [["version", "Form ID"], ["1", "k" * 101]]
     issue = only_error(convert(rows))
     assert (issue.sheet, issue.row, issue.column, issue.column_letter) == (
-        "settings", 2, "form_id", "B"
+        "settings", 2, "Form ID", "B"
     )
+    assert "tối đa 100 ký tự" in issue.message
 
 
 def test_end_without_begin():

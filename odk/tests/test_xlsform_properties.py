@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core.tests.fuzzing import assert_vietnamese, fuzz
 from odk.questions import extract_questions
 from odk.tests.builder import xlsx_bytes
-from odk.xlsform import FORM_ID_RE, convert_xlsform
+from odk.xlsform import convert_xlsform, usable_form_id
 
 _junk = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=10)
 _types = st.one_of(
@@ -61,7 +61,7 @@ def _check(content: bytes, filename: str = "bieu-mau.xlsx") -> None:
         assert_vietnamese(issue.message)
     if result.ok:
         assert result.xform.startswith("<?xml") or result.xform.startswith("<h:html")
-        assert FORM_ID_RE.match(result.form_id) and result.version
+        assert usable_form_id(result.form_id) and result.version
         extract_questions(result.definition)  # the questions can be read into the database
     else:
         assert result.errors and not result.xform
@@ -161,3 +161,53 @@ def test_a_row_without_a_type_is_named_in_vietnamese():
     assert [issue.message for issue in result.errors] == [
         "Dòng có tên hoặc nội dung nhưng chưa có kiểu câu hỏi (cột type)."]
     assert result.errors[0].row == 3
+
+
+# --- parity with pyxform on generated forms -----------------------------------------------------
+
+
+def _pyxform_converts(content: bytes) -> bool:
+    from pyxform.xls2xform import convert
+
+    try:
+        convert(xlsform=io.BytesIO(content), file_type=".xlsx", warnings=[])
+    except Exception:  # noqa: BLE001 - pyxform's verdict, whatever it raises
+        return False
+    return True
+
+
+@fuzz(150)
+@given(st.lists(_survey_row, min_size=1, max_size=6),
+       st.one_of(st.none(), st.lists(_choice_row, min_size=0, max_size=5)), _settings)
+def test_a_generated_xlsform_gets_pyxforms_verdict_or_a_documented_exception(survey, choices,
+                                                                              settings):
+    """pyxform refuses ⇒ we refuse; pyxform converts ⇒ we convert, or every error we give is one
+    of the documented reasons ODK Collect could not use the form (parity_corpus.EXCEPTIONS)."""
+    _assert_parity(xlsx_bytes(survey=survey, choices=choices, settings=settings))
+
+
+@fuzz(60)
+@given(st.sampled_from(["type", "TYPE", "Type", " type ", "command", "kiểu"]),
+       st.sampled_from(["name", "NAME", "Name", "value", "tên"]),
+       st.sampled_from(["label", "LABEL", "Caption", "label::Tiếng Việt (vi)", "nhãn"]),
+       st.sampled_from(["relevant", "RELEVANT", "Relevance", "bind::relevant", "điều_kiện"]),
+       st.lists(st.tuples(_types, _names, _labels, _expressions), min_size=1, max_size=4))
+def test_headers_in_any_spelling_get_pyxforms_verdict(type_header, name_header, label_header,
+                                                      relevant_header, rows):
+    _assert_parity(xlsx_bytes(
+        survey=[[type_header, name_header, label_header, relevant_header], *map(list, rows)],
+        choices=[["list_name", "name", "label"], ["ds", "1", "Có"], ["ds", "2", "Không"]]))
+
+
+def _assert_parity(content: bytes) -> None:
+    import re
+
+    from odk.tests.parity_corpus import EXCEPTIONS
+
+    ours = convert_xlsform(content, "bieu-mau.xlsx")
+    if not _pyxform_converts(content):
+        assert not ours.ok, "pyxform refuses a form we accept"
+        return
+    reasons = "|".join(f"(?:{pattern})" for _, pattern in EXCEPTIONS.values())
+    for issue in ours.errors:
+        assert re.search(reasons, issue.message), (issue.line(), issue.original)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -25,6 +26,13 @@ from surveys.design.selectors import current_version
 from surveys.models import Response, Survey
 
 META_COLUMNS = {"instanceid", "meta/instanceid", "_uuid", "key", "uuid"}
+# An XForm ``int`` is a 32-bit integer in ODK Collect (JavaRosa).
+INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A cell quoted in a message: a 5,000-character cell is named by its start."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass
@@ -75,24 +83,33 @@ def _import_value(spec: openrosa.Field, cell, header: str) -> str:
             if name is None:
                 options = ", ".join(spec.choices[:12]) + ("…" if len(spec.choices) > 12 else "")
                 raise _RowError(
-                    header, f"“{part}” không phải phương án của câu hỏi “{spec.name}” (các"
+                    header, f"“{_short(part)}” không phải phương án của câu hỏi “{spec.name}” (các"
                     f" phương án: {options})."
                 )
             names.append(name)
         return " ".join(dict.fromkeys(names))
     if kind == "integer":
+        number = None
         if isinstance(cell, int) and not isinstance(cell, bool):
-            return str(cell)
-        if isinstance(cell, float) and cell.is_integer():
-            return str(int(cell))
-        if isinstance(cell, str) and re.fullmatch(r"[+-]?\d+", text):
-            return str(int(text))
-        raise _RowError(header, f"“{text}” không phải số nguyên.")
+            number = cell
+        elif isinstance(cell, float) and cell.is_integer():
+            number = int(cell)
+        elif isinstance(cell, str) and re.fullmatch(r"[+-]?[0-9]{1,30}", text):
+            number = int(text)  # ASCII digits only, and never 4,300 of them (int() refuses)
+        if number is None:
+            raise _RowError(header, f"“{_short(text)}” không phải số nguyên.")
+        if not INT_MIN <= number <= INT_MAX:
+            raise _RowError(header, f"“{_short(text)}” vượt giới hạn số nguyên của ODK (từ"
+                                    " −2.147.483.648 đến 2.147.483.647).")
+        return str(number)
     if kind == "decimal":
         try:
-            return repr(float(text.replace(",", ".")))
+            number = float(text.replace(",", "."))
         except ValueError as exc:
-            raise _RowError(header, f"“{text}” không phải số.") from exc
+            raise _RowError(header, f"“{_short(text)}” không phải số.") from exc
+        if not math.isfinite(number):
+            raise _RowError(header, f"“{_short(text)}” không phải số hữu hạn.")
+        return repr(number)
     if kind == "date":
         if isinstance(cell, dt.datetime):
             return cell.date().isoformat()
@@ -103,7 +120,7 @@ def _import_value(spec: openrosa.Field, cell, header: str) -> str:
                 return dt.datetime.strptime(text[:10], pattern).date().isoformat()
             except ValueError:
                 continue
-        raise _RowError(header, f"Ngày “{text}” không hợp lệ (dùng dạng ngày/tháng/năm).")
+        raise _RowError(header, f"Ngày “{_short(text)}” không hợp lệ (dùng dạng ngày/tháng/năm).")
     if kind == "text":
         return mask_text(text)
     return text
@@ -183,6 +200,13 @@ def import_responses(*, survey: Survey, user: User, file_name: str, data: bytes)
                 report.errors.append({"row": number, "column": exc.column, "message": exc.message})
                 continue
             instance_id = cell_text(row[id_column]) if id_column is not None else ""
+            if len(instance_id) > openrosa.MAX_INSTANCE_ID:
+                report.errors.append({
+                    "row": number, "column": table.headers[id_column],
+                    "message": f"Mã bản ghi “{_short(instance_id)}” dài quá"
+                               f" {openrosa.MAX_INSTANCE_ID} ký tự.",
+                })
+                continue
             if not instance_id:
                 instance_id = "uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
                                                       f"longdan:{survey.form_id}:{digest}:{number}"))
@@ -194,7 +218,7 @@ def import_responses(*, survey: Survey, user: User, file_name: str, data: bytes)
                     Response.objects.create(
                         survey=survey,
                         form_version=version,
-                        instance_id=instance_id[:100],
+                        instance_id=instance_id,
                         data=answers,
                         source=Response.Source.IMPORT,
                         **derived_fields(survey, structure, answers, matcher),

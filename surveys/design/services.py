@@ -113,7 +113,10 @@ def _clean(data: SurveyInput, *, survey: Survey | None = None) -> SurveyInput:
             )
     form_id = (data.form_id or "").strip()
     if form_id:
-        if not FORM_ID_RE.match(form_id):
+        # An id adopted from an uploaded XLSForm may be anything pyxform allows (spaces,
+        # Vietnamese letters); a new one typed here is a plain name.
+        unchanged = survey is not None and form_id == survey.form_id
+        if not unchanged and not FORM_ID_RE.match(form_id):
             raise ServiceError(
                 "Mã biểu mẫu (form_id) chỉ gồm chữ không dấu, số, '_', '-', '.', bắt đầu bằng "
                 "chữ cái.",
