@@ -62,11 +62,16 @@ def unregister_paragraphs(key: str) -> None:
 
 
 def drafted_paragraphs(
-    start: dt.date, end: dt.date, unit_ids: set[int] | None = None
+    start: dt.date, end: dt.date, unit_ids: set[int] | None = None, *,
+    skip: Iterable[str] = (),
 ) -> dict[str, list[str]]:
-    """The registered paragraphs' lines by the section they belong to (empty ones left out)."""
+    """The registered paragraphs' lines by the section they belong to (empty ones left out;
+    ``skip``: keys of paragraphs not wanted, those a figure block says in full)."""
     out: dict[str, list[str]] = {}
+    skipped = set(skip)
     for extra in _PARAGRAPHS.values():
+        if extra.key in skipped:
+            continue
         lines = [line for line in extra.provider(start, end, unit_ids) if line]
         if lines:
             out.setdefault(extra.section_key, []).extend(lines)

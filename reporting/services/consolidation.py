@@ -311,7 +311,9 @@ def _review_sections(period: PeriodKey, sections: dict, compliance: dict, result
     the subtree for a unit's), and, for the ward, what the floors above register."""
     extra: list[tuple[dict, str]] = []
     if scope is None:
-        for key, lines in extensions.drafted_paragraphs(period.start, period.end).items():
+        said_in_full = extensions.registered_figures()  # the surveys' line: their block says it
+        for key, lines in extensions.drafted_paragraphs(period.start, period.end,
+                                                        skip=said_in_full).items():
             if key in sections:
                 sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
         extra = extensions.drafted_sections(period.start, period.end)
