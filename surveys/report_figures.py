@@ -4,8 +4,9 @@ report (``reporting.figures``), registered with ``reporting.extensions`` in
 
 A survey counts in the period when it received answers then; ``unit_ids`` (a đảng bộ's report)
 keeps the surveys its units ran. The headline is the first single-choice question's leading
-answer over the whole sample, weighted when the survey has weights (its page has the rest, with
-margins of error); a cell the public page would hide (fewer than five answers) is not quoted.
+answer (not the respondents' area, sex or age group) over the whole sample, weighted when the
+survey has weights (its page has the rest, with margins of error); a cell the public page would
+hide (fewer than five answers) is not quoted.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from django.db.models import Count, Q
 from documents.archive import vn_int
 from reporting.figures import FigureBlock, FigureTable
 from surveys.analysis.results import analyse
-from surveys.analysis.vocabulary import CATEGORICAL, SMALL_CELL
+from surveys.analysis.vocabulary import CATEGORICAL, SMALL_CELL, VARIABLES
 from surveys.models import Survey
 
 SHOWN = 8  # surveys in the table (the most answered first)
 
 
 def headline(survey: Survey) -> str:
-    """ "Q label: leading answer 62,5%" for the first single-choice question answered."""
+    """ "Q label: leading answer 62,5%" for the first single-choice question answered (the
+    respondents' area, sex and age group are who answered, not what they said)."""
     analysis = analyse(survey)
     for result in analysis.frequencies():
         if result.kind != CATEGORICAL or not result.rows or result.hidden:
+            continue
+        if result.question.name in VARIABLES:
             continue
         rows = [r for r in result.rows if r.n >= SMALL_CELL and not r.suppressed]
         if not rows:
