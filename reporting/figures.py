@@ -44,6 +44,9 @@ OPINION_KEY = "kq_du_luan"
 LATENT_KEY = "kq_tiem_an"
 COMPLIANCE_KEY = "kq_bao_cao"
 BLOCK_PREFIX = "kq_"
+# The monthly draft's section whose sources (unit reports, merged statements) a part shows.
+SOURCE_OF = {KET_QUA: "tu_tuong", OPINION_KEY: "du_luan_noi_bat", LATENT_KEY: "du_luan_tiem_an",
+             KIEN_NGHI: "kien_nghi"}
 NO_SHORTCOMING = ("Trong kỳ, số liệu của hệ thống chưa cho thấy hạn chế nổi bật; Ban Xây dựng"
                   " Đảng bổ sung theo thực tế.")
 CAUSES_TO_FILL = ("Nguyên nhân: Ban Xây dựng Đảng bổ sung nguyên nhân khách quan, chủ quan của"

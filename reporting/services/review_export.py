@@ -31,6 +31,19 @@ def _doc_table(table) -> DocTable:
     return DocTable(title=table.title, headers=table.headers, rows=table.rows)
 
 
+def section_numbers(titles: list[dict]) -> list[str]:
+    """ "I", "1", "2", "II", … : the parts in Roman numerals, their points from 1 in each."""
+    numbers, top, point = [], 0, 0
+    for section in titles:
+        if section.get("level", 1) == 1:
+            numbers.append(_ROMAN[top % len(_ROMAN)])
+            top, point = top + 1, 0
+        else:
+            point += 1
+            numbers.append(str(point))
+    return numbers
+
+
 def review_body(consolidated: ConsolidatedReport, titles: list[dict], tables: dict,
                 counted_on: str) -> list[DocSection]:
     """The report's sections as DOCX sections; ``tables`` as ``report_tables`` gives them."""
@@ -41,16 +54,13 @@ def review_body(consolidated: ConsolidatedReport, titles: list[dict], tables: di
         review.COMPLIANCE_KEY: [_doc_table(t) for t in tables["compliance"]],
     }
     body: list[DocSection] = []
-    top = point = 0
-    for section in titles:
+    for section, number in zip(titles, section_numbers(titles), strict=True):
         key = section["key"]
         text = consolidated.sections.get(key, "")
         if section.get("level", 1) == 1:
-            heading = f"{_ROMAN[top % len(_ROMAN)]}. {section['title'].upper()}"
-            top, point = top + 1, 0
+            heading = f"{number}. {section['title'].upper()}"
         else:
-            point += 1
-            heading = f"{point}. {section['title']}"
+            heading = f"{number}. {section['title']}"
         block = blocks.get(key)
         images = []
         doc_tables = attached.get(key, [])
