@@ -20,6 +20,7 @@ from reporting.periods import period_spanning
 
 RANKED_SHOWN = 5  # units named at the top and at the bottom of the ranking
 NAMED = 6
+UNIT_ROWS = 10  # units in the collaborators' table, the most active first
 CLASS_ORDER = (scoring.EXCELLENT, scoring.GOOD, scoring.PASSED, scoring.FAILED, None)
 
 
@@ -100,22 +101,30 @@ def collaborator_figures(start: dt.date, end: dt.date,
         for i, kind in enumerate(collaborators.KINDS, start=2):
             entry[i] += r.totals[kind]
     working = sum(1 for r in rows if sum(r.totals.values()))
-    inactive = [r.collaborator.full_name for r in rows if r.inactive]
+    # Nothing in the whole period (the page's two-month mark is about today, not the period).
+    silent = [r.collaborator.full_name for r in rows if not sum(r.totals.values())]
     lines = [f"{vn_int(len(rows))} cộng tác viên, {vn_int(working)} người có hoạt động trong kỳ:"
              f" phản ánh {vn_int(totals['items'])} ý kiến, thực hiện"
              f" {vn_int(totals['interviews'])} phiếu phỏng vấn, ghi"
              f" {vn_int(totals['meetings'])} biên bản hội nghị"]
     shortcomings, causes, directions = [], [], []
-    if inactive:
-        shortcomings.append(f"{len(inactive)} cộng tác viên không hoạt động hai tháng liền"
-                            f" ({_names(inactive)})")
+    if silent:
+        shortcomings.append(f"{len(silent)}/{len(rows)} cộng tác viên không có hoạt động nào"
+                            f" trong kỳ ({_names(silent)})")
         causes.append("Một số cộng tác viên chưa thường xuyên nắm bắt, phản ánh ý kiến nhân dân")
         directions.append("Rà soát, kiện toàn đội ngũ cộng tác viên dư luận xã hội; thay thế"
                           " cộng tác viên không hoạt động")
+    # The most active units first; beyond UNIT_ROWS, one row for the others.
+    ordered = sorted(by_unit.items(), key=lambda kv: -sum(kv[1][2:]))
+    shown = [(unit, *counts) for unit, counts in ordered[:UNIT_ROWS]]
+    rest = ordered[UNIT_ROWS:]
+    if rest:
+        shown.append((f"Các đơn vị khác ({len(rest)})",
+                      *[sum(counts[i] for _, counts in rest) for i in range(5)]))
     table = FigureTable("Hoạt động của cộng tác viên theo đơn vị",
-                        ("Đơn vị", "Cộng tác viên", "Có hoạt động", "Ý kiến phản ánh",
+                        ("Đơn vị", "Số cộng tác viên", "Có hoạt động", "Ý kiến phản ánh",
                          "Phiếu phỏng vấn", "Biên bản hội nghị"),
-                        tuple((unit, *counts) for unit, counts in by_unit.items())
+                        tuple(shown)
                         + (("Cộng", len(rows), working, totals["items"], totals["interviews"],
                             totals["meetings"]),),
                         "Cộng tác viên")

@@ -29,6 +29,7 @@ the apps above it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,8 +50,8 @@ SOURCE_OF = {KET_QUA: "tu_tuong", OPINION_KEY: "du_luan_noi_bat", LATENT_KEY: "d
              KIEN_NGHI: "kien_nghi"}
 NO_SHORTCOMING = ("Trong kỳ, số liệu của hệ thống chưa cho thấy hạn chế nổi bật; Ban Xây dựng"
                   " Đảng bổ sung theo thực tế.")
-CAUSES_TO_FILL = ("Nguyên nhân: Ban Xây dựng Đảng bổ sung nguyên nhân khách quan, chủ quan của"
-                  " các hạn chế nêu trên.")
+CAUSES_TO_FILL = ("- (Ban Xây dựng Đảng bổ sung nguyên nhân khách quan, chủ quan của các hạn chế"
+                  " nêu trên.)")
 STANDING_TASKS = (
     "Tiếp tục quán triệt, thực hiện nghiêm Chỉ thị 47-CT/TW và Kế hoạch của Đảng ủy về công tác"
     " nắm bắt, định hướng dư luận xã hội; duy trì chế độ báo cáo tháng đúng hạn.",
@@ -168,6 +169,7 @@ def review_draft(
     order), the sections the floors above register (``extra_sections``: the directions, the
     waivers), and the units' reporting (``compliance_text``; ``compliance_shortfall``: a
     sentence on who did not report, for "Hạn chế")."""
+    units_sections = _renumbered(units_sections)
     draft = ReviewDraft()
     draft.add(KET_QUA, REVIEW_TITLES[KET_QUA], units_sections.get("tu_tuong", ""), 1)
     draft.add(OPINION_KEY, "Tình hình dư luận xã hội qua báo cáo của các đơn vị",
@@ -206,6 +208,22 @@ def review_draft(
         "\n".join(_numbered(proposals)),
     ), 1)
     return draft
+
+
+_TOPIC_LINE = re.compile(r"^(\d+)\. ", re.MULTILINE)
+_POINT_OF_II = re.compile(r"tại điểm (\d+) mục II")
+
+
+def _renumbered(units_sections: dict[str, str]) -> dict[str, str]:
+    """The monthly draft numbers its topics "1.", "2." in section II, and section III points to
+    them ("như đã nêu tại điểm 9 mục II"); here section II is point 1 of part I: "1.1.", "1.2."
+    and "điểm 1.9 mục I"."""
+    out = dict(units_sections)
+    if out.get("du_luan_noi_bat"):
+        out["du_luan_noi_bat"] = _TOPIC_LINE.sub(r"1.\1. ", out["du_luan_noi_bat"])
+    if out.get("du_luan_tiem_an"):
+        out["du_luan_tiem_an"] = _POINT_OF_II.sub(r"tại điểm 1.\1 mục I", out["du_luan_tiem_an"])
+    return out
 
 
 def tables_of(blocks: Sequence[dict]) -> list[tuple[str, FigureTable]]:

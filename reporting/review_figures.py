@@ -28,6 +28,7 @@ from reporting.figures import Chart, FigureBlock, FigureTable
 UNTAGGED = "Chưa phân loại"
 TOPIC_ROWS = 12  # topics in the table; the rest on one line "Lĩnh vực khác"
 RISING_MIN = 5  # a topic heard at least this often, and half again as often as the period before
+RISING_SHOWN = 3  # the topics that rose most, named
 LISTED_ISSUES = 15
 # The status events that answer an issue (their ``to_value`` is the status's label).
 DONE_LABELS = {Issue.Status.RESOLVED.label, Issue.Status.ANSWERED.label,
@@ -76,7 +77,9 @@ def opinion_figures(start: dt.date, end: dt.date,
     topics = _topic_counts(items)
     aggrieved_by_topic = _topic_counts(items.filter(attitude__in=AGGRIEVED))
     before = _topic_counts(_items(*_before(start, end), unit_ids))
-    ordered = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+    # The untagged items last: a row of the table, not a topic of the chart or the sentences.
+    ordered = sorted(topics.items(), key=lambda kv: (kv[0] == UNTAGGED, -kv[1], kv[0]))
+    named = [(name, n) for name, n in ordered if name != UNTAGGED]
     topic_rows = [
         (i, name, n, before.get(name, 0), aggrieved_by_topic.get(name, 0))
         for i, (name, n) in enumerate(ordered[:TOPIC_ROWS], start=1)
@@ -86,18 +89,20 @@ def opinion_figures(start: dt.date, end: dt.date,
         topic_rows.append(("", f"Lĩnh vực khác ({len(rest)})", sum(n for _, n in rest),
                            sum(before.get(name, 0) for name, _ in rest),
                            sum(aggrieved_by_topic.get(name, 0) for name, _ in rest)))
-    rising = [(name, before.get(name, 0), n) for name, n in ordered
-              if name != UNTAGGED and n >= RISING_MIN and n >= 1.5 * max(before.get(name, 0), 1)]
+    rising = sorted(
+        [(name, before.get(name, 0), n) for name, n in named
+         if n >= RISING_MIN and n >= 1.5 * max(before.get(name, 0), 1)],
+        key=lambda row: (row[1] - row[2], row[0]))[:RISING_SHOWN]  # the largest rises
     lines = [
         f"Tiếp nhận {vn_int(total)} ý kiến của nhân dân qua {len(channels)} kênh; nhiều nhất qua "
         + ", ".join(f"{name} ({vn_int(n)})" for name, n in channels[:3]),
         f"Ý kiến bức xúc, phản đối: {vn_int(aggrieved)} ({percent(aggrieved, total)})",
         "Các lĩnh vực được phản ánh nhiều nhất: "
-        + ", ".join(f"{name} ({vn_int(n)})" for name, n in ordered[:3] if name != UNTAGGED),
+        + ", ".join(f"{name} ({vn_int(n)})" for name, n in named[:3]),
     ]
     directions = []
     if rising:
-        lines.append("Tăng so với kỳ trước: " + ", ".join(
+        lines.append("Tăng nhiều so với kỳ trước: " + ", ".join(
             f"{name} (từ {vn_int(was)} lên {vn_int(now)} ý kiến)" for name, was, now in rising))
         directions.append("Theo dõi sát dư luận về " + ", ".join(n for n, _, _ in rising)
                           + " (tăng so với kỳ trước); chủ động thông tin, giải thích kịp thời")
@@ -114,9 +119,8 @@ def opinion_figures(start: dt.date, end: dt.date,
                         ("STT", "Lĩnh vực", "Số ý kiến", "Kỳ trước", "Bức xúc, phản đối"),
                         tuple(topic_rows), "Ý kiến theo lĩnh vực"),
         ),
-        charts=(Chart("Ý kiến nhân dân theo lĩnh vực",
-                      tuple(name for name, _ in ordered[:8]),
-                      tuple(n for _, n in ordered[:8])),),
+        charts=(Chart("Ý kiến nhân dân theo lĩnh vực", tuple(name for name, _ in named[:8]),
+                      tuple(n for _, n in named[:8])),),
         directions=tuple(directions),
         shortcomings=_unanswered_petitions(items),
     )

@@ -45,7 +45,7 @@ def test_the_collaborators_activity(half_year, cell_a, cell_new):
                                     ("Cộng", 1, 1, 6, 0, 0))
     assert block.lines == ("1 cộng tác viên, 1 người có hoạt động trong kỳ: phản ánh 6 ý kiến,"
                            " thực hiện 0 phiếu phỏng vấn, ghi 0 biên bản hội nghị",)
-    assert block.shortcomings == ()  # active in November and December's window
+    assert block.shortcomings == ()  # active in the half-year
     assert collaborator_figures(KEY.start, KEY.end, {cell_a.pk}) is None
 
 
@@ -56,6 +56,22 @@ def test_the_half_year_report_carries_both(half_year, vanphong):
     document = docx.Document(io.BytesIO(out.getvalue()))
     headers = [tuple(c.text for c in t.rows[0].cells) for t in document.tables]
     assert ("Xếp loại", "Số đơn vị", "Tỷ lệ") in headers
-    assert ("Đơn vị", "Cộng tác viên", "Có hoạt động", "Ý kiến phản ánh", "Phiếu phỏng vấn",
+    assert ("Đơn vị", "Số cộng tác viên", "Có hoạt động", "Ý kiến phản ánh", "Phiếu phỏng vấn",
             "Biên bản hội nghị") in headers
     assert "Chi bộ Tổ dân phố 1, Chi bộ An Lư cũ" in report.sections["han_che"]
+
+
+def test_a_collaborator_with_nothing_in_the_period_is_a_shortcoming(half_year, cell_a):
+    import datetime as dt
+
+    from orgs.models import Collaborator
+
+    Collaborator.objects.create(full_name="Trần Văn Lặng", unit=cell_a,
+                                started_on=dt.date(2025, 7, 1))
+    block = collaborator_figures(KEY.start, KEY.end)
+    assert block.shortcomings == (
+        "1/2 cộng tác viên không có hoạt động nào trong kỳ (Trần Văn Lặng)",)
+    # The most active unit first.
+    assert [row[0] for row in block.tables[0].rows] == [
+        "Chi bộ Khu đô thị mới", "Chi bộ Tổ dân phố 1", "Cộng"]
+    assert block.tables[0].rows[1] == ("Chi bộ Tổ dân phố 1", 1, 0, 0, 0, 0)

@@ -321,10 +321,16 @@ def _review_sections(period: PeriodKey, sections: dict, compliance: dict, result
     latent_topics = list(dict.fromkeys(item.topic for item in result.latent))[:5]
     draft = review.review_draft(
         units_sections=sections, blocks=blocks, extra_sections=extra,
-        compliance_text=calc.compliance_sentence(compliance),
+        compliance_text=_joined(calc.compliance_sentence(compliance),
+                                "Tình hình nộp báo cáo của từng đơn vị tại phụ lục kèm theo."
+                                if compliance.get("units") else ""),
         compliance_shortfall=_shortfall(compliance), latent_topics=latent_topics,
     )
     return draft.titles, draft.sections, [block.as_dict() for block in blocks]
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _shortfall(compliance: dict) -> str:
@@ -535,7 +541,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     if review_export.is_review(consolidated):
         body = review_export.review_body(consolidated, section_titles(consolidated), tables,
                                          _counted_on(consolidated))
-        return _document(consolidated, body, tables)
+        return _document(consolidated, body, tables, review_export.compliance_annex(tables))
     body = []
     for index, section in enumerate(section_titles(consolidated)):
         key = section["key"]
@@ -558,8 +564,8 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     return _document(consolidated, body, tables)
 
 
-def _document(consolidated: ConsolidatedReport, body: list[DocSection],
-              tables: dict) -> PartyDocument:
+def _document(consolidated: ConsolidatedReport, body: list[DocSection], tables: dict,
+              annex: list[DocSection] = ()) -> PartyDocument:
     return PartyDocument(
         **_bodies(consolidated.unit),
         number=consolidated.number,
@@ -570,7 +576,7 @@ def _document(consolidated: ConsolidatedReport, body: list[DocSection],
         recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
-        annex=_annex(consolidated, tables["annex"]),
+        annex=[*annex, *_annex(consolidated, tables["annex"])],
         generated_at=timezone.now(),  # the file's created and modified properties
     )
 

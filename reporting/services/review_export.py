@@ -31,6 +31,13 @@ def _doc_table(table) -> DocTable:
     return DocTable(title=table.title, headers=table.headers, rows=table.rows)
 
 
+def compliance_annex(tables: dict) -> list[DocSection]:
+    """The units' reporting, unit by unit, as an appendix of a review."""
+    rows = [t for t in tables["compliance"][1:] if t.rows]
+    return [DocSection(heading=t.title.upper(), tables=[DocTable("", t.headers, t.rows)])
+            for t in rows]
+
+
 def section_numbers(titles: list[dict]) -> list[str]:
     """ "I", "1", "2", "II", … : the parts in Roman numerals, their points from 1 in each."""
     numbers, top, point = [], 0, 0
@@ -49,9 +56,11 @@ def review_body(consolidated: ConsolidatedReport, titles: list[dict], tables: di
     """The report's sections as DOCX sections; ``tables`` as ``report_tables`` gives them."""
     blocks = {review.block_key(block): block for block in
               (review.FigureBlock.from_dict(d) for d in consolidated.data.get("figures") or [])}
+    # The month-by-month table in the body; the unit-by-unit one (55 rows in a ward, thousands
+    # in a city) goes to an appendix (``compliance_annex``).
     attached = {
         review.OPINION_KEY: [_doc_table(t) for t in tables["topics"] if t.rows],
-        review.COMPLIANCE_KEY: [_doc_table(t) for t in tables["compliance"]],
+        review.COMPLIANCE_KEY: [_doc_table(t) for t in tables["compliance"][:1]],
     }
     body: list[DocSection] = []
     for section, number in zip(titles, section_numbers(titles), strict=True):

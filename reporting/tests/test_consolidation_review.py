@@ -204,7 +204,7 @@ def test_the_half_year_report_has_the_four_parts_and_the_office_figures(world, v
     assert "Theo dõi sát dư luận về Môi trường (tăng so với kỳ trước)" in direction
     assert "giải quyết dứt điểm 2 vấn đề quá hạn" in direction
     assert "- Thu gom rác đúng giờ — 2 đơn vị." in report.sections[figures.KIEN_NGHI]
-    assert "Tăng so với kỳ trước: Môi trường (từ 1 lên 5 ý kiến)" in report.sections[
+    assert "Tăng nhiều so với kỳ trước: Môi trường (từ 1 lên 5 ý kiến)" in report.sections[
         figures.block_key(FigureBlock("y_kien", ""))]
 
 
