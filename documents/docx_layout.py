@@ -76,12 +76,23 @@ class DocTable:
 
 
 @dataclass
+class DocImage:
+    """A picture in the body (a chart as PNG bytes), centred, with its caption under it."""
+
+    png: bytes
+    width_mm: float = 150
+    caption: str = ""
+
+
+@dataclass
 class DocSection:
-    """A body section: a heading, its text (paragraphs separated by newlines), then tables."""
+    """A body section: a heading, its text (paragraphs separated by newlines), then tables and
+    pictures. A heading that is empty is left out (the text continues the section above)."""
 
     heading: str
     text: str = ""
     tables: Sequence[DocTable] = ()
+    images: Sequence[DocImage] = ()
     # Text after the tables. A body ending with a table that began on an earlier page cannot keep
     # its last rows with the signature in LibreOffice (it does not split a table's continuation
     # again to honour "keep with next"): a line of text after it can, and does.
@@ -510,11 +521,23 @@ def _title_block(document: DocxDocument, data: PartyDocument) -> None:
     _paragraph(document, "-----", align=center, after_pt=PARAGRAPH_AFTER_PT, keep_with_next=True)
 
 
+def add_image(document: DocxDocument, image: DocImage) -> None:
+    """The picture centred (no wider than the text block), kept with its caption."""
+    width = min(image.width_mm, text_width_mm(document))
+    paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER,
+                           keep_with_next=bool(image.caption))
+    paragraph.add_run().add_picture(io.BytesIO(image.png), width=Mm(width))
+    if image.caption:
+        _paragraph(document, image.caption, align=WD_ALIGN_PARAGRAPH.CENTER, italic=True,
+                   size=TABLE_PT, after_pt=PARAGRAPH_AFTER_PT)
+
+
 def _body(document: DocxDocument, data: PartyDocument) -> None:
     for section in data.sections:
-        _paragraph(document, section.heading, bold=True, first_line_mm=10,
-                   after_pt=PARAGRAPH_AFTER_PT, keep_with_next=True,
-                   align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        if section.heading:
+            _paragraph(document, section.heading, bold=True, first_line_mm=10,
+                       after_pt=PARAGRAPH_AFTER_PT, keep_with_next=True,
+                       align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         for line in (section.text or "").splitlines():
             if line.strip():
                 paragraph = _paragraph(document, line.strip(), first_line_mm=10,
@@ -523,6 +546,8 @@ def _body(document: DocxDocument, data: PartyDocument) -> None:
                 paragraph.paragraph_format.line_spacing = 1.15
         for table_data in section.tables:
             add_table(document, table_data)
+        for image in section.images:
+            add_image(document, image)
         for line in (section.after or "").splitlines():
             if line.strip():
                 _paragraph(document, line.strip(), first_line_mm=10, after_pt=PARAGRAPH_AFTER_PT,

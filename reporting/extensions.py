@@ -27,6 +27,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from reporting.figures import FigureBlock
+
 Provider = Callable[[dt.date, dt.date, "set[int] | None"], Iterable[str]]
 EMPTY_TEXT = "Trong kỳ không có."
 
@@ -60,11 +62,16 @@ def unregister_paragraphs(key: str) -> None:
 
 
 def drafted_paragraphs(
-    start: dt.date, end: dt.date, unit_ids: set[int] | None = None
+    start: dt.date, end: dt.date, unit_ids: set[int] | None = None, *,
+    skip: Iterable[str] = (),
 ) -> dict[str, list[str]]:
-    """The registered paragraphs' lines by the section they belong to (empty ones left out)."""
+    """The registered paragraphs' lines by the section they belong to (empty ones left out;
+    ``skip``: keys of paragraphs not wanted, those a figure block says in full)."""
     out: dict[str, list[str]] = {}
+    skipped = set(skip)
     for extra in _PARAGRAPHS.values():
+        if extra.key in skipped:
+            continue
         lines = [line for line in extra.provider(start, end, unit_ids) if line]
         if lines:
             out.setdefault(extra.section_key, []).extend(lines)
@@ -100,3 +107,38 @@ def drafted_sections(
         drafted.append(({"key": section.key, "title": section.title},
                         "\n".join(lines) or EMPTY_TEXT))
     return drafted
+
+
+# --- the office's own figures of a 6-month or annual report -------------------------------------
+#
+# ``provider(start, end, unit_ids)`` returns a ``reporting.figures.FigureBlock`` or None (see that
+# module for the contract: ``unit_ids`` None is the whole installation, otherwise the report's
+# units, and a provider counts inside them only). Reporting registers its own (opinions, meetings,
+# issues, answers, the press) in ``ReportingConfig.ready()``; an upper app registers its figures
+# in its own ``ready()`` (surveys, collaborators, scorecards; the plan's tasks, dissemination
+# sessions and inspections when that app lands), each a point of "Kết quả đạt được" that may add
+# lines to "Hạn chế, nguyên nhân", "Phương hướng" and "Kiến nghị, đề xuất".
+
+FigureProvider = Callable[[dt.date, dt.date, "set[int] | None"], "FigureBlock | None"]
+_FIGURES: dict[str, FigureProvider] = {}
+
+
+def register_figures(key: str, provider: FigureProvider) -> None:
+    """Add (or replace) the provider of one subject's figures."""
+    _FIGURES[key] = provider
+
+
+def unregister_figures(key: str) -> None:
+    _FIGURES.pop(key, None)
+
+
+def registered_figures() -> list[str]:
+    return list(_FIGURES)
+
+
+def drafted_figures(
+    start: dt.date, end: dt.date, unit_ids: set[int] | None = None
+) -> list[FigureBlock]:
+    """Every provider's block for the period and scope, in the blocks' order (None left out)."""
+    blocks = [provider(start, end, unit_ids) for provider in _FIGURES.values()]
+    return sorted((b for b in blocks if b is not None), key=lambda b: (b.order, b.key))

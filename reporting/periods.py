@@ -95,6 +95,17 @@ class PeriodKey:
         return PeriodKey(self.year - 1, YEAR, 1)
 
 
+def period_spanning(start: dt.date, end: dt.date) -> PeriodKey | None:
+    """The month, half-year or year running exactly from ``start`` to ``end``, else None (a
+    figure provider that scores per period reads its period back from the dates it is given)."""
+    for kind, numbers in ((MONTH, range(1, 13)), (HALF, (1, 2)), (YEAR, (1,))):
+        for number in numbers:
+            key = PeriodKey(start.year, kind, number)
+            if key.start == start and key.end == end:
+                return key
+    return None
+
+
 def parse_period(text: str) -> PeriodKey:
     """Read a period code; raise :class:`PeriodError` with a Vietnamese message otherwise."""
     value = (text or "").strip()

@@ -24,7 +24,7 @@ from core.mime import DOCX_TYPE, XLSX_TYPE
 from core.pdf import pdf_download
 from core.views import require_office
 from reporting import consolidation as calc
-from reporting import services
+from reporting import figures, services
 from reporting.models import ConsolidatedReport
 from reporting.page_selectors import consolidated_visible_to, consolidating_unit
 from reporting.periods import (
@@ -34,6 +34,7 @@ from reporting.periods import (
     parse_period,
     picker_initial,
 )
+from reporting.services import review_export
 
 REFUSAL = "Chỉ Ban Xây dựng Đảng được lập và sửa báo cáo tổng hợp."
 
@@ -147,17 +148,24 @@ def _detail_context(consolidated: ConsolidatedReport, values: dict | None, error
     }
     edited = set(services.edited_sections(consolidated))
     sources = consolidated.data.get("sources", {})
+    titles = services.section_titles(consolidated)
+    review = review_export.is_review(consolidated)
+    numbers = (review_export.section_numbers(titles) if review
+               else [str(i) for i in range(1, len(titles) + 1)])
     sections = [
         {**s, "text": values["sections"].get(s["key"], consolidated.sections.get(s["key"], "")),
-         "edited": s["key"] in edited, "sources": sources.get(s["key"])}
-        for s in services.section_titles(consolidated)
+         "edited": s["key"] in edited, "number": number, "level": s.get("level", 1),
+         "sources": sources.get(figures.SOURCE_OF.get(s["key"], s["key"]) if review
+                                else s["key"])}
+        for s, number in zip(titles, numbers, strict=True)
     ]
     tables = services.report_tables(consolidated)
     return {
         "report": consolidated,
         "values": values,
         "sections": sections,
-        "tables": [*tables["compliance"], *tables["topics"], *tables["latent"]],
+        "tables": [*tables["figures"], *tables["compliance"], *tables["topics"],
+                   *tables["latent"]],
         "compliance_sentence": calc.compliance_sentence(consolidated.data.get("compliance", {})),
         "error": error,
         "error_field": error_field,

@@ -43,11 +43,13 @@ from orgs.selectors import descendant_ids
 from reporting import compliance as rates
 from reporting import consolidation as calc
 from reporting import extensions
+from reporting import figures as review
 from reporting.drafting import IssueRef
 from reporting.heard_selectors import heard_in
 from reporting.models import ConsolidatedReport, ReportTemplate, UnitReport
-from reporting.periods import PeriodKey
+from reporting.periods import MONTH, PeriodKey
 from reporting.selectors import compliance_for, default_template
+from reporting.services import review_export
 from reporting.services.reports import ensure_period
 
 UNIT_RECIPIENTS = "\n".join([
@@ -124,6 +126,8 @@ def _check_consolidating_unit(unit: OrgUnit) -> set[int]:
 
 def default_title(period: PeriodKey) -> str:
     label = period.label
+    if period.kind != MONTH:  # a review of the whole work (reporting.figures)
+        return f"Kết quả công tác nắm bắt, định hướng dư luận xã hội {label[0].lower()}{label[1:]}"
     return f"Tình hình tư tưởng và dư luận xã hội {label[0].lower()}{label[1:]}"
 
 
@@ -283,10 +287,15 @@ def generate_consolidated(
     )
     titles = [dict(section) for section in template.sections]
     sections = dict(result.sections)
-    if unit is None:
+    figures = None
+    if period.kind != MONTH:
+        titles, sections, figures = _review_sections(period, sections, compliance, result, scope)
+    elif unit is None:
         _add_ward_sections(period, titles, sections)
     data = result.as_data() | {
         "compliance": compliance,
+        # A 6-month or annual report: the office's figures (reporting.figures.FigureBlock).
+        "figures": figures,
         "section_titles": titles,
         "generated_at": timezone.now().isoformat(),
         # What was drafted, to tell later which sections the office edited.
@@ -314,6 +323,55 @@ def _add_ward_sections(period: PeriodKey, titles: list[dict], sections: dict) ->
         if title["key"] not in sections:
             titles.append(title)
             sections[title["key"]] = text
+
+
+def _review_sections(period: PeriodKey, sections: dict, compliance: dict, result,
+                     scope: set[int] | None) -> tuple[list[dict], dict, list[dict]]:
+    """A 6-month or annual report's four parts (``reporting.figures``): the units' synthesis,
+    the office's figures for the report's scope (every unit for the ward's or a city's report,
+    the subtree for a unit's), and, for the ward, what the floors above register."""
+    extra: list[tuple[dict, str]] = []
+    if scope is None:
+        said_in_full = extensions.registered_figures()  # the surveys' line: their block says it
+        for key, lines in extensions.drafted_paragraphs(period.start, period.end,
+                                                        skip=said_in_full).items():
+            if key in sections:
+                sections[key] = "\n".join([text for text in (sections[key], *lines) if text])
+        extra = extensions.drafted_sections(period.start, period.end)
+    blocks = extensions.drafted_figures(period.start, period.end, scope)
+    latent_topics = list(dict.fromkeys(item.topic for item in result.latent))[:5]
+    draft = review.review_draft(
+        units_sections=sections, blocks=blocks, extra_sections=extra,
+        compliance_text=_joined(calc.compliance_sentence(compliance),
+                                "Tình hình nộp báo cáo của từng đơn vị tại phụ lục kèm theo."
+                                if compliance.get("units") else ""),
+        compliance_shortfall=_shortfall(compliance), latent_topics=latent_topics,
+    )
+    return draft.titles, draft.sections, [block.as_dict() for block in blocks]
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _shortfall(compliance: dict) -> str:
+    """ "Các đơn vị mới nộp 40/48 báo cáo tháng phải nộp; 6 báo cáo nộp muộn; chưa nộp: …" when
+    reports were missing or late (the months already due only)."""
+    coverage = compliance.get("coverage") or {}
+    expected, submitted = coverage.get("expected_reports", 0), coverage.get("submitted", 0)
+    late = submitted - coverage.get("on_time", 0)
+    if not expected or (submitted >= expected and not late):
+        return ""
+    due = set(coverage.get("due_months", ()))
+    missing = [u["unit"] for u in compliance.get("units", [])
+               if any(s == "missing" for code, s in u["statuses"].items() if code in due)]
+    text = f"Các đơn vị mới nộp {submitted}/{expected} báo cáo tháng phải nộp"
+    if late:
+        text += f"; {late} báo cáo nộp muộn"
+    if missing:
+        names = ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")
+        text += f"; còn đơn vị chưa nộp đủ: {names}"
+    return text
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
@@ -460,6 +518,8 @@ def report_tables(consolidated: ConsolidatedReport) -> dict[str, list[calc.Table
         "compliance": calc.compliance_tables(data.get("compliance", {})),
         "latent": [calc.latent_table(data)],
         "recommendations": [calc.recommendation_table(data)],
+        # The office's own figures of a 6-month or annual report (none in a monthly one).
+        "figures": review_export.figure_tables(consolidated),
         "annex": [calc.annex_table(data)],
     }
 
@@ -484,7 +544,8 @@ def _counted_on(consolidated: ConsolidatedReport) -> str:
     generated = consolidated.data.get("generated_at")
     when = dt.datetime.fromisoformat(generated) if generated else consolidated.updated_at
     return (f"Số liệu tính đến {timezone.localtime(when):%H:%M} ngày"
-            f" {timezone.localtime(when):%d/%m/%Y}, theo các báo cáo đơn vị đã nộp.")
+            f" {timezone.localtime(when):%d/%m/%Y}, theo các báo cáo đơn vị đã nộp"
+            + (" và dữ liệu của hệ thống." if review_export.is_review(consolidated) else "."))
 
 
 def _bodies(unit: OrgUnit | None) -> dict[str, str]:
@@ -498,6 +559,10 @@ def _bodies(unit: OrgUnit | None) -> dict[str, str]:
 def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
     """The plain data the DOCX layout needs; tables go under "Dư luận nổi bật" and at the end."""
     tables = report_tables(consolidated)
+    if review_export.is_review(consolidated):
+        body = review_export.review_body(consolidated, section_titles(consolidated), tables,
+                                         _counted_on(consolidated))
+        return _document(consolidated, body, tables, review_export.compliance_annex(tables))
     body = []
     for index, section in enumerate(section_titles(consolidated)):
         key = section["key"]
@@ -517,6 +582,11 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         # Says when the numbers were counted, and keeps a line of text with the signature.
         after=_counted_on(consolidated),
     ))
+    return _document(consolidated, body, tables)
+
+
+def _document(consolidated: ConsolidatedReport, body: list[DocSection], tables: dict,
+              annex: list[DocSection] = ()) -> PartyDocument:
     return PartyDocument(
         **_bodies(consolidated.unit),
         number=consolidated.number,
@@ -527,7 +597,7 @@ def party_document(consolidated: ConsolidatedReport) -> PartyDocument:
         recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
-        annex=_annex(consolidated, tables["annex"]),
+        annex=[*annex, *_annex(consolidated, tables["annex"])],
         generated_at=timezone.now(),  # the file's created and modified properties
     )
 

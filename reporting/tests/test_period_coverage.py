@@ -109,10 +109,10 @@ def test_the_sentence_and_the_overview_say_what_was_owed(half_year):
     )
     sentence = calc.compliance_sentence(half_year.data["compliance"])
     assert sentence == f"Trong 6 tháng, các đơn vị {expected}."
-    assert half_year.sections["tu_tuong"].startswith(
+    assert half_year.sections["ket_qua"].startswith(
         f"6 tháng cuối năm 2025, các đơn vị {expected}."
     )
-    assert "4/4 đơn vị đã nộp" not in half_year.sections["tu_tuong"]
+    assert "4/4 đơn vị đã nộp" not in half_year.sections["ket_qua"]
 
 
 def test_tables_leave_the_month_not_yet_due_out_of_the_totals(half_year):
