@@ -597,7 +597,10 @@ def _document(consolidated: ConsolidatedReport, body: list[DocSection], tables: 
         recipients=[line for line in consolidated.recipients.splitlines() if line.strip()],
         signer_title=consolidated.signer_title,
         signer_name=consolidated.signer_name,
-        annex=[*annex, *_annex(consolidated, tables["annex"])],
+        # A 6-month or annual review synthesises; the units' complete texts of every month (the
+        # monthly reports' appendix) would make it hundreds of pages, so it leaves them out.
+        annex=[*annex, *([] if review_export.is_review(consolidated)
+                         else _annex(consolidated, tables["annex"]))],
         generated_at=timezone.now(),  # the file's created and modified properties
     )
 

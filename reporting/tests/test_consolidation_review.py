@@ -189,10 +189,12 @@ def test_the_half_year_report_has_the_four_parts_and_the_office_figures(world, v
     assert press["Tin, bài về địa bàn"] == "2" and press["Tin, bài bức xúc, phản đối"] == "1"
     assert press["Thông tin sai sự thật"] == "1"
     assert press["Thông tin sai lệch đã đính chính"] == "0"
-    # The units' reporting unit by unit is the first appendix, after the signature.
+    # The units' reporting unit by unit is the appendix, after the signature; the units' complete
+    # texts of every month (the monthly reports' appendix) are not repeated in a review.
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[paragraphs.index("PHỤ LỤC 1") + 1] == (
+    assert paragraphs[paragraphs.index("PHỤ LỤC") + 1] == (
         "TÌNH HÌNH NỘP BÁO CÁO CỦA TỪNG ĐƠN VỊ")
+    assert "TOÀN VĂN BÁO CÁO CỦA CÁC ĐƠN VỊ" not in paragraphs
     # The chart of opinions by topic is in the document.
     assert len(document.inline_shapes) >= 1
     text = "\n".join(p.text for p in document.paragraphs)
