@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "intake",
     "issues",
     "monitoring",
+    "petitions",
     "search",
     "surveys",
     "picture",
