@@ -7,7 +7,7 @@ from django import forms
 from orgs.models import OrgUnit
 from petitions import rules
 from petitions.models import DelegateGroup, Field, Point, Round
-from petitions.selectors import POINT_SORTS, ROUND_SORTS, leaders
+from petitions.selectors import POINT_SORTS, ROUND_SORTS, agencies_for, leaders
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,9 +58,7 @@ class MarkForm(forms.Form):
                                     widget=forms.RadioSelect)
     field = forms.ChoiceField(label="Lĩnh vực", choices=Field.choices, initial=Field.OTHER)
     agency = forms.ModelChoiceField(label="Cơ quan trả lời", required=False,
-                                    queryset=OrgUnit.objects.filter(closed_on__isnull=True)
-                                    .exclude(kind__in=[OrgUnit.Kind.PARTY_CELL])
-                                    .order_by("name"),
+                                    queryset=OrgUnit.objects.none(),
                                     empty_label="— cơ quan ngoài phường —")
     agency_name = forms.CharField(label="hoặc cơ quan ngoài phường", required=False,
                                   max_length=200)
@@ -71,13 +69,14 @@ class MarkForm(forms.Form):
     due_on = forms.DateField(label="Hạn trả lời", required=False, widget=DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, prefix_id: int | None = None, **kwargs):
+    def __init__(self, *args, user, prefix_id: int | None = None, **kwargs):
         if prefix_id is not None:
             kwargs.setdefault("auto_id", f"id_p{prefix_id}_%s")
         super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_for(user)
 
     @classmethod
-    def for_point(cls, item) -> MarkForm:
+    def for_point(cls, item, user) -> MarkForm:
         point = getattr(item, "petition", None)
         initial = {"version": point.version if point else 0}
         if point:
@@ -85,7 +84,7 @@ class MarkForm(forms.Form):
                            agency=point.agency_id, agency_name=point.agency_name,
                            answered_by=point.answered_by, answer=point.answer,
                            due_on=point.due_on)
-        return cls(initial=initial, prefix_id=item.pk)
+        return cls(initial=initial, prefix_id=item.pk, user=user)
 
 
 class ReplyForm(forms.Form):

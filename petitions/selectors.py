@@ -16,7 +16,8 @@ from django.shortcuts import get_object_or_404
 from core.text import fold
 from intake.models import Meeting, OpinionItem
 from intake.selectors import meetings_visible_to
-from orgs.models import User
+from orgs.models import OrgUnit, User
+from orgs.selectors import visible_unit_ids
 from petitions import rules
 from petitions.models import DelegateGroup, Round
 from petitions.services import RESIDENT_MEETINGS
@@ -39,6 +40,22 @@ def rounds_for(user: User, *, q: str = "", sort: str = "") -> QuerySet[Round]:
 
 def round_for(user: User, pk: int) -> Round:
     return get_object_or_404(Round, pk=pk)
+
+
+AGENCY_KINDS = (OrgUnit.Kind.PEOPLES_COMMITTEE, OrgUnit.Kind.COUNCIL, OrgUnit.Kind.FRONT,
+                OrgUnit.Kind.MASS_ORG, OrgUnit.Kind.OFFICE)
+
+
+def agencies_for(user: User) -> QuerySet[OrgUnit]:
+    """The agencies a point may be passed to, as the reader may name them: the office chooses
+    among the ward's agencies; a unit among the people's committee and its own agencies (another
+    agency it writes by name), so the list shows a unit no name outside its scope."""
+    open_units = OrgUnit.objects.filter(closed_on__isnull=True).order_by("name")
+    if user.sees_everything:
+        return open_units.filter(kind__in=AGENCY_KINDS)
+    ids = visible_unit_ids(user) or set()
+    return open_units.filter(Q(kind=OrgUnit.Kind.PEOPLES_COMMITTEE)
+                             | Q(pk__in=ids, kind__in=AGENCY_KINDS))
 
 
 def delegate_groups() -> QuerySet[DelegateGroup]:

@@ -188,7 +188,7 @@ def meeting_points(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item, "point": point, "state": state,
             "state_label": rules.STATE_LABELS[state], "result": reports.result_text(point),
             "agency": reports.agency_of(point),
-            "form": MarkForm.for_point(item) if can_mark else None,
+            "form": MarkForm.for_point(item, request.user) if can_mark else None,
             "reply_form": ReplyForm(initial={"version": point.version, "replied_on": today},
                                     auto_id=f"id_r{item.pk}_%s")
             if can_mark and point and point.disposition == Point.Disposition.REFERRED else None,
@@ -237,7 +237,7 @@ def _point_item(request: HttpRequest, pk: int):
 def point_mark(request: HttpRequest, pk: int) -> HttpResponse:
     item = _point_item(request, pk)
     back = reverse("petition_meeting", kwargs={"pk": item.meeting_id}) + f"#y-kien-{item.pk}"
-    form = MarkForm(request.POST, prefix_id=item.pk)
+    form = MarkForm(request.POST, prefix_id=item.pk, user=request.user)
     if not form.is_valid():
         _flash(request, form)
         return redirect(back)

@@ -177,7 +177,7 @@ class _Petitions:
     def build(self) -> dict[str, int]:
         session = session_day(self.today)
         round_ = services.create_round(user=self.office, data=services.RoundInput(
-            title=f"Tiếp xúc cử tri trước kỳ họp cuối năm {session.year}",
+            title=f"Đợt tiếp xúc cử tri trước kỳ họp cuối năm {session.year}",
             timing="truoc", session_name=f"kỳ họp thường lệ cuối năm {session.year} HĐND phường"
             " Hòa Bình", session_on=session, starts_on=session - dt.timedelta(days=32),
             ends_on=session - dt.timedelta(days=6)))
@@ -192,7 +192,9 @@ class _Petitions:
             area = _area(prefix, self.silent)
             meeting = intake_services.file_meeting(
                 user=self.office, kind=Meeting.Kind.VOTER_MEETING, title=title, held_on=day,
-                place=place, delegates=GROUPS[group][1], unit=area.unit or units["hdnd-phuong"],
+                place=place,
+                delegates=f"Đại biểu HĐND phường ứng cử tại địa bàn, {GROUPS[group][0]}",
+                unit=area.unit or units["hdnd-phuong"],
                 area=area, points=[intake_services.PointInput(p[0]) for p in points])
             services.link_meeting(user=self.office, meeting=meeting, round_=round_,
                                   delegate_group=groups[group])
