@@ -43,7 +43,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["leader"].label_from_instance = str
 
 
 class AttachForm(forms.Form):

@@ -20,6 +20,8 @@ from documents.archive import vn_int
 from documents.docx_layout import DocSection, DocTable, PartyDocument, render_docx
 
 NO_AGENCY = "Chưa xác định cơ quan trả lời"
+AT_MEETING = "Đã trả lời tại hội nghị"  # the group of points no agency has to answer
+UNCLASSIFIED = "Chưa phân loại lĩnh vực"  # the field of a point nobody has marked yet
 COMPILE_HEADERS = ("Số TT", "Nội dung ý kiến, kiến nghị", "Nơi kiến nghị", "Cơ quan trả lời",
                    "Hình thức xử lý")
 COMPILE_WIDTHS = (14, 110, 46, 42, 40)
@@ -49,12 +51,13 @@ class ReportPoint:
     answered: bool
     overdue: bool
     due_on: dt.date | None = None
+    at_meeting: bool = False  # answered at the meeting: no agency has to answer it
 
 
 @dataclass(frozen=True)
 class RoundFacts:
     title: str  # the round's name
-    timing: str  # "trước kỳ họp" / "sau kỳ họp"
+    timing: str  # "trước" / "sau" (the session's name says "kỳ họp …")
     session_name: str
     session_on: dt.date
     starts_on: dt.date
@@ -65,7 +68,14 @@ class RoundFacts:
 
 
 def _agency(point: ReportPoint) -> str:
-    return point.agency or NO_AGENCY
+    if point.agency:
+        return point.agency
+    return AT_MEETING if point.at_meeting else NO_AGENCY
+
+
+def _agency_key(name: str) -> tuple[int, str]:
+    """Agencies by name, then the points answered at the meeting, then those without one."""
+    return ({AT_MEETING: 1, NO_AGENCY: 2}.get(name, 0), name)
 
 
 def by_field(points: Sequence[ReportPoint]) -> list[tuple[str, list[tuple[int, ReportPoint]]]]:
@@ -80,7 +90,7 @@ def by_field(points: Sequence[ReportPoint]) -> list[tuple[str, list[tuple[int, R
     for name in sorted(fields, key=lambda f: (order[f], f)):
         rows = []
         # stable: points of one agency together, in the order they were raised
-        for point in sorted(fields[name], key=lambda p: (p.agency == "", _agency(p))):
+        for point in sorted(fields[name], key=lambda p: _agency_key(_agency(p))):
             number += 1
             rows.append((number, point))
         grouped.append((name, rows))
@@ -91,7 +101,7 @@ def by_agency(points: Sequence[ReportPoint]) -> list[tuple[str, list[ReportPoint
     agencies: dict[str, list[ReportPoint]] = {}
     for point in points:
         agencies.setdefault(_agency(point), []).append(point)
-    return sorted(agencies.items(), key=lambda kv: (kv[0] == NO_AGENCY, kv[0]))
+    return sorted(agencies.items(), key=lambda kv: _agency_key(kv[0]))
 
 
 def _numbers(numbers: Sequence[int]) -> str:
@@ -113,7 +123,7 @@ def compile_document(*, facts: RoundFacts, points: Sequence[ReportPoint], superi
     field_tables = [
         DocTable(title=f"{index}. {name} ({vn_int(len(rows))} ý kiến, kiến nghị)",
                  headers=COMPILE_HEADERS, widths_mm=COMPILE_WIDTHS, split_rows=True,
-                 rows=[[str(n), p.text, p.place, p.agency or NO_AGENCY,
+                 rows=[[str(n), p.text, p.place, _agency(p),
                         p.disposition or "Chưa phân loại"] for n, p in rows])
         for index, (name, rows) in enumerate(grouped, start=1)
     ]

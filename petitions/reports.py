@@ -16,7 +16,13 @@ from orgs.models import User
 from petitions import rules
 from petitions import selectors as sel
 from petitions.models import Field, Point, Round
-from petitions.report_docx import ReportPoint, RoundFacts, render_compilation, render_result
+from petitions.report_docx import (
+    UNCLASSIFIED,
+    ReportPoint,
+    RoundFacts,
+    render_compilation,
+    render_result,
+)
 
 FIELD_ORDER = {value: index for index, value in enumerate(Field.values)}
 KINDS = {"tong-hop": "tổng hợp ý kiến, kiến nghị của cử tri",
@@ -51,15 +57,16 @@ def agency_of(point: Point | None) -> str:
 def report_point(item: OpinionItem, today: dt.date) -> ReportPoint:
     point = getattr(item, "petition", None)
     state = sel.state_of(item, today)
-    field = point.field if point else Field.OTHER
     return ReportPoint(
-        text=item.text, field=Field(field).label, field_order=FIELD_ORDER[field],
+        text=item.text, field=Field(point.field).label if point else UNCLASSIFIED,
+        field_order=FIELD_ORDER[point.field] if point else len(FIELD_ORDER),
         place=f"{item.meeting.title}, ngày {item.meeting.held_on:%d/%m/%Y}",
         agency=agency_of(point), disposition=point.get_disposition_display() if point else "",
         result=result_text(point), state=rules.STATE_LABELS[state],
         answered=state == rules.ANSWERED, overdue=state == rules.OVERDUE,
         due_on=(point.due_on or (point.issue.due_on if point.issue_id else None))
-        if point else None)
+        if point else None,
+        at_meeting=bool(point) and point.disposition == Point.Disposition.ANSWERED)
 
 
 def round_facts(user: User, round_: Round) -> RoundFacts:
@@ -67,7 +74,7 @@ def round_facts(user: User, round_: Round) -> RoundFacts:
     groups = {m.petition_link.delegate_group_id for m in meetings
               if m.petition_link.delegate_group_id}
     return RoundFacts(
-        title=round_.title, timing=round_.get_timing_display().lower(),
+        title=round_.title, timing="trước" if round_.timing == Round.Timing.BEFORE else "sau",
         session_name=round_.session_name, session_on=round_.session_on,
         starts_on=round_.starts_on, ends_on=round_.ends_on, council=round_.council,
         meetings=len(meetings), groups=len(groups))
@@ -80,7 +87,8 @@ def export_report(*, user: User, round_: Round, kind: str, now: dt.datetime | No
     points = [report_point(item, today) for item in sel.report_points(user, round_)]
     render = render_compilation if kind == "tong-hop" else render_result
     content = render(facts=round_facts(user, round_), points=points,
-                     superior_body=settings.LONGDAN_SUPERIOR_BODY, place=settings.LONGDAN_PLACE,
+                     # the council's standing body answers to the ward's Party committee
+                     superior_body=settings.LONGDAN_ISSUING_BODY, place=settings.LONGDAN_PLACE,
                      day=today, generated_at=now)
     audit(actor=user, action=AuditEntry.Action.EXPORT, obj=round_, unit=user.unit,
           summary=f"Xuất báo cáo {KINDS[kind]} — {round_.title}"[:500],

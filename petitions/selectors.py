@@ -242,8 +242,7 @@ class Day:
 
 
 def leaders() -> QuerySet[User]:
-    return User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("last_name",
-                                                                              "first_name", "pk")
+    return User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("full_name", "pk")
 
 
 def calendar_meetings(user: User, *, year: int, month: int,

@@ -127,7 +127,7 @@ RECEPTIONS = (
     (2, Meeting.Kind.DIALOGUE, "Đối thoại với hộ kinh doanh chợ An Lư về phương án cải tạo chợ",
      "Hội trường Ủy ban nhân dân phường",
      ("Tiểu thương lo mất chỗ bán hàng trong thời gian cải tạo chợ.",
-      "Đề nghị công khai phương án bố trí chợ tạm.",
+      "Tiểu thương muốn biết phương án bố trí chợ tạm.",
       "Đề nghị miễn giảm phí chỗ ngồi trong thời gian thi công.")),
     (14, Meeting.Kind.RECEPTION, "Tiếp công dân định kỳ của Bí thư Đảng ủy",
      "Trụ sở tiếp công dân phường",

@@ -102,7 +102,7 @@ def test_the_reports_from_the_database(client, marked, vanphong, an, lanhdao):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "đã tổ chức 3 buổi tiếp xúc cử tri. Cử tri đã nêu 9 ý kiến" in text
     assert "Đất đai, quy hoạch, xây dựng (1 ý kiến, kiến nghị)" in text
-    assert "Lĩnh vực khác (7 ý kiến, kiến nghị)" in text  # the unmarked ones
+    assert "Chưa phân loại lĩnh vực (7 ý kiến, kiến nghị)" in text  # the unmarked ones, last
     agency = next(t for t in document.tables if t.rows[0].cells[1].text == "Cơ quan phải trả lời")
     assert agency.rows[1].cells[1].text == "Ủy ban nhân dân phường"
     result = client.get(reverse("petition_result_docx", args=[marked.round.pk]))

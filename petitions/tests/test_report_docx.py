@@ -11,7 +11,7 @@ from docx.enum.section import WD_ORIENT
 
 from petitions import report_docx as r
 
-FACTS = r.RoundFacts(title="Đợt trước kỳ họp", timing="trước kỳ họp",
+FACTS = r.RoundFacts(title="Đợt trước kỳ họp", timing="trước",
                      session_name="kỳ họp cuối năm 2026 HĐND phường",
                      session_on=dt.date(2026, 12, 18), starts_on=dt.date(2026, 11, 16),
                      ends_on=dt.date(2026, 12, 12), council="Thường trực HĐND phường",
@@ -19,18 +19,19 @@ FACTS = r.RoundFacts(title="Đợt trước kỳ họp", timing="trước kỳ h
 
 
 def _p(text, field, order, agency, *, answered=False, overdue=False, due=None, result="",
-       disposition="Chuyển cơ quan giải quyết"):
+       disposition="Chuyển cơ quan giải quyết", at_meeting=False):
     return r.ReportPoint(text=text, field=field, field_order=order, place="Buổi 1, ngày 18/11/2026",
                          agency=agency, disposition=disposition, result=result or "Chưa có.",
                          state="Đã trả lời" if answered else "Quá hạn" if overdue else "Đang chờ",
-                         answered=answered, overdue=overdue, due_on=due)
+                         answered=answered, overdue=overdue, due_on=due, at_meeting=at_meeting)
 
 
 POINTS = [
     _p("Đường ngõ 5 xuống cấp", "Giao thông, hạ tầng đô thị", 1, "Ủy ban nhân dân phường",
        due=dt.date(2026, 12, 20)),
     _p("Cấp sổ đỏ chậm", "Đất đai, quy hoạch, xây dựng", 0, "", answered=True,
-       disposition="Đã trả lời tại hội nghị", result="Đã trả lời tại hội nghị (Chủ tịch): rõ."),
+       disposition="Đã trả lời tại hội nghị", result="Đã trả lời tại hội nghị (Chủ tịch): rõ.",
+       at_meeting=True),
     _p("Đèn đường hỏng", "Giao thông, hạ tầng đô thị", 1, "Công ty Điện lực", overdue=True,
        due=dt.date(2026, 12, 1)),
     _p("Ngập khi mưa", "Giao thông, hạ tầng đô thị", 1, "Ủy ban nhân dân phường", answered=True,
@@ -77,7 +78,9 @@ def test_the_compilation_table_per_field_and_per_agency():
     # agencies alphabetically, "not known" last; the numbers of part II, the earliest due date
     assert agency[1][1:] == ["Công ty Điện lực", "1", "2", "01/12/2026"]
     assert agency[2][1:] == ["Ủy ban nhân dân phường", "2", "3, 4", "10/12/2026"]
-    assert agency[3][1:] == [r.NO_AGENCY, "1", "1", "—"]
+    assert agency[3][1:] == [r.AT_MEETING, "1", "1", "—"]
+    assert "cử tri trước kỳ họp cuối năm 2026 HĐND phường" in text
+    assert "kỳ họp kỳ họp" not in text
 
 
 def test_the_result_report_per_agency_with_its_rate():
@@ -101,3 +104,11 @@ def test_an_empty_round_says_so():
                                    place="Hòa Bình", day=dt.date(2026, 12, 5))
     document, tables = _tables(content)
     assert "Trong đợt không có ý kiến, kiến nghị nào." in _body_text(document)
+
+
+def test_points_without_an_agency_come_last():
+    unknown = _p("Chưa rõ", "Chưa phân loại lĩnh vực", 99, "")
+    grouped = r.by_agency([unknown, *POINTS])
+    assert [name for name, _ in grouped] == ["Công ty Điện lực", "Ủy ban nhân dân phường",
+                                             r.AT_MEETING, r.NO_AGENCY]
+    assert r.by_field([unknown, *POINTS])[-1][0] == "Chưa phân loại lĩnh vực"
