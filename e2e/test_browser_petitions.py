@@ -15,6 +15,7 @@ import pytest
 from conftest import PASSWORD
 from core.dates import local_today
 from core.models import Channel
+from core.text import fold
 from e2e.helpers import DESKTOP, PHONE, shot, sign_in
 from intake.models import Meeting, OpinionItem
 from petitions import services
@@ -29,8 +30,9 @@ pytestmark = [
 def _meeting(unit, area, kind, title, day, texts):
     meeting = Meeting.objects.create(kind=kind, title=title, held_on=day, place="Nhà văn hóa",
                                      unit=unit, area=area)
-    items = [OpinionItem.objects.create(text=t, channel=Channel.VOTER_MEETING, received_on=day,
-                                        meeting=meeting, unit=unit, area=area) for t in texts]
+    items = [OpinionItem.objects.create(text=t, text_folded=fold(t), channel=Channel.VOTER_MEETING,
+                                        received_on=day, meeting=meeting, unit=unit, area=area)
+             for t in texts]
     return meeting, items
 
 
