@@ -588,3 +588,24 @@ def test_no_author_name_of_the_group_export_is_stored(world, db):
     assert len(hashes) >= 10 and all(len(h) == 64 for h in hashes)
     texts = " ".join(Mention.objects.values_list("text", flat=True))
     assert "0912 345 678" not in texts and "0912345678" not in texts  # masked on import
+
+
+def test_a_round_of_voter_contact_before_the_year_end_session(world, office):
+    """Issue 12: the round before the 2025 year-end session, its five meetings and thirty points
+    in every state, and the leader's receptions and dialogues for the calendar."""
+    from petitions import selectors as petitions
+    from petitions.models import MeetingLink, Round
+
+    round_ = Round.objects.get()
+    assert round_.session_on == dt.date(2025, 12, 18) and round_.timing == "truoc"
+    stats = petitions.round_stats(office, round_, TODAY)
+    total = stats.total
+    assert (total.total, total.answered, total.overdue, total.unmarked) == (30, 13, 4, 5)
+    assert len(stats.meetings) == 5 and len(stats.groups) == 3
+    assert all(row.tally.total for row in stats.meetings)
+    assert round_.links.filter(meeting__points__petition__issue__isnull=False).count() == 3
+    receptions = MeetingLink.objects.filter(leader__username="lanhdao")
+    assert receptions.count() == 6  # December's four, and January's two before the 10th
+    january = petitions.calendar_meetings(office, year=2026, month=1)
+    assert [m.held_on.day for m in january] == [1, 3]
+    assert sum(len(m.points_shown) for m in january) == 5
