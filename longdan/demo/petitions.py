@@ -1,9 +1,9 @@
 """The demo's voters' petitions (issue 12): a round of voter contact before the People's
 Council's year-end session, its delegate groups, five meetings and thirty points in every state
-(answered at the meeting, passed to an agency and answered, waiting, overdue, made an issue, not
-marked yet), and the leader's receptions and dialogues of this month and the last for the
-calendar. Everything goes through the services (masked, audited), then is moved back to the day
-it happened, as the other demo steps do."""
+(answered at the meeting, passed to an agency and answered, waiting, overdue, made an issue — the
+issue the engine grouped the point into —, not marked yet), and the leader's receptions and
+dialogues of this month and the last for the calendar. Everything goes through the services
+(masked, audited), then is moved back to the day it happened, as the other demo steps do."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.models import AuditEntry
 from intake import services as intake_services
 from intake.models import Meeting, OpinionItem
+from issues import services as issue_services
 from issues.models import Issue, IssueEvent
 from orgs.models import Area, OrgUnit, User
 from petitions import services
@@ -198,6 +199,7 @@ class _Petitions:
                 area=area, points=[intake_services.PointInput(p[0]) for p in points])
             services.link_meeting(user=self.office, meeting=meeting, round_=round_,
                                   delegate_group=groups[group])
+            issue_services.group_pending_items()  # as the worker does after every filing
             self._settle(day)
             self.counts["meetings"] += 1
             for number, (item, spec) in enumerate(
@@ -215,7 +217,8 @@ class _Petitions:
         unit = units.get(agency)
         # a late point's due date has passed by today; the others fall due after it
         due = (min(day + dt.timedelta(days=10), self.today - dt.timedelta(days=1))
-               if state == "late" else day + dt.timedelta(days=45))
+               if state == "late" else max(day + dt.timedelta(days=45),
+                                           self.today + dt.timedelta(days=10)))
         data = services.MarkInput(
             disposition=disposition, field=field, agency=unit,
             agency_name="" if unit else agency,
@@ -245,6 +248,7 @@ class _Petitions:
                     points=[intake_services.PointInput(t) for t in texts])
                 services.link_meeting(user=self.office, meeting=meeting, round_=None,
                                       leader=self.leader)
+                issue_services.group_pending_items()
                 self._settle(day)
                 self.counts["receptions"] += 1
 
