@@ -23,11 +23,14 @@ class Sensitivity(models.TextChoices):
 
 
 class Meeting(models.Model):
-    """Minutes of a voter meeting (tiếp xúc cử tri) or dialogue (đối thoại): points raised."""
+    """Minutes of a voter meeting (tiếp xúc cử tri), dialogue (đối thoại) or a leader's reception of
+    residents (tiếp công dân): points raised."""
 
     class Kind(models.TextChoices):
         VOTER_MEETING = "tiep_xuc_cu_tri", "Tiếp xúc cử tri"
         DIALOGUE = "doi_thoai", "Đối thoại"
+        # A leader's regular reception of residents (tiếp công dân): the leaders' calendar.
+        RECEPTION = "tiep_dan", "Tiếp công dân"
 
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     title = models.CharField("tiêu đề", max_length=300)

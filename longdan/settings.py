@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "intake",
     "issues",
     "monitoring",
+    "petitions",
     "search",
     "surveys",
     "picture",

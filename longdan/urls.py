@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("search.urls")),
     path("", include("monitoring.urls")),
+    path("", include("petitions.urls")),
     path("", include("surveys.urls")),
     path("", include("picture.urls")),
     path("", include("evaluation.urls")),

@@ -21,6 +21,7 @@ from textops import services as textops
 MEETING_CHANNELS = {
     Meeting.Kind.VOTER_MEETING: Channel.VOTER_MEETING,
     Meeting.Kind.DIALOGUE: Channel.DIALOGUE,
+    Meeting.Kind.RECEPTION: Channel.DIALOGUE,  # a leader listening to residents face to face
 }
 
 

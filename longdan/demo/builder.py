@@ -28,6 +28,7 @@ from longdan.demo.constants import (
 from longdan.demo.directions import build_directions
 from longdan.demo.opinions import _Opinions
 from longdan.demo.people import _People
+from longdan.demo.petitions import build_petitions
 from longdan.demo.press import DemoPress
 from longdan.demo.reports import _Reports
 from longdan.demo.shapes import build_shapes
@@ -106,6 +107,7 @@ class _Builder(_World, _People, _Reports):
         self.say("Tạo hai đợt khảo sát dư luận và phiếu trả lời…")
         self.survey_counts = DemoSurveys(office=self.office_user, ward=self.ward,
                                          today=self.today).build()
+        self.petition_counts = build_petitions(self)
         self._picture_steps()
         audit(actor=None, action=AuditEntry.Action.CREATE, object_type="demo",
               summary="Nạp dữ liệu mẫu phường Hòa Bình, thành phố Hải Phòng",

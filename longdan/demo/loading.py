@@ -29,6 +29,7 @@ from monitoring.models import (
     WatchTerm,
 )
 from orgs.models import Area, Collaborator, OrgUnit, User
+from petitions.models import DelegateGroup, Round
 from picture.models import (
     Alert,
     Brief,
@@ -118,6 +119,8 @@ def drop_demo() -> None:
             OpinionItem.objects.all().delete()
             Issue.objects.all().delete()
             Meeting.objects.all().delete()
+            Round.objects.all().delete()  # voters' petitions: their points went with the items
+            DelegateGroup.objects.all().delete()
             ImportBatch.objects.all().delete()
             EngineState.objects.all().delete()  # the grouper's state names the old items
             Notification.objects.all().delete()

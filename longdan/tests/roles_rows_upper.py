@@ -1,4 +1,5 @@
-"""The write matrix's rows of the upper floors: evaluation and consultations (see roles_rows.py)."""
+"""The write matrix's rows of the upper floors: evaluation and consultations, and the voters'
+petitions (see roles_rows.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import AuditEntry
 from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
-from intake.models import Meeting
+from intake.models import Meeting, OpinionItem
 from longdan.tests.roles_frame import (
     LEADER,
     OFFICE,
@@ -36,6 +37,7 @@ from longdan.tests.roles_frame import (
     _upload,
     url,
 )
+from petitions.models import DelegateGroup, MeetingLink, Point, Round
 
 
 def _this_year() -> str:
@@ -168,4 +170,56 @@ POLICIES = [
     Write("consult_policy_waiver", url("consult_policy_waiver", "policy"),
           lambda w: {"reason": "Thực hiện chỉ đạo khẩn của thành phố về phòng chống bão."},
           Waiver, frozenset({LEADER}), given=(a_policy,)),
+]
+
+
+def a_round(w: World, request) -> None:
+    """A round of voter contact around today, a voter meeting of cell_a held today in no round
+    yet with one point, and a second point the office passed to an agency."""
+    from core.models import Channel
+    from petitions import services as petitions
+
+    office, today = w["users"][OFFICE], local_today()
+    w["round"] = petitions.create_round(user=office, data=petitions.RoundInput(
+        title="Đợt tiếp xúc cử tri trước kỳ họp", timing="truoc", session_name="kỳ họp thứ 5",
+        session_on=today + dt.timedelta(days=10), starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=5)))
+    w["voter_meeting"] = Meeting.objects.create(
+        kind=Meeting.Kind.VOTER_MEETING, title="Tiếp xúc cử tri tổ dân phố 1", held_on=today,
+        place="Nhà văn hóa", unit=w["cell_a"])
+    w["petition"], w["referred"] = (OpinionItem.objects.create(
+        text=text, channel=Channel.VOTER_MEETING, received_on=today, unit=w["cell_a"],
+        meeting=w["voter_meeting"]) for text in ("Đề nghị sửa đường ngõ 5.",
+                                                   "Đề nghị thay đèn chiếu sáng ngõ 7."))
+    petitions.mark_point(user=office, item=w["referred"], expected_version=0,
+                         data=petitions.MarkInput(disposition="chuyen_co_quan",
+                                                  agency_name="Công ty Điện lực",
+                                                  due_on=today + dt.timedelta(days=15)))
+
+
+PETITIONS = [
+    # the office makes rounds and delegate groups
+    Write("petition_round_create", url("petition_round_create"),
+          lambda w: {"title": "Đợt tiếp xúc cử tri sau kỳ họp", "timing": "sau",
+                     "session_name": "kỳ họp thứ 5", "session_on": _today(),
+                     "starts_on": _today(), "ends_on": _due(),
+                     "council": "Thường trực HĐND phường"},
+          Round, OFFICE_ONLY),
+    Write("petition_groups", url("petition_groups"),
+          lambda w: {"name": "Tổ đại biểu số 4", "members": "Đại biểu Hoàng Văn Nam"},
+          DelegateGroup, OFFICE_ONLY),
+    # the office and the meeting's unit put a meeting in a round, mark its points, record the
+    # agency's reply; leaders read, collaborators file the points but do not dispose of them
+    Write("petition_round_attach", url("petition_round_attach", "round"),
+          lambda w: {"meeting": w["voter_meeting"].pk}, MeetingLink, UNITS, given=(a_round,)),
+    Write("petition_meeting_link", url("petition_meeting_link", "voter_meeting"),
+          lambda w: {"round": w["round"].pk}, MeetingLink, UNITS, given=(a_round,)),
+    Write("petition_mark", url("petition_mark", "petition"),
+          lambda w: {"disposition": "tai_hoi_nghi", "field": "giao_thong",
+                     "answered_by": "Chủ tịch UBND phường", "answer": "Đã đưa vào kế hoạch.",
+                     "version": 0},
+          Point, UNITS, given=(a_round,)),
+    Write("petition_reply", url("petition_reply", "referred"),
+          lambda w: {"reply": "Đã thay đèn.", "replied_on": _today(), "version": 1},
+          AuditEntry, UNITS, given=(a_round,)),
 ]

@@ -42,6 +42,7 @@ def build_world() -> None:
     _policy_heard_by_every_unit()
     _incident_for_every_reader()
     _flash_request_for_every_reader()
+    _petitions_of_every_reader()
 
 
 def _flash_request_for_every_reader() -> None:
@@ -190,3 +191,38 @@ def _policy_heard_by_every_unit() -> None:
                                   ids=ids)
     policies.add_difficulty(user=office, policy=policy, moment=before,
                             text="Hộ kinh doanh lo mất chỗ bán hàng khi thi công.")
+
+
+def _petitions_of_every_reader() -> None:
+    """A voter meeting of the demo's round, with points (one passed to an agency), and a
+    dialogue the leader chaired this month, in every reader's unit and in two units outside all
+    their scopes, each in words of its own (the net looks for them on the petition pages)."""
+    from core.models import Channel
+    from petitions import services as petitions
+    from petitions.models import Round
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    leader = User.objects.get(username=demo.LEADER_USERNAME)
+    round_ = Round.objects.order_by("pk").first()
+    units = {user.unit_id for user in readers()}
+    others = OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                    children__isnull=True).exclude(pk__in=units)
+    chosen = OrgUnit.objects.filter(
+        pk__in=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]])
+    for unit in chosen.order_by("pk"):
+        tag = "".join("abcdeghikl"[int(digit)] for digit in str(unit.pk))
+        for kind, day, round_of in ((Meeting.Kind.VOTER_MEETING, round_.starts_on, round_),
+                                    (Meeting.Kind.DIALOGUE, dt.date(2026, 1, 6), None)):
+            meeting = Meeting.objects.create(
+                kind=kind, title=f"Buổi {tag} gặp gỡ cử tri {kind}", held_on=day,
+                place=f"Nhà văn hóa {tag}", unit=unit)
+            items = [OpinionItem.objects.create(
+                text=f"Cử tri {tag} kiến nghị {matter} ({kind}).", channel=Channel.VOTER_MEETING,
+                received_on=day, unit=unit, meeting=meeting)
+                for matter in ("sửa đường ngõ xóm", "lắp đèn chiếu sáng")]
+            petitions.link_meeting(user=office, meeting=meeting, round_=round_of,
+                                   leader=leader if round_of is None else None)
+            petitions.mark_point(user=office, item=items[0], expected_version=0,
+                                 data=petitions.MarkInput(
+                                     disposition="chuyen_co_quan", agency_name="Điện lực",
+                                     due_on=TODAY - dt.timedelta(days=3)))

@@ -252,7 +252,8 @@ def test_opinion_items_of_the_window_from_every_channel(world, db):
     assert {"cong_tac_vien", "khu_dan_cu", "tiep_xuc_cu_tri", "doi_thoai", "gop_y_truc_tuyen",
             "bao_chi", "mang_xa_hoi", "mttq"} <= channels
     assert Meeting.objects.filter(kind="tiep_xuc_cu_tri").count() >= 2
-    dialogue = Meeting.objects.get(kind="doi_thoai")
+    # the residents' dialogue of the opinions (the leader's dialogues are the petitions' calendar)
+    dialogue = Meeting.objects.get(kind="doi_thoai", petition_link__isnull=True)
     assert dialogue.points.count() >= 5 and "ven sông" in dialogue.title
     press = items.filter(channel__in=["bao_chi", "mang_xa_hoi"])
     assert press.exists() and all(i.source_link.startswith("https://") for i in press)
@@ -588,3 +589,38 @@ def test_no_author_name_of_the_group_export_is_stored(world, db):
     assert len(hashes) >= 10 and all(len(h) == 64 for h in hashes)
     texts = " ".join(Mention.objects.values_list("text", flat=True))
     assert "0912 345 678" not in texts and "0912345678" not in texts  # masked on import
+
+
+def test_a_round_of_voter_contact_before_the_year_end_session(world, office):
+    """Issue 12: the round before the 2025 year-end session, its five meetings and thirty points
+    in every state, and the leader's receptions and dialogues for the calendar."""
+    from petitions import selectors as petitions
+    from petitions.models import MeetingLink, Point, Round
+
+    round_ = Round.objects.get()
+    assert round_.session_on == dt.date(2025, 12, 18) and round_.timing == "truoc"
+    stats = petitions.round_stats(office, round_, TODAY)
+    total = stats.total
+    points = Point.objects.filter(item__meeting__petition_link__round=round_)
+    at_meeting = points.filter(disposition="tai_hoi_nghi").count()
+    replied = points.filter(replied_on__isnull=False).count()
+    late = points.filter(disposition="chuyen_co_quan", replied_on__isnull=True,
+                         due_on__lt=TODAY).count()
+    issues = points.filter(disposition="van_de")
+    # the issues the engine grouped the points into, each in the state it is in today
+    issues_done = issues.filter(issue__status__in=["da_giai_quyet", "da_tra_loi_dan", "dong"])
+    issues_late = issues.exclude(issue__status__in=["da_giai_quyet", "da_tra_loi_dan", "dong"]
+                                 ).filter(issue__due_on__lt=TODAY)
+    assert (at_meeting, replied, late, issues.count()) == (8, 5, 4, 3)
+    assert (total.total, total.unmarked) == (30, 5)
+    assert total.answered == at_meeting + replied + issues_done.count()
+    assert total.overdue == late + issues_late.count()
+    assert len(stats.meetings) == 5 and len(stats.groups) == 3
+    assert all(row.tally.total for row in stats.meetings)
+    assert not OpinionItem.objects.filter(meeting__petition_link__isnull=False,
+                                          issue__isnull=True).exists()
+    receptions = MeetingLink.objects.filter(leader__username="lanhdao")
+    assert receptions.count() == 6  # December's four, and January's two before the 10th
+    january = petitions.calendar_meetings(office, year=2026, month=1)
+    assert [m.held_on.day for m in january] == [1, 3]
+    assert sum(len(m.points_shown) for m in january) == 5

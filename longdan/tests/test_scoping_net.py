@@ -49,6 +49,8 @@ from longdan.tests.scoping_world import build_world, readers
 from monitoring.models import Mention, Misinformation, Source, Story
 from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
+from petitions.models import Round
+from petitions.services import RESIDENT_MEETINGS
 from picture.direction_selectors import directions_visible_to
 from picture.models import Brief, Direction, DirectionAssignment
 from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
@@ -245,6 +247,19 @@ VERDICTS: dict[str, Verdict] = {
     "consult_policy_stage": V(WRITE, "policy"), "consult_policy_waiver": V(WRITE, "policy"),
     "consult_policy_link": V(WRITE, "policy"), "consult_policy_difficulty": V(WRITE, "policy"),
     "consult_policy_unlink": V(WRITE, "policy_link"),
+    # voters' petitions: a round and a delegate group are the council's (their figures count the
+    # reader's meetings); a meeting's points are its unit's; the two reports the office's and
+    # the leaders'; the calendar shows the reader's meetings of the month the world holds
+    "petition_rounds": V(SCOPED), "petition_round_create": V(OFFICE),
+    "petition_round": V(SCOPED, "petition_round"),
+    "petition_round_attach": V(WRITE, "petition_round"),
+    "petition_compilation_docx": V(OFFICE, "petition_round"),
+    "petition_result_docx": V(OFFICE, "petition_round"),
+    "petition_groups": V(SCOPED), "petition_meeting": V(SCOPED, "petition_meeting"),
+    "petition_meeting_link": V(WRITE, "petition_meeting"),
+    "petition_points": V(SCOPED), "petition_points_xlsx": V(SCOPED),
+    "petition_mark": V(WRITE, "item"), "petition_reply": V(WRITE, "item"),
+    "petition_calendar": V(SCOPED, query="thang=2026-01"),
 }
 
 
@@ -528,6 +543,9 @@ OBJECTS: dict[str, Pick] = {
     "comment_group": _any(CommentGroup.objects.select_related("provision").all,
                           lambda g: {"pk": g.provision.draft_id, "group_pk": g.pk}),
     "policy": _any(Policy.objects.all, lambda p: {"pk": p.pk}),
+    "petition_round": _any(Round.objects.all, lambda r: {"pk": r.pk}),
+    "petition_meeting": _by_unit(lambda: Meeting.objects.filter(
+        unit__isnull=False, kind__in=RESIDENT_MEETINGS), "unit_id", lambda m: {"pk": m.pk}),
     "policy_link": _any(ConsultationLink.objects.all,
                         lambda lk: {"pk": lk.policy_id, "link_pk": lk.pk}),
 }
