@@ -32,6 +32,12 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=float(os.environ.get("LONGDAN_WORKER_TIMEOUT", "60")))
 
 
+def beat_seconds() -> float:
+    """Seconds between two beats: :data:`BEAT_SECONDS`, or a third of the silence timeout when
+    that is shorter, so a live worker is never taken for a dead one between two beats."""
+    return min(BEAT_SECONDS, stale_after().total_seconds() / 3)
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"[:64]
 
@@ -101,10 +107,10 @@ class Heartbeat(threading.Thread):
     """Beats for ``worker_id`` until stopped; a worker's also reaps dead claims and sends due
     e-mails (``chores``), a scheduler's only beats."""
 
-    def __init__(self, worker_id: str, interval: float = BEAT_SECONDS, *, kind: str = "worker",
+    def __init__(self, worker_id: str, interval: float | None = None, *, kind: str = "worker",
                  chores: bool = True):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
-        self.worker_id, self.interval = worker_id, interval
+        self.worker_id, self.interval = worker_id, interval or beat_seconds()
         self.kind, self.chores = kind, chores
         self._stopped = threading.Event()
 
