@@ -183,3 +183,59 @@ def train_and_suggest() -> None:
 
 def _said(label) -> list:
     return [label.label, round(label.score, 6), label.source]
+
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+def city() -> None:
+    """The cast with passwords; a leader and the reporter of chi bộ 1 with API tokens; chi bộ 1's
+    November report drafted (not submitted). Prints the tokens and the report's id and version."""
+    from core.tokens import issue
+    from orgs.models import OrgUnit, User
+    from reporting import services
+    from reporting.models import ReportTemplate
+    from reporting.periods import parse_period
+
+    _cast()
+    ward = OrgUnit.objects.get(code="dang-uy")
+    User.objects.create(username="lanhdao", role=User.Role.LEADER, unit=ward,
+                        full_name="Trần Văn Minh")
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save()
+    an = User.objects.get(username="an")
+    template = ReportTemplate.objects.get(period_kind="month")
+    period = services.ensure_period(parse_period("2025-11"))
+    report = services.save_draft(
+        user=an, template=template, period=period, unit=an.unit, streams=None,
+        sections={key: f"Nội dung phần {key} đầy đủ." for key in template.section_keys()},
+        expected_version=None)
+    print(json.dumps({
+        "leader": issue(User.objects.get(username="lanhdao"), "may-thu")[1],
+        "an": issue(an, "may-thu")[1], "report": report.pk, "version": report.version,
+        "unit": an.unit_id,
+    }))
+
+
+def city_state() -> None:
+    """What the several-machines test reads after the workers drained the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core.models import WorkerBeat
+    from intake.models import OpinionItem
+    from issues.models import Issue, IssueEvent
+    from picture.models import Brief
+    from reporting.models import Reminder
+
+    print(json.dumps({
+        "tasks": [[row.task_path.rsplit(".", 1)[-1], row.status, row.worker_ids]
+                  for row in DBTaskResult.objects.order_by("enqueued_at")],
+        "workers": sorted(WorkerBeat.objects.filter(kind="worker")
+                          .values_list("worker_id", "host")),
+        "items": list(OpinionItem.objects.values_list("issue_id", flat=True)),
+        "issues": Issue.objects.count(),
+        "item_events": IssueEvent.objects.filter(kind__in=["created", "item"]).count(),
+        "reminders": sorted(Reminder.objects.values_list("unit__code", "kind")),
+        "briefs": Brief.objects.count(),
+    }, default=str))

@@ -9,6 +9,7 @@ session into a template (a file copied, or ``CREATE DATABASE … TEMPLATE``).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -16,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -76,10 +78,19 @@ class Database:
                               timeout=timeout, cwd=ROOT)
 
     def start(self, var_dir: Path, *argv: str, **extra: str) -> subprocess.Popen:
+        var_dir.mkdir(parents=True, exist_ok=True)
         log = open(var_dir / f"{argv[0]}-{next(_numbers)}.log", "w")  # noqa: SIM115
         return subprocess.Popen([sys.executable, "-m", "longdan.commands", *argv],
                                 env=self.env(var_dir, **extra), cwd=ROOT, stdout=log,
                                 stderr=subprocess.STDOUT, text=True)
+
+
+    def start_python(self, var_dir: Path, *argv: str, **extra: str) -> subprocess.Popen:
+        """``python ARGV…`` (``-m gunicorn …``) as a child, its output in VAR_DIR."""
+        var_dir.mkdir(parents=True, exist_ok=True)
+        log = open(var_dir / f"python-{next(_numbers)}.log", "w")  # noqa: SIM115
+        return subprocess.Popen([sys.executable, *argv], env=self.env(var_dir, **extra),
+                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
 
 
 def _pg_url(name: str) -> str:
@@ -113,9 +124,22 @@ def migrated_template(tmp_path_factory):
         yield name
         _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         return
-    path = var_dir / "template.sqlite3"
-    Database(None, path).python(var_dir, migrate, timeout=600)
+    # Migrating takes a minute or more on a busy machine: the file is kept between runs, named
+    # after the migrations it holds.
+    path = Path(tempfile.gettempdir()) / f"longdan-process-template-{_migrations_digest()}.sqlite3"
+    if not path.exists():
+        made = var_dir / "template.sqlite3"
+        Database(None, made).python(var_dir, migrate, timeout=600)
+        shutil.copyfile(made, var_dir / "copy.sqlite3")
+        os.replace(var_dir / "copy.sqlite3", path)
     yield path
+
+
+def _migrations_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @pytest.fixture

@@ -9,7 +9,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from longdan.tests.processes import ROOT
+
+pytestmark = pytest.mark.processes
 
 _ORM = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'longdan.settings');"
         " django.setup(); ")
