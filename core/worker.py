@@ -68,12 +68,13 @@ def newest_beats(now: dt.datetime | None = None) -> dict[str, dict]:
                           "alive": row["alive"]} for row in rows}
 
 
-def stuck_tasks(now: dt.datetime | None = None) -> list:
-    """RUNNING tasks whose worker is silent past the timeout (what the reaper will release)."""
+def stuck_tasks(now: dt.datetime | None = None, alive: str = "") -> list:
+    """RUNNING tasks whose worker is silent past the timeout (what the reaper will release);
+    ``alive``: the calling worker's id, alive whatever its last beat says."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    live = live_worker_ids(now)
+    live = live_worker_ids(now) | ({alive} if alive else set())
     return [
         row for row in DBTaskResult.objects.running().filter(started_at__lt=now - stale_after())
         .order_by("started_at")
@@ -81,14 +82,16 @@ def stuck_tasks(now: dt.datetime | None = None) -> list:
     ]
 
 
-def release_stale_claims(now: dt.datetime | None = None) -> list[str]:
-    """Put back on the queue every task held by a dead worker; return their ids."""
+def release_stale_claims(now: dt.datetime | None = None, alive: str = "") -> list[str]:
+    """Put back on the queue every task held by a dead worker; return their ids. ``alive``: the
+    calling worker's id: a heartbeat thread held up past the timeout (a machine under heavy load)
+    must not release its own worker's task while that worker runs it."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
     released = []
-    for row in stuck_tasks(now):
+    for row in stuck_tasks(now, alive):
         # Conditional on the claim seen: a task another reaper released and a worker re-claimed
         # meanwhile has a new started_at and is left alone.
         count = DBTaskResult.objects.filter(
@@ -122,7 +125,7 @@ class Heartbeat(threading.Thread):
             try:
                 beat(self.worker_id, kind=self.kind)
                 if self.chores:
-                    release_stale_claims()
+                    release_stale_claims(alive=self.worker_id)
                     send_due_emails()
             except Exception:  # noqa: BLE001 - a beat lost to a locked database is retried
                 logger.exception("Nhịp tim tiến trình nền %s không ghi được.", self.worker_id)

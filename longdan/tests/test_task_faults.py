@@ -23,7 +23,10 @@ from longdan.tests.processes import wait_for
 
 pytestmark = pytest.mark.processes
 
-TIMEOUT = 2.0  # LONGDAN_WORKER_TIMEOUT: how long a silent worker's claim is kept
+# LONGDAN_WORKER_TIMEOUT: how long a silent worker's claim is kept; the leases of an e-mail being
+# sent and of a source being fetched are as long. Short, but not so short that a machine under
+# load takes a live worker for a dead one.
+TIMEOUT = 6.0
 
 
 def _worker_env(tmp_path: Path) -> dict[str, str]:
@@ -31,8 +34,8 @@ def _worker_env(tmp_path: Path) -> dict[str, str]:
         "LONGDAN_WORKER_TIMEOUT": str(TIMEOUT),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "LONGDAN_OUTBOX_LEASE_SECONDS": "2",
-        "LONGDAN_MONITOR_LEASE_SECONDS": "2",
+        "LONGDAN_OUTBOX_LEASE_SECONDS": str(TIMEOUT),
+        "LONGDAN_MONITOR_LEASE_SECONDS": str(TIMEOUT),
         "LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         "LONGDAN_MONITOR_PAUSE": "0",
         "LONGDAN_BACKUP_NIGHTLY": "0",
@@ -65,7 +68,7 @@ def kill_at(db, tmp_path: Path, point: str, *, in_task: bool = True) -> dict:
     killed = _state(db, tmp_path)
     if in_task:
         assert ["RUNNING", 1] in [row[1:] for row in killed["tasks"]], killed["tasks"]
-    time.sleep(TIMEOUT + 0.5)  # the dead worker's last beat is now older than the timeout
+    time.sleep(TIMEOUT + 0.5)  # the dead worker's last beat and its leases are older than that
     again = db.longdan(var, "worker", "--batch", **env)
     assert again.returncode == 0, again.stderr[-3000:]
     return killed | {"after": _state(db, tmp_path)}
