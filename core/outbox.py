@@ -11,18 +11,38 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import faults
 from core.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-LEASE = dt.timedelta(minutes=5)  # a message being sent is not picked up by another worker
+
+
+def lease() -> dt.timedelta:
+    """How long a message being sent is not picked up by another worker (5 minutes; the fault
+    tests shorten it with LONGDAN_OUTBOX_LEASE_SECONDS)."""
+    return dt.timedelta(seconds=float(os.environ.get("LONGDAN_OUTBOX_LEASE_SECONDS", "300")))
+
+
+def message_id(row: OutgoingEmail) -> str:
+    """The message's Message-ID, the same on every attempt: the idempotency key of the e-mail.
+
+    A worker killed after the mail server accepted a message and before its SENT mark committed
+    leaves the row PENDING; once the lease ends it is sent again, as the same message (mail
+    clients show one message per Message-ID). Built from the row and its creation time, so two
+    installations do not make the same one."""
+    domain = (row.from_email or settings.DEFAULT_FROM_EMAIL).rpartition("@")[2].strip("<> ")
+    stamp = row.created_at.strftime("%Y%m%d%H%M%S%f") if row.created_at else "0"
+    return f"<longdan.outbox.{row.pk}.{stamp}@{domain or 'longdan.local'}>"
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -69,16 +89,17 @@ def send_due_emails(now: dt.datetime | None = None, limit: int = 50) -> dict:
         leased = OutgoingEmail.objects.filter(
             pk=row.pk, state=OutgoingEmail.State.PENDING, attempts=row.attempts,
             next_attempt_at=row.next_attempt_at,
-        ).update(next_attempt_at=now + LEASE)
+        ).update(next_attempt_at=now + lease())
         if not leased:
             continue
         message = EmailMessage(subject=row.subject, body=row.body, from_email=row.from_email,
-                               to=row.to)
+                               to=row.to, headers={"Message-ID": message_id(row)})
         row.attempts += 1
         try:
             if connection is None:
                 connection = get_connection()
             connection.send_messages([message])
+            faults.pause("core.outbox.after_send")  # accepted by the server, not yet marked
         except Exception as exc:  # noqa: BLE001 - any refusal is recorded and retried
             row.last_error = _describe(exc)
             if row.attempts >= MAX_ATTEMPTS:

@@ -32,6 +32,12 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=float(os.environ.get("LONGDAN_WORKER_TIMEOUT", "60")))
 
 
+def beat_seconds() -> float:
+    """Seconds between two beats: :data:`BEAT_SECONDS`, or a third of the silence timeout when
+    that is shorter, so a live worker is never taken for a dead one between two beats."""
+    return min(BEAT_SECONDS, stale_after().total_seconds() / 3)
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"[:64]
 
@@ -62,12 +68,13 @@ def newest_beats(now: dt.datetime | None = None) -> dict[str, dict]:
                           "alive": row["alive"]} for row in rows}
 
 
-def stuck_tasks(now: dt.datetime | None = None) -> list:
-    """RUNNING tasks whose worker is silent past the timeout (what the reaper will release)."""
+def stuck_tasks(now: dt.datetime | None = None, alive: str = "") -> list:
+    """RUNNING tasks whose worker is silent past the timeout (what the reaper will release);
+    ``alive``: the calling worker's id, alive whatever its last beat says."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    live = live_worker_ids(now)
+    live = live_worker_ids(now) | ({alive} if alive else set())
     return [
         row for row in DBTaskResult.objects.running().filter(started_at__lt=now - stale_after())
         .order_by("started_at")
@@ -75,14 +82,16 @@ def stuck_tasks(now: dt.datetime | None = None) -> list:
     ]
 
 
-def release_stale_claims(now: dt.datetime | None = None) -> list[str]:
-    """Put back on the queue every task held by a dead worker; return their ids."""
+def release_stale_claims(now: dt.datetime | None = None, alive: str = "") -> list[str]:
+    """Put back on the queue every task held by a dead worker; return their ids. ``alive``: the
+    calling worker's id: a heartbeat thread held up past the timeout (a machine under heavy load)
+    must not release its own worker's task while that worker runs it."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
     released = []
-    for row in stuck_tasks(now):
+    for row in stuck_tasks(now, alive):
         # Conditional on the claim seen: a task another reaper released and a worker re-claimed
         # meanwhile has a new started_at and is left alone.
         count = DBTaskResult.objects.filter(
@@ -101,10 +110,10 @@ class Heartbeat(threading.Thread):
     """Beats for ``worker_id`` until stopped; a worker's also reaps dead claims and sends due
     e-mails (``chores``), a scheduler's only beats."""
 
-    def __init__(self, worker_id: str, interval: float = BEAT_SECONDS, *, kind: str = "worker",
+    def __init__(self, worker_id: str, interval: float | None = None, *, kind: str = "worker",
                  chores: bool = True):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
-        self.worker_id, self.interval = worker_id, interval
+        self.worker_id, self.interval = worker_id, interval or beat_seconds()
         self.kind, self.chores = kind, chores
         self._stopped = threading.Event()
 
@@ -116,7 +125,7 @@ class Heartbeat(threading.Thread):
             try:
                 beat(self.worker_id, kind=self.kind)
                 if self.chores:
-                    release_stale_claims()
+                    release_stale_claims(alive=self.worker_id)
                     send_due_emails()
             except Exception:  # noqa: BLE001 - a beat lost to a locked database is retried
                 logger.exception("Nhịp tim tiến trình nền %s không ghi được.", self.worker_id)

@@ -282,6 +282,7 @@ def model_versions() -> dict[str, list[ModelVersion]]:
     """Every saved version of the topic and attitude models, newest first, with its quality."""
     from textengine.model import current_version
 
+    textops.sync_models()  # the versions published in the database, mirrored here first
     out: dict[str, list[ModelVersion]] = {}
     for kind in textops.MODEL_KINDS:
         root = textops.models_root() / kind

@@ -4,12 +4,15 @@
 It trains a new version of a model only when at least ``MIN_NEW_LABELS`` confirmed labels arrived
 since the version in use, so running it often costs nothing. Quality is measured by the text
 engine out of fold on the confirmed labels (each part held out in turn, whole issues together)
-and stored in the version's ``meta.json``, which the office's model page shows.
+and stored in the version's ``meta.json``, which the office's model page shows. A new version
+is published in the database (``textops.model_store``): every machine's processes load it.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +21,7 @@ from django_tasks import task
 from core.models import Topic
 from intake.models import OpinionItem
 from textengine.model import LinearModel, ModelError, current_version, train
+from textops import model_store
 from textops import selectors as textops
 from textops import services as textops_services
 
@@ -59,6 +63,7 @@ def _group(pk: int, issue_id: int | None) -> str:
 
 
 def _trained_on(kind: str) -> int:
+    textops.sync_models()
     root = textops.models_root() / kind
     version = current_version(root) if root.is_dir() else None
     if version is None:
@@ -84,17 +89,17 @@ def _retrain_one(kind: str, *, force: bool) -> dict:
             "new_labels": max(new, 0),
             "reason": "cần nhãn của ít nhất hai loại khác nhau",
         }
-    root = textops.models_root() / kind
-    model = train(
-        texts, labels, root, label_field=kind, groups=groups, group_field="issue", folds=FOLDS
-    )
-    meta_path = root / model.version / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["source"] = "nhãn đã xác nhận của Ban Xây dựng Đảng và cộng tác viên"
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix=f"longdan-train-{kind}-") as scratch:
+        model = train(texts, labels, Path(scratch), label_field=kind, groups=groups,
+                      group_field="issue", folds=FOLDS)
+        meta_path = Path(scratch) / model.version / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["source"] = "nhãn đã xác nhận của Ban Xây dựng Đảng và cộng tác viên"
+        # In the database, so every machine uses it (textops.model_store); numbered there.
+        row = model_store.publish(kind, Path(scratch) / model.version, meta)
     return {
         "trained": True,
-        "version": model.version,
+        "version": row.version,
         "training_size": len(texts),
         "quality": meta.get("quality", {}),
     }

@@ -314,6 +314,9 @@ LONGDAN_MONITOR_ALLOWED_PRIVATE_HOSTS = [
 ]
 # Seconds between two requests to one host (politeness).
 LONGDAN_MONITOR_PAUSE = float(env_str("LONGDAN_MONITOR_PAUSE", "0.5"))
+# How long a worker's claim on a source's fetch lasts: a worker killed mid-fetch leaves the source
+# due again after it (monitoring.services._claim).
+LONGDAN_MONITOR_LEASE_SECONDS = float(env_str("LONGDAN_MONITOR_LEASE_SECONDS", "600"))
 # The city the ward belongs to: its name near "Hòa Bình" says the ward is meant.
 LONGDAN_CITY = env_str("LONGDAN_CITY", "Hải Phòng")
 LONGDAN_MAX_TEXT = env_int("LONGDAN_MAX_TEXT", 20_000)

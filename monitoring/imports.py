@@ -293,10 +293,16 @@ def confirm_upload(*, user, upload_id: int) -> tuple[Source, Tally | None]:
     return source, import_rows(actor=user, source=source, reading=reading)
 
 
-def run_upload(upload_id: int) -> dict:
+def run_upload(upload_id: int, *, resume: bool = False) -> dict:
     """The worker's import of a queued upload (``monitoring.tasks.import_upload``): claimed
-    once, its progress written as it goes, its rows emptied when done (the counts stay)."""
-    claimed = ExportUpload.objects.filter(pk=upload_id, state=ExportUpload.State.QUEUED).update(
+    once, its progress written as it goes, its rows emptied when done (the counts stay).
+
+    ``resume``: this is the same task run again after its worker died mid-import (the queue's
+    reaper put it back), so an upload left RUNNING is taken again; the rows already imported
+    are found stored (one mention per address or per text and author) and only the rest is
+    added (issue 10)."""
+    states = [ExportUpload.State.QUEUED] + ([ExportUpload.State.RUNNING] if resume else [])
+    claimed = ExportUpload.objects.filter(pk=upload_id, state__in=states).update(
         state=ExportUpload.State.RUNNING
     )
     if not claimed:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import faults
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
@@ -223,9 +224,12 @@ def backoff(interval_minutes: int, failures: int) -> dt.timedelta:
     return min(interval * 2 ** min(failures, 32), cap)
 
 
-def _record(source: Source, tally: Tally, etag: str | None, modified: str | None) -> None:
+def _record(source: Source, tally: Tally, etag: str | None, modified: str | None,
+            started=None) -> None:
     now = timezone.now()
     fields = {"last_success_at": now} if not tally.errors or tally.new else {}
+    if started is not None:
+        fields["last_fetch_at"] = started
     if tally.messages:
         fields.update(last_error=tally.messages[-1][:500], last_error_at=now)
     if etag is not None:
@@ -257,7 +261,7 @@ def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
             continue
         if not due_only:
             Source.objects.filter(pk=source.pk).update(last_fetch_at=now)
-        tally = fetch_source(source, client=client, gaz=gaz)
+        tally = fetch_source(source, client=client, gaz=gaz, started=now)
         total.add(tally)
         per_source[source.name] = tally.as_dict() | {
             "error": tally.messages[-1] if tally.messages else "",
@@ -267,16 +271,28 @@ def fetch_all(*, client: Fetcher | None = None, due_only: bool = False) -> dict:
     return total.as_dict() | {"sources": per_source}
 
 
+def fetch_lease() -> dt.timedelta:
+    """How long a claimed fetch keeps the source from other workers (LONGDAN_MONITOR_LEASE_SECONDS,
+    10 minutes by default)."""
+    return dt.timedelta(seconds=settings.LONGDAN_MONITOR_LEASE_SECONDS)
+
+
 def _claim(source: Source, now) -> bool:
+    """Lease the source for one fetch: only the worker whose update matched fetches it.
+
+    The claim sets ``retry_at`` (the lease), not ``last_fetch_at``: the fetch's end records
+    ``last_fetch_at`` (``_record``). A worker killed in the middle of a fetch thus leaves the
+    source due again once the lease ends, instead of skipped for a whole interval (issue 10)."""
     return bool(
-        Source.objects.filter(pk=source.pk, last_fetch_at=source.last_fetch_at).update(
-            last_fetch_at=now
-        )
+        Source.objects.filter(
+            pk=source.pk, last_fetch_at=source.last_fetch_at, retry_at=source.retry_at,
+        ).update(retry_at=now + fetch_lease())
     )
 
 
-def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:
-    """Fetch one source; its errors are recorded on it, never raised."""
+def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer, started=None) -> Tally:
+    """Fetch one source; its errors are recorded on it, never raised. ``started``: when the fetch
+    was claimed (recorded as its ``last_fetch_at`` when it ends)."""
     tally = Tally()
     etag = modified = None
     try:
@@ -296,7 +312,7 @@ def fetch_source(source: Source, *, client: Fetcher, gaz: Gazetteer) -> Tally:
         tally.messages.append(f"Lỗi không mong đợi khi lấy nguồn tin ({type(exc).__name__}).")
         tally.failed = True
         etag = modified = None
-    _record(source, tally, etag, modified)
+    _record(source, tally, etag, modified, started)
     return tally
 
 
@@ -315,6 +331,7 @@ def _take(source, response, client, gaz, tally: Tally) -> None:
                 e.url, client=client, source=source, gaz=gaz, published_at=e.published_at
             ),
         )
+        faults.pause("monitoring.fetch.between_entries")  # one article stored, the rest not
 
 
 def _count(tally: Tally, work) -> None:

@@ -15,10 +15,11 @@ def fetch_due_sources() -> dict:
     return services.fetch_all(due_only=True)
 
 
-@task()
-def import_upload(upload_id: int) -> dict:
-    """Import a large export the office confirmed (its progress on the preview page)."""
-    return imports.run_upload(upload_id)
+@task(takes_context=True)
+def import_upload(context, upload_id: int) -> dict:
+    """Import a large export the office confirmed (its progress on the preview page). A second
+    attempt (the first worker died; ``core.worker`` released its claim) resumes the import."""
+    return imports.run_upload(upload_id, resume=context.attempt > 1)
 
 
 @task()

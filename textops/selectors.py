@@ -4,20 +4,25 @@ suggestion shown while a person types (nothing is stored here).
 One :class:`~textengine.suggest.Suggester` per process, built from the learned models under
 ``VAR_DIR/models/topic`` and ``VAR_DIR/models/attitude`` when they exist (lexicon alone otherwise)
 and rebuilt when either ``CURRENT`` pointer changes, so a retrained model is picked up by every
-worker without a restart.
+worker without a restart. Those folders are a cache of the versions published in the database
+(``textops.model_store``), so every machine of an installation uses the same models.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
 
-from django.conf import settings
+from django.db import DatabaseError
 
 from core.text import fold as core_fold
 from textengine.lexicon import TOPICS
 from textengine.suggest import Suggester
+from textops import model_store
+
+logger = logging.getLogger(__name__)
 
 MODEL_KINDS = ("topic", "attitude")
 SUGGEST_MAX_CHARS = 5_000
@@ -25,7 +30,17 @@ CUSTOM_TOPIC_PREFIX = "topic_"  # label of a taxonomy topic the shipped lexicon 
 
 
 def models_root() -> Path:
-    return Path(settings.VAR_DIR) / "models"
+    """The local cache of the trained models (textops.model_store fills it from the database)."""
+    return model_store.models_root()
+
+
+def sync_models() -> None:
+    """Mirror the models published in the database into :func:`models_root` (one query when
+    nothing changed). A failure leaves the cache as it is: suggestions go on with what it has."""
+    try:
+        model_store.sync()
+    except (DatabaseError, OSError, ValueError):
+        logger.exception("Không cập nhật được mô hình văn bản từ cơ sở dữ liệu.")
 
 
 def _pointer(kind: str) -> tuple:
@@ -42,7 +57,9 @@ _state: dict = {"key": None, "suggester": None}
 
 
 def suggester() -> tuple[Suggester, str]:
-    """The process's suggester and the model versions in it; reloaded when CURRENT changes."""
+    """The process's suggester and the model versions in it; reloaded when CURRENT changes
+    (which a newer version published in the database does, through :func:`sync_models`)."""
+    sync_models()
     key = (str(models_root()), *(_pointer(kind) for kind in MODEL_KINDS))
     if _state["key"] != key:
         with _lock:

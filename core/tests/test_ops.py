@@ -189,6 +189,9 @@ def test_a_dead_workers_task_is_requeued_and_finishes_exactly_once(monkeypatch):
     fresh = _claimed_task("unknown-worker", now - dt.timedelta(seconds=5))  # just claimed
 
     assert [r.pk for r in worker.stuck_tasks(now)] == [dead.pk]
+    # A worker's own heartbeat, held up past the timeout, never releases its own task.
+    assert worker.stuck_tasks(now, alive="dead-worker") == []
+    assert worker.release_stale_claims(now, alive="dead-worker") == []
     assert worker.release_stale_claims(now) == [str(dead.pk)]
     assert worker.release_stale_claims(now) == []  # released once
     statuses = dict(DBTaskResult.objects.values_list("pk", "status"))

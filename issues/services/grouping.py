@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
+from core import faults
 from core.dates import local_today
 from core.errors import ConflictError
 from core.models import AuditEntry, Topic
@@ -210,6 +211,7 @@ def group_pending_items(*, batch_size: int = GROUP_BATCH) -> GroupingRun:
                 run.joined += batch.joined
                 run.retitled += batch.retitled
                 run.issue_ids.extend(batch.issue_ids)
+                faults.pause("issues.grouping.before_commit")
             return len(items)
 
         if not OpinionItem.objects.filter(issue__isnull=True).exists():

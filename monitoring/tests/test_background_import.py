@@ -94,3 +94,21 @@ def test_progress_is_written_as_rows_go_and_a_failure_is_said(vanphong, monkeypa
     assert upload.state == "failed" and "lỗi không mong đợi (RuntimeError)" in result["error"]
     assert upload.result == result and upload.rows == []
     assert Mention.objects.count() == 119  # the rows before stay whole
+
+
+def test_an_import_whose_worker_died_is_resumed_by_the_task_run_again(client, vanphong):
+    """A worker killed mid-import leaves the upload RUNNING with some rows stored; the queue
+    runs the task again (its second attempt), which takes the upload again and adds the rest."""
+    client.force_login(vanphong)
+    pending = _upload(client)
+    reading = imports.Reading(pending.headers, pending.column_map, pending.rows[:40],
+                              pending.errors)
+    imports.import_rows(actor=vanphong, source=pending.source, reading=reading)
+    ExportUpload.objects.filter(pk=pending.pk).update(state="running", done=40)
+    assert Mention.objects.count() == 40
+    assert imports.run_upload(pending.pk) == {}  # a first attempt never takes a running one
+    result = imports.run_upload(pending.pk, resume=True)
+    assert result == {"new": ROWS - 40, "duplicates": 40, "errors": 0}
+    assert Mention.objects.count() == ROWS
+    pending.refresh_from_db()
+    assert pending.state == "done" and pending.rows == []

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from core import pdf
+from core import faults, pdf
 from core.dates import local_today
 from core.errors import ConflictError, ServiceError
 from core.models import AuditEntry
@@ -276,6 +276,7 @@ def _create(window: Window, weekly: bool, data: dict, user: User | None) -> Brie
           summary=f"Lập {brief.title}",
           data={"start": window.start.isoformat(), "end": window.end.isoformat(),
                 "weekly": weekly, "by": "scheduler" if user is None else "office"})
+    faults.pause("picture.brief.before_commit")
     return brief
 
 

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core import faults
 from core.models import AuditEntry
 from core.outbox import queue_email
 from core.services import audit, notify
@@ -197,6 +198,7 @@ def _remind_unit(
             )
             for email in emails:
                 queue_email(email, kind="reminder", ref=f"reminder:{reminder.pk}")
+            faults.pause("reporting.reminder.before_commit")
     except IntegrityError:
         # A concurrent run inserted the same (template, period, unit, kind) first.
         return False
@@ -208,6 +210,7 @@ def _remind_unit(
     run.emails += len(emails)
     run.to_office += int(to_office)
     run.sent_keys.append((template.pk, due.key.code, unit.pk, due.kind))
+    faults.pause("reporting.reminder.after_commit")  # one unit reminded, the next one not yet
     return True
 
 
