@@ -169,6 +169,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"
 
+    def __str__(self) -> str:
+        return f"{self.rows} dòng, {self.last_hash[:12]}…"
+
 
 class Notification(models.Model):
     """An in-app message for one user; any app writes them through ``core.services.notify``.

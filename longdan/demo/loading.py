@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from core.errors import ServiceError
 from core import auditchain
+from core.errors import ServiceError
 from core.models import AuditChainHead, AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
