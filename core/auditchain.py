@@ -1,5 +1,5 @@
-"""The audit log as a hash chain: an edited, deleted or inserted row shows (issue 10; ASVS 7.3.3,
-TCVN 11930 "nhật ký hệ thống").
+"""The audit log as a hash chain: an edited, deleted or inserted row shows (issue 10; ASVS V7.3,
+log protection; TCVN 11930 "nhật ký hệ thống").
 
 Every :class:`core.models.AuditEntry` stores ``prev_hash`` (the hash of the row before it) and
 ``hash`` = SHA-256 over its own content and ``prev_hash``. The content is what the row says: its
