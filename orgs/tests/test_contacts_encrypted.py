@@ -79,3 +79,19 @@ def test_the_migration_encrypts_rows_stored_in_clear(collaborator, an):
     assert User.objects.get(pk=an.pk).email == USER_EMAIL
     import_module("orgs.migrations.0005_encrypt_staff_contacts").decrypt_rows(None, editor)
     assert _raw("orgs_collaborator", collaborator.pk) == (PHONE, EMAIL)
+
+
+def test_the_admin_shows_and_saves_a_users_encrypted_contacts(vanphong, an):
+    from django.test import Client
+
+    User.objects.filter(pk=an.pk).update(phone=USER_PHONE, email=USER_EMAIL)
+    vanphong.is_staff = vanphong.is_superuser = True
+    vanphong.save()
+    client = Client()
+    client.force_login(vanphong)
+    page = client.get(f"/quan-tri/orgs/user/{an.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert USER_EMAIL in html and USER_PHONE in html  # decrypted into the form
+    listing = client.get("/quan-tri/orgs/user/", {"q": "an"})
+    assert listing.status_code == 200  # the search skips the encrypted e-mail
