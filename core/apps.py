@@ -18,6 +18,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
-        from core import checks, lockout, signals  # noqa: F401  (checks; the login and lockout audit)
+        from core import checks, lockout, sessions, signals  # noqa: F401  (checks; login audit; limits)
 
         post_migrate.connect(_make_cache_tables, sender=self, dispatch_uid="core_cache_tables")

@@ -11,6 +11,7 @@ details, so no keyed hash column is needed.
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
@@ -31,6 +32,12 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "" or datakey.is_encrypted(value):
             return value
         return datakey.encrypt(str(value))
+
+    def formfield(self, **kwargs):
+        # A phone number or an e-mail is one line (the admin's user page), not a text area.
+        if self.max_length and self.max_length <= 300:
+            kwargs.setdefault("widget", forms.TextInput)
+        return super().formfield(**kwargs)
 
     def get_lookup(self, lookup_name):
         if lookup_name not in ("exact", "isnull"):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from core.text import fold
 
@@ -109,12 +110,15 @@ class AuditEntry(models.Model):
         READ_PERSONAL = "read_personal", "Xem thông tin cá nhân"
         ERASE_PERSONAL = "erase_personal", "Xóa thông tin cá nhân"
 
-    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    # Set when the entry is made (not auto_now_add: the hash chain needs it before the insert).
+    at = models.DateTimeField("thời điểm", default=timezone.now, editable=False, db_index=True)
+    # PROTECT, like the unit: a deleted account or unit would blank its rows and break the hash
+    # chain; accounts are deactivated, never deleted, while the log names them.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name="người thực hiện",
     )
@@ -125,12 +129,15 @@ class AuditEntry(models.Model):
         "orgs.OrgUnit",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name="đơn vị",
     )
     summary = models.CharField("nội dung", max_length=500)
     data = models.JSONField("chi tiết", default=dict, blank=True)
+    # The hash chain (core.auditchain): the previous row's hash, and this row's over its content.
+    prev_hash = models.CharField("mã băm dòng trước", max_length=64, blank=True, editable=False)
+    hash = models.CharField("mã băm", max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -139,6 +146,31 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Nhật ký không được sửa.")
+        from core import auditchain
+
+        if self.at is None:
+            self.at = timezone.now()
+        with transaction.atomic():
+            auditchain.link(self)
+            super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit log's hash chain (one row, pk 1): the last hash and the row count.
+    Every append locks it to the end of its transaction (core.auditchain)."""
+
+    last_hash = models.CharField(max_length=64)
+    rows = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.rows} dòng, {self.last_hash[:12]}…"
 
 
 class Notification(models.Model):

@@ -221,6 +221,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         ],
         rows=rows,
         object_type="core.auditentry",
+        data={"personal": True},  # who did what, by account name
     )
 
 

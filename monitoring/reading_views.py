@@ -120,6 +120,8 @@ def mention_export(request: HttpRequest) -> HttpResponse:
         headers=pages.EXPORT_HEADERS,
         rows=pages.export_rows(filters),
         object_type="monitoring.mention",
+        # Posts' text and links can lead to their authors: personal data (docs/PRIVACY.md).
+        data={"personal": True},
     )
 
 

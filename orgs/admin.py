@@ -13,7 +13,7 @@ from orgs.models import Area, Collaborator, OrgUnit, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "role", "unit", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
-    search_fields = ("username", "full_name", "email")
+    search_fields = ("username", "full_name")  # e-mail is encrypted: not searchable
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
     fieldsets = BaseUserAdmin.fieldsets + (

@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 
+from core.fields import EncryptedTextField
 from core.models import SocialGroup, Topic
 from core.text import fold, natural_key
 
@@ -140,7 +142,12 @@ class User(AbstractUser):
         related_name="members",
         verbose_name="đơn vị",
     )
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    # Contact details encrypted at rest like residents' (core.fields, issue 10; docs/PRIVACY.md):
+    # nothing looks a person up by them, so no keyed-hash column is needed. The e-mail is where
+    # reminders and alerts go; sign-in is by user name, and there is no e-mail password reset.
+    email = EncryptedTextField("thư điện tử", max_length=254, blank=True,
+                               validators=[EmailValidator()])
+    phone = EncryptedTextField("điện thoại", max_length=20, blank=True)
     # Set when the office gives a temporary password: every page leads to the password change
     # until the person picks their own (core.accounts.MustChangePasswordMiddleware).
     must_change_password = models.BooleanField("phải đổi mật khẩu", default=False)
@@ -187,8 +194,10 @@ class Collaborator(models.Model):
     )
     areas = models.ManyToManyField(Area, blank=True, verbose_name="địa bàn phụ trách")
     topics = models.ManyToManyField(Topic, blank=True, verbose_name="lĩnh vực theo dõi")
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
-    email = models.EmailField("thư điện tử", blank=True)
+    # Encrypted at rest (core.fields; docs/PRIVACY.md); the office alone sees them.
+    phone = EncryptedTextField("điện thoại", max_length=20, blank=True)
+    email = EncryptedTextField("thư điện tử", max_length=254, blank=True,
+                               validators=[EmailValidator()])
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
     status = models.CharField(

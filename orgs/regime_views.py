@@ -72,7 +72,8 @@ def collaborator_funding_export(request: HttpRequest) -> HttpResponse:
         headers=["Họ và tên", "Đơn vị", "Số quyết định", "Ngày quyết định", "Kỳ chi trả",
                  "Mức phụ cấp (đồng/tháng)", "Số tháng trong quý", "Dự kiến (đồng)",
                  "Đã chi (đồng)", "Còn lại (đồng)"],
-        rows=rows, object_type="orgs.allowancepayment", data={"quarter": quarter.code},
+        rows=rows, object_type="orgs.allowancepayment",
+        data={"quarter": quarter.code, "personal": True},  # collaborators' names and allowances
     )
 
 

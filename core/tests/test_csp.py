@@ -96,3 +96,16 @@ def test_the_webform_page_gets_its_relaxed_header_through_the_middleware(vanphon
     other = policy(Client().get("/dang-nhap/"))
     assert "'wasm-unsafe-eval'" not in other["script-src"]
     assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["default-src"] == ["'self'"]
+
+
+def test_the_api_docs_page_has_no_inline_style_or_script(an):
+    """Swagger UI's page (drf-spectacular's template, overridden in templates/drf_spectacular/):
+    its inline <style> moved to static/css/swagger.css, its start-up script served from a URL."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(an)
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "<style" not in html
+    assert "css/swagger" in html and "swagger-ui-bundle" in html
+    assert all(' src="' in tag for tag in html.split("<script")[1:])

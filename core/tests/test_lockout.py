@@ -159,18 +159,6 @@ def test_public_tracking_limit_is_shared_and_ignores_forwarded_for(db):
     assert Client().get("/tra-cuu/", {"ma": "ZZZZZZ"}).status_code == 429
 
 
-def test_an_idle_session_ends_and_a_used_one_is_renewed(an):
-    client = Client()
-    with time_machine.travel(START, tick=False):
-        assert web_login(client, "an", PASSWORD).status_code == 302
-    with time_machine.travel(START + dt.timedelta(hours=7), tick=False):
-        assert client.get("/").status_code == 200  # used within 8 hours: renewed
-    with time_machine.travel(START + dt.timedelta(hours=14), tick=False):
-        assert client.get("/").status_code == 200  # 7 hours after the last use
-    with time_machine.travel(START + dt.timedelta(hours=23), tick=False):
-        assert client.get("/").status_code == 302  # 9 hours idle: back to the login page
-
-
 def test_token_endpoint_is_limited_per_address_across_accounts(an, binh):
     api = APIClient()
     for name in ["khong-co-1", "khong-co-2", "khong-co-3", "khong-co-4", "khong-co-5"]:

@@ -175,6 +175,10 @@ def cmd_export(args) -> int:
     if not path.parent.is_dir():
         raise CliError(f"không có thư mục '{path.parent}'.")
     require_migrated()
+    from django.db import transaction
+
+    from core.models import AuditEntry
+    from core.services import audit
     from monitoring.selectors import export_rows
 
     count = 0
@@ -182,5 +186,10 @@ def cmd_export(args) -> int:
         for row in export_rows():
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
+    with transaction.atomic():
+        # Posts' text and links can lead to their authors: personal data (docs/PRIVACY.md).
+        audit(actor=None, action=AuditEntry.Action.EXPORT, object_type="monitoring.mention",
+              summary=f"Xuất {count} tin ra tệp JSON Lines bằng dòng lệnh ({path.name})",
+              data={"rows": count, "personal": True, "via": "cli"})
     out(f"Đã xuất {count} tin vào {path}.")
     return 0

@@ -85,6 +85,12 @@ FAMILIES = {
         description="Lấy ý kiến góp ý dự thảo văn bản theo từng điều, khoản.",
         required=True,
     ),
+    "audit": dict(
+        help="nhật ký hệ thống: verify (kiểm tra chuỗi mã băm; longdan audit --help)",
+        description="Nhật ký hệ thống (core.auditchain): kiểm tra không dòng nào bị sửa, xóa"
+        " hay chèn thêm.",
+        required=True,
+    ),
     "data-key": dict(
         help="khóa mã hóa thông tin liên hệ của người dân: new, status, rotate",
         description="Khóa mã hóa thông tin liên hệ của người dân (LONGDAN_DATA_KEY_FILE,"

@@ -1,4 +1,5 @@
-"""``longdan data-key``: the key that encrypts residents' contact details (core.datakey, issue 10).
+"""``longdan data-key``: the key that encrypts residents' contact details (core.datakey, issue 10);
+``longdan audit verify``: the audit log's hash chain (core.auditchain).
 
 ``new`` prints a new key (nothing is stored: put it in the file ``LONGDAN_DATA_KEY_FILE`` names,
 first line, keeping the old key below it); ``status`` says where the key in use comes from and
@@ -7,6 +8,8 @@ after which the old key can be dropped.
 """
 
 from __future__ import annotations
+
+import json
 
 from longdan.commands.parser import CliError, group, out
 
@@ -31,6 +34,15 @@ def register(commands) -> None:
         " có thể bỏ khóa cũ.",
     )
     rotate.set_defaults(handler=cmd_rotate, needs_django=True)
+    verify = group(commands, "audit").add_parser(
+        "verify", help="kiểm tra chuỗi mã băm của nhật ký hệ thống",
+        description="Đi lần lượt mọi dòng nhật ký, kiểm tra mã băm của từng dòng và mối nối với"
+        " dòng trước; báo dòng đầu tiên bị sửa, bị xóa hoặc bị chèn thêm. Mã thoát 0: nguyên"
+        " vẹn; 1: chuỗi bị đứt. In kèm mã băm cuối cùng: chép nó ra ngoài (sổ, bản in) để lần"
+        " sau đối chiếu.",
+    )
+    verify.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    verify.set_defaults(handler=cmd_audit_verify, needs_django=True)
 
 
 def cmd_new(args) -> int:
@@ -68,3 +80,16 @@ def cmd_rotate(args) -> int:
         raise _key_error(exc) from exc
     out(f"Đã mã hóa lại {changed} giá trị bằng khóa đứng đầu.")
     return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from core import auditchain
+
+    report = auditchain.verify()
+    if args.json:
+        out(json.dumps(report.as_dict(), ensure_ascii=False))
+    elif report.broken is None:
+        out(f"Nhật ký nguyên vẹn: {report.rows} dòng, mã băm cuối {report.last_hash}.")
+    else:
+        out(f"Nhật ký KHÔNG nguyên vẹn: {report.broken.message}")
+    return 0 if report.broken is None else 1

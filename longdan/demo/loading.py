@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from core import auditchain
 from core.errors import ServiceError
-from core.models import AuditEntry, Notification
+from core.models import AuditChainHead, AuditEntry, Notification
 from intake.models import ImportBatch, Meeting, OpinionItem
 from issues.models import Answer, BurstAlert, Issue
 from longdan.demo import names
@@ -88,6 +89,9 @@ def load_demo(
     # Every write above marked its days stale, and so did the grouping that ran on commit: count
     # the picture's rollups once now rather than leave the first reads to the raw rows.
     rebuild_all()
+    # The demo backdates its history (entries made now, dated over past months): link the
+    # audit log's hash chain again over the times as they now read (core.auditchain).
+    auditchain.reseal()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -100,6 +104,10 @@ def drop_demo() -> None:
         )
     try:
         with transaction.atomic():
+            # The demo's own history goes with it; a fresh demo starts a fresh log (first: its
+            # rows name the users and units, which it protects).
+            AuditEntry.objects.all().delete()
+            AuditChainHead.objects.all().delete()
             # The picture's rows first: directions hold protected links to units, and the
             # rollups, alerts and briefs count what is about to go.
             for model in (Direction, Brief, Alert, Subscription, LatentCandidate, Rollup,
@@ -136,8 +144,6 @@ def drop_demo() -> None:
             User.objects.filter(username__in=[OFFICE_USERNAME, LEADER_USERNAME]).delete()
             OrgUnit.objects.update(parent=None)
             OrgUnit.objects.all().delete()
-            # The demo's own history goes with it; a fresh demo starts a fresh log.
-            AuditEntry.objects.all().delete()
     except (ProtectedError, RestrictedError) as exc:
         raise ServiceError(
             "Không xóa được dữ liệu mẫu vì còn dữ liệu khác gắn với các đơn vị.", field="reset"

@@ -434,9 +434,11 @@ class _Opinions:
                 to_value=f"{due:%d/%m/%Y}")
             for entry in AuditEntry.objects.filter(object_type="issues.issue",
                                                    object_id=str(issue.pk), at=at):
-                entry.summary = entry.summary.replace(f"{allowed:%d/%m/%Y}", f"{due:%d/%m/%Y}")
-                entry.data = {**entry.data, "due_on": due.isoformat()}
-                entry.save(update_fields=["summary", "data"])
+                # The demo's own history, rewritten before load_demo reseals the hash chain.
+                AuditEntry.objects.filter(pk=entry.pk).update(
+                    summary=entry.summary.replace(f"{allowed:%d/%m/%Y}", f"{due:%d/%m/%Y}"),
+                    data={**entry.data, "due_on": due.isoformat()},
+                )
 
     def _answer(self, key: str, issue: Issue, at: dt.datetime) -> None:
         spec = opinions.ANSWERS[key]

@@ -233,6 +233,14 @@ def test_reset_reloads_the_same_ward(world, db):
     assert summary.outcomes == world.outcomes
 
 
+def test_the_demos_audit_log_is_one_unbroken_hash_chain(world, db):
+    """The demo backdates its history, then reseals the chain (core.auditchain)."""
+    from core import auditchain
+
+    report = auditchain.verify()
+    assert report.broken is None and report.rows > 1000
+
+
 
 # --- opinion intake, issues, answers, alerts (issue 3) -------------------------------------------
 

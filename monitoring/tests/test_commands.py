@@ -75,6 +75,8 @@ def test_add_detects_the_kind_fetch_then_export(capsys, feed, tmp_path):
     assert row["story_id"] == Mention.objects.get().story_id
     assert row["published_at"].startswith("2026-11-20")
     assert set(row) >= {"title", "text", "relevance_score", "places", "topic", "attitude", "issue"}
+    exported = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert exported.data == {"rows": 1, "personal": True, "via": "cli"}
 
 
 @pytest.mark.parametrize(

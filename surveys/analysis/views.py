@@ -244,7 +244,9 @@ def _audit_export(request: HttpRequest, survey: Survey, fmt: str, rows: int,
     with transaction.atomic():
         audit(actor=request.user, action=AuditEntry.Action.EXPORT, obj=survey, unit=survey.unit,
               summary=f"Xuất {fmt.upper()} dữ liệu khảo sát “{survey.title}” ({rows} phiếu)",
-              data={"format": fmt, "rows": rows, "filters": analysis.filter_words()})
+              # Each respondent's answers (opinions: sensitive personal data, Decree 356/2025).
+              data={"format": fmt, "rows": rows, "filters": analysis.filter_words(),
+                    "personal": True})
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -206,6 +206,7 @@ def test_exports_are_written_to_the_audit_log(client, survey, vanphong):
     assert response["Content-Disposition"].startswith('attachment; filename="khao-sat-')
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.data["rows"] == 6 and entry.data["format"] == "csv"
+    assert entry.data["personal"] is True  # answers: found by the "personal data" filter
     assert client.get(reverse("survey_export", args=[survey.slug, "pdf"])).status_code == 404
 
 
