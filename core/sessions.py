@@ -63,6 +63,9 @@ JSON_EXPIRED = (
 )
 
 
+SEEN_RESOLUTION_SECONDS = 60
+
+
 def idle_seconds() -> int:
     return int(settings.LONGDAN_SESSION_IDLE_MINUTES) * 60
 
@@ -188,7 +191,10 @@ class SessionLifetimeMiddleware:
         elif now - seen >= idle_seconds():
             message = IDLE_MESSAGE.format(minutes=settings.LONGDAN_SESSION_IDLE_MINUTES)
         else:
-            session[SEEN] = now
+            # Written at most once a minute: a session saved on every page view is a database
+            # write per request; the idle limit is then kept to within a minute.
+            if now - seen >= SEEN_RESOLUTION_SECONDS:
+                session[SEEN] = now
             return False
         logout(request)  # flushes the session, audits nothing: the user did not act
         messages.warning(request, message)

@@ -153,3 +153,25 @@ def test_the_page_knows_when_the_session_ends(an):
         _sign_in(client)
         html = client.get("/").content.decode()
     assert f'data-session-ends="{int(START.timestamp()) + 12 * 3600}"' in html
+
+
+def test_the_last_use_is_written_at_most_once_a_minute(an):
+    """Every page view would otherwise save the session row; the idle limit holds to a minute."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    with _at():
+        _sign_in(client)
+        client.get("/")
+    key = client.session.session_key
+
+    def stored_seen() -> int:
+        return Session.objects.get(session_key=key).get_decoded()[sessions.SEEN]
+
+    first = stored_seen()
+    with _at(seconds=30):
+        client.get("/")
+    assert stored_seen() == first  # not written again within the minute
+    with _at(seconds=61):
+        client.get("/")
+    assert stored_seen() == first + 61
