@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "search",
     "surveys",
     "picture",
+    "plans",
     "evaluation",
     "consultations",
 ]
