@@ -50,6 +50,8 @@ from orgs.models import Area, Collaborator, OrgUnit, User
 from orgs.selectors import visible_unit_ids
 from picture.direction_selectors import directions_visible_to
 from picture.models import Brief, Direction, DirectionAssignment
+from plans.models import DisseminationSession, Inspection, Plan, PlanFile, PlanTask
+from plans.selectors import tasks_visible_to
 from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
 from surveys.models import FormVersion, Question, Survey
 
@@ -238,6 +240,20 @@ VERDICTS: dict[str, Verdict] = {
     "consult_policy_stage": V(WRITE, "policy"), "consult_policy_waiver": V(WRITE, "policy"),
     "consult_policy_link": V(WRITE, "policy"), "consult_policy_difficulty": V(WRITE, "policy"),
     "consult_policy_unlink": V(WRITE, "policy_link"),
+    # plans (issue 11): the plan is the ward's document; a task shows the units it applies to
+    # in the reader's scope (a task whose owners are all outside it is not found); a unit's
+    # records (its plan, sessions, files) and its inspections are the unit's and its subtree's
+    "plans:plan_list": V(SCOPED), "plans:plan_new": V(OFFICE),
+    "plans:plan_detail": V(SCOPED, "plan"), "plans:task_export": V(SCOPED, "plan"),
+    "plans:task_new": V(OFFICE, "plan"), "plans:task_detail": V(SCOPED, "plan_task"),
+    "plans:task_edit": V(OFFICE, "plan_task"), "plans:task_progress": V(WRITE, "plan_task"),
+    "plans:unit_page": V(SCOPED, "unit"), "plans:unit_plan": V(WRITE, "unit"),
+    "plans:session_new": V(WRITE, "unit"), "plans:session_edit": V(SCOPED, "plan_session"),
+    "plans:file": V(SCOPED, "plan_file"),
+    "plans:gaps": V(SCOPED), "plans:gaps_export": V(SCOPED),
+    "plans:inspection_list": V(SCOPED), "plans:inspection_new": V(OFFICE),
+    "plans:inspection_detail": V(SCOPED, "plan_inspection"),
+    "plans:inspection_follow_up": V(WRITE, "plan_inspection"),
 }
 
 
@@ -380,6 +396,10 @@ def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
         "title", flat=True)
     texts += pick(Comment.objects.filter(unit__isnull=False), "unit_id").values_list(
         "text", flat=True)
+    texts += pick(DisseminationSession.objects.all(), "unit_id").values_list("content", flat=True)
+    for findings, advice in pick(Inspection.objects.all(), "inspected_unit_id").values_list(
+            "findings", "recommendations"):
+        texts += [findings, advice]
     return [t for t in texts if t]
 
 
@@ -460,6 +480,13 @@ def _consolidated(scope: Scope) -> list[tuple[dict, bool]]:
     return [({"pk": c.pk}, own) for c, own in found]
 
 
+def _plan_tasks(scope: Scope) -> list[tuple[dict, bool]]:
+    visible = tasks_visible_to(scope.user)
+    inside = visible.order_by("pk").first()
+    outside = PlanTask.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+    return [({"pk": t.pk}, own) for t, own in ((inside, True), (outside, False)) if t]
+
+
 def _surveys(to_kwargs: Callable[[Survey], dict]) -> Pick:
     def pick(scope: Scope) -> list[tuple[dict, bool]]:
         surveys = Survey.objects.filter(versions__isnull=False).distinct()
@@ -522,6 +549,12 @@ OBJECTS: dict[str, Pick] = {
     "policy": _any(Policy.objects.all, lambda p: {"pk": p.pk}),
     "policy_link": _any(ConsultationLink.objects.all,
                         lambda lk: {"pk": lk.policy_id, "link_pk": lk.pk}),
+    "plan": _any(Plan.objects.all, lambda p: {"pk": p.pk}),
+    "plan_task": _plan_tasks,
+    "plan_session": _by_unit(DisseminationSession.objects.all, "unit_id", lambda s: {"pk": s.pk}),
+    "plan_file": _by_unit(PlanFile.objects.all, "unit_id", lambda f: {"pk": f.pk}),
+    "plan_inspection": _by_unit(Inspection.objects.all, "inspected_unit_id",
+                                lambda i: {"pk": i.pk}),
 }
 
 
