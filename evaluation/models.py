@@ -75,6 +75,9 @@ class Criterion(models.Model):
         INCIDENTS = "incidents", (
             "Vụ việc lệch lạc, sơ hở, bị động bị kết luận có khuyết điểm (trừ điểm mỗi vụ)"
         )
+        SESSIONS_HELD = "sessions_held", (
+            "Số buổi quán triệt, triển khai kế hoạch đơn vị tổ chức trong kỳ"
+        )
         ENTERED = "entered", "Ban Xây dựng Đảng chấm (có minh chứng)"
 
     class Missing(models.TextChoices):
