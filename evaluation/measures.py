@@ -380,7 +380,7 @@ def measure_all(ctx: Context, measures: set[str]) -> dict[str, dict[int, scoring
 def entered_values(criteria_set, period_code: str) -> dict[tuple[str, int], EnteredScore]:
     rows = EnteredScore.objects.filter(
         criterion__criteria_set=criteria_set, period=period_code
-    ).select_related("criterion")
+    ).select_related("criterion", "evidence_file").defer("evidence_file__data")
     return {(row.criterion.code, row.unit_id): row for row in rows}
 
 

@@ -132,6 +132,11 @@ class EnteredScore(models.Model):
     evidence_ref = models.CharField(
         "số văn bản, biên bản làm minh chứng", max_length=200, blank=True
     )
+    # The scanned minutes or document, checked and stored as the plans' evidence files are.
+    evidence_file = models.ForeignKey(
+        "plans.PlanFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="tệp minh chứng",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

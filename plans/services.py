@@ -90,8 +90,9 @@ def _check_version(obj, expected_version: int | None, what: str):
     return locked
 
 
-def _store_file(actor: User, unit: OrgUnit, upload: Upload | None) -> PlanFile | None:
-    """Check and store an upload (inside the caller's transaction)."""
+def store_file(actor: User, unit: OrgUnit, upload: Upload | None) -> PlanFile | None:
+    """Check and store an upload as evidence of ``unit`` (inside the caller's transaction;
+    the caller audits). Also used by the scorecards' entered criteria."""
     if upload is None:
         return None
     try:
@@ -230,7 +231,7 @@ def report_progress(*, actor: User, task: PlanTask, unit: OrgUnit, status: str,
             entry = _check_version(entry, expected_version, "Tiến độ")
             entry.version += 1
             action, previous = Action.UPDATE, entry.status
-        stored = _store_file(actor, unit, upload)
+        stored = store_file(actor, unit, upload)
         entry.status = status
         entry.done_on = done if status == TaskStatus.DONE else None
         entry.evidence_note = note or entry.evidence_note
@@ -272,7 +273,7 @@ def record_unit_plan(*, actor: User, plan: Plan, unit: OrgUnit, number: str,
             row = _check_version(row, expected_version, "Kế hoạch của đơn vị")
             row.version += 1
             action = Action.UPDATE
-        stored = _store_file(actor, unit, upload)
+        stored = store_file(actor, unit, upload)
         row.number, row.issued_on, row.note = number, day, note
         row.file = stored or row.file
         row.recorded_by = actor
