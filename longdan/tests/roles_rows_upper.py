@@ -20,7 +20,13 @@ from consultations.models import (
 from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import AuditEntry
-from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
+from evaluation.models import (
+    CriteriaSet,
+    DismissedCandidate,
+    EnteredScore,
+    Incident,
+    Scorecard,
+)
 from intake.models import Meeting
 from longdan.tests.roles_frame import (
     LEADER,
@@ -84,6 +90,10 @@ EVALUATION = [
           lambda w: {"don_vi": w["cell_a"].pk, "loai": Incident.Kind.PASSIVITY,
                      "ngay": _today(), "mo_ta": "Chậm nắm tình hình dư luận về rác thải."},
           Incident, OFFICE_ONLY),
+    Write("evaluation:candidate_dismiss", url("evaluation:candidate_dismiss"),
+          lambda w: {"don_vi": w["cell_a"].pk, "nguon": "issue", "ma": w["issue"].pk,
+                     "ly_do": "Đơn vị đã trả lời bằng văn bản giấy."},
+          DismissedCandidate, OFFICE_ONLY),
     Write("evaluation:incident_review", url("evaluation:incident_review", "incident"),
           lambda w: {"outcome": Incident.Outcome.CRITICISM, "review": "Phê bình chi bộ.",
                      "decided_on": _today()},

@@ -219,7 +219,7 @@ VERDICTS: dict[str, Verdict] = {
     # incidents (R8): a unit reads its own unit's (not its subtree's, as its card); recording,
     # concluding and the candidates are the office's
     "evaluation:incident_list": V(SCOPED, query="ky=2026"),
-    "evaluation:incident_new": V(OFFICE),
+    "evaluation:incident_new": V(OFFICE), "evaluation:candidate_dismiss": V(WRITE),
     "evaluation:incident_detail": V(SCOPED, "incident"),
     "evaluation:incident_review": V(WRITE, "incident"),
     # the collaborators' activity, coverage, allowance and the imports: the office's own staff
