@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from core.text import fold
@@ -108,9 +108,10 @@ def filter_tasks(user: User, plan: Plan, *, query: str = "", status: str = "",
     if query.strip():
         tasks = tasks.filter(text_folded__contains=fold(query))
     key = sort.lstrip("-")
-    order = TASK_SORTS.get(key, TASK_SORTS[DEFAULT_TASK_SORT])
-    if sort.startswith("-"):
-        order = tuple(f"-{name}" for name in order)
+    names = TASK_SORTS.get(key, TASK_SORTS[DEFAULT_TASK_SORT])
+    # A task without a deadline sorts last both ways, on SQLite as on PostgreSQL.
+    order = [F(name).desc(nulls_last=True) if sort.startswith("-")
+             else F(name).asc(nulls_last=True) for name in names]
     rows = task_rows(user, list(tasks.order_by(*order)), today)
     if status:
         rows = [row for row in rows if row.status == status]

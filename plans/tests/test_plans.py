@@ -198,3 +198,12 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_tasks_without_a_deadline_sort_last_both_ways(plan, vanphong):
+    services.add_task(actor=vanphong, plan=plan, owner_kind="chi_bo", text="Việc thường xuyên.")
+    for sort in ("han", "-han"):
+        rows = selectors.filter_tasks(vanphong, plan, sort=sort, today=local_today())
+        assert rows[-1].task.due_on is None, sort
+    rows = selectors.filter_tasks(vanphong, plan, sort="han", today=local_today())
+    assert [r.task.position for r in rows] == [1, 2, 3]
