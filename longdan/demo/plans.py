@@ -11,9 +11,12 @@ so the office's first screen has a list of units that have not done what the pla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import random
+import zipfile
 from typing import TextIO
+from xml.sax.saxutils import escape
 
 from docx import Document
 
@@ -55,18 +58,38 @@ SESSION_TEXTS = [
 ]
 
 
-def _docx(unit: OrgUnit, number: str, day: dt.date) -> bytes:
+@functools.cache
+def _template() -> bytes:
+    """One small Word file with placeholders, made once (python-docx is slow to start)."""
     document = Document()
-    document.add_paragraph(unit.name.upper())
-    document.add_paragraph(f"Số {number}")
+    document.add_paragraph("DONVI")
+    document.add_paragraph("Số SOKYHIEU")
     document.add_heading("KẾ HOẠCH", level=1)
     document.add_paragraph("Thực hiện Chỉ thị số 47-CT/TW của Ban Bí thư và Kế hoạch số 18-KH/ĐU"
                            " của Ban Thường vụ Đảng ủy phường về tăng cường sự lãnh đạo của Đảng"
                            " đối với công tác dư luận xã hội trong tình hình mới.")
-    document.add_paragraph(f"Phường Hòa Bình, ngày {day.day} tháng {day.month} năm {day.year}")
+    document.add_paragraph("Phường Hòa Bình, NGAYTHANG")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx(unit: OrgUnit, number: str, day: dt.date) -> bytes:
+    """The unit's plan: the template with its name, number and date written in."""
+    values = {"DONVI": unit.name.upper(), "SOKYHIEU": number,
+              "NGAYTHANG": f"ngày {day.day} tháng {day.month} năm {day.year}"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_template())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for key, value in values.items():
+                    text = text.replace(key, escape(value))
+                data = text.encode("utf-8")
+            target.writestr(entry, data)
+    return out.getvalue()
 
 
 def _writer(unit: OrgUnit, office: User) -> User:
