@@ -17,7 +17,7 @@ from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services import audit, require_office
 from core.text import nfc
-from evaluation.models import Incident
+from evaluation.models import DismissedCandidate, Incident
 from orgs.models import OrgUnit, User
 
 MAX_TEXT = 4000
@@ -114,3 +114,28 @@ def review_incident(
                       f" {incident.get_outcome_display().lower()}",
               data={"outcome": outcome, "previous": previous, "decision_ref": ref})
     return incident
+
+
+def dismiss_candidate(*, actor: User, unit: OrgUnit | None, source: str,
+                      source_pk: int | None, reason: str) -> DismissedCandidate:
+    """The office looked at a candidate the data suggested and found no incident: it is not
+    offered again; the reason is kept and audited."""
+    require_office(actor, "bỏ qua dấu hiệu vụ việc")
+    if unit is None:
+        raise ServiceError("Chưa chọn đơn vị.", field="unit")
+    if source not in Incident.Source.values or source == Incident.Source.OTHER \
+            or source_pk is None:
+        raise ServiceError("Thiếu bản ghi phát hiện (cảnh báo, vấn đề).", field="source")
+    text = _text(reason, field="reason", label="lý do bỏ qua")
+    try:
+        with transaction.atomic():
+            row = DismissedCandidate.objects.create(unit=unit, source=source,
+                                                    source_pk=source_pk, reason=text,
+                                                    dismissed_by=actor)
+            audit(actor=actor, action=AuditEntry.Action.UPDATE, obj=row, unit=unit,
+                  summary=f"Bỏ qua dấu hiệu ({Incident.Source(source).label.lower()})"
+                          f" của {unit.name}: {text}",
+                  data={"source": source, "source_pk": source_pk})
+    except IntegrityError as exc:
+        raise ServiceError("Dấu hiệu này đã được bỏ qua.", field="source") from exc
+    return row

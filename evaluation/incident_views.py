@@ -127,3 +127,23 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã ghi kết luận: {incident.get_outcome_display().lower()}.")
     return redirect(reverse("evaluation:incident_detail", kwargs={"pk": incident.pk}))
+
+
+@login_required
+@require_POST
+def candidate_dismiss(request: HttpRequest) -> HttpResponse:
+    require_office(request.user)
+    data = request.POST
+    unit = OrgUnit.objects.filter(pk=int(data["don_vi"])).first() \
+        if (data.get("don_vi") or "").isdigit() else None
+    source_pk = data.get("ma") or ""
+    try:
+        incident_services.dismiss_candidate(
+            actor=request.user, unit=unit, source=data.get("nguon", ""),
+            source_pk=int(source_pk) if source_pk.isdigit() else None,
+            reason=data.get("ly_do", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã bỏ qua dấu hiệu của {unit.name}.")
+    return redirect(f"{reverse('evaluation:incident_list')}?ky={data.get('ky', '')}")

@@ -13,7 +13,8 @@ period that have begun:
 - an issue the unit owns that fell due in the period (before today) and was not answered,
   resolved or closed by its due date (passivity; ``picture.accountability``'s rule).
 
-A candidate already recorded as an incident for that unit is not offered again.
+A candidate already recorded as an incident for that unit, or dismissed by the office with its
+reason (``DismissedCandidate``), is not offered again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.http import Http404
 
 from core.dates import local_today
 from evaluation import measures
-from evaluation.models import Incident
+from evaluation.models import DismissedCandidate, Incident
 from issues.models import BurstAlert
 from orgs.models import OrgUnit, User
 from picture.models import LatentCandidate
@@ -154,4 +155,5 @@ def candidates(key: PeriodKey, *, today: dt.date | None = None) -> list[Candidat
         Incident.objects.filter(source_pk__isnull=False)
         .values_list("unit_id", "source", "source_pk")
     )
+    recorded |= set(DismissedCandidate.objects.values_list("unit_id", "source", "source_pk"))
     return [c for c in found if (c.unit_id, c.source, c.source_pk) not in recorded]

@@ -17,6 +17,8 @@ What each measure counts, for a unit and the months of the period it is scored f
 - ``directions_on_time``: of the directions addressed to it due in the period (before today, not
   cancelled), the share its part or the whole was done by the due date;
 - ``collaborator_items``: items filed by its collaborators' accounts, per scored month;
+- ``sessions_held``: the dissemination sessions (quán triệt, triển khai) of the plans it held
+  in the period (up to today), a count (``plans``);
 - ``incidents``: its incidents (R8) of the period (up to today) the office's review found at
   fault (criticism or discipline), a count; lower is better (``scoring.points_for``).
 """
@@ -41,6 +43,7 @@ from issues.models import Issue, IssueEvent
 from orgs.models import Collaborator, OrgUnit
 from picture.accountability import CLOSED_LABELS
 from picture.models import Direction, DirectionAssignment
+from plans.models import DisseminationSession
 from reporting.models import OpinionStream, ReportTemplate, UnitReport
 from reporting.periods import PeriodKey
 from reporting.selectors import default_template
@@ -332,6 +335,28 @@ def incidents(ctx: Context) -> dict[int, scoring.Measurement]:
     }
 
 
+# --- dissemination sessions (plans) -------------------------------------------------------------
+
+
+def _sessions(ctx: Context, unit_ids: Iterable[int] | None = None):
+    rows = DisseminationSession.objects.filter(
+        held_on__gte=ctx.key.start, held_on__lte=min(ctx.key.end, ctx.today))
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    return rows
+
+
+def sessions_held(ctx: Context) -> dict[int, scoring.Measurement]:
+    """Never missing: a unit that held none has 0."""
+    counts = dict(_sessions(ctx).values("unit_id").annotate(n=Count("id"))
+                  .values_list("unit_id", "n"))
+    return {
+        u.id: scoring.Measurement(float(counts.get(u.id, 0)), counts.get(u.id, 0), None,
+                                  note=f"{counts.get(u.id, 0)} buổi quán triệt, triển khai")
+        for u in ctx.units
+    }
+
+
 # --- all at once ---------------------------------------------------------------------------------
 
 
@@ -342,6 +367,7 @@ def measure_all(ctx: Context, measures: set[str]) -> dict[str, dict[int, scoring
         M.REPORTS_ON_TIME: reports_on_time, M.STREAMS_COMPLETE: streams_complete,
         M.ISSUES_ON_TIME: issues_on_time, M.DIRECTIONS_ON_TIME: directions_on_time,
         M.COLLABORATOR_ITEMS: collaborator_items, M.INCIDENTS: incidents,
+        M.SESSIONS_HELD: sessions_held,
     }
     for measure, function in simple.items():
         if measure in measures:
@@ -354,7 +380,7 @@ def measure_all(ctx: Context, measures: set[str]) -> dict[str, dict[int, scoring
 def entered_values(criteria_set, period_code: str) -> dict[tuple[str, int], EnteredScore]:
     rows = EnteredScore.objects.filter(
         criterion__criteria_set=criteria_set, period=period_code
-    ).select_related("criterion")
+    ).select_related("criterion", "evidence_file").defer("evidence_file__data")
     return {(row.criterion.code, row.unit_id): row for row in rows}
 
 
@@ -374,6 +400,12 @@ def evidence_for(ctx: Context, unit_ids: list[int]) -> dict[int, dict[str, list[
             "label": f"{row.get_kind_display()} ngày {row.occurred_on:%d/%m/%Y}:"
                      f" {row.get_outcome_display().lower()}"
                      + (" (trừ điểm)" if row.at_fault else ""),
+        })
+    for row in _sessions(ctx, unit_ids).select_related("plan").order_by("held_on", "pk"):
+        found[row.unit_id][M.SESSIONS_HELD].append({
+            "kind": "session", "pk": row.unit_id, "ok": True,
+            "label": f"Quán triệt Kế hoạch {row.plan.number} ngày {row.held_on:%d/%m/%Y},"
+                     f" {row.attendance} người dự",
         })
     for pk, unit_id, code, due, done in _issues(ctx, unit_ids).order_by(
         "due_on", "pk"

@@ -75,6 +75,9 @@ class Criterion(models.Model):
         INCIDENTS = "incidents", (
             "Vụ việc lệch lạc, sơ hở, bị động bị kết luận có khuyết điểm (trừ điểm mỗi vụ)"
         )
+        SESSIONS_HELD = "sessions_held", (
+            "Số buổi quán triệt, triển khai kế hoạch đơn vị tổ chức trong kỳ"
+        )
         ENTERED = "entered", "Ban Xây dựng Đảng chấm (có minh chứng)"
 
     class Missing(models.TextChoices):
@@ -128,6 +131,11 @@ class EnteredScore(models.Model):
     evidence = models.TextField("minh chứng")
     evidence_ref = models.CharField(
         "số văn bản, biên bản làm minh chứng", max_length=200, blank=True
+    )
+    # The scanned minutes or document, checked and stored as the plans' evidence files are.
+    evidence_file = models.ForeignKey(
+        "plans.PlanFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="tệp minh chứng",
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -266,3 +274,28 @@ class Incident(models.Model):
     @property
     def reviewed(self) -> bool:
         return bool(self.outcome)
+
+
+class DismissedCandidate(models.Model):
+    """A candidate the data suggested (``evaluation.incidents.candidates``) that the office
+    looked at and found no incident in, with its reason: it is not offered again."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                             verbose_name="đơn vị")
+    source = models.CharField("phát hiện từ", max_length=8, choices=Incident.Source.choices)
+    source_pk = models.PositiveIntegerField("bản ghi phát hiện")
+    reason = models.TextField("lý do bỏ qua")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dấu hiệu đã bỏ qua"
+        verbose_name_plural = "dấu hiệu đã bỏ qua"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "source", "source_pk"],
+                                    name="dismissed_candidate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.source_pk} của {self.unit}"

@@ -19,6 +19,7 @@ from evaluation import measures, scoring
 from evaluation.models import CriteriaSet, Criterion, EnteredScore, Scorecard
 from evaluation.selectors import compute_board, criteria_set_for
 from orgs.models import OrgUnit, User
+from plans import services as plan_services
 from reporting.periods import PeriodKey, parse_period
 
 MEASURES = dict(Criterion.Measure.choices)
@@ -145,8 +146,10 @@ def enter_score(
     value,
     evidence: str,
     evidence_ref: str = "",
+    upload: plan_services.Upload | None = None,
 ) -> EnteredScore:
-    """The office scores an entered criterion for a unit, with its evidence (required)."""
+    """The office scores an entered criterion for a unit, with its evidence (required) and,
+    optionally, the evidence's file (checked as the plans' files are; kept when none is sent)."""
     require_office(actor, "chấm tiêu chí")
     key = _period(period)
     if not criterion.is_entered:
@@ -164,14 +167,18 @@ def enter_score(
         raise ServiceError("Chưa có minh chứng: ghi căn cứ chấm điểm.", field="evidence")
     with transaction.atomic():
         _refuse_if_final(unit, key)
+        stored = plan_services.store_file(actor, unit, upload)
+        defaults = {"value": number, "evidence": evidence.strip(),
+                    "evidence_ref": (evidence_ref or "").strip()[:200], "entered_by": actor}
+        if stored is not None:
+            defaults["evidence_file"] = stored
         entry, _created = EnteredScore.objects.update_or_create(
-            criterion=criterion, unit=unit, period=key.code,
-            defaults={"value": number, "evidence": evidence.strip(),
-                      "evidence_ref": (evidence_ref or "").strip()[:200], "entered_by": actor},
+            criterion=criterion, unit=unit, period=key.code, defaults=defaults,
         )
         audit(actor=actor, action=AuditEntry.Action.UPDATE, obj=entry, unit=unit,
               summary=f"Chấm '{criterion.name}' cho {unit.name}, {key.label}: {number:g}",
-              data={"criterion": criterion.code, "period": key.code, "value": number})
+              data={"criterion": criterion.code, "period": key.code, "value": number,
+                    "file": stored.sha256 if stored else None})
     return entry
 
 

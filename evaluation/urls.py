@@ -15,6 +15,7 @@ urlpatterns = [
     path("danh-gia/tieu-chi/moi/", views.criteria_new, name="criteria_new"),
     path("danh-gia/vu-viec/", incident_views.incident_list, name="incident_list"),
     path("danh-gia/vu-viec/moi/", incident_views.incident_new, name="incident_new"),
+    path("danh-gia/vu-viec/bo-qua/", incident_views.candidate_dismiss, name="candidate_dismiss"),
     path("danh-gia/vu-viec/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
     path("danh-gia/vu-viec/<int:pk>/ket-luan/", incident_views.incident_review,
          name="incident_review"),

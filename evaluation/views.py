@@ -21,6 +21,8 @@ from evaluation import exports, scoring, selectors, services
 from evaluation import incidents as incident_selectors
 from evaluation.models import CriteriaSet, Criterion
 from orgs.models import OrgUnit
+from plans import files as plan_files
+from plans import services as plan_services
 from reporting.periods import PeriodError, PeriodKey, parse_period
 
 PAGE_SIZE = 50
@@ -173,13 +175,23 @@ def card_enter(request: HttpRequest, pk: int) -> HttpResponse:
         services.enter_score(
             actor=request.user, criterion=criterion, unit=view.unit, period=key,
             value=request.POST.get("value", ""), evidence=request.POST.get("evidence", ""),
-            evidence_ref=request.POST.get("evidence_ref", ""),
+            evidence_ref=request.POST.get("evidence_ref", ""), upload=_evidence_file(request),
         )
     except ServiceError as exc:
         messages.error(request, f"{criterion.name}: {exc.message}")
     else:
         messages.success(request, f"Đã chấm tiêu chí '{criterion.name}'.")
     return redirect(_card_url(view.unit.pk, key))
+
+
+def _evidence_file(request: HttpRequest) -> plan_services.Upload | None:
+    upload = request.FILES.get("file")
+    if upload is None:
+        return None
+    if upload.size > plan_files.MAX_FILE_BYTES:
+        raise ServiceError(f"Tệp “{upload.name[:80]}” lớn quá"
+                           f" {plan_files.MAX_FILE_BYTES // (1024 * 1024)} MB.", field="file")
+    return plan_services.Upload(name=upload.name, data=upload.read())
 
 
 @login_required

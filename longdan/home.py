@@ -5,7 +5,8 @@
   surveys they collect for;
 - a unit (a chi bộ, an agency such as the UBND, the MTTQ or the HĐND, an organisation): what waits
   for it (directions to carry out, issues to handle and answer), then its reporting cycle;
-- the office: the reporting cycle's compliance of the month.
+- the office: the reporting cycle's compliance of the month, and the units that have not done
+  what the plans ask (plans).
 
 It lives at the top floor because it chooses between apps (reporting below, picture above).
 """
@@ -21,6 +22,7 @@ from flash.selectors import waiting_for_unit as flash_waiting
 from longdan import home_selectors as selectors
 from orgs.models import User
 from picture.views.picture import render_picture
+from plans.views import home_panel as plan_panel
 from reporting.views import home as reporting_home
 from reporting.views import home_context as reporting_context
 
@@ -34,7 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return collaborator_home(request)
     if user.unit_id and not user.sees_everything:
         return unit_home(request)
+    if user.is_office:
+        return office_home(request)
     return reporting_home(request)
+
+
+def office_home(request: HttpRequest) -> HttpResponse:
+    context = reporting_context(request.user)
+    context["plan_gaps"] = plan_panel(request.user, local_today())
+    return render(request, "reporting/home.html", context)
 
 
 def collaborator_home(request: HttpRequest) -> HttpResponse:

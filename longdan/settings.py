@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "search",
     "surveys",
     "picture",
+    "plans",
     "evaluation",
     "consultations",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("picture.urls")),
     path("", include("evaluation.urls")),
+    path("", include("plans.urls")),
     path("", include("consultations.urls")),
     path("api/v1/", include("longdan.api_urls")),
 ]

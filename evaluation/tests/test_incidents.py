@@ -214,3 +214,28 @@ def test_the_office_confirms_a_candidate_from_the_page(alerts, vanphong, cell_a)
         "don_vi": cell_a.pk, "loai": "so_ho", "ngay": "2025-12-05", "nguon": "alert",
         "ma": silent.pk, "mo_ta": "Lần hai."})
     assert "đã được ghi nhận" in again.content.decode() and Incident.objects.count() == 1
+
+
+def test_the_office_dismisses_a_candidate_with_its_reason(alerts, vanphong, an, cell_a):
+    _named, silent = alerts
+    client = Client()
+    client.force_login(an)  # a unit may not dismiss what is said of it
+    client.post(reverse("evaluation:candidate_dismiss"), {
+        "don_vi": cell_a.pk, "nguon": "alert", "ma": silent.pk, "ly_do": "Không phải."})
+    assert ("alert", silent.pk) in {(c.source, c.source_pk) for c in candidates(KEY)}
+    client.force_login(vanphong)
+    refused = client.post(reverse("evaluation:candidate_dismiss"), {
+        "don_vi": cell_a.pk, "nguon": "alert", "ma": silent.pk, "ly_do": " ", "ky": PERIOD})
+    assert refused.status_code == 302
+    assert ("alert", silent.pk) in {(c.source, c.source_pk) for c in candidates(KEY)}
+    entries = AuditEntry.objects.count()
+    client.post(reverse("evaluation:candidate_dismiss"), {
+        "don_vi": cell_a.pk, "nguon": "alert", "ma": silent.pk, "ky": PERIOD,
+        "ly_do": "Chi bộ đã báo cáo bằng văn bản giấy ngày 20/12."})
+    assert ("alert", silent.pk) not in {(c.source, c.source_pk) for c in candidates(KEY)}
+    assert AuditEntry.objects.count() == entries + 1
+    page = client.get(reverse("evaluation:incident_list"), {"ky": PERIOD}).content.decode()
+    assert f'data-candidate="alert-{silent.pk}"' not in page
+    with pytest.raises(ServiceError, match="đã được bỏ qua"):
+        incident_services.dismiss_candidate(actor=vanphong, unit=cell_a, source="alert",
+                                            source_pk=silent.pk, reason="Lần hai.")

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from core.errors import LockedError, ServiceError
 from core.models import AuditEntry
 from evaluation import scoring, services
-from evaluation.models import Criterion, Scorecard
+from evaluation.models import Criterion, EnteredScore, Scorecard
 from evaluation.selectors import board_for, card_for, compute_board, criteria_set_for
 from evaluation.tests.conftest import PERIOD, at, issue
 from issues.models import IssueEvent
@@ -289,3 +289,27 @@ def test_the_office_may_record_a_units_comment(half_year, vanphong, lanhdao, cel
     assert record.commented_by == vanphong
     with pytest.raises(ServiceError):
         services.comment_card(actor=lanhdao, unit=cell_a, period=PERIOD, comment="Lãnh đạo.")
+
+
+def test_entered_score_keeps_its_evidence_file(client, half_year, vanphong, an, binh, cell_a):
+    from django.urls import reverse
+
+    from plans.services import Upload
+    from plans.tests.conftest import PDF
+
+    criterion = half_year.criteria.get(code="tuyen_truyen")
+    with pytest.raises(ServiceError, match="Loại tệp"):
+        services.enter_score(actor=vanphong, criterion=criterion, unit=cell_a, period=PERIOD,
+                             value="8", evidence="Biên bản", upload=Upload("x.exe", b"MZ\x90"))
+    assert not EnteredScore.objects.exists()
+    entry = services.enter_score(actor=vanphong, criterion=criterion, unit=cell_a,
+                                 period=PERIOD, value="8", evidence="Biên bản sinh hoạt",
+                                 upload=Upload("bien-ban.pdf", PDF))
+    again = services.enter_score(actor=vanphong, criterion=criterion, unit=cell_a,
+                                 period=PERIOD, value="9", evidence="Biên bản sinh hoạt")
+    assert again.evidence_file_id == entry.evidence_file_id  # kept when none is sent
+    url = reverse("plans:file", args=[entry.evidence_file_id])
+    client.force_login(an)
+    assert client.get(url).content == PDF
+    client.force_login(binh)  # another chi bộ: not found
+    assert client.get(url).status_code == 404

@@ -29,6 +29,7 @@ from longdan.demo.directions import build_directions
 from longdan.demo.opinions import _Opinions
 from longdan.demo.people import _People
 from longdan.demo.petitions import build_petitions
+from longdan.demo.plans import build_plans
 from longdan.demo.press import DemoPress
 from longdan.demo.reports import _Reports
 from longdan.demo.shapes import build_shapes
@@ -124,6 +125,7 @@ class _Builder(_World, _People, _Reports):
             "briefs": {"briefs": len(build_briefs(self.today, stdout=self.stdout))},
             "latent": {"proposed": len(propose_latent_candidates(today=self.today).proposed)},
             "press": self.press_counts,
+            "plans": build_plans(self.today, stdout=self.stdout),
         }
 
     # --- result --------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from picture.models import (
     Subscription,
 )
 from picture.rollups import rebuild_all
+from plans.models import Inspection, Plan, PlanFile
 from reporting.models import (
     ConsolidatedReport,
     Reminder,
@@ -112,6 +113,9 @@ def drop_demo() -> None:
             # rollups, alerts and briefs count what is about to go.
             for model in (Direction, Brief, Alert, Subscription, LatentCandidate, Rollup,
                           MonthRollup, DirtyDay):
+                model.objects.all().delete()
+            # The plans: their tasks, progress, units' plans, sessions, inspections, files.
+            for model in (Inspection, Plan, PlanFile):
                 model.objects.all().delete()
             # The monitoring desk: its stories and mentions name issues.
             for model in (WatchHit, WatchTerm, Misinformation, ExportUpload, Mention, Story,

@@ -45,7 +45,7 @@ from longdan.tests.roles_frame import (
     last_month,
     url,
 )
-from longdan.tests.roles_rows_upper import CONSULTATIONS, EVALUATION, PETITIONS, POLICIES
+from longdan.tests.roles_rows_upper import CONSULTATIONS, EVALUATION, PETITIONS, PLANS, POLICIES
 from monitoring.models import ExportUpload, Mention, Misinformation, Source, Story, WatchTerm
 from monitoring.tests.server import Site, page
 from orgs.forms import AreaForm, CollaboratorForm, UnitForm
@@ -630,4 +630,4 @@ PICTURE = [
 
 
 WRITES: list[Write] = [*INTAKE, *REPORTING, *ISSUES, *ORGS, *SURVEYS, *PICTURE, *EVALUATION,
-                      *CONSULTATIONS, *POLICIES, *PETITIONS]
+                      *CONSULTATIONS, *POLICIES, *PETITIONS, *PLANS]

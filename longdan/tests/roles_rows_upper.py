@@ -21,7 +21,13 @@ from consultations.models import (
 from consultations.tests.drafts import docx_bytes, with_chapters
 from core.dates import local_today
 from core.models import AuditEntry
-from evaluation.models import CriteriaSet, EnteredScore, Incident, Scorecard
+from evaluation.models import (
+    CriteriaSet,
+    DismissedCandidate,
+    EnteredScore,
+    Incident,
+    Scorecard,
+)
 from intake.models import Meeting, OpinionItem
 from longdan.tests.roles_frame import (
     LEADER,
@@ -38,6 +44,14 @@ from longdan.tests.roles_frame import (
     url,
 )
 from petitions.models import DelegateGroup, MeetingLink, Point, Round
+from plans.models import (
+    DisseminationSession,
+    ImplementationPlan,
+    Inspection,
+    Plan,
+    PlanTask,
+    TaskProgress,
+)
 
 
 def _this_year() -> str:
@@ -78,6 +92,10 @@ EVALUATION = [
           lambda w: {"don_vi": w["cell_a"].pk, "loai": Incident.Kind.PASSIVITY,
                      "ngay": _today(), "mo_ta": "Chậm nắm tình hình dư luận về rác thải."},
           Incident, OFFICE_ONLY),
+    Write("evaluation:candidate_dismiss", url("evaluation:candidate_dismiss"),
+          lambda w: {"don_vi": w["cell_a"].pk, "nguon": "issue", "ma": w["issue"].pk,
+                     "ly_do": "Đơn vị đã trả lời bằng văn bản giấy."},
+          DismissedCandidate, OFFICE_ONLY),
     Write("evaluation:incident_review", url("evaluation:incident_review", "incident"),
           lambda w: {"outcome": Incident.Outcome.CRITICISM, "review": "Phê bình chi bộ.",
                      "decided_on": _today()},
@@ -222,4 +240,70 @@ PETITIONS = [
     Write("petition_reply", url("petition_reply", "referred"),
           lambda w: {"reply": "Đã thay đèn.", "replied_on": _today(), "version": 1},
           AuditEntry, UNITS, given=(a_round,)),
+def a_plan(w: World, request) -> None:
+    """The ward's plan with a task for every chi bộ, a session of cell_a and an inspection."""
+    from plans import services as plans
+
+    office, today = w["users"][OFFICE], local_today()
+    ward = w["cell_a"].parent
+    w["plan"] = plans.create_plan(
+        actor=office, number="18-KH/ĐU", title="Thực hiện Chỉ thị 47-CT/TW", issuing_unit=ward,
+        issued_on=today - dt.timedelta(days=30), unit_kinds=["chi_bo"],
+        unit_plan_due=today - dt.timedelta(days=10))
+    w["plan_task"] = plans.add_task(actor=office, plan=w["plan"], owner_kind="chi_bo",
+                                    text="Phân công cấp ủy viên phụ trách dư luận xã hội.",
+                                    due_on=today)
+    w["plan_session"] = plans.record_session(
+        actor=office, plan=w["plan"], unit=w["cell_a"], held_on=today, attendance=10,
+        content="Quán triệt Chỉ thị 47.")
+    w["plan_inspection"] = plans.record_inspection(
+        actor=office, kind="kiem_tra", inspecting_unit=ward, inspected_unit=w["cell_a"],
+        held_on=today, findings="Chưa ban hành kế hoạch.", recommendations="Ban hành ngay.")
+
+
+def _pdf(_=None):
+    return _upload("ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+
+PLANS = [
+    # the office keeps the plans, their tasks and the inspections
+    Write("plans:plan_new", url("plans:plan_new"),
+          lambda w: {"number": "19-KH/ĐU", "title": "Kế hoạch kiểm tra, giám sát năm 2026",
+                     "issuing_unit": w["cell_a"].parent.pk, "issued_on": _today(),
+                     "unit_kinds": ["chi_bo"]},
+          Plan, OFFICE_ONLY),
+    Write("plans:task_new", url("plans:task_new", "plan"),
+          lambda w: {"owner": "kind:chi_bo", "text": "Tổ chức quán triệt Chỉ thị 47.",
+                     "due_on": _due()},
+          PlanTask, OFFICE_ONLY, given=(a_plan,)),
+    Write("plans:task_edit", url("plans:task_edit", "plan_task"),
+          lambda w: {"text": "Phân công cấp ủy viên phụ trách (sửa).", "due_on": _due(),
+                     "version": 1},
+          AuditEntry, OFFICE_ONLY, given=(a_plan,)),
+    Write("plans:inspection_new", url("plans:inspection_new"),
+          lambda w: {"kind": "giam_sat", "inspecting_unit": w["cell_a"].parent.pk,
+                     "inspected_unit": w["cell_a"].pk, "held_on": _today(),
+                     "findings": "Báo cáo tháng còn chậm."},
+          Inspection, OFFICE_ONLY),
+    Write("plans:inspection_follow_up", url("plans:inspection_follow_up", "plan_inspection"),
+          lambda w: {"follow_up": "xong", "note": "Đã ban hành kế hoạch.", "version": 1},
+          AuditEntry, OFFICE_ONLY, given=(a_plan,)),
+    # a unit's responsible person records its own progress, plan and sessions (the office
+    # records them from paper)
+    Write("plans:task_progress", url("plans:task_progress", "plan_task"),
+          lambda w: {"unit": w["cell_a"].pk, "status": "dang", "version": 0,
+                     "evidence_note": "Đang phân công."},
+          TaskProgress, UNITS, given=(a_plan,)),
+    Write("plans:unit_plan", url("plans:unit_plan", "cell_a"),
+          lambda w: {"plan": w["plan"].pk, "number": "01-KH/CB", "issued_on": _today(),
+                     "file": _pdf()},
+          ImplementationPlan, UNITS, given=(a_plan,)),
+    Write("plans:session_new", url("plans:session_new", "cell_a"),
+          lambda w: {"plan": w["plan"].pk, "held_on": _today(), "attendance": "12",
+                     "content": "Sinh hoạt chuyên đề về dư luận xã hội."},
+          DisseminationSession, UNITS, given=(a_plan,)),
+    Write("plans:session_edit", url("plans:session_edit", "plan_session"),
+          lambda w: {"held_on": _today(), "attendance": "11", "content": "Quán triệt (sửa).",
+                     "version": 1},
+          AuditEntry, UNITS, given=(a_plan,)),
 ]

@@ -43,6 +43,7 @@ def build_world() -> None:
     _incident_for_every_reader()
     _flash_request_for_every_reader()
     _petitions_of_every_reader()
+    _plan_records_for_every_reader()
 
 
 def _flash_request_for_every_reader() -> None:
@@ -67,6 +68,45 @@ def _flash_request_for_every_reader() -> None:
                                           "du_luan": f"Dư luận riêng của {unit.name}.",
                                           "kien_nghi": "Đề nghị đối thoại."},
                                 expected_version=None, submit=True)
+
+
+def _plan_records_for_every_reader() -> None:
+    """A session (with words of its own), an inspection and a task's evidence file of every
+    reader's unit and of two units outside all their scopes (the demo's plan gives the rest)."""
+    from plans import services as plans
+    from plans.models import Plan, PlanTask
+    from plans.tests.conftest import PDF
+
+    office = User.objects.get(username=demo.OFFICE_USERNAME)
+    plan = Plan.objects.get(number="18-KH/ĐU")
+    units = {user.unit_id for user in readers()}
+    others = OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_CELL, closed_on__isnull=True,
+                                    children__isnull=True).exclude(pk__in=units)
+    chosen = OrgUnit.objects.filter(
+        pk__in=[*units, *others.order_by("-pk").values_list("pk", flat=True)[:2]])
+    inspector = OrgUnit.objects.get(kind=OrgUnit.Kind.OFFICE)
+    for unit in chosen:
+        tag = "".join("abcdeghikl"[int(digit)] for digit in str(unit.pk))
+        plans.record_session(actor=office, plan=plan, unit=unit, held_on=TODAY, attendance=9,
+                             content=f"Buổi {tag} quán triệt riêng về dư luận ở địa bàn.")
+        plans.record_inspection(actor=office, kind="giam_sat", inspecting_unit=inspector,
+                                inspected_unit=unit, held_on=TODAY, plan=plan,
+                                findings=f"Giám sát {tag} thấy báo cáo tháng còn chậm.",
+                                recommendations=f"Khắc phục {tag} trong tháng sau.")
+        task = PlanTask.objects.filter(plan=plan, owner_kind=unit.kind).first() \
+            or PlanTask.objects.filter(plan=plan, owner_unit=unit).first()
+        if task is not None:
+            plans.report_progress(actor=office, task=task, unit=unit, status="dang",
+                                  evidence_note=f"Minh chứng {tag} của đơn vị.",
+                                  upload=plans.Upload("minh-chung.pdf", PDF),
+                                  expected_version=_version(task, unit))
+
+
+def _version(task, unit) -> int:
+    from plans.models import TaskProgress
+
+    row = TaskProgress.objects.filter(task=task, unit=unit).first()
+    return row.version if row else 0
 
 
 def _incident_for_every_reader() -> None:

@@ -53,6 +53,8 @@ from petitions.models import Round
 from petitions.services import RESIDENT_MEETINGS
 from picture.direction_selectors import directions_visible_to
 from picture.models import Brief, Direction, DirectionAssignment
+from plans.models import DisseminationSession, Inspection, Plan, PlanFile, PlanTask
+from plans.selectors import tasks_visible_to
 from reporting.models import ConsolidatedReport, OpinionStream, Period, ReportTemplate, UnitReport
 from surveys.models import FormVersion, Question, Survey
 
@@ -226,7 +228,7 @@ VERDICTS: dict[str, Verdict] = {
     # incidents (R8): a unit reads its own unit's (not its subtree's, as its card); recording,
     # concluding and the candidates are the office's
     "evaluation:incident_list": V(SCOPED, query="ky=2026"),
-    "evaluation:incident_new": V(OFFICE),
+    "evaluation:incident_new": V(OFFICE), "evaluation:candidate_dismiss": V(WRITE),
     "evaluation:incident_detail": V(SCOPED, "incident"),
     "evaluation:incident_review": V(WRITE, "incident"),
     # the collaborators' activity, coverage, allowance and the imports: the office's own staff
@@ -260,6 +262,20 @@ VERDICTS: dict[str, Verdict] = {
     "petition_points": V(SCOPED), "petition_points_xlsx": V(SCOPED),
     "petition_mark": V(WRITE, "item"), "petition_reply": V(WRITE, "item"),
     "petition_calendar": V(SCOPED, query="thang=2026-01"),
+    # plans (issue 11): the plan is the ward's document; a task shows the units it applies to
+    # in the reader's scope (a task whose owners are all outside it is not found); a unit's
+    # records (its plan, sessions, files) and its inspections are the unit's and its subtree's
+    "plans:plan_list": V(SCOPED), "plans:plan_new": V(OFFICE),
+    "plans:plan_detail": V(SCOPED, "plan"), "plans:task_export": V(SCOPED, "plan"),
+    "plans:task_new": V(OFFICE, "plan"), "plans:task_detail": V(SCOPED, "plan_task"),
+    "plans:task_edit": V(OFFICE, "plan_task"), "plans:task_progress": V(WRITE, "plan_task"),
+    "plans:unit_page": V(SCOPED, "unit"), "plans:unit_plan": V(WRITE, "unit"),
+    "plans:session_new": V(WRITE, "unit"), "plans:session_edit": V(SCOPED, "plan_session"),
+    "plans:file": V(SCOPED, "plan_file"),
+    "plans:gaps": V(SCOPED), "plans:gaps_export": V(SCOPED),
+    "plans:inspection_list": V(SCOPED), "plans:inspection_new": V(OFFICE),
+    "plans:inspection_detail": V(SCOPED, "plan_inspection"),
+    "plans:inspection_follow_up": V(WRITE, "plan_inspection"),
 }
 
 
@@ -402,6 +418,10 @@ def _unit_texts(unit_ids: set[int], *, inside: bool) -> list[str]:
         "title", flat=True)
     texts += pick(Comment.objects.filter(unit__isnull=False), "unit_id").values_list(
         "text", flat=True)
+    texts += pick(DisseminationSession.objects.all(), "unit_id").values_list("content", flat=True)
+    for findings, advice in pick(Inspection.objects.all(), "inspected_unit_id").values_list(
+            "findings", "recommendations"):
+        texts += [findings, advice]
     return [t for t in texts if t]
 
 
@@ -482,6 +502,13 @@ def _consolidated(scope: Scope) -> list[tuple[dict, bool]]:
     return [({"pk": c.pk}, own) for c, own in found]
 
 
+def _plan_tasks(scope: Scope) -> list[tuple[dict, bool]]:
+    visible = tasks_visible_to(scope.user)
+    inside = visible.order_by("pk").first()
+    outside = PlanTask.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+    return [({"pk": t.pk}, own) for t, own in ((inside, True), (outside, False)) if t]
+
+
 def _surveys(to_kwargs: Callable[[Survey], dict]) -> Pick:
     def pick(scope: Scope) -> list[tuple[dict, bool]]:
         surveys = Survey.objects.filter(versions__isnull=False).distinct()
@@ -548,6 +575,12 @@ OBJECTS: dict[str, Pick] = {
         unit__isnull=False, kind__in=RESIDENT_MEETINGS), "unit_id", lambda m: {"pk": m.pk}),
     "policy_link": _any(ConsultationLink.objects.all,
                         lambda lk: {"pk": lk.policy_id, "link_pk": lk.pk}),
+    "plan": _any(Plan.objects.all, lambda p: {"pk": p.pk}),
+    "plan_task": _plan_tasks,
+    "plan_session": _by_unit(DisseminationSession.objects.all, "unit_id", lambda s: {"pk": s.pk}),
+    "plan_file": _by_unit(PlanFile.objects.all, "unit_id", lambda f: {"pk": f.pk}),
+    "plan_inspection": _by_unit(Inspection.objects.all, "inspected_unit_id",
+                                lambda i: {"pk": i.pk}),
 }
 
 
