@@ -13,6 +13,10 @@ each round starts with no mention stored and times:
 * the extractor alone: ``monitoring.extract.article`` over the same N page bodies, in memory;
 * the HTTP fetches alone: ``Fetcher.get`` of the N pages (no extraction, nothing stored).
 
+Each round's timings go to stderr as it ends. Memory: the N pages and their
+bodies are held in memory for the whole run, so the peak grows with N (reported as
+``max_rss_mb``; about 10,000 pages fit easily); the database is a file.
+
 Run: ``nice -n 10 .venv/bin/python bench/bench_fetch.py [--articles 2000] [--rounds 3] [--json]``
 """
 
@@ -22,7 +26,9 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -162,6 +168,9 @@ def main() -> None:
             client.get(f"{base}/tin/{i}.html")
         http = time.perf_counter() - started
         rounds.append({"pipeline_s": pipeline, "extractor_s": extractor, "http_s": http})
+        # Each round as it ends (a long run interrupted still says what it measured).
+        print(f"lượt {_round + 1}: " + json.dumps(rounds[-1] | {"load": os.getloadavg()}),
+              file=sys.stderr, flush=True)
 
     relevance = dict(Mention.objects.values_list("relevance").annotate(n=Count("pk")))
     n = len(made)
@@ -179,6 +188,9 @@ def main() -> None:
         "ms_per_article": {k.removesuffix("_s"): 1000 * v / n for k, v in median.items()},
         "pipeline_over_extractor": median["pipeline_s"] / median["extractor_s"],
         "stories": Story.objects.count(),
+        # The pages are served from memory: the process's peak size grows with --articles.
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load_average": os.getloadavg(),
         "relevance": relevance,
     }
     if args.json:
@@ -190,6 +202,7 @@ def main() -> None:
         print(f"  {key}: {value:.2f} s ({1000 * value / n:.2f} ms/bài, {n / value:.1f} bài/s)")
     print(f"  toàn bộ / trình trích xuất: {report['pipeline_over_extractor']:.2f}×")
     print(f"  câu chuyện: {report['stories']}, mức liên quan: {relevance}")
+    print(f"  bộ nhớ lớn nhất: {report['max_rss_mb']:.0f} MB, tải: {report['load_average']}")
 
 
 if __name__ == "__main__":

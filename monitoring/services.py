@@ -482,12 +482,14 @@ def assign_story(mention: Mention, sig: Sig) -> Story:
 
 
 def _refresh_story(story: Story) -> None:
-    mentions = list(story.mentions.all())
-    first = min(mentions, key=lambda m: (_when(m), m.pk))
-    story.first_mention = first
-    story.first_seen_at = _when(first)
-    story.mention_count = len(mentions)
-    story.site_count = len({m.site for m in mentions})
+    # Only the four columns the story needs: a syndicated story's copies carry their whole text
+    # and signature, which this would otherwise read at every new copy.
+    rows = list(story.mentions.values_list("pk", "published_at", "fetched_at", "site"))
+    pk, published_at, fetched_at, _site = min(rows, key=lambda r: (r[1] or r[2], r[0]))
+    story.first_mention_id = pk
+    story.first_seen_at = published_at or fetched_at
+    story.mention_count = len(rows)
+    story.site_count = len({row[3] for row in rows})
     story.save()
 
 

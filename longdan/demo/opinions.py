@@ -359,11 +359,14 @@ class _Opinions:
     def _restamp_grouping(self) -> None:
         """Grouping ran now; its events belong to the moment each item arrived."""
         created = dict(OpinionItem.objects.values_list("pk", "created_at"))
+        moved = []
         for event in IssueEvent.objects.filter(at__gte=self.b.loading):
             source = event.to_value if event.kind == IssueEvent.Kind.ITEM else event.note
             digits = "".join(ch for ch in source.split("#", 1)[-1] if ch.isdigit())
             if digits and int(digits) in created:
-                IssueEvent.objects.filter(pk=event.pk).update(at=created[int(digits)])
+                event.at = created[int(digits)]
+                moved.append(event)
+        IssueEvent.objects.bulk_update(moved, ["at"], batch_size=500)  # not one query per event
         AuditEntry.objects.filter(at__gte=self.b.loading).update(at=self.b.now)
 
     def _main_issues(self) -> dict[str, Issue]:
