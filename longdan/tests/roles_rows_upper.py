@@ -240,6 +240,9 @@ PETITIONS = [
     Write("petition_reply", url("petition_reply", "referred"),
           lambda w: {"reply": "Đã thay đèn.", "replied_on": _today(), "version": 1},
           AuditEntry, UNITS, given=(a_round,)),
+]
+
+
 def a_plan(w: World, request) -> None:
     """The ward's plan with a task for every chi bộ, a session of cell_a and an inspection."""
     from plans import services as plans
