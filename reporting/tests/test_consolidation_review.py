@@ -175,7 +175,8 @@ def test_the_half_year_report_has_the_four_parts_and_the_office_figures(world, v
                              "Bức xúc, phản đối")) == [
         ["1", "Môi trường", "5", "1", "2"], ["2", "Y tế", "3", "0", "0"]]
     assert _table(document, ("Hình thức", "Số cuộc", "Ý kiến ghi nhận")) == [
-        ["Tiếp xúc cử tri", "1", "0"], ["Đối thoại", "1", "1"], ["Cộng", "2", "1"]]
+        ["Tiếp xúc cử tri", "1", "0"], ["Đối thoại", "1", "1"],
+        ["Tiếp công dân", "0", "0"], ["Cộng", "2", "1"]]
     assert _table(document, ("Chỉ tiêu", "Số vấn đề")) == [
         ["Phát hiện mới trong kỳ", "3"], ["Đã trả lời, giải quyết trong kỳ", "1"],
         ["Đang theo dõi, xử lý", "2"], ["Quá hạn xử lý", "2"]]
@@ -254,7 +255,8 @@ def test_a_party_committee_report_counts_its_subtree_only(world, party, vanphong
         ["1", "Khu dân cư", "5", "83%"], ["2", "Đối thoại", "1", "17%"],
         ["", "Cộng", "6", "100%"]]
     assert _table(document, ("Hình thức", "Số cuộc", "Ý kiến ghi nhận")) == [
-        ["Tiếp xúc cử tri", "0", "0"], ["Đối thoại", "1", "1"], ["Cộng", "1", "1"]]
+        ["Tiếp xúc cử tri", "0", "0"], ["Đối thoại", "1", "1"], ["Tiếp công dân", "0", "0"],
+        ["Cộng", "1", "1"]]
     # VD-1 only (cell_a's); VD-2 and VD-3 are cell_b's.
     assert _table(document, ("Chỉ tiêu", "Số vấn đề")) == [
         ["Phát hiện mới trong kỳ", "1"], ["Đã trả lời, giải quyết trong kỳ", "0"],
