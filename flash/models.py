@@ -101,6 +101,8 @@ class FlashReminder(models.Model):
     recipients = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = "lời nhắc báo cáo nhanh"
+        verbose_name_plural = "lời nhắc báo cáo nhanh"
         constraints = [
             models.UniqueConstraint(fields=["request", "unit", "kind"],
                                     name="flashreminder_sent_once")

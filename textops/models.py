@@ -40,6 +40,8 @@ class TextModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "mô hình văn bản"
+        verbose_name_plural = "mô hình văn bản"
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="textmodel_kind_version"),
         ]
