@@ -18,11 +18,13 @@ from picture.models import DirtyDay
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# In the transaction: BEGIN, the topics (chosen and suggested), the item, its day's mark, its
-# topic link, the audit entry, COMMIT. After it: the grouping task's row (on PostgreSQL in a
-# transaction of its own that does not wait for the disk: BEGIN, SET LOCAL, INSERT, COMMIT) and
-# the picture's check for days left unmarked.
-STATEMENTS = {"sqlite": 9, "postgresql": 12}
+# In the transaction: BEGIN, the text models' versions (textops.model_store: are the trained
+# models this process suggests with still the newest?), the topics (chosen and suggested), the
+# item, its day's mark, its topic link, the audit entry with its link in the hash chain (a
+# savepoint; the chain head locked, read and moved: core.auditchain), COMMIT. After it: the
+# grouping task's row (on PostgreSQL in a transaction of its own that does not wait for the disk:
+# BEGIN, SET LOCAL, INSERT, COMMIT) and the picture's check for days left unmarked.
+STATEMENTS = {"sqlite": 15, "postgresql": 18}
 
 
 def _file(user, area, topic):
