@@ -70,47 +70,35 @@ def chain_context(user, report) -> dict:
     }
 
 
-@login_required
-@require_POST
-def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def _take_step(request: HttpRequest, pk: int, step, done: str, **extra) -> HttpResponse:
+    """One step of the chain on a report the reader may see; the service says what it refuses."""
     report = get_report_for(request.user, pk)
     try:
-        services.approve_report(user=request.user, report=report,
-                                expected_version=_version(request))
+        step(user=request.user, report=report, expected_version=_version(request), **extra)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã duyệt báo cáo {report.period} của {report.unit}; báo cáo"
-                                  " chuyển lên Ban Xây dựng Đảng.")
+        messages.success(request, f"Đã {done.format(period=report.period, unit=report.unit)}")
     return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _take_step(request, pk, services.approve_report,
+                      "duyệt báo cáo {period} của {unit}; báo cáo chuyển lên Ban Xây dựng Đảng.")
 
 
 @login_required
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for(request.user, pk)
-    try:
-        services.accept_report(user=request.user, report=report,
-                               expected_version=_version(request))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã chấp nhận báo cáo {report.period} của {report.unit};"
-                                  " báo cáo đã khóa.")
-    return redirect("report_detail", pk=report.pk)
+    return _take_step(request, pk, services.accept_report,
+                      "chấp nhận báo cáo {period} của {unit}; báo cáo đã khóa.")
 
 
 @login_required
 @require_POST
 def report_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for(request.user, pk)
-    try:
-        services.unlock_report(user=request.user, report=report,
-                               reason=request.POST.get("reason", ""),
-                               expected_version=_version(request))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã mở khóa báo cáo {report.period} của {report.unit}; lý do"
-                                  " đã ghi vào nhật ký.")
-    return redirect("report_detail", pk=report.pk)
+    return _take_step(request, pk, services.unlock_report,
+                      "mở khóa báo cáo {period} của {unit}; lý do đã ghi vào nhật ký.",
+                      reason=request.POST.get("reason", ""))
